@@ -1,0 +1,81 @@
+//! `keydesk-cli mailbox`: set up the mailbox the portals send their codes to.
+
+use std::path::{Path, PathBuf};
+
+use keydesk::Desk;
+use keydesk::mailbox::{MailboxSettings, Security};
+
+/// `mailbox` subcommands.
+#[derive(clap::Subcommand)]
+pub enum Command {
+    /// Save the mailbox settings; the password is read from standard input.
+    Set {
+        /// Server host name.
+        #[arg(long)]
+        host: String,
+        /// Server port (default: 993 for TLS, 143 otherwise).
+        #[arg(long)]
+        port: Option<u16>,
+        /// tls, starttls or plain (plain only to this computer).
+        #[arg(long, default_value = "tls", value_parser = parse_security)]
+        security: Security,
+        /// Sign-in name.
+        #[arg(long)]
+        user: String,
+        /// Folder to watch; repeat for several (default: INBOX and Junk).
+        #[arg(long = "folder")]
+        folders: Vec<String>,
+        /// A PEM certificate to trust for this server instead of the public roots.
+        #[arg(long)]
+        trust_certificate: Option<PathBuf>,
+    },
+    /// Show the saved settings (never the password).
+    Show,
+}
+
+fn parse_security(text: &str) -> Result<Security, String> {
+    match text {
+        "tls" => Ok(Security::Tls),
+        "starttls" => Ok(Security::StartTls),
+        "plain" => Ok(Security::Plain),
+        other => Err(format!("\"{other}\" is not tls, starttls or plain")),
+    }
+}
+
+pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
+    let mut desk = Desk::open(data_dir)?;
+    match command {
+        Command::Set {
+            host,
+            port,
+            security,
+            user,
+            folders,
+            trust_certificate,
+        } => {
+            let settings = MailboxSettings {
+                port: port.unwrap_or(if security == Security::Tls { 993 } else { 143 }),
+                host,
+                security,
+                username: user,
+                folders: if folders.is_empty() {
+                    vec!["INBOX".into(), "Junk".into()]
+                } else {
+                    folders
+                },
+                trusted_certificate: trust_certificate,
+            };
+            let password = super::read_secret_from_stdin()?;
+            desk.set_mailbox(&settings, &password)?;
+            println!(
+                "mailbox saved: {}@{}:{}",
+                settings.username, settings.host, settings.port
+            );
+        }
+        Command::Show => match desk.store().mailbox_settings()? {
+            Some(settings) => println!("{}", serde_json::to_string_pretty(&settings)?),
+            None => println!("mailbox: not set up"),
+        },
+    }
+    Ok(())
+}

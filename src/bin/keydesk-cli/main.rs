@@ -1,0 +1,75 @@
+//! `keydesk-cli`: Keydesk's core for administrators and scripts, on the same library as the app.
+//!
+//! Each area has its own file with its arguments and its `run` function; this file only
+//! dispatches. Output is for people by default and JSON with `--json` where it makes sense.
+//! Exit codes: 0 success, 1 the operation failed (message on stderr), 2 bad usage (clap).
+
+mod mailbox;
+mod status;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use keydesk::Desk;
+
+#[derive(Parser)]
+#[command(name = "keydesk-cli", version, about = "Keydesk from the command line")]
+struct Cli {
+    /// Profile folder (default: $KEYDESK_DATA_DIR, else the platform's data folder).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Show the keychain and mailbox status.
+    Status(status::Args),
+    /// Set up or show the code mailbox.
+    #[command(subcommand)]
+    Mailbox(mailbox::Command),
+}
+
+/// A failure to report: the message is already in plain words.
+type Failure = Box<dyn std::error::Error>;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let data_dir = cli.data_dir.unwrap_or_else(Desk::default_data_dir);
+    let result = match cli.command {
+        Command::Status(args) => status::run(&data_dir, args),
+        Command::Mailbox(command) => mailbox::run(&data_dir, command),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("keydesk-cli: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs a future on a small runtime; the CLI does one thing and exits.
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a Tokio runtime can be built")
+        .block_on(future)
+}
+
+/// Reads a secret from standard input (one line; the newline is not part of it), so that it
+/// never appears in the process list or shell history.
+fn read_secret_from_stdin() -> Result<keydesk::Secret, Failure> {
+    use std::io::BufRead;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    let trimmed = line.trim_end_matches(['\r', '\n']).to_owned();
+    zeroize::Zeroize::zeroize(&mut line);
+    if trimmed.is_empty() {
+        return Err("no secret on standard input".into());
+    }
+    Ok(keydesk::Secret::new(trimmed))
+}

@@ -1,0 +1,165 @@
+//! [`Desk`]: one desk's profile — its data directory, its database and its keychain — and the
+//! status of its two connections (keychain and mailbox) that the main window shows.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::keychain::{ItemKey, Keychain, KeychainError, KeychainStatus, OsKeychain};
+use crate::mailbox::{self, MailboxError, MailboxSettings, MailboxStatus};
+use crate::store::{Store, StoreError};
+
+/// Environment variable that overrides the data directory (tests, several desks on one machine).
+pub const DATA_DIR_ENV: &str = "KEYDESK_DATA_DIR";
+
+/// One desk's profile.
+#[derive(Debug)]
+pub struct Desk {
+    data_dir: PathBuf,
+    store: Store,
+}
+
+/// What the status screen shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeskStatus {
+    /// Whether secrets can be read and written.
+    pub keychain: KeychainStatus,
+    /// Whether the code mailbox is set up and reachable.
+    pub mailbox: MailboxStatus,
+    /// Things the user should know about, in plain words (e.g. a damaged database moved aside).
+    pub notices: Vec<String>,
+}
+
+/// Why the profile could not be opened.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DeskError {
+    /// The data directory could not be created.
+    #[error("cannot create the data folder {path}: {source}")]
+    DataDir {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The keychain failed.
+    #[error(transparent)]
+    Keychain(#[from] KeychainError),
+    /// The mailbox failed.
+    #[error(transparent)]
+    Mailbox(#[from] MailboxError),
+}
+
+impl Desk {
+    /// The data directory: `$KEYDESK_DATA_DIR`, else the platform's per-user data folder.
+    pub fn default_data_dir() -> PathBuf {
+        if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
+            return PathBuf::from(dir);
+        }
+        directories::ProjectDirs::from("org", "Keydesk", "Keydesk")
+            .map(|dirs| dirs.data_dir().to_owned())
+            .unwrap_or_else(|| PathBuf::from(".keydesk"))
+    }
+
+    /// Opens the profile in `data_dir`, creating it if needed.
+    pub fn open(data_dir: &Path) -> Result<Self, DeskError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| DeskError::DataDir {
+            path: data_dir.to_owned(),
+            source,
+        })?;
+        restrict_to_owner(data_dir);
+        let store = Store::open(&data_dir.join("keydesk.db"))?;
+        Ok(Self {
+            data_dir: data_dir.to_owned(),
+            store,
+        })
+    }
+
+    /// The profile's folder.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// The folder for log files.
+    pub fn log_dir(&self) -> PathBuf {
+        self.data_dir.join("logs")
+    }
+
+    /// The database.
+    pub fn store(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    /// The keychain, connected afresh each time so that a keychain that appears (or unlocks)
+    /// after start is picked up without a restart.
+    pub fn keychain(&self) -> Result<OsKeychain, KeychainError> {
+        OsKeychain::open()
+    }
+
+    /// Saves mailbox settings and its password (into the keychain) after checking the settings.
+    pub fn set_mailbox(
+        &mut self,
+        settings: &MailboxSettings,
+        password: &crate::Secret,
+    ) -> Result<(), DeskError> {
+        settings.validate()?;
+        self.keychain()?
+            .set(&ItemKey::mailbox_password(), password)?;
+        self.store.set_mailbox_settings(settings)?;
+        Ok(())
+    }
+
+    /// The state of both connections, checking the mailbox over the network.
+    pub async fn status(&self) -> DeskStatus {
+        let keychain = OsKeychain::status();
+        let mailbox = match self.store.mailbox_settings() {
+            Ok(None) => MailboxStatus::NotSetUp,
+            Ok(Some(settings)) => match self
+                .keychain()
+                .and_then(|k| k.get(&ItemKey::mailbox_password()))
+            {
+                Ok(Some(password)) => mailbox::check(&settings, &password).await,
+                Ok(None) => MailboxStatus::from_error(&MailboxError::NoPassword),
+                Err(e) => MailboxStatus::Error {
+                    code: e.code().to_owned(),
+                    message: format!("the mailbox password cannot be read: {e}"),
+                },
+            },
+            Err(e) => MailboxStatus::Error {
+                code: "database".to_owned(),
+                message: e.to_string(),
+            },
+        };
+        let notices = self
+            .store
+            .recovered_from()
+            .map(|aside| {
+                format!(
+                    "The local database was damaged. It was moved to {} and a new one was \
+                     started; passwords in the keychain were kept.",
+                    aside.display()
+                )
+            })
+            .into_iter()
+            .collect();
+        DeskStatus {
+            keychain,
+            mailbox,
+            notices,
+        }
+    }
+}
+
+#[cfg(unix)]
+fn restrict_to_owner(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    if let Err(e) = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)) {
+        tracing::warn!(error = %e, "could not restrict the data folder to its owner");
+    }
+}
+
+#[cfg(not(unix))]
+fn restrict_to_owner(_dir: &Path) {}

@@ -1,0 +1,278 @@
+//! The operating system's keychain: the only place a secret is ever persisted.
+//!
+//! [`Keychain`] is the seam: [`OsKeychain`] talks to the platform store through the
+//! `keyring-core` family (Secret Service on Linux, Keychain on macOS, Credential Manager on
+//! Windows); unit tests use an in-memory store behind the same trait. Every item lives under
+//! one service name, [`SERVICE`], keyed by an [`ItemKey`] such as `portal/7/password`.
+//!
+//! "Not found" is `Ok(None)`, never an error. Errors carry a stable [`KeychainError::code`] and a
+//! message a front-desk user can act on; they never contain the secret.
+
+use std::sync::Arc;
+
+use crate::secret::Secret;
+
+/// The service name every Keydesk item is stored under.
+pub const SERVICE: &str = "keydesk";
+
+/// Which item inside the keychain: what it belongs to and what kind of secret it is.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ItemKey(String);
+
+impl ItemKey {
+    /// The password of portal `portal_id`.
+    pub fn portal_password(portal_id: i64) -> Self {
+        Self(format!("portal/{portal_id}/password"))
+    }
+
+    /// The recovery or backup codes of portal `portal_id`.
+    pub fn portal_recovery_codes(portal_id: i64) -> Self {
+        Self(format!("portal/{portal_id}/recovery-codes"))
+    }
+
+    /// The password of the watched mailbox.
+    pub fn mailbox_password() -> Self {
+        Self("mailbox/password".to_owned())
+    }
+
+    /// The seed of authenticator entry `entry_id`.
+    pub fn otp_seed(entry_id: i64) -> Self {
+        Self(format!("otp/{entry_id}/seed"))
+    }
+
+    /// Any other key; used by tests to keep their items apart.
+    pub fn custom(name: impl Into<String>) -> Self {
+        Self(name.into())
+    }
+
+    /// The key as stored (the Secret Service `username` attribute).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Why the keychain could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeychainError {
+    /// No keychain service is running or reachable (e.g. no Secret Service on the session bus).
+    #[error("keychain unavailable: {0}")]
+    Unavailable(String),
+    /// The keychain is there but locked, or access was refused.
+    #[error("keychain locked: {0}. Unlock it (sign in to the desktop again) and retry.")]
+    Locked(String),
+    /// The stored value is not text; it was not written by Keydesk.
+    #[error("keychain item {0} is damaged (not text); delete it and enter the secret again")]
+    Damaged(String),
+    /// Any other failure reported by the platform.
+    #[error("keychain error: {0}")]
+    Platform(String),
+}
+
+impl KeychainError {
+    /// A stable code for the UI and scripts.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Unavailable(_) => "keychain_unavailable",
+            Self::Locked(_) => "keychain_locked",
+            Self::Damaged(_) => "keychain_damaged",
+            Self::Platform(_) => "keychain_error",
+        }
+    }
+}
+
+/// Where secrets are kept. Implemented by the OS keychain and, in unit tests, by memory.
+pub trait Keychain: Send + Sync {
+    /// Reads an item; `Ok(None)` when there is none.
+    fn get(&self, key: &ItemKey) -> Result<Option<Secret>, KeychainError>;
+    /// Creates or replaces an item.
+    fn set(&self, key: &ItemKey, value: &Secret) -> Result<(), KeychainError>;
+    /// Deletes an item; deleting a missing item is not an error.
+    fn delete(&self, key: &ItemKey) -> Result<(), KeychainError>;
+}
+
+/// Whether the keychain can be used right now, and if not, why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum KeychainStatus {
+    /// Items can be read and written.
+    Available {
+        /// Which platform store answered, e.g. "Secret Service".
+        backend: String,
+    },
+    /// Items cannot be used; `reason` says why in plain words, `code` is stable.
+    Unavailable {
+        /// Stable error code (see [`KeychainError::code`]).
+        code: String,
+        /// What happened, in plain words.
+        reason: String,
+    },
+}
+
+/// The platform keychain.
+pub struct OsKeychain {
+    store: Arc<keyring_core::CredentialStore>,
+    backend: &'static str,
+}
+
+impl std::fmt::Debug for OsKeychain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OsKeychain")
+            .field("backend", &self.backend)
+            .finish()
+    }
+}
+
+impl OsKeychain {
+    /// Connects to the platform store. Fails fast (well under a second) when there is none.
+    pub fn open() -> Result<Self, KeychainError> {
+        let (store, backend) = platform_store().map_err(|e| map_error(e, "keychain"))?;
+        Ok(Self { store, backend })
+    }
+
+    /// Checks that the keychain answers by reading an item that need not exist.
+    pub fn status() -> KeychainStatus {
+        let probe = Self::open().and_then(|k| {
+            k.get(&ItemKey::custom("status-probe"))?;
+            Ok(k.backend)
+        });
+        match probe {
+            Ok(backend) => KeychainStatus::Available {
+                backend: backend.to_owned(),
+            },
+            Err(e) => KeychainStatus::Unavailable {
+                code: e.code().to_owned(),
+                reason: e.to_string(),
+            },
+        }
+    }
+
+    fn entry(&self, key: &ItemKey) -> Result<keyring_core::Entry, KeychainError> {
+        self.store
+            .build(SERVICE, key.as_str(), None)
+            .map_err(|e| map_error(e, key.as_str()))
+    }
+}
+
+impl Keychain for OsKeychain {
+    fn get(&self, key: &ItemKey) -> Result<Option<Secret>, KeychainError> {
+        match self.entry(key)?.get_secret() {
+            Ok(bytes) => Secret::from_utf8(bytes)
+                .map(Some)
+                .ok_or_else(|| KeychainError::Damaged(key.as_str().to_owned())),
+            Err(keyring_core::Error::NoEntry) => Ok(None),
+            Err(e) => Err(map_error(e, key.as_str())),
+        }
+    }
+
+    fn set(&self, key: &ItemKey, value: &Secret) -> Result<(), KeychainError> {
+        self.entry(key)?
+            .set_password(value.expose())
+            .map_err(|e| map_error(e, key.as_str()))
+    }
+
+    fn delete(&self, key: &ItemKey) -> Result<(), KeychainError> {
+        match self.entry(key)?.delete_credential() {
+            Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
+            Err(e) => Err(map_error(e, key.as_str())),
+        }
+    }
+}
+
+type PlatformStore = (Arc<keyring_core::CredentialStore>, &'static str);
+
+#[cfg(all(unix, not(target_os = "macos")))]
+fn platform_store() -> keyring_core::Result<PlatformStore> {
+    let store: Arc<keyring_core::CredentialStore> =
+        zbus_secret_service_keyring_store::Store::new()?;
+    Ok((store, "Secret Service"))
+}
+
+#[cfg(target_os = "macos")]
+fn platform_store() -> keyring_core::Result<PlatformStore> {
+    let store: Arc<keyring_core::CredentialStore> =
+        apple_native_keyring_store::keychain::Store::new()?;
+    Ok((store, "macOS Keychain"))
+}
+
+#[cfg(windows)]
+fn platform_store() -> keyring_core::Result<PlatformStore> {
+    let store: Arc<keyring_core::CredentialStore> = windows_native_keyring_store::Store::new()?;
+    Ok((store, "Windows Credential Manager"))
+}
+
+/// Turns a platform error into ours. Platform errors describe the store, never the secret, but
+/// `BadEncoding`/`BadDataFormat` carry the stored bytes, so those are dropped here.
+fn map_error(error: keyring_core::Error, what: &str) -> KeychainError {
+    use keyring_core::Error as E;
+    match error {
+        E::NoStorageAccess(e) => KeychainError::Locked(e.to_string()),
+        E::NoDefaultStore => KeychainError::Unavailable("no keychain service is running".into()),
+        E::BadEncoding(_) | E::BadDataFormat(_, _) => KeychainError::Damaged(what.to_owned()),
+        E::PlatformFailure(e) => {
+            let text = e.to_string();
+            // zbus reports a missing session bus or Secret Service as a platform failure.
+            if text.contains("org.freedesktop.secrets")
+                || text.contains("DBUS_SESSION_BUS_ADDRESS")
+                || text.contains("ServiceUnknown")
+                || text.contains("No such file or directory")
+                || text.contains("Connection refused")
+            {
+                KeychainError::Unavailable(format!("no Secret Service answered ({text})"))
+            } else {
+                KeychainError::Platform(text)
+            }
+        }
+        other => KeychainError::Platform(other.to_string()),
+    }
+}
+
+/// An in-memory keychain for unit tests of code that stores secrets.
+#[cfg(test)]
+#[derive(Default)]
+pub(crate) struct MemoryKeychain {
+    items: std::sync::Mutex<std::collections::HashMap<ItemKey, Secret>>,
+}
+
+#[cfg(test)]
+impl Keychain for MemoryKeychain {
+    fn get(&self, key: &ItemKey) -> Result<Option<Secret>, KeychainError> {
+        Ok(self.items.lock().unwrap().get(key).cloned())
+    }
+    fn set(&self, key: &ItemKey, value: &Secret) -> Result<(), KeychainError> {
+        self.items
+            .lock()
+            .unwrap()
+            .insert(key.clone(), value.clone());
+        Ok(())
+    }
+    fn delete(&self, key: &ItemKey) -> Result<(), KeychainError> {
+        self.items.lock().unwrap().remove(key);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn item_keys_are_distinct_per_portal_and_kind() {
+        assert_ne!(ItemKey::portal_password(1), ItemKey::portal_password(2));
+        assert_ne!(
+            ItemKey::portal_password(1),
+            ItemKey::portal_recovery_codes(1)
+        );
+        assert_eq!(ItemKey::portal_password(7).as_str(), "portal/7/password");
+    }
+
+    #[test]
+    fn error_messages_never_carry_stored_bytes() {
+        let e = map_error(
+            keyring_core::Error::BadEncoding(b"s3cret-bytes".to_vec()),
+            "k",
+        );
+        assert!(!e.to_string().contains("s3cret"), "{e}");
+        assert_eq!(e.code(), "keychain_damaged");
+    }
+}

@@ -1,0 +1,257 @@
+//! The local database: everything Keydesk keeps that is not a secret.
+//!
+//! One SQLite file in the profile's data directory, in WAL mode. The schema version is SQLite's
+//! `user_version`; [`MIGRATIONS`] brings any older file up to date, each step in one transaction,
+//! so a crash leaves either the old or the new schema, never half of one. A file that is not a
+//! readable database is moved aside (never deleted) and a fresh one is started; the keychain is
+//! not touched, so secrets survive and can be re-linked.
+
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::mailbox::MailboxSettings;
+
+/// The schema, one step per version. Append only: a released step never changes.
+const MIGRATIONS: &[&str] = &[
+    // 1: settings, as JSON values under a key.
+    "CREATE TABLE setting (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) STRICT;",
+];
+
+/// Why the database could not be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// SQLite failed.
+    #[error("the local database failed: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The file was written by a newer Keydesk.
+    #[error(
+        "the local database was made by a newer Keydesk (schema {found}, this one knows {known}); update Keydesk"
+    )]
+    TooNew {
+        /// Version in the file.
+        found: i64,
+        /// Newest version this build knows.
+        known: i64,
+    },
+    /// A damaged file could not be moved aside.
+    #[error("the local database is damaged and could not be moved aside: {0}")]
+    MoveAside(std::io::Error),
+    /// A stored value could not be read back.
+    #[error("a stored setting ({0}) is damaged; set it again")]
+    Damaged(String),
+}
+
+/// The open database.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    /// Set when a damaged file was moved aside while opening.
+    recovered_from: Option<PathBuf>,
+}
+
+impl Store {
+    /// Opens (or creates) the database at `path`, migrating it; moves a damaged file aside.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        match Self::open_checked(path) {
+            Ok(conn) => Ok(Self {
+                conn,
+                recovered_from: None,
+            }),
+            Err(StoreError::Sqlite(e)) if is_damage(&e) => {
+                let aside = move_aside(path).map_err(StoreError::MoveAside)?;
+                tracing::warn!(moved_to = %aside.display(), "local database was damaged; started a new one");
+                let conn = Self::open_checked(path)?;
+                Ok(Self {
+                    conn,
+                    recovered_from: Some(aside),
+                })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// An in-memory database, for tests.
+    pub fn open_in_memory() -> Result<Self, StoreError> {
+        let mut conn = Connection::open_in_memory()?;
+        migrate(&mut conn)?;
+        Ok(Self {
+            conn,
+            recovered_from: None,
+        })
+    }
+
+    fn open_checked(path: &Path) -> Result<Connection, StoreError> {
+        let mut conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        if check != "ok" {
+            return Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+                Some(check),
+            )));
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        migrate(&mut conn)?;
+        Ok(conn)
+    }
+
+    /// Where a damaged database was moved when this one was opened, if that happened.
+    pub fn recovered_from(&self) -> Option<&Path> {
+        self.recovered_from.as_deref()
+    }
+
+    /// The connection, for the modules that own tables.
+    pub fn conn(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// The schema version of the open file.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// The mailbox settings, if a mailbox was set up.
+    pub fn mailbox_settings(&self) -> Result<Option<MailboxSettings>, StoreError> {
+        self.setting("mailbox")
+    }
+
+    /// Saves the mailbox settings.
+    pub fn set_mailbox_settings(&mut self, settings: &MailboxSettings) -> Result<(), StoreError> {
+        self.set_setting("mailbox", settings)
+    }
+
+    /// Forgets the mailbox settings.
+    pub fn clear_mailbox_settings(&mut self) -> Result<(), StoreError> {
+        self.conn
+            .execute("DELETE FROM setting WHERE key = 'mailbox'", [])?;
+        Ok(())
+    }
+
+    fn setting<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
+        let raw: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        raw.map(|text| serde_json::from_str(&text).map_err(|_| StoreError::Damaged(key.to_owned())))
+            .transpose()
+    }
+
+    fn set_setting<T: serde::Serialize>(&mut self, key: &str, value: &T) -> Result<(), StoreError> {
+        let text = serde_json::to_string(value).map_err(|_| StoreError::Damaged(key.to_owned()))?;
+        self.conn.execute(
+            "INSERT INTO setting (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, text],
+        )?;
+        Ok(())
+    }
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let known = MIGRATIONS.len() as i64;
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > known {
+        return Err(StoreError::TooNew { found, known });
+    }
+    for (index, step) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(step)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+fn is_damage(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+    )
+}
+
+fn move_aside(path: &Path) -> std::io::Result<PathBuf> {
+    let stamp = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let aside = path.with_extension(format!("db.damaged-{stamp}"));
+    std::fs::rename(path, &aside)?;
+    // The WAL and shared-memory files belong to the damaged database; keep them beside it.
+    for suffix in ["-wal", "-shm"] {
+        let side = PathBuf::from(format!("{}{suffix}", path.display()));
+        if side.exists() {
+            std::fs::rename(&side, format!("{}{suffix}", aside.display()))?;
+        }
+    }
+    Ok(aside)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mailbox::Security;
+
+    #[test]
+    fn fresh_database_is_at_the_newest_schema() {
+        let store = Store::open_in_memory().unwrap();
+        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
+    }
+
+    #[test]
+    fn mailbox_settings_round_trip() {
+        let mut store = Store::open_in_memory().unwrap();
+        assert_eq!(store.mailbox_settings().unwrap(), None);
+        let settings = MailboxSettings {
+            host: "imap.example.org".into(),
+            port: 993,
+            security: Security::Tls,
+            username: "frontdesk@example.org".into(),
+            folders: vec!["INBOX".into(), "Junk".into()],
+            trusted_certificate: None,
+        };
+        store.set_mailbox_settings(&settings).unwrap();
+        assert_eq!(store.mailbox_settings().unwrap(), Some(settings));
+    }
+
+    #[test]
+    fn damaged_file_is_moved_aside_and_a_new_one_started() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keydesk.db");
+        std::fs::write(&path, b"this is not a database, just some bytes........................................................................").unwrap();
+        let store = Store::open(&path).unwrap();
+        let aside = store
+            .recovered_from()
+            .expect("damage must be reported")
+            .to_owned();
+        assert!(aside.exists(), "the damaged file must be kept");
+        assert!(
+            std::fs::read(&aside)
+                .unwrap()
+                .starts_with(b"this is not a database")
+        );
+        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
+    }
+
+    #[test]
+    fn newer_schema_is_refused_not_downgraded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keydesk.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "user_version", 999).unwrap();
+        }
+        let err = Store::open(&path).unwrap_err();
+        assert!(
+            matches!(err, StoreError::TooNew { found: 999, .. }),
+            "{err}"
+        );
+    }
+}

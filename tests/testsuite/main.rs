@@ -1,0 +1,1 @@
+//! Integration tests against the real servers of the test bed (see tests/bed/).
