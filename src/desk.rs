@@ -112,26 +112,30 @@ impl Desk {
         Ok(())
     }
 
-    /// The state of both connections, checking the mailbox over the network.
-    pub async fn status(&self) -> DeskStatus {
+    /// The state of both connections. The local part (keychain, settings) is read now; the
+    /// returned future checks the mailbox over the network and borrows nothing, so callers can
+    /// release the profile before awaiting it.
+    pub fn status(&self) -> impl Future<Output = DeskStatus> + Send + 'static {
         let keychain = OsKeychain::status();
-        let mailbox = match self.store.mailbox_settings() {
-            Ok(None) => MailboxStatus::NotSetUp,
-            Ok(Some(settings)) => match self
-                .keychain()
-                .and_then(|k| k.get(&ItemKey::mailbox_password()))
-            {
-                Ok(Some(password)) => mailbox::check(&settings, &password).await,
-                Ok(None) => MailboxStatus::from_error(&MailboxError::NoPassword),
-                Err(e) => MailboxStatus::Error {
-                    code: e.code().to_owned(),
-                    message: format!("the mailbox password cannot be read: {e}"),
-                },
-            },
-            Err(e) => MailboxStatus::Error {
+        let mailbox_check = match self.store.mailbox_settings() {
+            Ok(None) => Err(MailboxStatus::NotSetUp),
+            Ok(Some(settings)) => {
+                match self
+                    .keychain()
+                    .and_then(|k| k.get(&ItemKey::mailbox_password()))
+                {
+                    Ok(Some(password)) => Ok((settings, password)),
+                    Ok(None) => Err(MailboxStatus::from_error(&MailboxError::NoPassword)),
+                    Err(e) => Err(MailboxStatus::Error {
+                        code: e.code().to_owned(),
+                        message: format!("the mailbox password cannot be read: {e}"),
+                    }),
+                }
+            }
+            Err(e) => Err(MailboxStatus::Error {
                 code: "database".to_owned(),
                 message: e.to_string(),
-            },
+            }),
         };
         let notices = self
             .store
@@ -145,10 +149,16 @@ impl Desk {
             })
             .into_iter()
             .collect();
-        DeskStatus {
-            keychain,
-            mailbox,
-            notices,
+        async move {
+            let mailbox = match mailbox_check {
+                Ok((settings, password)) => mailbox::check(&settings, &password).await,
+                Err(status) => status,
+            };
+            DeskStatus {
+                keychain,
+                mailbox,
+                notices,
+            }
         }
     }
 }

@@ -267,6 +267,20 @@ mod tests {
     }
 
     #[test]
+    fn memory_keychain_behaves_like_a_keychain() {
+        // Unit tests of other modules rely on this fake; it must keep the trait's contract.
+        let keychain = MemoryKeychain::default();
+        let key = ItemKey::portal_password(3);
+        assert_eq!(keychain.get(&key).unwrap(), None);
+        keychain.set(&key, &Secret::from("one")).unwrap();
+        keychain.set(&key, &Secret::from("two")).unwrap();
+        assert_eq!(keychain.get(&key).unwrap(), Some(Secret::from("two")));
+        keychain.delete(&key).unwrap();
+        keychain.delete(&key).unwrap();
+        assert_eq!(keychain.get(&key).unwrap(), None);
+    }
+
+    #[test]
     fn error_messages_never_carry_stored_bytes() {
         let e = map_error(
             keyring_core::Error::BadEncoding(b"s3cret-bytes".to_vec()),

@@ -97,7 +97,7 @@ mod tests {
             "Secret must not implement Serialize"
         );
         // The probe itself must be able to say yes, or the assertion above proves nothing.
-        assert!((&Probe::<String>(std::marker::PhantomData)).serializable());
+        assert!(Probe::<String>(std::marker::PhantomData).serializable());
     }
 
     /// Counts freed heap blocks that still hold [`MARKER`], so a test can see whether a value's

@@ -1,1 +1,9 @@
-//! Integration tests against the real servers of the test bed (see tests/bed/).
+//! Integration tests against the real servers of the test bed (tests/bed/bed.sh): a private
+//! Dovecot, a gnome-keyring Secret Service on a private D-Bus session, and the real app under
+//! Xvfb through tauri-driver. `tests/run` starts the bed; a test run without it fails with a
+//! message saying so — nothing is skipped.
+
+mod bed;
+mod e2e;
+mod keychain;
+mod mailbox;

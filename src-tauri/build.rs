@@ -1,0 +1,11 @@
+// The app's commands are declared once here; `generate_handler!` in main.rs must list the same.
+// Tauri turns each into an `allow-<name>` permission that capabilities/ grants per window.
+const COMMANDS: &[&str] = &["desk_status"];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build script");
+}

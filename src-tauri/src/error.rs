@@ -1,0 +1,27 @@
+//! What a failed command sends to the UI: a closed set of codes and a plain-words message.
+
+use serde::Serialize;
+
+/// A command's failure as the UI receives it.
+#[derive(Debug, Serialize)]
+pub struct CommandError {
+    /// Stable code from the core's error (e.g. `keychain_unavailable`).
+    pub code: &'static str,
+    /// What happened and what to do, in plain words. Never contains a secret.
+    pub message: String,
+}
+
+impl From<keydesk::DeskError> for CommandError {
+    fn from(error: keydesk::DeskError) -> Self {
+        let code = match &error {
+            keydesk::DeskError::Keychain(e) => e.code(),
+            keydesk::DeskError::Mailbox(e) => e.code(),
+            keydesk::DeskError::Store(_) | keydesk::DeskError::DataDir { .. } => "profile",
+            _ => "internal",
+        };
+        Self {
+            code,
+            message: error.to_string(),
+        }
+    }
+}

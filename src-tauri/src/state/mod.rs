@@ -1,0 +1,5 @@
+//! Managed state, one type per file.
+
+mod desk;
+
+pub use desk::DeskState;

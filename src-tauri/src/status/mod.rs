@@ -1,0 +1,13 @@
+//! The status screen: the keychain and mailbox connection states, as the core reports them.
+
+use keydesk::DeskStatus;
+
+use crate::error::CommandError;
+use crate::state::DeskState;
+
+/// The current state of both connections (checks the mailbox over the network).
+#[tauri::command]
+pub async fn desk_status(desk: tauri::State<'_, DeskState>) -> Result<DeskStatus, CommandError> {
+    let check = desk.lock().await.status();
+    Ok(check.await)
+}

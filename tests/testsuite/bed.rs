@@ -1,0 +1,144 @@
+//! Access to the test bed started by `tests/run`, and per-test fixtures on it.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use keydesk::mailbox::{MailboxSettings, Security};
+
+/// Every secret a test uses starts with this, so the run can search the data folders and logs
+/// for it afterwards (tests/run does) without keeping a list of the secrets anywhere.
+pub const SECRET_MARKER: &str = "kdS3cr3t-";
+
+/// A bed variable; panics with the way out when the bed is not running.
+pub fn var(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!("{name} is not set: the test bed is not running. Run `tests/run`, which starts it.")
+    })
+}
+
+fn token() -> String {
+    format!("{:016x}", rand::random::<u64>())
+}
+
+/// A fresh secret for a test, carrying the leak-search marker.
+pub fn test_secret(label: &str) -> String {
+    format!("{SECRET_MARKER}{label}-{}", token())
+}
+
+/// A fresh, empty profile folder under the bed (where the leak search looks).
+pub fn profile_dir(name: &str) -> PathBuf {
+    let dir = PathBuf::from(var("KEYDESK_BED_DIR"))
+        .join("profiles")
+        .join(format!("{name}-{}", token()));
+    std::fs::create_dir_all(&dir).expect("profile folder");
+    dir
+}
+
+/// A mail user on the bed's Dovecot.
+pub struct MailUser {
+    pub name: String,
+    pub password: String,
+}
+
+/// Adds a new mail user to the bed's Dovecot: one passwd-file per user, written whole and
+/// then renamed into place, so Dovecot never reads half of it. (One shared file would race:
+/// Dovecot rereads a passwd-file only when its whole-second mtime changes.)
+pub fn fresh_mail_user() -> MailUser {
+    let user = MailUser {
+        name: format!("desk{}", token()),
+        password: test_secret("mail"),
+    };
+    let dir = PathBuf::from(var("KEYDESK_TEST_USERS_DIR"));
+    let staging = dir.join(format!(".{}.tmp", user.name));
+    std::fs::write(
+        &staging,
+        format!("{}:{{PLAIN}}{}::::::\n", user.name, user.password),
+    )
+    .expect("write the mail user's passwd-file");
+    std::fs::rename(&staging, dir.join(&user.name)).expect("add mail user");
+    user
+}
+
+/// Settings for the bed's Dovecot, trusting the certificate made for this run.
+pub fn mailbox_settings(user: &MailUser, security: Security) -> MailboxSettings {
+    let port = match security {
+        Security::Tls => var("KEYDESK_TEST_IMAPS_PORT"),
+        Security::StartTls | Security::Plain => var("KEYDESK_TEST_IMAP_PORT"),
+    };
+    MailboxSettings {
+        host: var("KEYDESK_TEST_IMAP_HOST"),
+        port: port.parse().expect("port"),
+        security,
+        username: user.name.clone(),
+        folders: vec!["INBOX".into(), "Junk".into()],
+        trusted_certificate: Some(PathBuf::from(var("KEYDESK_TEST_CA"))),
+    }
+}
+
+/// Delivers a raw RFC 5322 message to `user` over LMTP, as a mail server would.
+#[allow(dead_code)] // used by the inbox tests as they arrive
+pub fn deliver(user: &MailUser, raw: &[u8]) {
+    let port: u16 = var("KEYDESK_TEST_LMTP_PORT").parse().expect("port");
+    let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect to LMTP");
+    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+    let mut writer = stream;
+    let mut expect = |code: &str| {
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).expect("LMTP reply");
+            assert!(line.starts_with(code), "LMTP expected {code}, got {line:?}");
+            if line.as_bytes().get(3) != Some(&b'-') {
+                break;
+            }
+        }
+    };
+    expect("220");
+    let say = |w: &mut TcpStream, text: &[u8]| w.write_all(text).expect("LMTP write");
+    say(&mut writer, b"LHLO keydesk-tests\r\n");
+    expect("250");
+    say(&mut writer, b"MAIL FROM:<sender@example.org>\r\n");
+    expect("250");
+    say(
+        &mut writer,
+        format!("RCPT TO:<{}@localhost>\r\n", user.name).as_bytes(),
+    );
+    expect("250");
+    say(&mut writer, b"DATA\r\n");
+    expect("354");
+    for line in raw.split(|&b| b == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.starts_with(b".") {
+            say(&mut writer, b".");
+        }
+        say(&mut writer, line);
+        say(&mut writer, b"\r\n");
+    }
+    say(&mut writer, b".\r\n");
+    expect("250");
+    say(&mut writer, b"QUIT\r\n");
+}
+
+/// Runs `keydesk-cli` with a profile folder and optional standard input.
+pub fn cli(profile: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_keydesk-cli"))
+        .arg("--data-dir")
+        .arg(profile)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run keydesk-cli");
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .expect("stdin");
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("keydesk-cli output")
+}

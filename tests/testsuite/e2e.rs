@@ -1,0 +1,173 @@
+//! End to end: the real app, built with its UI embedded, launched under Xvfb by tauri-driver
+//! (WebKitWebDriver), against the bed's keychain and Dovecot.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use keydesk::mailbox::Security;
+
+use crate::bed;
+
+/// tauri-driver drives one app at a time.
+static ONE_SESSION: Mutex<()> = Mutex::new(());
+
+/// Where screenshots go; tests/run prints the paths at the end.
+fn artifacts() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn launch(profile: &Path) -> Client {
+    let app = bed::var("KEYDESK_APP_BIN");
+    assert!(
+        Path::new(&app).exists(),
+        "the app binary {app} is missing: tests/run builds it"
+    );
+    // fantoccini's HTTP stack and ours both link rustls; name the provider once.
+    let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), "wry".into());
+    caps.insert(
+        "tauri:options".into(),
+        serde_json::json!({ "application": app, "args": ["--data-dir", profile] }),
+    );
+    ClientBuilder::rustls()
+        .expect("rustls WebDriver client")
+        .capabilities(caps)
+        .connect(&bed::var("KEYDESK_TEST_WEBDRIVER_URL"))
+        .await
+        .expect("tauri-driver must start the app")
+}
+
+/// Waits for an element's text to contain `needle`, returning the text.
+async fn wait_for_text(client: &Client, css: &str, needle: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..150 {
+        if let Ok(element) = client.find(Locator::Css(css)).await {
+            last = element.text().await.unwrap_or_default();
+            if last.contains(needle) {
+                return last;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} never showed {needle:?}; last text: {last:?}");
+}
+
+async fn screenshot(client: &Client, name: &str) -> PathBuf {
+    // A screenshot taken right after an assertion can be one frame stale.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let png = client.screenshot().await.expect("screenshot");
+    let path = artifacts().join(name);
+    std::fs::write(&path, png).unwrap();
+    println!("screenshot: {}", path.display());
+    path
+}
+
+fn run<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(future)
+}
+
+#[test]
+fn e2e_main_window_shows_keychain_available_and_mailbox_connected() {
+    let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
+    let user = bed::fresh_mail_user();
+    let profile = bed::profile_dir("e2e-status");
+    let settings = bed::mailbox_settings(&user, Security::Tls);
+    let (port, ca) = (
+        settings.port.to_string(),
+        settings.trusted_certificate.clone().unwrap(),
+    );
+    let out = bed::cli(
+        &profile,
+        &[
+            "mailbox",
+            "set",
+            "--host",
+            &settings.host,
+            "--port",
+            &port,
+            "--user",
+            &user.name,
+            "--trust-certificate",
+            ca.to_str().unwrap(),
+        ],
+        Some(&format!("{}\n", user.password)),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    run(async {
+        let client = launch(&profile).await;
+        let keychain = wait_for_text(&client, "[data-testid=status-keychain]", "Available").await;
+        assert!(
+            keychain.contains("Secret Service"),
+            "backend named: {keychain}"
+        );
+        let mailbox = wait_for_text(&client, "[data-testid=status-mailbox]", "Connected").await;
+        assert!(mailbox.contains(&user.name), "account shown: {mailbox}");
+        assert!(mailbox.contains("INBOX, Junk"), "folders shown: {mailbox}");
+        screenshot(&client, "main-window.png").await;
+        client.close().await.unwrap();
+    });
+}
+
+#[test]
+fn e2e_main_window_explains_a_mailbox_sign_in_failure() {
+    let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
+    let user = bed::fresh_mail_user();
+    let profile = bed::profile_dir("e2e-wrong-password");
+    let settings = bed::mailbox_settings(&user, Security::Tls);
+    let (port, ca) = (
+        settings.port.to_string(),
+        settings.trusted_certificate.clone().unwrap(),
+    );
+    let wrong = bed::test_secret("wrong");
+    let out = bed::cli(
+        &profile,
+        &[
+            "mailbox",
+            "set",
+            "--host",
+            &settings.host,
+            "--port",
+            &port,
+            "--user",
+            &user.name,
+            "--trust-certificate",
+            ca.to_str().unwrap(),
+        ],
+        Some(&format!("{wrong}\n")),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    run(async {
+        let client = launch(&profile).await;
+        let mailbox = wait_for_text(&client, "[data-testid=status-mailbox]", "Error").await;
+        assert!(
+            mailbox.contains("mailbox sign-in failed"),
+            "plain words: {mailbox}"
+        );
+        let page = client.source().await.unwrap();
+        assert!(
+            !page.contains(&wrong),
+            "the password must never reach the page"
+        );
+        screenshot(&client, "mailbox-sign-in-failed.png").await;
+        client.close().await.unwrap();
+    });
+}
