@@ -7,3 +7,4 @@ mod bed;
 mod e2e;
 mod keychain;
 mod mailbox;
+mod watcher;
