@@ -13,6 +13,7 @@
 //! | [`keychain`] | the OS keychain behind the [`Keychain`] trait; the only place secrets persist |
 //! | [`store`] | the local SQLite database (WAL, versioned migrations, damaged files moved aside) |
 //! | [`mailbox`] | the code mailbox: settings, TLS/STARTTLS connection, sign-in and its status |
+//! | [`pending`] | pending one-time codes in memory: countdown, superseded, used, expired, newest first |
 //! | [`watcher`] | the IMAP watch per folder: IDLE or polling, reconnect with backoff, exactly-once resync by UIDVALIDITY/UID |
 //! | [`desk`] | [`Desk`], one desk's profile (data folder, database, keychain) and its [`DeskStatus`] |
 //!
@@ -44,6 +45,7 @@
 pub mod desk;
 pub mod keychain;
 pub mod mailbox;
+pub mod pending;
 pub mod secret;
 pub mod store;
 pub mod watcher;

@@ -1,0 +1,323 @@
+//! Pending one-time codes, in memory only: what the inbox shows at a glance.
+//!
+//! A code's countdown runs from the server's delivery time plus its lifetime. Its state is
+//! derived, never stored: used (copied or filled, here or at another desk) beats expired, which
+//! beats superseded (a newer code of the same portal arrived, and portals void the old one),
+//! which beats fresh. Expired codes stay visible for [`FADE`] so the desk sees what happened,
+//! then leave. Nothing here is written to disk: after a restart the watcher's first sync brings
+//! the codes back from the mailbox.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::secret::Secret;
+
+/// How long an expired code stays on screen (faded) before it leaves.
+pub const FADE: Duration = Duration::from_secs(120);
+
+/// A message's identity on the server: unique per folder while UIDVALIDITY holds.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct MessageKey {
+    /// Folder.
+    pub folder: String,
+    /// The folder's UIDVALIDITY.
+    pub uid_validity: u32,
+    /// The message's UID.
+    pub uid: u32,
+}
+
+/// How the code reached the mailbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// An e-mail from the portal.
+    Email,
+    /// A text message forwarded to the mailbox.
+    Sms,
+}
+
+/// Who the code is from, as far as Keydesk can tell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Origin {
+    /// From a known portal's sender, not contradicted by the server's authentication checks.
+    Portal {
+        /// The portal's id.
+        portal_id: i64,
+        /// The portal's name.
+        name: String,
+    },
+    /// From a sender no portal lists. Shown, never filled into a portal.
+    Unmatched {
+        /// The sender's address.
+        sender: String,
+    },
+    /// Claims a portal's address but failed the receiving server's DKIM/DMARC checks. Shown
+    /// with a warning, never filled into a portal.
+    Suspicious {
+        /// The portal it claims to be from.
+        name: String,
+        /// The claimed sender.
+        sender: String,
+        /// What failed.
+        reason: String,
+    },
+}
+
+/// A code waiting to be used.
+#[derive(Debug, Clone)]
+pub struct PendingCode {
+    /// The message it came in.
+    pub key: MessageKey,
+    /// The code.
+    pub code: Secret,
+    /// Who sent it.
+    pub origin: Origin,
+    /// E-mail or forwarded text.
+    pub channel: Channel,
+    /// When the server received it, UNIX seconds.
+    pub delivered_at: i64,
+    /// When it stops working, UNIX seconds.
+    pub expires_at: i64,
+}
+
+/// A code's state at a given moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CodeState {
+    /// Usable.
+    Fresh,
+    /// A newer code of the same portal arrived; this one was voided.
+    Superseded,
+    /// Copied or filled already (at this desk or another).
+    Used,
+    /// Past its lifetime.
+    Expired,
+}
+
+/// What the inbox list shows for one code. This is the one place a code leaves the core for the
+/// UI, so it is built only for the window that displays codes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PendingCodeView {
+    /// The message it came in (used to copy or mark it).
+    pub key: MessageKey,
+    /// The code, as the user types it.
+    pub code: String,
+    /// Who sent it.
+    pub origin: Origin,
+    /// E-mail or text.
+    pub channel: Channel,
+    /// Delivery time, UNIX seconds.
+    pub delivered_at: i64,
+    /// Expiry time, UNIX seconds.
+    pub expires_at: i64,
+    /// State at the time of the view.
+    pub state: CodeState,
+}
+
+/// The codes waiting at this desk.
+#[derive(Debug, Default)]
+pub struct PendingCodes {
+    codes: HashMap<MessageKey, PendingCode>,
+    used: std::collections::HashSet<MessageKey>,
+}
+
+impl PendingCodes {
+    /// Adds a code; returns false when that message was already known (a resync repeat).
+    pub fn insert(&mut self, code: PendingCode) -> bool {
+        if self.codes.contains_key(&code.key) {
+            return false;
+        }
+        self.codes.insert(code.key.clone(), code);
+        true
+    }
+
+    /// Marks a code used (copied, filled, or seen used by another desk).
+    pub fn mark_used(&mut self, key: &MessageKey) -> bool {
+        self.codes.contains_key(key) && self.used.insert(key.clone())
+    }
+
+    /// A code by its message.
+    pub fn get(&self, key: &MessageKey) -> Option<&PendingCode> {
+        self.codes.get(key)
+    }
+
+    /// The state of one code at `now`.
+    pub fn state(&self, code: &PendingCode, now: i64) -> CodeState {
+        if self.used.contains(&code.key) {
+            CodeState::Used
+        } else if now >= code.expires_at {
+            CodeState::Expired
+        } else if self.is_superseded(code) {
+            CodeState::Superseded
+        } else {
+            CodeState::Fresh
+        }
+    }
+
+    fn is_superseded(&self, code: &PendingCode) -> bool {
+        let Origin::Portal { portal_id, .. } = code.origin else {
+            return false;
+        };
+        self.codes.values().any(|other| {
+            matches!(other.origin, Origin::Portal { portal_id: id, .. } if id == portal_id)
+                && (other.delivered_at, &other.key.folder, other.key.uid)
+                    > (code.delivered_at, &code.key.folder, code.key.uid)
+        })
+    }
+
+    /// The newest usable code of a portal that arrived at or after `since` (a sign-in's start).
+    pub fn fresh_for_portal(&self, portal_id: i64, since: i64, now: i64) -> Option<&PendingCode> {
+        self.codes
+            .values()
+            .filter(|c| matches!(c.origin, Origin::Portal { portal_id: id, .. } if id == portal_id))
+            .filter(|c| c.delivered_at >= since && self.state(c, now) == CodeState::Fresh)
+            .max_by_key(|c| (c.delivered_at, c.key.uid))
+    }
+
+    /// Drops codes that expired more than [`FADE`] ago.
+    pub fn prune(&mut self, now: i64) {
+        let fade = FADE.as_secs() as i64;
+        self.codes.retain(|_, c| now < c.expires_at + fade);
+        let codes = &self.codes;
+        self.used.retain(|k| codes.contains_key(k));
+    }
+
+    /// Everything to show at `now`, newest first.
+    pub fn view(&self, now: i64) -> Vec<PendingCodeView> {
+        let mut views: Vec<PendingCodeView> = self
+            .codes
+            .values()
+            .map(|c| PendingCodeView {
+                key: c.key.clone(),
+                code: c.code.expose().to_owned(),
+                origin: c.origin.clone(),
+                channel: c.channel,
+                delivered_at: c.delivered_at,
+                expires_at: c.expires_at,
+                state: self.state(c, now),
+            })
+            .collect();
+        views.sort_by_key(|v| std::cmp::Reverse((v.delivered_at, v.key.uid)));
+        views
+    }
+
+    /// How many codes are known.
+    pub fn len(&self) -> usize {
+        self.codes.len()
+    }
+
+    /// True when no code is known.
+    pub fn is_empty(&self) -> bool {
+        self.codes.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(uid: u32, portal: Option<i64>, delivered_at: i64, lifetime: i64) -> PendingCode {
+        PendingCode {
+            key: MessageKey {
+                folder: "INBOX".into(),
+                uid_validity: 1,
+                uid,
+            },
+            code: Secret::new(format!("{:06}", uid * 111)),
+            origin: match portal {
+                Some(id) => Origin::Portal {
+                    portal_id: id,
+                    name: format!("portal {id}"),
+                },
+                None => Origin::Unmatched {
+                    sender: "someone@example.org".into(),
+                },
+            },
+            channel: Channel::Email,
+            delivered_at,
+            expires_at: delivered_at + lifetime,
+        }
+    }
+
+    #[test]
+    fn a_resynced_message_is_not_added_twice() {
+        let mut pending = PendingCodes::default();
+        assert!(pending.insert(code(1, Some(1), 1000, 600)));
+        assert!(!pending.insert(code(1, Some(1), 1000, 600)));
+        assert_eq!(pending.len(), 1);
+    }
+
+    #[test]
+    fn a_newer_code_of_the_same_portal_supersedes_the_older() {
+        let mut pending = PendingCodes::default();
+        pending.insert(code(1, Some(1), 1000, 600));
+        pending.insert(code(2, Some(1), 1060, 600));
+        pending.insert(code(3, Some(2), 1030, 600));
+        let view = pending.view(1100);
+        let states: Vec<(u32, CodeState)> = view.iter().map(|v| (v.key.uid, v.state)).collect();
+        assert_eq!(
+            states,
+            vec![
+                (2, CodeState::Fresh),
+                (3, CodeState::Fresh),
+                (1, CodeState::Superseded)
+            ],
+            "newest first; only portal 1's older code is voided"
+        );
+    }
+
+    #[test]
+    fn unmatched_codes_never_supersede_or_get_superseded() {
+        let mut pending = PendingCodes::default();
+        pending.insert(code(1, None, 1000, 600));
+        pending.insert(code(2, None, 1010, 600));
+        assert!(
+            pending
+                .view(1020)
+                .iter()
+                .all(|v| v.state == CodeState::Fresh)
+        );
+    }
+
+    #[test]
+    fn codes_expire_at_delivery_plus_lifetime_then_fade_out() {
+        let mut pending = PendingCodes::default();
+        pending.insert(code(1, Some(1), 1000, 300));
+        assert_eq!(pending.view(1299)[0].state, CodeState::Fresh);
+        assert_eq!(pending.view(1300)[0].state, CodeState::Expired);
+        pending.prune(1300 + FADE.as_secs() as i64 - 1);
+        assert_eq!(pending.len(), 1, "an expired code stays while it fades");
+        pending.prune(1300 + FADE.as_secs() as i64);
+        assert!(pending.is_empty(), "then it leaves");
+    }
+
+    #[test]
+    fn used_beats_every_other_state() {
+        let mut pending = PendingCodes::default();
+        pending.insert(code(1, Some(1), 1000, 300));
+        let key = pending.view(1000)[0].key.clone();
+        assert!(pending.mark_used(&key));
+        assert_eq!(pending.view(1001)[0].state, CodeState::Used);
+        assert_eq!(pending.view(5000)[0].state, CodeState::Used);
+    }
+
+    #[test]
+    fn a_sign_in_takes_only_a_fresh_code_that_arrived_after_it_started() {
+        let mut pending = PendingCodes::default();
+        pending.insert(code(1, Some(1), 1000, 600));
+        assert!(
+            pending.fresh_for_portal(1, 1001, 1100).is_none(),
+            "older than the sign-in"
+        );
+        pending.insert(code(2, Some(1), 1010, 600));
+        assert_eq!(pending.fresh_for_portal(1, 1001, 1100).unwrap().key.uid, 2);
+        assert!(
+            pending.fresh_for_portal(2, 0, 1100).is_none(),
+            "another portal's code"
+        );
+        assert!(pending.fresh_for_portal(1, 1001, 1700).is_none(), "expired");
+    }
+}
