@@ -13,6 +13,8 @@
 //! | [`keychain`] | the OS keychain behind the [`Keychain`] trait; the only place secrets persist |
 //! | [`store`] | the local SQLite database (WAL, versioned migrations, damaged files moved aside) |
 //! | [`mailbox`] | the code mailbox: settings, TLS/STARTTLS connection, sign-in and its status |
+//! | [`message`] | an RFC 5322 message to plain text and the sender headers, bounded in time and memory |
+//! | [`extract`] | the one-time code and its lifetime in a message's text |
 //! | [`desk`] | [`Desk`], one desk's profile (data folder, database, keychain) and its [`DeskStatus`] |
 //!
 //! ## Decisions
@@ -41,8 +43,10 @@
 //! ```
 
 pub mod desk;
+pub mod extract;
 pub mod keychain;
 pub mod mailbox;
+pub mod message;
 pub mod secret;
 pub mod store;
 
