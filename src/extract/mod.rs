@@ -26,6 +26,8 @@
 mod candidates;
 mod lexicon;
 mod lifetime;
+#[cfg(test)]
+mod properties;
 mod text;
 
 use std::time::Duration;
@@ -194,7 +196,11 @@ fn plausible_in_context(text: &Text, cand: &Candidate) -> bool {
     // "5555 Gate Parkway": a street number.
     if cand.shape == Shape::Digits {
         let after = text.lower_slice(cand.end, cand.end + 40);
-        let street = after
+        let same_clause = after
+            .split(['\n', ',', '.', ';'])
+            .next()
+            .unwrap_or_default();
+        let street = same_clause
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
             .take(4)
@@ -262,12 +268,14 @@ fn labelled_not_code(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> bool 
         });
         // Only a label that names the number: "12345678 is your claim number".
         let gap = text.lower_slice(cand.end, p.start);
-        let names_it = gap.split_whitespace().all(|w| {
-            matches!(
-                w,
-                "is" | "your" | "the" | "our" | "a" | "an" | "es" | "su" | "tu" | "de" | "was"
-            )
-        });
+        let names_it = !gap.trim().is_empty()
+            && !gap.contains(['\n', '.', ','])
+            && gap.split_whitespace().all(|w| {
+                matches!(
+                    w,
+                    "is" | "your" | "the" | "our" | "a" | "an" | "es" | "su" | "tu" | "de" | "was"
+                )
+            });
         return !qualifies_code && names_it;
     }
     false

@@ -55,7 +55,7 @@ pub enum MessageError {
     /// The input was empty.
     #[error("The message is empty. Nothing to read; it is skipped.")]
     Empty,
-    /// The input has no header section: it is not an e-mail message.
+    /// The input has no e-mail headers (From, Subject, Date…): it is not an e-mail message.
     #[error("This is not an e-mail message (no headers were found). It is skipped.")]
     NotAMessage,
 }
@@ -80,7 +80,25 @@ pub fn parse(raw: &[u8]) -> Result<ParsedMessage, MessageError> {
     let message = MessageParser::default()
         .parse(raw)
         .ok_or(MessageError::NotAMessage)?;
-    if message.headers().is_empty() {
+    // mail-parser reads almost anything as a message; a real one has at least one of these.
+    let known = message.headers_raw().any(|(name, _)| {
+        [
+            "from",
+            "to",
+            "subject",
+            "date",
+            "message-id",
+            "received",
+            "return-path",
+            "mime-version",
+            "content-type",
+            "sender",
+            "reply-to",
+        ]
+        .iter()
+        .any(|k| name.eq_ignore_ascii_case(k))
+    });
+    if !known {
         return Err(MessageError::NotAMessage);
     }
     let from = message.from().and_then(|a| a.first());

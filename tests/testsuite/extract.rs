@@ -165,3 +165,54 @@ fn extract_from_file(path: &Path) -> Option<(String, Option<u64>)> {
         found.lifetime.map(|d| d.as_secs() / 60),
     ))
 }
+
+/// `keydesk-cli extract` on two fixtures and a missing file: one JSON line each, exit 1.
+#[test]
+fn cli_extract_prints_one_json_line_per_input() {
+    let dir = repo_root().join("tests/fixtures/mail");
+    let labels = std::fs::read_to_string(dir.join("labels.jsonl")).expect("labels.jsonl present");
+    let first: Value = serde_json::from_str(labels.lines().next().expect("a label")).expect("JSON");
+    let coded = first["file"].as_str().expect("file").to_owned();
+    let negative = labels
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("JSON"))
+        .find(|v| v["code"].is_null())
+        .expect("a negative fixture");
+    let negative = negative["file"].as_str().expect("file").to_owned();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_keydesk-cli"))
+        .arg("extract")
+        .arg(dir.join(&coded))
+        .arg(dir.join(&negative))
+        .arg(dir.join("no-such-file.eml"))
+        .output()
+        .expect("keydesk-cli runs");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "a missing input makes the run fail"
+    );
+    let lines: Vec<Value> = String::from_utf8(output.stdout)
+        .expect("UTF-8 output")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(
+        lines.len(),
+        3,
+        "one line per input, the run goes on after an error"
+    );
+    assert_eq!(
+        lines[0]["code"], first["code"],
+        "the coded fixture's code is printed"
+    );
+    assert_eq!(lines[0]["expires_minutes"], first["expires_minutes"]);
+    assert!(lines[0]["portal"].is_null());
+    assert!(
+        lines[1]["code"].is_null(),
+        "the negative fixture yields no code"
+    );
+    assert!(
+        lines[2]["error"].is_string(),
+        "the missing file is reported"
+    );
+}
