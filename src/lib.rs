@@ -15,6 +15,8 @@
 //! | [`mailbox`] | the code mailbox: settings, TLS/STARTTLS connection, sign-in and its status |
 //! | [`pending`] | pending one-time codes in memory: countdown, superseded, used, expired, newest first |
 //! | [`watcher`] | the IMAP watch per folder: IDLE or polling, reconnect with backoff, exactly-once resync by UIDVALIDITY/UID |
+//! | [`message`] | an RFC 5322 message to plain text and the sender headers, bounded in time and memory |
+//! | [`extract`] | the one-time code and its lifetime in a message's text |
 //! | [`desk`] | [`Desk`], one desk's profile (data folder, database, keychain) and its [`DeskStatus`] |
 //!
 //! ## Decisions
@@ -43,9 +45,11 @@
 //! ```
 
 pub mod desk;
+pub mod extract;
 pub mod keychain;
 pub mod mailbox;
 pub mod pending;
+pub mod message;
 pub mod secret;
 pub mod store;
 pub mod watcher;

@@ -1,10 +1,12 @@
 //! Integration tests against the real servers of the test bed (tests/bed/bed.sh): a private
 //! Dovecot, a gnome-keyring Secret Service on a private D-Bus session, and the real app under
 //! Xvfb through tauri-driver. `tests/run` starts the bed; a test run without it fails with a
-//! message saying so — nothing is skipped.
+//! message saying so — nothing is skipped. Tests that need no server (the extractor's corpus
+//! scores) live here too, so one run reports everything.
 
 mod bed;
 mod e2e;
+mod extract;
 mod keychain;
 mod mailbox;
 mod watcher;

@@ -4,6 +4,7 @@
 //! dispatches. Output is for people by default and JSON with `--json` where it makes sense.
 //! Exit codes: 0 success, 1 the operation failed (message on stderr), 2 bad usage (clap).
 
+mod extract;
 mod mailbox;
 mod status;
 
@@ -30,6 +31,8 @@ enum Command {
     /// Set up or show the code mailbox.
     #[command(subcommand)]
     Mailbox(mailbox::Command),
+    /// Print the one-time code found in each message, one JSON line per file.
+    Extract(extract::Args),
 }
 
 /// A failure to report: the message is already in plain words.
@@ -41,6 +44,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Status(args) => status::run(&data_dir, args),
         Command::Mailbox(command) => mailbox::run(&data_dir, command),
+        Command::Extract(args) => extract::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

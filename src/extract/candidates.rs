@@ -1,0 +1,269 @@
+//! Strings in a message that could be a one-time code, before any word around them is read.
+//!
+//! An *atom* is a run of ASCII letters and digits. Atoms joined by `-`, a single space, or
+//! `.`/`,`/`/`/`:` form *chains*; a chain decides what its atoms are: `482 913` and `105-876`
+//! join into one code, `800.981.9114`, `03/08/2026`, `17:23`, `1,234.56` and
+//! `1-800-555-0199` are never codes, and `G-412157` loses Google's prefix.
+
+use super::text::Text;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Candidate {
+    /// The code as typed: groups joined, ASCII.
+    pub code: String,
+    /// Position of the first and one past the last character in the text.
+    pub start: usize,
+    pub end: usize,
+    pub shape: Shape,
+    /// The print itself says "one-time code": Google's `G-` prefix.
+    pub self_labelled: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// Digits only.
+    Digits,
+    /// Letters and digits, letters mostly upper case (`TM3KX2`, `123ABC78`).
+    Mixed,
+    /// Letters and digits in mixed case (`LeeeSe2`): a code only when clearly labelled.
+    MixedCase,
+    /// Letters only (`mifsuc`): a code only when clearly labelled.
+    Letters,
+}
+
+#[derive(Clone, Copy)]
+struct Atom {
+    start: usize,
+    end: usize,
+    digits: usize,
+    letters: usize,
+}
+
+impl Atom {
+    fn len(&self) -> usize {
+        self.end - self.start
+    }
+    fn all_digits(&self) -> bool {
+        self.digits == self.len()
+    }
+    fn has_digit(&self) -> bool {
+        self.digits > 0
+    }
+}
+
+/// How two neighbouring atoms are joined.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Link {
+    Hyphen,
+    Space,
+    /// `.`, `,`, `/`, `:` between digits: a date, time, amount, version or dotted phone.
+    Numeric,
+    None,
+}
+
+fn atoms(text: &Text) -> Vec<Atom> {
+    let mut out = Vec::new();
+    let chars = &text.chars;
+    let mut i = 0;
+    while i < chars.len() {
+        if !(chars[i].is_ascii_alphanumeric() || chars[i] == '_') {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let (mut digits, mut letters, mut underscore) = (0, 0, false);
+        while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_') {
+            match chars[i] {
+                '0'..='9' => digits += 1,
+                '_' => underscore = true,
+                _ => letters += 1,
+            }
+            i += 1;
+        }
+        // Identifiers like `_Part_153214_` are machine text, never a code.
+        if !underscore {
+            out.push(Atom {
+                start,
+                end: i,
+                digits,
+                letters,
+            });
+        }
+    }
+    out
+}
+
+fn link(text: &Text, a: &Atom, b: &Atom) -> Link {
+    let gap = &text.chars[a.end..b.start];
+    match gap {
+        ['-']
+            if (a.has_digit() && b.has_digit())
+                || text.chars[a.start..a.end] == ['G']
+                || (a.len() == 3
+                    && b.len() == 3
+                    && (a.has_digit() || b.has_digit())
+                    && upper_or_digit(text, a)
+                    && upper_or_digit(text, b)) =>
+        {
+            Link::Hyphen
+        }
+        [' '] if a.all_digits() && b.all_digits() => Link::Space,
+        ['.' | ',' | '/' | ':'] if a.all_digits() && b.all_digits() => Link::Numeric,
+        _ => Link::None,
+    }
+}
+
+fn upper_or_digit(text: &Text, a: &Atom) -> bool {
+    text.chars[a.start..a.end]
+        .iter()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
+/// Every candidate code in the text, in order.
+pub(crate) fn candidates(text: &Text) -> Vec<Candidate> {
+    let atoms = atoms(text);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < atoms.len() {
+        let mut j = i;
+        let mut links = Vec::new();
+        while j + 1 < atoms.len() {
+            let l = link(text, &atoms[j], &atoms[j + 1]);
+            if l == Link::None {
+                break;
+            }
+            links.push(l);
+            j += 1;
+        }
+        chain_candidates(text, &atoms[i..=j], &links, &mut out);
+        i = j + 1;
+    }
+    out
+}
+
+fn chain_candidates(text: &Text, chain: &[Atom], links: &[Link], out: &mut Vec<Candidate>) {
+    let first = chain[0];
+    let last = chain[chain.len() - 1];
+    if chain.len() == 1 {
+        push_single(text, &first, out);
+        return;
+    }
+    let plus_before = first.start > 0 && text.chars[first.start - 1] == '+';
+    // A run that trails off with a hyphen ("388-941-") is part of a longer number.
+    let dangling = (first.start > 0 && text.chars[first.start - 1] == '-')
+        || text.chars.get(last.end) == Some(&'-');
+    if links.contains(&Link::Numeric) || plus_before || dangling || chain.len() > 2 {
+        // Dates, times, amounts, dotted or international phone numbers, SSN-like runs.
+        return;
+    }
+    let (a, b) = (chain[0], chain[1]);
+    let word = |x: &Atom| text.chars[x.start..x.end].iter().collect::<String>();
+    if links[0] == Link::Hyphen && word(&a) == "G" && b.all_digits() {
+        // Google prints `G-412157`; the box asks for the digits.
+        push_single(text, &b, out);
+        if let Some(c) = out.last_mut().filter(|c| c.start == b.start) {
+            c.self_labelled = true;
+        }
+        return;
+    }
+    let equal_groups = a.len() == b.len() && (a.len() == 3 || a.len() == 4);
+    if equal_groups {
+        let code = format!("{}{}", word(&a), word(&b));
+        let digits = a.all_digits() && b.all_digits();
+        if digits || links[0] == Link::Hyphen {
+            let shape = shape_of(&code);
+            if digits || matches!(shape, Some(Shape::Mixed)) {
+                out.push(Candidate {
+                    code,
+                    start: a.start,
+                    end: b.end,
+                    shape: shape.unwrap_or(Shape::Digits),
+                    self_labelled: false,
+                });
+                return;
+            }
+        }
+    }
+    if links[0] == Link::Space {
+        // Two unrelated numbers side by side ("code 123456 10"): each stands alone.
+        push_single(text, &a, out);
+        push_single(text, &b, out);
+    }
+}
+
+fn push_single(text: &Text, atom: &Atom, out: &mut Vec<Candidate>) {
+    let len = atom.len();
+    let ok_len = if atom.all_digits() {
+        (3..=8).contains(&len)
+    } else {
+        (6..=8).contains(&len) && atom.letters > 0
+    };
+    if !ok_len {
+        return;
+    }
+    let code: String = text.chars[atom.start..atom.end].iter().collect();
+    if let Some(shape) = shape_of(&code) {
+        out.push(Candidate {
+            code,
+            start: atom.start,
+            end: atom.end,
+            shape,
+            self_labelled: false,
+        });
+    }
+}
+
+fn shape_of(code: &str) -> Option<Shape> {
+    let digits = code.bytes().filter(u8::is_ascii_digit).count();
+    let upper = code.bytes().filter(u8::is_ascii_uppercase).count();
+    let lower = code.bytes().filter(u8::is_ascii_lowercase).count();
+    Some(match (digits, upper, lower) {
+        (_, 0, 0) => Shape::Digits,
+        (0, _, _) if upper == 0 || lower == 0 => Shape::Letters,
+        (0, _, _) => return None,
+        (_, _, 0) => Shape::Mixed,
+        _ => Shape::MixedCase,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(s: &str) -> Vec<String> {
+        candidates(&Text::new(&[s]))
+            .into_iter()
+            .map(|c| c.code)
+            .collect()
+    }
+
+    #[test]
+    fn groups_join_and_google_prefix_drops() {
+        assert_eq!(codes("is 482 913."), ["482913"]);
+        assert_eq!(codes("is 482-913."), ["482913"]);
+        assert_eq!(codes("G-412157 is"), ["412157"]);
+        assert_eq!(codes("RKJ-YP6"), ["RKJYP6"]);
+    }
+
+    #[test]
+    fn phones_dates_times_amounts_are_not_candidates() {
+        for s in [
+            "800.981.9114",
+            "1-800-555-0199",
+            "+20 10 1234 5678",
+            "03/08/2026",
+            "17:23:35",
+            "$1,234.56",
+            "555-0199",
+            "2024-04-02",
+        ] {
+            assert!(codes(s).is_empty(), "{s} gave {:?}", codes(s));
+        }
+    }
+
+    #[test]
+    fn machine_identifiers_and_long_numbers_are_not_candidates() {
+        assert!(codes("=_Part_153214_622935313.1755708437680").is_empty());
+        assert!(codes("15670006000 1234567890").is_empty());
+    }
+}

@@ -1,0 +1,228 @@
+//! How long a code stays valid, read from the message: "expires in 10 minutes", "valid for 24
+//! hours", "vence en 10 minutos", "caduca en 5 min", "within 15 mins", "10分钟内有效".
+//!
+//! A number with a time unit counts only beside a validity phrase, so "arrive 15 minutes
+//! early" in an appointment reminder is not a lifetime.
+
+use std::time::Duration;
+
+use super::text::Text;
+
+/// Validity phrases (lower case) that may stand before the number.
+const CUES_BEFORE: &[&str] = &[
+    "expire",
+    "expires",
+    "expiring",
+    "valid",
+    "good for",
+    "active for",
+    "within",
+    "in the next",
+    "lasts",
+    "vence",
+    "vencerá",
+    "caduca",
+    "caducará",
+    "válido",
+    "valido",
+    "válida",
+    "durante",
+    "dentro de",
+    "expira",
+    "gültig",
+    "действителен",
+    "действует",
+    "有效期",
+    "有效时间",
+    "有效",
+    "유효",
+    "hiệu lực",
+    "durata",
+    "durée",
+    "valable",
+];
+/// Validity phrases that follow the number and unit ("10分钟内有效", "5 minutes to expire").
+const CUES_AFTER: &[&str] = &["内有效", "內有效", "有效", "以内", "内", "後に失効", "유효"];
+
+/// (unit spelling, seconds). Longer spellings first so "minutes" wins over "min".
+const UNITS: &[(&str, u64)] = &[
+    ("minutes", 60),
+    ("minutos", 60),
+    ("minute", 60),
+    ("minuto", 60),
+    ("minuten", 60),
+    ("minuti", 60),
+    ("minuty", 60),
+    ("mins", 60),
+    ("min", 60),
+    ("分钟", 60),
+    ("分鐘", 60),
+    ("分間", 60),
+    ("минут", 60),
+    ("phút", 60),
+    ("분", 60),
+    ("hours", 3600),
+    ("horas", 3600),
+    ("hour", 3600),
+    ("hora", 3600),
+    ("hrs", 3600),
+    ("hr", 3600),
+    ("stunden", 3600),
+    ("小时", 3600),
+    ("時間", 3600),
+    ("часов", 3600),
+    ("часа", 3600),
+    ("시간", 3600),
+    ("seconds", 1),
+    ("segundos", 1),
+    ("secs", 1),
+    ("sec", 1),
+    ("秒", 1),
+    ("days", 86400),
+    ("day", 86400),
+    ("días", 86400),
+    ("dias", 86400),
+    ("天", 86400),
+];
+
+const NUMBER_WORDS: &[(&str, u64)] = &[
+    ("one", 1),
+    ("two", 2),
+    ("three", 3),
+    ("five", 5),
+    ("ten", 10),
+    ("fifteen", 15),
+    ("twenty", 20),
+    ("thirty", 30),
+    ("sixty", 60),
+    ("un", 1),
+    ("una", 1),
+    ("dos", 2),
+    ("tres", 3),
+    ("cinco", 5),
+    ("diez", 10),
+    ("quince", 15),
+    ("veinte", 20),
+    ("treinta", 30),
+    ("一", 1),
+    ("两", 2),
+    ("二", 2),
+    ("三", 3),
+    ("五", 5),
+    ("十", 10),
+];
+
+/// The lifetime stated in a plain text, if any.
+pub fn lifetime(text: &str) -> Option<Duration> {
+    lifetime_in(&Text::new(&[text]))
+}
+
+pub(crate) fn lifetime_in(text: &Text) -> Option<Duration> {
+    let lower: Vec<char> = text.lower.chars().collect();
+    let mut i = 0;
+    while i < lower.len() {
+        let (value, num_start, num_end) = match number_at(&lower, i) {
+            Some(found) => found,
+            None => {
+                i += 1;
+                continue;
+            }
+        };
+        i = num_end.max(i + 1);
+        let mut u = num_end;
+        while u < lower.len() && lower[u] == ' ' {
+            u += 1;
+        }
+        let Some((unit_len, secs)) = unit_at(&lower, u) else {
+            continue;
+        };
+        let window_start = num_start.saturating_sub(30);
+        let before: String = lower[window_start..num_start].iter().collect();
+        let after: String = lower[u + unit_len..(u + unit_len + 6).min(lower.len())]
+            .iter()
+            .collect();
+        let cued = CUES_BEFORE.iter().any(|c| before.contains(c))
+            || CUES_AFTER.iter().any(|c| after.starts_with(c));
+        if cued && value > 0 && value <= 100_000 {
+            return Some(Duration::from_secs(value * secs));
+        }
+    }
+    None
+}
+
+/// A number starting at `i`: ASCII digits (1–5 of them) or a number word on its own.
+fn number_at(lower: &[char], i: usize) -> Option<(u64, usize, usize)> {
+    let prev_alnum = i > 0 && lower[i - 1].is_alphanumeric();
+    if lower[i].is_ascii_digit() {
+        if i > 0 && lower[i - 1].is_ascii_digit() {
+            return None;
+        }
+        let mut j = i;
+        while j < lower.len() && lower[j].is_ascii_digit() {
+            j += 1;
+        }
+        if j - i > 5 {
+            return None;
+        }
+        let value = lower[i..j].iter().collect::<String>().parse().ok()?;
+        return Some((value, i, j));
+    }
+    for (word, value) in NUMBER_WORDS {
+        let len = word.chars().count();
+        let ascii = word.is_ascii();
+        if ascii && prev_alnum {
+            continue;
+        }
+        if lower.len() >= i + len && lower[i..i + len].iter().copied().eq(word.chars()) {
+            let next_ok = !ascii || lower.get(i + len).is_none_or(|c| !c.is_alphabetic());
+            if next_ok {
+                return Some((*value, i, i + len));
+            }
+        }
+    }
+    None
+}
+
+fn unit_at(lower: &[char], u: usize) -> Option<(usize, u64)> {
+    for (unit, secs) in UNITS {
+        let len = unit.chars().count();
+        if lower.len() >= u + len && lower[u..u + len].iter().copied().eq(unit.chars()) {
+            let ascii = unit
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() && c.is_ascii());
+            if ascii && lower.get(u + len).is_some_and(|c| c.is_alphabetic()) {
+                continue;
+            }
+            return Some((len, *secs));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn minutes(s: &str) -> Option<u64> {
+        lifetime(s).map(|d| d.as_secs() / 60)
+    }
+
+    #[test]
+    fn reads_lifetimes_in_several_languages() {
+        assert_eq!(minutes("This code expires in 10 minutes."), Some(10));
+        assert_eq!(minutes("It is valid for 24 hours."), Some(24 * 60));
+        assert_eq!(minutes("El código vence en 10 minutos."), Some(10));
+        assert_eq!(minutes("caduca en 5 min"), Some(5));
+        assert_eq!(minutes("Enter it within 15 mins"), Some(15));
+        assert_eq!(minutes("您的验证码是 199035，10分钟内有效"), Some(10));
+        assert_eq!(minutes("有效时间为一分钟"), Some(1));
+        assert_eq!(minutes("valid for fifteen minutes"), Some(15));
+    }
+
+    #[test]
+    fn a_duration_without_a_validity_phrase_is_not_a_lifetime() {
+        assert_eq!(minutes("Please arrive 15 minutes early."), None);
+        assert_eq!(minutes("No time here at all"), None);
+    }
+}

@@ -1,0 +1,407 @@
+//! The one-time-code extractor: from a message's subject and text to the code a person types
+//! into the portal's box, and how long it stays valid.
+//!
+//! ```
+//! use std::time::Duration;
+//! let found = keydesk::extract::extract(
+//!     "Your Cigna verification code",
+//!     "Your code is 482 913. It expires in 10 minutes. Questions? Call 800.981.9114.",
+//! )
+//! .expect("a code");
+//! assert_eq!(found.code.expose(), "482913");
+//! assert_eq!(found.lifetime, Some(Duration::from_secs(600)));
+//! ```
+//!
+//! How it decides, in order:
+//! 1. **Candidates** ([`candidates`]): runs of letters and digits of a code's shape, with digit
+//!    groups joined and phones, dates, times and amounts set aside by their punctuation.
+//! 2. **Context**: each candidate is dropped when it touches a URL or e-mail address, a
+//!    currency sign, a unit ("10 minutes"), a state abbreviation (ZIP code), or stands right
+//!    after a label of a number that is not a code (claim, order, member, NPI, phone…).
+//! 3. **Keyword gate and proximity**: a candidate scores only when a phrase that labels a code
+//!    ("verification code", "código", "验证码", "passcode"…) stands within that phrase's reach;
+//!    the nearer, the higher. A message that is nothing but a code (a forwarded text) counts too.
+//! 4. The best score wins; "was used" next to it means the code is spent and nothing is returned.
+
+mod candidates;
+mod lexicon;
+mod lifetime;
+#[cfg(test)]
+mod properties;
+mod text;
+
+use std::time::Duration;
+
+use crate::Secret;
+use candidates::{Candidate, Shape};
+use lexicon::{Cue, LEXICON, STATES, STREET_WORDS, UNITS_AFTER};
+use text::Text;
+
+pub use lifetime::lifetime;
+
+/// A code found in a message.
+#[derive(Debug)]
+pub struct Extracted {
+    /// The code as the person types it: digit groups joined, Google's `G-` dropped.
+    pub code: Secret,
+    /// How long the message says the code stays valid, when it says so.
+    pub lifetime: Option<Duration>,
+}
+
+/// Finds the one-time code in a message, if it carries one.
+///
+/// `subject` may be empty (a text message). Only the first 64 Ki characters are read.
+pub fn extract(subject: &str, body: &str) -> Option<Extracted> {
+    let text = Text::new(&[subject, body]);
+    let code = find_code(&text)?;
+    Some(Extracted {
+        code: Secret::new(code),
+        lifetime: lifetime::lifetime_in(&text),
+    })
+}
+
+/// A matched phrase, in character positions.
+#[derive(Clone, Copy, Debug)]
+struct Phrase {
+    start: usize,
+    end: usize,
+    cue: Cue,
+}
+
+fn phrases(text: &Text) -> Vec<Phrase> {
+    let lex = &*LEXICON;
+    let mut out = Vec::new();
+    for m in lex.matcher.find_iter(&text.lower) {
+        let start = text.char_of_byte[m.start()] as usize;
+        let end = text.char_of_byte[m.end() - 1] as usize + 1;
+        let id = m.pattern().as_usize();
+        if lex.bounded[id] && !on_word_boundaries(text, start, end) {
+            continue;
+        }
+        out.push(Phrase {
+            start,
+            end,
+            cue: lex.cues[id],
+        });
+    }
+    out
+}
+
+/// A Latin-script phrase must start and end a word; a camel-case join (`VerifyCode`) and a
+/// plural `s` count as boundaries.
+fn on_word_boundaries(text: &Text, start: usize, end: usize) -> bool {
+    let letter = |c: char| c.is_alphabetic();
+    let left_ok = match start.checked_sub(1).and_then(|i| text.get(i)) {
+        None => true,
+        Some(p) => {
+            !letter(p) || (p.is_lowercase() && text.get(start).is_some_and(char::is_uppercase))
+        }
+    };
+    let right_ok = match text.get(end) {
+        None => true,
+        Some('s') => !text.get(end + 1).is_some_and(letter),
+        Some(n) => {
+            !letter(n) || (n.is_uppercase() && text.get(end - 1).is_some_and(char::is_lowercase))
+        }
+    };
+    left_ok && right_ok
+}
+
+fn find_code(text: &Text) -> Option<String> {
+    let candidates = candidates::candidates(text);
+    if candidates.is_empty() {
+        return None;
+    }
+    if let Some(code) = whole_message_code(text, &candidates) {
+        return Some(code);
+    }
+    let phrases = phrases(text);
+    let mut best: Option<(i32, &Candidate)> = None;
+    for cand in &candidates {
+        if !plausible_in_context(text, cand) || labelled_not_code(text, cand, &phrases) {
+            continue;
+        }
+        let Some(score) = score(text, cand, &phrases) else {
+            continue;
+        };
+        if best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, cand));
+        }
+    }
+    let (_, cand) = best?;
+    if spent(cand, &phrases) {
+        return None;
+    }
+    Some(cand.code.clone())
+}
+
+/// A forwarded text that is nothing but the code (`2715`, `G-830829`, `5WGU8G`).
+fn whole_message_code(text: &Text, candidates: &[Candidate]) -> Option<String> {
+    let [only] = candidates else { return None };
+    let rest = |range: std::ops::Range<usize>| {
+        text.chars[range]
+            .iter()
+            .all(|c| c.is_whitespace() || matches!(c, '-' | '.' | 'G'))
+    };
+    let strong_shape = match only.shape {
+        Shape::Digits => only.code.len() >= 4,
+        Shape::Mixed => true,
+        _ => false,
+    };
+    (strong_shape && rest(0..only.start) && rest(only.end..text.len())).then(|| only.code.clone())
+}
+
+/// Drops candidates whose immediate surroundings say what they are: part of a URL or address,
+/// an amount, a quantity, a ZIP code, or a year.
+fn plausible_in_context(text: &Text, cand: &Candidate) -> bool {
+    let chars = &text.chars;
+    // The ASCII "word" around the candidate: a URL, e-mail address, hash or path.
+    let mut s = cand.start;
+    while s > 0 && chars[s - 1].is_ascii() && !chars[s - 1].is_ascii_whitespace() {
+        s -= 1;
+    }
+    let mut e = cand.end;
+    while e < chars.len() && chars[e].is_ascii() && !chars[e].is_ascii_whitespace() {
+        e += 1;
+    }
+    let word: String = chars[s..e].iter().collect();
+    if word.contains("://")
+        || word.contains("www.")
+        || word
+            .chars()
+            .any(|c| matches!(c, '/' | '@' | '=' | '?' | '&' | '+' | '\\' | '~' | '%'))
+    {
+        return false;
+    }
+    let before = cand.start.checked_sub(1).and_then(|i| text.get(i));
+    let before2 = cand.start.checked_sub(2).and_then(|i| text.get(i));
+    if matches!(before, Some('$' | '£' | '€' | '¥' | '₹' | '#' | '.' | '©'))
+        || (before == Some(' ') && matches!(before2, Some('$' | '£' | '€' | '¥' | '₹' | '©')))
+    {
+        return false;
+    }
+    if text.get(cand.end) == Some('.') && text.get(cand.end + 1).is_some_and(|c| c.is_ascii_digit())
+    {
+        return false;
+    }
+    // A unit right after: "15 minutes", "20 USD".
+    let after = text.lower_slice(cand.end, cand.end + 10);
+    let after = after.trim_start_matches([' ', '-']);
+    if after.len() < text.lower_slice(cand.end, cand.end + 10).len() || after.starts_with('%') {
+        let next_word: String = after.chars().take_while(|c| c.is_alphabetic()).collect();
+        if UNITS_AFTER.contains(&next_word.as_str()) || after.starts_with('%') {
+            return false;
+        }
+    }
+    // "5555 Gate Parkway": a street number.
+    if cand.shape == Shape::Digits {
+        let after = text.lower_slice(cand.end, cand.end + 40);
+        let same_clause = after
+            .split(['\n', ',', '.', ';'])
+            .next()
+            .unwrap_or_default();
+        let street = same_clause
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .take(4)
+            .any(|w| STREET_WORDS.contains(&w));
+        if street {
+            return false;
+        }
+        // "text STOP to 85069": a short code to send a text to.
+        let before = text.lower_slice(cand.start.saturating_sub(40), cand.start);
+        let to_before = before.trim_end_matches([' ', ':']).ends_with(" to");
+        let texting = ["text", "txt", "send", "reply", "sms"]
+            .iter()
+            .any(|w| before.contains(w));
+        if to_before && texting {
+            return false;
+        }
+    }
+    // "Bloomfield, CT 06002": a ZIP code.
+    if cand.shape == Shape::Digits && cand.code.len() == 5 && cand.start >= 3 {
+        let state: String = chars[cand.start - 3..cand.start - 1].iter().collect();
+        if chars[cand.start - 1] == ' ' && STATES.contains(&state.as_str()) {
+            return false;
+        }
+    }
+    true
+}
+
+/// True when a label of a non-code number stands right before the candidate ("Claim #
+/// 12345678", "member ID: 12345678") or right after it ("12345678 is your claim number").
+fn labelled_not_code(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> bool {
+    let before = phrases.iter().rev().find(|p| p.end <= cand.start);
+    if let Some(p) = before
+        && p.cue == Cue::NotCode
+        && cand.start - p.end <= 20
+    {
+        let gap = text.lower_slice(p.end, cand.start);
+        let gap = gap.trim_matches(|c: char| c.is_whitespace() || ":#.-=(".contains(c));
+        let joined_by_is = matches!(gap, "is" | "es" | "is:");
+        let bare = gap.is_empty()
+            || matches!(
+                gap,
+                "no" | "no." | "number" | "id" | "number is" | "ending in"
+            );
+        if bare {
+            return true;
+        }
+        if joined_by_is {
+            // "the code for your account is 123456": a code phrase before the label wins.
+            let code_before = phrases.iter().any(|q| {
+                matches!(q.cue, Cue::Code { weight, .. } if weight >= 70)
+                    && q.end <= p.start
+                    && p.start - q.end <= 60
+            });
+            return !code_before;
+        }
+    }
+    let mut after = phrases.iter().skip_while(|p| p.start < cand.end);
+    if let Some(p) = after.next()
+        && p.cue == Cue::NotCode
+        && p.start - cand.end <= 20
+    {
+        // "Use 5677 as Microsoft account security code": the label qualifies a code phrase.
+        let qualifies_code = after.next().is_some_and(|q| {
+            matches!(q.cue, Cue::Code { weight, .. } if weight >= 70) && q.start - p.end <= 3
+        });
+        // Only a label that names the number: "12345678 is your claim number".
+        let gap = text.lower_slice(cand.end, p.start);
+        let names_it = !gap.trim().is_empty()
+            && !gap.contains(['\n', '.', ','])
+            && gap.split_whitespace().all(|w| {
+                matches!(
+                    w,
+                    "is" | "your" | "the" | "our" | "a" | "an" | "es" | "su" | "tu" | "de" | "was"
+                )
+            });
+        return !qualifies_code && names_it;
+    }
+    false
+}
+
+/// The candidate's score from the nearest code phrases, or `None` when none is in reach.
+fn score(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> Option<i32> {
+    let mut best: Option<i32> = cand.self_labelled.then_some(100);
+    let mut direct = cand.self_labelled;
+    let mut direct_before = false;
+    for p in phrases {
+        let Cue::Code {
+            weight,
+            before,
+            after,
+        } = p.cue
+        else {
+            continue;
+        };
+        // `before`: the code stands before the phrase; `after`: after it.
+        let (distance, reach) = if p.end <= cand.start {
+            (cand.start - p.end, after)
+        } else if cand.end <= p.start {
+            (p.start - cand.end, before)
+        } else {
+            continue;
+        };
+        if distance > reach {
+            continue;
+        }
+        // "code: X", "code is X", "X is your code".
+        let close = if p.end <= cand.start { 4 } else { 10 };
+        if distance <= close && weight >= 70 {
+            direct = true;
+            direct_before |= p.end <= cand.start;
+        }
+        let s = weight - (weight * distance as i32) / (reach as i32 + 1);
+        best = Some(best.map_or(s, |b| b.max(s)));
+    }
+    let mut score = best?;
+    let len = cand.code.len();
+    match cand.shape {
+        Shape::Digits if len == 3 => {
+            // Three digits only right after the word: "enter code 548".
+            let before = text.lower_slice(cand.start.saturating_sub(10), cand.start);
+            let label = before.trim_end_matches([' ', ':']);
+            if !["code", "código", "codigo", "pin"]
+                .iter()
+                .any(|w| label.ends_with(w))
+            {
+                return None;
+            }
+        }
+        Shape::Digits => {
+            let year = len == 4 && (cand.code.starts_with("19") || cand.code.starts_with("20"));
+            if year && !direct {
+                return None;
+            }
+            score += if len == 6 { 12 } else { 6 };
+        }
+        Shape::Mixed => score += 4,
+        Shape::MixedCase => {
+            if !direct_before {
+                return None;
+            }
+        }
+        Shape::Letters => {
+            let label_colon = text.lower_slice(cand.start.saturating_sub(2), cand.start);
+            let line_end = text.get(cand.end).is_none_or(|c| c == '\n' || c == '.');
+            if !direct_before || !label_colon.contains(':') || !line_end {
+                return None;
+            }
+        }
+    }
+    if direct {
+        score += 20;
+    }
+    (score >= 25).then_some(score)
+}
+
+/// "Your code 123456 was used to sign in": the message reports a spent code.
+fn spent(cand: &Candidate, phrases: &[Phrase]) -> bool {
+    phrases
+        .iter()
+        .any(|p| p.cue == Cue::Spent && p.start >= cand.end && p.start - cand.end <= 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(body: &str) -> Option<String> {
+        extract("", body).map(|e| e.code.expose().to_owned())
+    }
+
+    #[test]
+    fn finds_labelled_codes_in_english_and_spanish() {
+        assert_eq!(
+            code("Your verification code is 048291."),
+            Some("048291".into())
+        );
+        assert_eq!(
+            code("Su código de verificación es: 733 104"),
+            Some("733104".into())
+        );
+        assert_eq!(code("MyChart code: TM3KX2"), Some("TM3KX2".into()));
+    }
+
+    #[test]
+    fn refuses_numbers_that_are_not_codes() {
+        for body in [
+            "Your claim number is 48291037. Call 800.981.9114 for help.",
+            "Appointment on 03/14/2026 at 10:30 AM. Confirmation #: 58213",
+            "Member ID: 84736291. Your balance is $1,234.56.",
+            "Use promo code SAVE2026 for 20% off",
+            "Questions? Call (800) 555-0199 or write to PO Box 1234, Hartford, CT 06002.",
+        ] {
+            assert_eq!(code(body), None, "{body}");
+        }
+    }
+
+    #[test]
+    fn a_spent_code_is_not_offered() {
+        assert_eq!(
+            code("Your verification code 482913 was used to sign in at 9:41."),
+            None
+        );
+    }
+}

@@ -1,0 +1,218 @@
+//! Quality of the one-time-code extractor, measured on labelled messages: the public corpus
+//! (`../shared/corpus/otp-public.jsonl`) and the project's own e-mail fixtures
+//! (`tests/fixtures/mail/`). Both must reach ≥ 99 % exact on messages with a code and ≤ 1 %
+//! false codes on messages without one.
+
+use std::path::{Path, PathBuf};
+
+use keydesk::{extract, message};
+use serde_json::Value;
+
+/// Counts for one labelled set.
+#[derive(Default, Debug)]
+struct Score {
+    with_code: usize,
+    exact: usize,
+    /// Messages with a code where something else (a wrong code) came out.
+    wrong: usize,
+    without_code: usize,
+    /// Messages without a code where a code was invented.
+    invented: usize,
+    misses: Vec<String>,
+}
+
+impl Score {
+    fn record(&mut self, id: &str, expected: &[String], got: Option<String>) {
+        match (expected.first(), got) {
+            (Some(_), Some(g)) if expected.contains(&g) => {
+                self.with_code += 1;
+                self.exact += 1;
+            }
+            (Some(e), g) => {
+                self.with_code += 1;
+                if g.is_some() {
+                    self.wrong += 1;
+                }
+                self.misses.push(format!("{id}: expected {e}, got {g:?}"));
+            }
+            (None, None) => self.without_code += 1,
+            (None, Some(g)) => {
+                self.without_code += 1;
+                self.invented += 1;
+                self.misses.push(format!("{id}: expected none, got {g}"));
+            }
+        }
+    }
+
+    /// Prints the figures and asserts the bar.
+    fn report_and_check(&self, name: &str) {
+        let exact = self.exact as f64 / self.with_code.max(1) as f64;
+        let clean = 1.0 - self.invented as f64 / self.without_code.max(1) as f64;
+        let extracted = self.exact + self.wrong + self.invented;
+        let precision = self.exact as f64 / extracted.max(1) as f64;
+        let recall = exact;
+        println!(
+            "{name}: exact on with-code {}/{} = {:.4}; nothing extracted on no-code {}/{} = {:.4}; \
+             precision {:.4}; recall {:.4}",
+            self.exact,
+            self.with_code,
+            exact,
+            self.without_code - self.invented,
+            self.without_code,
+            clean,
+            precision,
+            recall
+        );
+        for miss in &self.misses {
+            println!("  miss {miss}");
+        }
+        assert!(
+            self.with_code > 0 && self.without_code > 0,
+            "{name}: both kinds must be present"
+        );
+        assert!(
+            exact >= 0.99,
+            "{name}: exact accuracy {exact:.4} is below 0.99"
+        );
+        assert!(
+            1.0 - clean <= 0.01,
+            "{name}: false codes on {:.4} of no-code messages (above 0.01)",
+            1.0 - clean
+        );
+    }
+}
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Accepted spellings: the label and its `alt` forms.
+fn expected(v: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(code) = v["code"].as_str() {
+        out.push(code.to_owned());
+        if let Some(alt) = v["alt"].as_array() {
+            out.extend(alt.iter().filter_map(|a| a.as_str().map(str::to_owned)));
+        }
+    }
+    out
+}
+
+#[test]
+fn public_corpus_meets_the_bar() {
+    let path = repo_root().join("../shared/corpus/otp-public.jsonl");
+    let corpus = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("the corpus must be present at {}: {e}", path.display()));
+    let mut score = Score::default();
+    for line in corpus.lines().filter(|l| !l.trim().is_empty()) {
+        let v: Value = serde_json::from_str(line).expect("each corpus line is JSON");
+        if v["ambiguous"].as_bool() == Some(true) {
+            continue;
+        }
+        let got = extract::extract("", v["text"].as_str().expect("text field"))
+            .map(|e| e.code.expose().to_owned());
+        score.record(v["id"].as_str().unwrap_or("?"), &expected(&v), got);
+    }
+    assert!(
+        score.with_code >= 100,
+        "the corpus holds about 120 coded messages"
+    );
+    score.report_and_check("public corpus");
+}
+
+/// The project's own e-mail fixtures: each `.eml` goes through the message parser first.
+#[test]
+fn mail_fixtures_meet_the_bar() {
+    let dir = repo_root().join("tests/fixtures/mail");
+    let labels = std::fs::read_to_string(dir.join("labels.jsonl")).expect("labels.jsonl present");
+    let mut score = Score::default();
+    let mut lifetimes = (0, 0);
+    for line in labels.lines().filter(|l| !l.trim().is_empty()) {
+        let v: Value = serde_json::from_str(line).expect("each label line is JSON");
+        let file = v["file"].as_str().expect("file field");
+        let got = extract_from_file(&dir.join(file));
+        if let (Some(minutes), Some((_, got_minutes))) = (v["expires_minutes"].as_u64(), &got) {
+            lifetimes.0 += 1;
+            if *got_minutes == Some(minutes) {
+                lifetimes.1 += 1;
+            } else {
+                println!("  lifetime {file}: expected {minutes}, got {got_minutes:?}");
+            }
+        }
+        score.record(file, &expected(&v), got.map(|(c, _)| c));
+    }
+    assert!(
+        score.with_code + score.without_code >= 150,
+        "at least 150 fixtures"
+    );
+    println!(
+        "mail fixtures: lifetime right on {}/{}",
+        lifetimes.1, lifetimes.0
+    );
+    assert!(
+        lifetimes.1 * 100 >= lifetimes.0 * 95,
+        "lifetime must be read right on 95% of fixtures that state one"
+    );
+    score.report_and_check("mail fixtures");
+}
+
+fn extract_from_file(path: &Path) -> Option<(String, Option<u64>)> {
+    let raw = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let parsed = message::parse(&raw).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let found = extract::extract(&parsed.subject, &parsed.text)?;
+    Some((
+        found.code.expose().to_owned(),
+        found.lifetime.map(|d| d.as_secs() / 60),
+    ))
+}
+
+/// `keydesk-cli extract` on two fixtures and a missing file: one JSON line each, exit 1.
+#[test]
+fn cli_extract_prints_one_json_line_per_input() {
+    let dir = repo_root().join("tests/fixtures/mail");
+    let labels = std::fs::read_to_string(dir.join("labels.jsonl")).expect("labels.jsonl present");
+    let first: Value = serde_json::from_str(labels.lines().next().expect("a label")).expect("JSON");
+    let coded = first["file"].as_str().expect("file").to_owned();
+    let negative = labels
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("JSON"))
+        .find(|v| v["code"].is_null())
+        .expect("a negative fixture");
+    let negative = negative["file"].as_str().expect("file").to_owned();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_keydesk-cli"))
+        .arg("extract")
+        .arg(dir.join(&coded))
+        .arg(dir.join(&negative))
+        .arg(dir.join("no-such-file.eml"))
+        .output()
+        .expect("keydesk-cli runs");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "a missing input makes the run fail"
+    );
+    let lines: Vec<Value> = String::from_utf8(output.stdout)
+        .expect("UTF-8 output")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(
+        lines.len(),
+        3,
+        "one line per input, the run goes on after an error"
+    );
+    assert_eq!(
+        lines[0]["code"], first["code"],
+        "the coded fixture's code is printed"
+    );
+    assert_eq!(lines[0]["expires_minutes"], first["expires_minutes"]);
+    assert!(lines[0]["portal"].is_null());
+    assert!(
+        lines[1]["code"].is_null(),
+        "the negative fixture yields no code"
+    );
+    assert!(
+        lines[2]["error"].is_string(),
+        "the missing file is reported"
+    );
+}
