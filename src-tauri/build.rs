@@ -1,6 +1,6 @@
 // The app's commands are declared once here; `generate_handler!` in main.rs must list the same.
 // Tauri turns each into an `allow-<name>` permission that capabilities/ grants per window.
-const COMMANDS: &[&str] = &["desk_status"];
+const COMMANDS: &[&str] = &["desk_status", "pending_codes", "copy_code"];
 
 fn main() {
     tauri_build::try_build(

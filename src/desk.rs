@@ -112,6 +112,20 @@ impl Desk {
         Ok(())
     }
 
+    /// The mailbox settings and its password, when a mailbox is set up.
+    pub fn mailbox_credentials(
+        &self,
+    ) -> Result<Option<(MailboxSettings, crate::Secret)>, DeskError> {
+        let Some(settings) = self.store.mailbox_settings()? else {
+            return Ok(None);
+        };
+        let password = self
+            .keychain()?
+            .get(&ItemKey::mailbox_password())?
+            .ok_or(MailboxError::NoPassword)?;
+        Ok(Some((settings, password)))
+    }
+
     /// The state of both connections. The local part (keychain, settings) is read now; the
     /// returned future checks the mailbox over the network and borrows nothing, so callers can
     /// release the profile before awaiting it.

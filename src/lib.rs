@@ -17,6 +17,7 @@
 //! | [`watcher`] | the IMAP watch per folder: IDLE or polling, reconnect with backoff, exactly-once resync by UIDVALIDITY/UID |
 //! | [`message`] | an RFC 5322 message to plain text and the sender headers, bounded in time and memory |
 //! | [`extract`] | the one-time code and its lifetime in a message's text |
+//! | [`inbox`] | the code inbox: a fetched message to a pending code matched to its portal (DKIM/DMARC-aware), and the running watch of every folder |
 //! | [`desk`] | [`Desk`], one desk's profile (data folder, database, keychain) and its [`DeskStatus`] |
 //!
 //! ## Decisions
@@ -46,10 +47,11 @@
 
 pub mod desk;
 pub mod extract;
+pub mod inbox;
 pub mod keychain;
 pub mod mailbox;
-pub mod pending;
 pub mod message;
+pub mod pending;
 pub mod secret;
 pub mod store;
 pub mod watcher;

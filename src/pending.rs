@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::secret::Secret;
 
@@ -18,7 +18,7 @@ use crate::secret::Secret;
 pub const FADE: Duration = Duration::from_secs(120);
 
 /// A message's identity on the server: unique per folder while UIDVALIDITY holds.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct MessageKey {
     /// Folder.
     pub folder: String,

@@ -11,6 +11,16 @@ pub struct CommandError {
     pub message: String,
 }
 
+impl CommandError {
+    /// A failure of the shell itself (not from the core).
+    pub fn new(code: &'static str, message: &str) -> Self {
+        Self {
+            code,
+            message: message.to_owned(),
+        }
+    }
+}
+
 impl From<keydesk::DeskError> for CommandError {
     fn from(error: keydesk::DeskError) -> Self {
         let code = match &error {

@@ -4,6 +4,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod error;
+mod inbox;
 mod state;
 mod status;
 
@@ -13,7 +14,7 @@ use std::process::ExitCode;
 
 use keydesk::Desk;
 
-use crate::state::DeskState;
+use crate::state::{DeskState, InboxState};
 
 fn main() -> ExitCode {
     let data_dir = data_dir_argument().unwrap_or_else(Desk::default_data_dir);
@@ -28,8 +29,18 @@ fn main() -> ExitCode {
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "Keydesk starting");
 
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_clipboard_manager::init())
         .manage(DeskState::new(desk))
-        .invoke_handler(tauri::generate_handler![status::desk_status])
+        .manage(InboxState::default())
+        .setup(|app| {
+            inbox::start(app.handle());
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            status::desk_status,
+            inbox::pending_codes,
+            inbox::copy_code
+        ])
         .run(tauri::generate_context!());
     match result {
         Ok(()) => ExitCode::SUCCESS,

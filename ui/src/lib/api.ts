@@ -1,6 +1,9 @@
-// The app's commands, typed. Every call goes through here so the UI has one list of what it uses.
+// The app's commands and events, typed. Every call goes through here so the UI has one list of
+// what it uses (it must match src-tauri/build.rs and the main window's capability).
 import { invoke } from "@tauri-apps/api/core";
-import type { DeskStatus } from "./status";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { DeskStatus } from "../status/status";
+import type { MessageKey, PendingCode } from "../codes/codes";
 
 /** What a failed command sends: a stable code and a plain-words message. */
 export interface CommandError {
@@ -10,6 +13,20 @@ export interface CommandError {
 
 export function deskStatus(): Promise<DeskStatus> {
   return invoke<DeskStatus>("desk_status");
+}
+
+export function pendingCodes(): Promise<PendingCode[]> {
+  return invoke<PendingCode[]>("pending_codes");
+}
+
+/** Copies a code to the clipboard (cleared again after the configured delay) and marks it used. */
+export function copyCode(key: MessageKey): Promise<void> {
+  return invoke("copy_code", { key });
+}
+
+/** Called whenever the inbox changed (a code arrived, a connection changed); no data included. */
+export function onInboxChanged(handler: () => void): Promise<UnlistenFn> {
+  return listen("inbox-changed", handler);
 }
 
 export function errorMessage(e: unknown): string {

@@ -1,0 +1,86 @@
+//! The code inbox in the window: starts the core's watch when a mailbox is set up, tells the
+//! UI when something changed (the event carries no code), and serves the list and copies.
+
+use keydesk::inbox::{Inbox, InboxEvent, InboxRules};
+use keydesk::pending::{MessageKey, PendingCodeView};
+use tauri::{AppHandle, Emitter, Manager};
+use tauri_plugin_clipboard_manager::ClipboardExt;
+use tokio::sync::mpsc;
+
+use crate::error::CommandError;
+use crate::state::{DeskState, InboxState};
+
+/// Starts watching the mailbox, if one is set up. Failures show on the status screen.
+pub fn start(app: &AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let credentials = app.state::<DeskState>().lock().await.mailbox_credentials();
+        let (settings, password) = match credentials {
+            Ok(Some(found)) => found,
+            Ok(None) => return,
+            Err(e) => {
+                tracing::warn!(error = %e, "the inbox cannot start");
+                return;
+            }
+        };
+        let (events_tx, mut events) = mpsc::channel(64);
+        let inbox = Inbox::start(&settings, &password, InboxRules::default(), events_tx);
+        *app.state::<InboxState>().lock().await = Some(inbox);
+        while let Some(event) = events.recv().await {
+            if let InboxEvent::NewCode { from, .. } = &event {
+                tracing::info!(from = %from, "a new code arrived");
+            }
+            if let Err(e) = app.emit("inbox-changed", ()) {
+                tracing::warn!(error = %e, "could not tell the window about the inbox");
+            }
+        }
+    });
+}
+
+/// The codes to show, newest first.
+#[tauri::command]
+pub async fn pending_codes(
+    inbox: tauri::State<'_, InboxState>,
+) -> Result<Vec<PendingCodeView>, CommandError> {
+    let now = unix_now();
+    Ok(inbox
+        .lock()
+        .await
+        .as_ref()
+        .map(|i| i.view(now))
+        .unwrap_or_default())
+}
+
+/// Copies a code to the clipboard and marks it used. The code goes from the core to the
+/// clipboard directly; it does not pass through the page.
+#[tauri::command]
+pub async fn copy_code(
+    app: AppHandle,
+    inbox: tauri::State<'_, InboxState>,
+    key: MessageKey,
+) -> Result<(), CommandError> {
+    let guard = inbox.lock().await;
+    let inbox = guard.as_ref().ok_or_else(|| {
+        CommandError::new("inbox_not_running", "The mailbox is not being watched.")
+    })?;
+    let code = inbox
+        .code(&key)
+        .ok_or_else(|| CommandError::new("code_gone", "That code is no longer pending."))?;
+    app.clipboard()
+        .write_text(code.code.expose().to_owned())
+        .map_err(|e| {
+            CommandError::new(
+                "clipboard_unavailable",
+                &format!("The clipboard is not available ({e})."),
+            )
+        })?;
+    inbox.mark_used(&key);
+    Ok(())
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}

@@ -1,0 +1,525 @@
+//! The code inbox: turns a fetched message into a pending code, matched to its portal.
+//!
+//! Matching trusts the sender only as far as the receiving server vouches for it. A message whose
+//! From is a portal's sender address is that portal's, unless the server's Authentication-Results
+//! record a failed DMARC check, or a failed DKIM check with no passing signature: then it is
+//! [`Origin::Suspicious`]. A sender no portal lists gives [`Origin::Unmatched`]. Texts forwarded
+//! to the mailbox come from the office's forwarding address, not from the portal, so they are
+//! matched by the portal's name in the text, and only when they come from a forwarder the office
+//! configured. Only [`Origin::Portal`] codes are ever filled into a portal.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::{mpsc, watch};
+
+use crate::extract;
+use crate::mailbox::{MailboxSettings, MailboxStatus};
+use crate::message::{self, Verdict};
+use crate::pending::{Channel, MessageKey, Origin, PendingCode};
+use crate::pending::{PendingCodeView, PendingCodes};
+use crate::secret::Secret;
+use crate::watcher::Fetched;
+use crate::watcher::{FolderWatch, WatchEvent};
+
+/// The lifetime assumed when neither the message nor the portal says.
+pub const DEFAULT_LIFETIME: Duration = Duration::from_secs(10 * 60);
+/// No code is believed to live longer than this, whatever a message claims.
+pub const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// A portal as the inbox sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortalSender {
+    /// The portal's id.
+    pub portal_id: i64,
+    /// Its name, also looked for in forwarded texts.
+    pub name: String,
+    /// Sender addresses its codes come from: `no-reply@portal.example`, or `@portal.example` for
+    /// any address of that domain (and its subdomains).
+    pub addresses: Vec<String>,
+    /// Its code lifetime, when known.
+    pub code_lifetime: Option<Duration>,
+}
+
+/// What the inbox needs to know to read messages.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InboxRules {
+    /// The office's portals.
+    pub portals: Vec<PortalSender>,
+    /// Addresses that forward the office phone's texts into the mailbox.
+    pub sms_forwarders: Vec<String>,
+}
+
+/// What a message turned out to be.
+#[derive(Debug)]
+pub enum Reading {
+    /// It carries a code.
+    Code(PendingCode),
+    /// It carries no code (a newsletter, a claim notice…).
+    NoCode,
+    /// It could not be read; the reason is safe to log (it never quotes the message).
+    Unreadable(message::MessageError),
+}
+
+/// Reads one fetched message.
+pub fn read(fetched: &Fetched, rules: &InboxRules) -> Reading {
+    let parsed = match message::parse(&fetched.raw) {
+        Ok(parsed) => parsed,
+        Err(e) => return Reading::Unreadable(e),
+    };
+    let Some(found) = extract::extract(&parsed.subject, &parsed.text) else {
+        return Reading::NoCode;
+    };
+    let sender = parsed
+        .from
+        .as_deref()
+        .or(parsed.return_path.as_deref())
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    let is_text = rules
+        .sms_forwarders
+        .iter()
+        .any(|f| f.eq_ignore_ascii_case(&sender));
+    let (origin, portal) = if is_text {
+        match portal_named_in(&rules.portals, &parsed.subject, &parsed.text) {
+            Some(p) => (
+                Origin::Portal {
+                    portal_id: p.portal_id,
+                    name: p.name.clone(),
+                },
+                Some(p),
+            ),
+            None => (
+                Origin::Unmatched {
+                    sender: sender.clone(),
+                },
+                None,
+            ),
+        }
+    } else {
+        match rules
+            .portals
+            .iter()
+            .find(|p| p.addresses.iter().any(|a| address_matches(a, &sender)))
+        {
+            Some(p) => match authentication_failure(&parsed.authentication_results) {
+                Some(reason) => (
+                    Origin::Suspicious {
+                        name: p.name.clone(),
+                        sender: sender.clone(),
+                        reason,
+                    },
+                    None,
+                ),
+                None => (
+                    Origin::Portal {
+                        portal_id: p.portal_id,
+                        name: p.name.clone(),
+                    },
+                    Some(p),
+                ),
+            },
+            None => (
+                Origin::Unmatched {
+                    sender: sender.clone(),
+                },
+                None,
+            ),
+        }
+    };
+    let lifetime = found
+        .lifetime
+        .or_else(|| portal.and_then(|p| p.code_lifetime))
+        .unwrap_or(DEFAULT_LIFETIME)
+        .min(MAX_LIFETIME);
+    let delivered_at = if fetched.delivered_at > 0 {
+        fetched.delivered_at
+    } else {
+        parsed.date.unwrap_or(0)
+    };
+    Reading::Code(PendingCode {
+        key: MessageKey {
+            folder: fetched.folder.clone(),
+            uid_validity: fetched.uid_validity,
+            uid: fetched.uid,
+        },
+        code: found.code,
+        origin,
+        channel: if is_text {
+            Channel::Sms
+        } else {
+            Channel::Email
+        },
+        delivered_at,
+        expires_at: delivered_at + lifetime.as_secs() as i64,
+    })
+}
+
+/// What the running inbox tells its owner. Events carry no code: the owner asks
+/// [`Inbox::view`] when it has a window that shows codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InboxEvent {
+    /// A folder's connection changed state.
+    Connection {
+        /// The folder.
+        folder: String,
+        /// Its state.
+        status: MailboxStatus,
+    },
+    /// A new code arrived.
+    NewCode {
+        /// Where it is.
+        key: MessageKey,
+        /// The portal's name, or the sender for an unmatched code.
+        from: String,
+        /// When it expires, UNIX seconds.
+        expires_at: i64,
+    },
+    /// A message could not be read and was skipped.
+    Skipped {
+        /// Where it is.
+        key: MessageKey,
+        /// Why, in plain words (never quoting the message).
+        reason: String,
+    },
+}
+
+/// The running inbox: one watch per folder feeding the pending codes.
+#[derive(Debug)]
+pub struct Inbox {
+    pending: Arc<Mutex<PendingCodes>>,
+    connections: Arc<Mutex<BTreeMap<String, MailboxStatus>>>,
+    stop: watch::Sender<bool>,
+}
+
+impl Inbox {
+    /// Starts watching every folder of `settings`. Must be called inside a Tokio runtime. The
+    /// first sync of each folder looks back over the longest code lifetime, so codes still valid
+    /// after a restart come back.
+    pub fn start(
+        settings: &MailboxSettings,
+        password: &Secret,
+        rules: InboxRules,
+        events: mpsc::Sender<InboxEvent>,
+    ) -> Self {
+        let pending = Arc::new(Mutex::new(PendingCodes::default()));
+        let connections = Arc::new(Mutex::new(BTreeMap::new()));
+        let (stop, stop_rx) = watch::channel(false);
+        let lookback = rules
+            .portals
+            .iter()
+            .filter_map(|p| p.code_lifetime)
+            .chain([DEFAULT_LIFETIME, Duration::from_secs(3600)])
+            .max()
+            .unwrap_or(DEFAULT_LIFETIME)
+            .min(MAX_LIFETIME);
+        let (watch_tx, mut watch_rx) = mpsc::channel::<WatchEvent>(256);
+        for folder in &settings.folders {
+            let watch =
+                FolderWatch::new(settings.clone(), password.clone(), folder.clone(), lookback);
+            tokio::spawn(watch.run(watch_tx.clone(), stop_rx.clone(), rand::random::<f64>));
+        }
+        drop(watch_tx);
+        let (pending_task, connections_task) = (pending.clone(), connections.clone());
+        let account = format!("{}@{}:{}", settings.username, settings.host, settings.port);
+        tokio::spawn(async move {
+            while let Some(event) = watch_rx.recv().await {
+                let out = match event {
+                    WatchEvent::Connected { folder, .. } => {
+                        let status = MailboxStatus::Connected {
+                            account: account.clone(),
+                            folders: vec![folder.clone()],
+                        };
+                        connections_task
+                            .lock()
+                            .unwrap()
+                            .insert(folder.clone(), status.clone());
+                        InboxEvent::Connection { folder, status }
+                    }
+                    WatchEvent::Failed {
+                        folder,
+                        error,
+                        retry_in,
+                    } => {
+                        let status = MailboxStatus::Error {
+                            code: error.code().to_owned(),
+                            message: format!("{error} (trying again in {} s)", retry_in.as_secs()),
+                        };
+                        connections_task
+                            .lock()
+                            .unwrap()
+                            .insert(folder.clone(), status.clone());
+                        InboxEvent::Connection { folder, status }
+                    }
+                    WatchEvent::Message(fetched) => match read(&fetched, &rules) {
+                        Reading::Code(code) => {
+                            let event = InboxEvent::NewCode {
+                                key: code.key.clone(),
+                                from: match &code.origin {
+                                    Origin::Portal { name, .. }
+                                    | Origin::Suspicious { name, .. } => name.clone(),
+                                    Origin::Unmatched { sender } => sender.clone(),
+                                },
+                                expires_at: code.expires_at,
+                            };
+                            if !pending_task.lock().unwrap().insert(code) {
+                                continue;
+                            }
+                            event
+                        }
+                        Reading::NoCode => continue,
+                        Reading::Unreadable(e) => {
+                            let key = MessageKey {
+                                folder: fetched.folder,
+                                uid_validity: fetched.uid_validity,
+                                uid: fetched.uid,
+                            };
+                            tracing::warn!(folder = %key.folder, uid = key.uid, reason = %e, "skipped a message");
+                            InboxEvent::Skipped {
+                                key,
+                                reason: e.to_string(),
+                            }
+                        }
+                    },
+                };
+                if events.send(out).await.is_err() {
+                    break;
+                }
+            }
+        });
+        Self {
+            pending,
+            connections,
+            stop,
+        }
+    }
+
+    /// The codes to show at `now`, newest first; long-expired ones are dropped first.
+    pub fn view(&self, now: i64) -> Vec<PendingCodeView> {
+        let mut pending = self.pending.lock().unwrap();
+        pending.prune(now);
+        pending.view(now)
+    }
+
+    /// One code, for the clipboard or a portal page of a matching origin.
+    pub fn code(&self, key: &MessageKey) -> Option<PendingCode> {
+        self.pending.lock().unwrap().get(key).cloned()
+    }
+
+    /// Marks a code used.
+    pub fn mark_used(&self, key: &MessageKey) -> bool {
+        self.pending.lock().unwrap().mark_used(key)
+    }
+
+    /// Each folder's connection state.
+    pub fn connections(&self) -> BTreeMap<String, MailboxStatus> {
+        self.connections.lock().unwrap().clone()
+    }
+
+    /// Stops every watch (also done on drop).
+    pub fn stop(&self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+impl Drop for Inbox {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// `pattern` is an address (exact, case-insensitive) or `@domain` (that domain or a subdomain).
+fn address_matches(pattern: &str, sender: &str) -> bool {
+    let pattern = pattern.trim().to_ascii_lowercase();
+    match pattern.strip_prefix('@') {
+        Some(domain) => sender
+            .rsplit_once('@')
+            .is_some_and(|(_, d)| d == domain || d.ends_with(&format!(".{domain}"))),
+        None => pattern == sender,
+    }
+}
+
+/// Why the receiving server's checks contradict the sender, if they do.
+fn authentication_failure(headers: &[String]) -> Option<String> {
+    let verdicts: Vec<_> = headers.iter().map(|h| message::auth_verdict(h)).collect();
+    if verdicts.iter().any(|v| v.dmarc == Verdict::Fail) {
+        return Some("the mail server's DMARC check failed".into());
+    }
+    let dkim_failed = verdicts.iter().any(|v| v.dkim == Verdict::Fail);
+    let dkim_passed = verdicts.iter().any(|v| v.dkim == Verdict::Pass);
+    (dkim_failed && !dkim_passed).then(|| "the mail server's DKIM check failed".into())
+}
+
+/// The portal whose name a forwarded text mentions (the longest name wins: "Availity Essentials"
+/// over "Availity").
+fn portal_named_in<'p>(
+    portals: &'p [PortalSender],
+    subject: &str,
+    text: &str,
+) -> Option<&'p PortalSender> {
+    let haystack = format!("{subject}\n{text}").to_lowercase();
+    portals
+        .iter()
+        .filter(|p| !p.name.trim().is_empty() && haystack.contains(&p.name.trim().to_lowercase()))
+        .max_by_key(|p| p.name.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> InboxRules {
+        InboxRules {
+            portals: vec![
+                PortalSender {
+                    portal_id: 1,
+                    name: "Cigna".into(),
+                    addresses: vec!["@cigna.example".into()],
+                    code_lifetime: Some(Duration::from_secs(3600)),
+                },
+                PortalSender {
+                    portal_id: 2,
+                    name: "MyChart".into(),
+                    addresses: vec!["mychart@clinic.example".into()],
+                    code_lifetime: None,
+                },
+            ],
+            sms_forwarders: vec!["15551234567@txt.forward.example".into()],
+        }
+    }
+
+    fn fetched(headers: &str, body: &str) -> Fetched {
+        Fetched {
+            folder: "INBOX".into(),
+            uid_validity: 7,
+            uid: 42,
+            delivered_at: 1_000_000,
+            raw: format!("{headers}\r\nMessage-ID: <x@y>\r\n\r\n{body}\r\n").into_bytes(),
+            truncated: false,
+        }
+    }
+
+    fn code(reading: Reading) -> PendingCode {
+        match reading {
+            Reading::Code(c) => c,
+            other => panic!("expected a code, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_portal_sender_matches_and_takes_the_portal_lifetime() {
+        let m = fetched(
+            "From: Cigna <no-reply@mail.cigna.example>\r\nSubject: Your code",
+            "Your verification code is 482913.",
+        );
+        let c = code(read(&m, &rules()));
+        assert_eq!(
+            c.origin,
+            Origin::Portal {
+                portal_id: 1,
+                name: "Cigna".into()
+            }
+        );
+        assert_eq!(c.code.expose(), "482913");
+        assert_eq!(c.expires_at - c.delivered_at, 3600, "the portal's lifetime");
+        assert_eq!(c.channel, Channel::Email);
+    }
+
+    #[test]
+    fn the_message_lifetime_beats_the_portal_default() {
+        let m = fetched(
+            "From: no-reply@cigna.example\r\nSubject: Code",
+            "Your code is 482913. It expires in 10 minutes.",
+        );
+        let c = code(read(&m, &rules()));
+        assert_eq!(c.expires_at - c.delivered_at, 600);
+    }
+
+    #[test]
+    fn a_failed_dmarc_check_makes_a_portal_look_alike_suspicious() {
+        let m = fetched(
+            "Authentication-Results: mx.office.example; dkim=fail header.d=cigna.example; dmarc=fail\r\nFrom: no-reply@cigna.example\r\nSubject: Code",
+            "Your verification code is 482913.",
+        );
+        let c = code(read(&m, &rules()));
+        assert!(
+            matches!(c.origin, Origin::Suspicious { .. }),
+            "{:?}",
+            c.origin
+        );
+    }
+
+    #[test]
+    fn a_passing_check_keeps_the_match() {
+        let m = fetched(
+            "Authentication-Results: mx.office.example; dkim=pass header.d=cigna.example; dmarc=pass\r\nFrom: no-reply@cigna.example\r\nSubject: Code",
+            "Your verification code is 482913.",
+        );
+        assert!(matches!(
+            code(read(&m, &rules())).origin,
+            Origin::Portal { portal_id: 1, .. }
+        ));
+    }
+
+    #[test]
+    fn an_unknown_sender_is_unmatched_and_a_look_alike_domain_does_not_match() {
+        let m = fetched(
+            "From: no-reply@cigna.example.evil.test\r\nSubject: Code",
+            "Your verification code is 482913.",
+        );
+        assert!(matches!(
+            code(read(&m, &rules())).origin,
+            Origin::Unmatched { .. }
+        ));
+        let m = fetched(
+            "From: no-reply@notcigna.example\r\nSubject: Code",
+            "Your verification code is 482913.",
+        );
+        assert!(matches!(
+            code(read(&m, &rules())).origin,
+            Origin::Unmatched { .. }
+        ));
+    }
+
+    #[test]
+    fn a_forwarded_text_is_matched_by_the_portal_named_in_it() {
+        let m = fetched(
+            "From: 15551234567@txt.forward.example\r\nSubject: SMS from 12345",
+            "MyChart: your verification code is TM3KX2. It expires in 15 minutes.",
+        );
+        let c = code(read(&m, &rules()));
+        assert_eq!(c.channel, Channel::Sms);
+        assert_eq!(
+            c.origin,
+            Origin::Portal {
+                portal_id: 2,
+                name: "MyChart".into()
+            }
+        );
+        assert_eq!(c.code.expose(), "TM3KX2");
+    }
+
+    #[test]
+    fn a_text_naming_a_portal_from_an_unknown_forwarder_is_not_trusted() {
+        let m = fetched(
+            "From: stranger@txt.elsewhere.example\r\nSubject: SMS",
+            "MyChart: your verification code is 482913.",
+        );
+        assert!(matches!(
+            code(read(&m, &rules())).origin,
+            Origin::Unmatched { .. }
+        ));
+    }
+
+    #[test]
+    fn a_message_without_a_code_is_no_code() {
+        let m = fetched(
+            "From: no-reply@cigna.example\r\nSubject: Claim update",
+            "Claim 4829130021 was processed. Call 800.981.9114.",
+        );
+        assert!(matches!(read(&m, &rules()), Reading::NoCode));
+    }
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { formatLeft, fromLabel, grouped, secondsLeft, shareLeft, stateAt, type PendingCode } from "./codes";
+
+const code: PendingCode = {
+  key: { folder: "INBOX", uid_validity: 1, uid: 9 },
+  code: "482913",
+  origin: { kind: "portal", portal_id: 1, name: "Cigna" },
+  channel: "email",
+  delivered_at: 1000,
+  expires_at: 1600,
+  state: "fresh",
+};
+
+describe("pending code display", () => {
+  it("counts down from delivery plus lifetime", () => {
+    expect(secondsLeft(code, 1000)).toBe(600);
+    expect(shareLeft(code, 1300)).toBeCloseTo(0.5);
+    expect(secondsLeft(code, 2000)).toBe(0);
+  });
+
+  it("formats time left for a glance", () => {
+    expect(formatLeft(545)).toBe("9:05");
+    expect(formatLeft(42)).toBe("42 s");
+    expect(formatLeft(3720)).toBe("1 h 02 min");
+  });
+
+  it("shows a code that ran out as expired before the core says so", () => {
+    expect(stateAt(code, 1599)).toBe("fresh");
+    expect(stateAt(code, 1600)).toBe("expired");
+    expect(stateAt({ ...code, state: "used" }, 1600)).toBe("used");
+  });
+
+  it("warns about suspicious senders in the label", () => {
+    expect(fromLabel({ kind: "suspicious", name: "Cigna", sender: "x@evil.test", reason: "DMARC failed" })).toContain("Suspicious");
+  });
+
+  it("groups six and eight character codes, leaves others alone", () => {
+    expect(grouped("482913")).toBe("482 913");
+    expect(grouped("TM3KX2")).toBe("TM3 KX2");
+    expect(grouped("12345")).toBe("12345");
+  });
+});

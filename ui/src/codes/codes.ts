@@ -1,0 +1,73 @@
+// The pending codes the core sends (keydesk::pending::PendingCodeView) and how to show time left.
+
+export interface MessageKey {
+  folder: string;
+  uid_validity: number;
+  uid: number;
+}
+
+export type Origin =
+  | { kind: "portal"; portal_id: number; name: string }
+  | { kind: "unmatched"; sender: string }
+  | { kind: "suspicious"; name: string; sender: string; reason: string };
+
+export type CodeState = "fresh" | "superseded" | "used" | "expired";
+
+export interface PendingCode {
+  key: MessageKey;
+  code: string;
+  origin: Origin;
+  channel: "email" | "sms";
+  delivered_at: number;
+  expires_at: number;
+  state: CodeState;
+}
+
+/** Seconds left at `now` (UNIX seconds), never below zero. */
+export function secondsLeft(code: PendingCode, now: number): number {
+  return Math.max(0, Math.floor(code.expires_at - now));
+}
+
+/** Share of the lifetime left, 0..1, for the bar. */
+export function shareLeft(code: PendingCode, now: number): number {
+  const total = code.expires_at - code.delivered_at;
+  if (total <= 0) return 0;
+  return Math.min(1, Math.max(0, (code.expires_at - now) / total));
+}
+
+/** "9:05", "59 s", or "1 h 02 min" — readable at a glance. */
+export function formatLeft(seconds: number): string {
+  if (seconds >= 3600) {
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    return `${h} h ${String(m).padStart(2, "0")} min`;
+  }
+  if (seconds >= 60) {
+    return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+  }
+  return `${seconds} s`;
+}
+
+/** Who sent it, in words. */
+export function fromLabel(origin: Origin): string {
+  switch (origin.kind) {
+    case "portal":
+      return origin.name;
+    case "unmatched":
+      return `Unknown sender: ${origin.sender}`;
+    case "suspicious":
+      return `Suspicious — claims to be ${origin.name}`;
+  }
+}
+
+/** The state shown on a code; a code counted down to zero shows as expired even between the
+ *  core's updates. */
+export function stateAt(code: PendingCode, now: number): CodeState {
+  if (code.state === "fresh" && secondsLeft(code, now) === 0) return "expired";
+  return code.state;
+}
+
+/** Groups a code for reading: "482913" → "482 913". */
+export function grouped(code: string): string {
+  return code.length === 6 || code.length === 8 ? `${code.slice(0, code.length / 2)} ${code.slice(code.length / 2)}` : code;
+}
