@@ -440,3 +440,94 @@ impl PortalState {
         Some(result)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn portal() -> PortalConfig {
+        let toml = "[[portal]]\nname='p'\nkind='cigna'\nlockout_after=3\ncode_lifetime_secs=60\n\
+                    remember_days=1\n[[portal.user]]\nusername='a'\npassword='pa'\n\
+                    [[portal.user]]\nusername='b'\npassword='pb'\n";
+        Config::from_toml(toml).unwrap().portals.remove(0)
+    }
+
+    fn pending(st: &mut PortalState, cfg: &PortalConfig, user: &str, pw: &str) -> String {
+        match st.password(cfg, user, pw, None, 0) {
+            PasswordResult::NeedCode(t) => t,
+            other => panic!("expected a code step, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_successful_sign_in_resets_the_failure_count() {
+        let (cfg, mut st) = (portal(), PortalState::default());
+        for _ in 0..2 {
+            assert!(matches!(
+                st.password(&cfg, "a", "x", None, 0),
+                PasswordResult::Wrong
+            ));
+        }
+        let t = pending(&mut st, &cfg, "a", "pa");
+        let (_, code, _) = st.issue_code(&cfg, &t, Method::Email, 0).unwrap();
+        assert!(matches!(
+            st.verify(&cfg, &t, Method::Email, &code, false, 1),
+            Some(CodeResult::SignedIn { .. })
+        ));
+        for _ in 0..2 {
+            assert!(
+                matches!(st.password(&cfg, "a", "x", None, 2), PasswordResult::Wrong),
+                "not locked"
+            );
+        }
+        assert!(matches!(
+            st.password(&cfg, "a", "x", None, 3),
+            PasswordResult::Locked
+        ));
+    }
+
+    #[test]
+    fn a_new_code_voids_the_old_and_expiry_is_at_the_lifetime() {
+        let (cfg, mut st) = (portal(), PortalState::default());
+        let t = pending(&mut st, &cfg, "a", "pa");
+        let (_, first, _) = st.issue_code(&cfg, &t, Method::Email, 0).unwrap();
+        let (_, second, seq) = st.issue_code(&cfg, &t, Method::Email, 10).unwrap();
+        assert_eq!(seq, 2);
+        let r = st.verify(&cfg, &t, Method::Email, &first, false, 11);
+        assert!(
+            matches!(r, Some(CodeResult::Refused(Outcome::CodeVoided))),
+            "{r:?}"
+        );
+        let r = st.verify(&cfg, &t, Method::Email, &second, false, 70);
+        assert!(
+            matches!(r, Some(CodeResult::Refused(Outcome::CodeExpired))),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn a_remembered_device_is_for_its_user_and_lapses() {
+        let (cfg, mut st) = (portal(), PortalState::default());
+        let t = pending(&mut st, &cfg, "a", "pa");
+        let (_, code, _) = st.issue_code(&cfg, &t, Method::Email, 0).unwrap();
+        let Some(CodeResult::SignedIn {
+            device: Some(d), ..
+        }) = st.verify(&cfg, &t, Method::Email, &code, true, 0)
+        else {
+            panic!("a device token when asked to remember");
+        };
+        assert!(matches!(
+            st.password(&cfg, "a", "pa", Some(&d), 86_399),
+            PasswordResult::SignedIn(_)
+        ));
+        assert!(matches!(
+            st.password(&cfg, "b", "pb", Some(&d), 10),
+            PasswordResult::NeedCode(_)
+        ));
+        assert!(matches!(
+            st.password(&cfg, "a", "pa", Some(&d), 86_400),
+            PasswordResult::NeedCode(_)
+        ));
+    }
+}
