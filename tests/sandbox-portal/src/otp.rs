@@ -2,7 +2,7 @@
 //! random tokens for cookies.
 
 use crate::config::CodeFormat;
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 
 /// TOTP time step, seconds.
