@@ -498,3 +498,22 @@ fn binary_writes_ready_file_and_stops_on_sigterm() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn demo_config_serves_three_portals_on_fixed_ports() {
+    let cfg = sandbox_portal::config::Config::from_toml(include_str!("../demo.toml")).unwrap();
+    let ports: Vec<_> = cfg
+        .portals
+        .iter()
+        .map(|p| (p.name.as_str(), p.port))
+        .collect();
+    assert_eq!(
+        ports,
+        [("cigna", 18081), ("mychart", 18082), ("availity", 18083)]
+    );
+    let seed = cfg.portals[2].users[0].totp_seed.as_deref().unwrap();
+    assert_eq!(
+        otp::base32_decode(seed).as_deref(),
+        Some(&b"Hello!\xde\xad\xbe\xef"[..])
+    );
+}
