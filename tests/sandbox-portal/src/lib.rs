@@ -1,0 +1,164 @@
+//! A sandbox of payer and patient portals for Keydesk's tests and demos.
+//!
+//! One process serves several portals, each on its own port of 127.0.0.1 (so each has its own
+//! origin), each behaving like a real portal Keydesk signs in to: a Cigna-like one (password,
+//! then an e-mailed code, SSO users skip it), a MyChart-like one (code by e-mail or text,
+//! alphanumeric codes, Spanish pages) and an Availity-like one (authenticator or backup code).
+//! Codes go into a real mailbox over LMTP, or into an in-memory outbox.
+//!
+//! | module    | what it holds                                                        |
+//! |-----------|----------------------------------------------------------------------|
+//! | `config`  | the TOML schema: portals, policies, users                             |
+//! | `clock`   | real time plus a test-controlled advance                             |
+//! | `otp`     | TOTP (RFC 6238), random codes and tokens                             |
+//! | `state`   | one portal's logic: lockout, codes, devices, sessions, attempt record |
+//! | `pages`   | the HTML pages (English, Spanish) with stable selectors              |
+//! | `letter`  | the e-mail and forwarded-SMS messages carrying codes                 |
+//! | `mail`    | MIME rendering and the LMTP client                                   |
+//! | `web`     | routes, cookies and the `/__sandbox/*` test endpoints                |
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let config = sandbox_portal::config::Config::from_file("tests/sandbox-portal/demo.toml".as_ref())?;
+//! let sandbox = sandbox_portal::start(config).await?;
+//! println!("{}", sandbox.urls["cigna"]);
+//! sandbox.stop().await;
+//! # Ok(()) }
+//! ```
+
+pub mod clock;
+pub mod config;
+pub mod letter;
+pub mod mail;
+pub mod otp;
+pub mod pages;
+pub mod state;
+pub mod web;
+
+use clock::Clock;
+use config::{Config, Delivery};
+use mail::Postman;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// Why the sandbox could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartError {
+    /// Codes go by LMTP but no LMTP port was configured.
+    #[error(
+        "no LMTP port: set [mail] lmtp_port or KEYDESK_TEST_LMTP_PORT, or use delivery = \"outbox\""
+    )]
+    NoLmtpPort,
+    /// A port could not be opened.
+    #[error("portal {portal} could not listen on 127.0.0.1:{port}: {source}")]
+    Listen {
+        /// Portal name.
+        portal: String,
+        /// Port asked for.
+        port: u16,
+        /// What the system said.
+        source: std::io::Error,
+    },
+}
+
+/// A running sandbox.
+pub struct Sandbox {
+    /// Portal name → base URL (`http://127.0.0.1:PORT`).
+    pub urls: BTreeMap<String, String>,
+    /// The shared clock (tests may advance it directly).
+    pub clock: Clock,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Sandbox {
+    /// Stops every listener and waits for them.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        for t in self.tasks {
+            let _ = t.await;
+        }
+    }
+}
+
+fn postman(config: &Config) -> Result<Postman, StartError> {
+    Ok(match config.mail.delivery {
+        Delivery::Outbox => Postman::Outbox(Arc::new(Mutex::new(Vec::new()))),
+        Delivery::Lmtp => {
+            let port = match config.mail.lmtp_port {
+                Some(p) => p,
+                None => std::env::var("KEYDESK_TEST_LMTP_PORT")
+                    .ok()
+                    .and_then(|p| p.parse().ok())
+                    .ok_or(StartError::NoLmtpPort)?,
+            };
+            let host = config
+                .mail
+                .lmtp_host
+                .clone()
+                .unwrap_or_else(|| "127.0.0.1".into());
+            Postman::Lmtp { host, port }
+        }
+    })
+}
+
+/// Opens every portal's port and serves until [`Sandbox::stop`].
+pub async fn start(config: Config) -> Result<Sandbox, StartError> {
+    let clock = Clock::default();
+    let mut urls = BTreeMap::new();
+    let mut listeners = Vec::new();
+    let mail = if config.needs_mail() {
+        Some(postman(&config)?)
+    } else {
+        None
+    };
+    for cfg in &config.portals {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", cfg.port))
+            .await
+            .map_err(|source| StartError::Listen {
+                portal: cfg.name.clone(),
+                port: cfg.port,
+                source,
+            })?;
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or(cfg.port);
+        urls.insert(cfg.name.clone(), format!("http://127.0.0.1:{port}"));
+        // Each portal keeps its own outbox, so resetting one leaves the others' messages.
+        let postman = match &mail {
+            Some(Postman::Outbox(_)) => Postman::Outbox(Arc::default()),
+            Some(p) => p.clone(),
+            None => Postman::Outbox(Arc::default()),
+        };
+        listeners.push((
+            listener,
+            Arc::new(web::Portal::new(cfg.clone(), clock.clone(), postman)),
+        ));
+    }
+    let (stop, rx) = watch::channel(false);
+    let tasks = listeners
+        .into_iter()
+        .map(|(listener, portal)| {
+            let mut rx = rx.clone();
+            let app = web::router(portal);
+            tokio::spawn(async move {
+                let shutdown = async move {
+                    let _ = rx.wait_for(|s| *s).await;
+                };
+                if let Err(e) = axum::serve(listener, app)
+                    .with_graceful_shutdown(shutdown)
+                    .await
+                {
+                    eprintln!("sandbox portal stopped: {e}");
+                }
+            })
+        })
+        .collect();
+    Ok(Sandbox {
+        urls,
+        clock,
+        stop,
+        tasks,
+    })
+}

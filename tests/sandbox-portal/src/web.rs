@@ -1,0 +1,437 @@
+//! The HTTP side of one portal: routes, cookies, and the test-only `/__sandbox/*` endpoints.
+//! Handlers read the clock once and hand `now` to the state's logic.
+
+use crate::clock::Clock;
+use crate::config::{PortalConfig, PortalKind};
+use crate::letter::code_message;
+use crate::mail::Postman;
+use crate::pages::{self, Banner, Lang};
+use crate::state::{CodeResult, Method, Outcome, PasswordResult, PortalState, Step};
+use axum::Router;
+use axum::extract::{Form, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Json, Response};
+use axum::routing::{get, post};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+type Params = HashMap<String, String>;
+
+/// One served portal.
+pub struct Portal {
+    /// Its configuration.
+    pub cfg: PortalConfig,
+    state: Mutex<PortalState>,
+    clock: Clock,
+    postman: Postman,
+}
+
+impl Portal {
+    /// A portal with fresh state.
+    pub fn new(cfg: PortalConfig, clock: Clock, postman: Postman) -> Portal {
+        Portal {
+            state: Mutex::new(PortalState::new(&cfg)),
+            cfg,
+            clock,
+            postman,
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, PortalState> {
+        // A handler that panicked mid-update leaves test data only; keep serving.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn cookie_name(&self, what: &str) -> String {
+        // Cookies are scoped by host, not port: every portal on 127.0.0.1 sees the others'
+        // cookies, so names carry the portal's name.
+        format!("sp_{}_{what}", self.cfg.name)
+    }
+}
+
+/// The router of one portal.
+pub fn router(portal: Arc<Portal>) -> Router {
+    Router::new()
+        .route("/", get(root))
+        .route("/login", get(login_page).post(login))
+        .route("/mfa", get(choose_page))
+        .route("/send-code", post(send_code))
+        .route("/verify", get(code_page).post(verify))
+        .route("/home", get(home))
+        .route("/logout", post(logout))
+        .route("/__sandbox/attempts", get(attempts))
+        .route("/__sandbox/reset", post(reset))
+        .route("/__sandbox/maintenance", post(maintenance))
+        .route("/__sandbox/advance", post(advance))
+        .route("/__sandbox/outbox", get(outbox))
+        .with_state(portal)
+}
+
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn set(name: &str, value: &str, max_age: Option<u64>) -> String {
+    let age = max_age
+        .map(|a| format!("; Max-Age={a}"))
+        .unwrap_or_default();
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{age}")
+}
+
+/// The page language: `?lang=`, then the `sp_lang` cookie, then Accept-Language.
+fn lang(q: &Params, headers: &HeaderMap) -> (Lang, Option<String>) {
+    let pick = |v: &str| {
+        if v.trim().to_ascii_lowercase().starts_with("es") {
+            Lang::Es
+        } else {
+            Lang::En
+        }
+    };
+    if let Some(l) = q.get("lang") {
+        let l = pick(l);
+        let code = if l == Lang::Es { "es" } else { "en" };
+        return (l, Some(format!("sp_lang={code}; Path=/; SameSite=Lax")));
+    }
+    if let Some(c) = cookie(headers, "sp_lang") {
+        return (pick(c), None);
+    }
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    (pick(accept.split(',').next().unwrap_or("")), None)
+}
+
+fn respond(status: StatusCode, cookies: Vec<String>, body: String) -> Response {
+    let mut r = (status, Html(body)).into_response();
+    for c in cookies {
+        if let Ok(v) = HeaderValue::from_str(&c) {
+            r.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    r
+}
+
+fn redirect(to: &str, cookies: Vec<String>) -> Response {
+    let mut r = respond(StatusCode::SEE_OTHER, cookies, String::new());
+    r.headers_mut().insert(
+        header::LOCATION,
+        HeaderValue::from_str(to).expect("ASCII path"),
+    );
+    r
+}
+
+fn maintenance_page(p: &Portal, l: Lang) -> Response {
+    let body = pages::notice(&p.cfg, l, "maintenance", l.words().maintenance);
+    respond(StatusCode::SERVICE_UNAVAILABLE, vec![], body)
+}
+
+async fn root(State(p): State<Arc<Portal>>, headers: HeaderMap) -> Response {
+    let signed_in = cookie(&headers, &p.cookie_name("session"))
+        .is_some_and(|t| p.state().session_user(t).is_some());
+    redirect(if signed_in { "/home" } else { "/login" }, vec![])
+}
+
+async fn login_page(
+    State(p): State<Arc<Portal>>,
+    Query(q): Query<Params>,
+    h: HeaderMap,
+) -> Response {
+    let (l, lc) = lang(&q, &h);
+    if p.state().maintenance {
+        return maintenance_page(&p, l);
+    }
+    respond(
+        StatusCode::OK,
+        lc.into_iter().collect(),
+        pages::login(&p.cfg, l, Banner::None, ""),
+    )
+}
+
+async fn login(State(p): State<Arc<Portal>>, h: HeaderMap, Form(f): Form<Params>) -> Response {
+    let (l, _) = lang(&Params::new(), &h);
+    let w = l.words();
+    let now = p.clock.now();
+    let user = f.get("username").map(|s| s.trim()).unwrap_or("");
+    let password = f.get("password").map(String::as_str).unwrap_or("");
+    let mut st = p.state();
+    if st.maintenance {
+        st.note(&p.cfg, user, Step::Password, Outcome::Maintenance, now);
+        drop(st);
+        return maintenance_page(&p, l);
+    }
+    let device = cookie(&h, &p.cookie_name("device"));
+    match st.password(&p.cfg, user, password, device, now) {
+        PasswordResult::SignedIn(s) => {
+            redirect("/home", vec![set(&p.cookie_name("session"), &s, None)])
+        }
+        PasswordResult::NeedCode(t) => {
+            let next = if p.cfg.kind == PortalKind::Availity {
+                "/verify"
+            } else {
+                "/mfa"
+            };
+            redirect(next, vec![set(&p.cookie_name("pending"), &t, None)])
+        }
+        PasswordResult::Wrong => respond(
+            StatusCode::OK,
+            vec![],
+            pages::login(&p.cfg, l, Banner::Error(w.wrong_password), user),
+        ),
+        PasswordResult::Locked => respond(
+            StatusCode::OK,
+            vec![],
+            pages::notice(&p.cfg, l, "locked", w.locked),
+        ),
+        PasswordResult::Expired => respond(
+            StatusCode::OK,
+            vec![],
+            pages::notice(&p.cfg, l, "expired-password", w.expired_password),
+        ),
+    }
+}
+
+/// The pending sign-in's user and method, or the response that replaces the page. A POST
+/// (`step`) on a locked account is recorded.
+fn pending(
+    p: &Portal,
+    h: &HeaderMap,
+    l: Lang,
+    step: Option<Step>,
+) -> Result<(String, Option<Method>), Box<Response>> {
+    let mut st = p.state();
+    if st.maintenance {
+        return Err(Box::new(maintenance_page(p, l)));
+    }
+    let token = cookie(h, &p.cookie_name("pending")).unwrap_or("");
+    match st.pending(token).cloned() {
+        Some(pend) if st.is_locked(&pend.user) => {
+            if let Some(step) = step {
+                st.note(&p.cfg, &pend.user, step, Outcome::Locked, p.clock.now());
+            }
+            let page = pages::notice(&p.cfg, l, "locked", l.words().locked);
+            Err(Box::new(respond(StatusCode::OK, vec![], page)))
+        }
+        Some(pend) => Ok((pend.user, pend.method)),
+        None => {
+            let page = pages::login(&p.cfg, l, Banner::Error(l.words().start_over), "");
+            Err(Box::new(respond(StatusCode::OK, vec![], page)))
+        }
+    }
+}
+
+async fn choose_page(
+    State(p): State<Arc<Portal>>,
+    Query(q): Query<Params>,
+    h: HeaderMap,
+) -> Response {
+    let (l, lc) = lang(&q, &h);
+    if let Err(r) = pending(&p, &h, l, None) {
+        return *r;
+    }
+    if p.cfg.kind == PortalKind::Availity {
+        return redirect("/verify", vec![]);
+    }
+    respond(
+        StatusCode::OK,
+        lc.into_iter().collect(),
+        pages::choose(&p.cfg, l, Banner::None),
+    )
+}
+
+async fn send_code(State(p): State<Arc<Portal>>, h: HeaderMap, Form(f): Form<Params>) -> Response {
+    let (l, _) = lang(&Params::new(), &h);
+    if let Err(r) = pending(&p, &h, l, Some(Step::SendCode)) {
+        return *r;
+    }
+    if p.cfg.kind == PortalKind::Availity {
+        return redirect("/verify", vec![]);
+    }
+    let method = match (p.cfg.kind, f.get("method").map(String::as_str)) {
+        (PortalKind::Mychart, Some("sms")) => Method::Sms,
+        _ => Method::Email,
+    };
+    let now = p.clock.now();
+    let token = cookie(&h, &p.cookie_name("pending")).unwrap_or("");
+    let Some((user, code, seq)) = p.state().issue_code(&p.cfg, token, method, now) else {
+        return redirect("/verify", vec![]);
+    };
+    let msg = code_message(&p.cfg, &user, &code, method, l);
+    if let Err(e) = p.postman.deliver(&msg, now).await {
+        eprintln!("portal {}: code {seq} not delivered: {e}", p.cfg.name);
+        let mut st = p.state();
+        st.note(
+            &p.cfg,
+            &user.username,
+            Step::SendCode,
+            Outcome::DeliveryFailed,
+            now,
+        );
+        drop(st);
+        let page = pages::choose(&p.cfg, l, Banner::Error(l.words().delivery_failed));
+        return respond(StatusCode::OK, vec![], page);
+    }
+    redirect("/verify", vec![])
+}
+
+async fn code_page(
+    State(p): State<Arc<Portal>>,
+    Query(q): Query<Params>,
+    h: HeaderMap,
+) -> Response {
+    let (l, lc) = lang(&q, &h);
+    let (_, method) = match pending(&p, &h, l, None) {
+        Ok(x) => x,
+        Err(r) => return *r,
+    };
+    let w = l.words();
+    let (banner, m) = match (p.cfg.kind, method) {
+        (PortalKind::Availity, _) if q.get("method").is_some_and(|m| m == "backup") => {
+            (Banner::None, "backup")
+        }
+        (PortalKind::Availity, _) => (Banner::None, "totp"),
+        (_, Some(Method::Sms)) => (Banner::Notice(w.code_sent_sms), "sms"),
+        (_, Some(_)) => (Banner::Notice(w.code_sent_email), "email"),
+        (_, None) => return redirect("/mfa", vec![]),
+    };
+    respond(
+        StatusCode::OK,
+        lc.into_iter().collect(),
+        pages::code(&p.cfg, l, banner, m),
+    )
+}
+
+async fn verify(State(p): State<Arc<Portal>>, h: HeaderMap, Form(f): Form<Params>) -> Response {
+    let (l, _) = lang(&Params::new(), &h);
+    let w = l.words();
+    let (_, sent) = match pending(&p, &h, l, Some(Step::Code)) {
+        Ok(x) => x,
+        Err(r) => return *r,
+    };
+    let asked = f.get("method").map(String::as_str).unwrap_or("");
+    let method = match (p.cfg.kind, asked, sent) {
+        (PortalKind::Availity, "backup", _) => Method::Backup,
+        (PortalKind::Availity, _, _) => Method::Totp,
+        (_, _, Some(m)) => m,
+        (_, _, None) => return redirect("/mfa", vec![]),
+    };
+    let form_method = match method {
+        Method::Backup => "backup",
+        Method::Totp => "totp",
+        Method::Sms => "sms",
+        _ => "email",
+    };
+    let code = f.get("code").map(String::as_str).unwrap_or("");
+    let remember = f.get("remember").is_some_and(|v| v == "on" || v == "true");
+    let token = cookie(&h, &p.cookie_name("pending"))
+        .unwrap_or("")
+        .to_string();
+    let now = p.clock.now();
+    let result = p
+        .state()
+        .verify(&p.cfg, &token, method, code, remember, now);
+    match result {
+        None => respond(
+            StatusCode::OK,
+            vec![],
+            pages::login(&p.cfg, l, Banner::Error(w.start_over), ""),
+        ),
+        Some(CodeResult::Locked) => respond(
+            StatusCode::OK,
+            vec![],
+            pages::notice(&p.cfg, l, "locked", w.locked),
+        ),
+        Some(CodeResult::Refused(o)) => {
+            let text = if o == Outcome::CodeExpired {
+                w.expired_code
+            } else {
+                w.wrong_code
+            };
+            respond(
+                StatusCode::OK,
+                vec![],
+                pages::code(&p.cfg, l, Banner::Error(text), form_method),
+            )
+        }
+        Some(CodeResult::SignedIn { session, device }) => {
+            let mut cookies = vec![
+                set(&p.cookie_name("session"), &session, None),
+                set(&p.cookie_name("pending"), "", Some(0)),
+            ];
+            if let Some(d) = device {
+                let age = u64::from(p.cfg.remember_days) * 86_400;
+                cookies.push(set(&p.cookie_name("device"), &d, Some(age)));
+            }
+            redirect("/home", cookies)
+        }
+    }
+}
+
+async fn home(State(p): State<Arc<Portal>>, Query(q): Query<Params>, h: HeaderMap) -> Response {
+    let (l, lc) = lang(&q, &h);
+    let st = p.state();
+    if st.maintenance {
+        drop(st);
+        return maintenance_page(&p, l);
+    }
+    let token = cookie(&h, &p.cookie_name("session")).unwrap_or("");
+    match st.session_user(token) {
+        Some(u) => respond(
+            StatusCode::OK,
+            lc.into_iter().collect(),
+            pages::home(&p.cfg, l, u),
+        ),
+        None => redirect("/login", vec![]),
+    }
+}
+
+async fn logout(State(p): State<Arc<Portal>>, h: HeaderMap) -> Response {
+    if let Some(t) = cookie(&h, &p.cookie_name("session")) {
+        p.state().end_session(t);
+    }
+    redirect("/login", vec![set(&p.cookie_name("session"), "", Some(0))])
+}
+
+async fn attempts(State(p): State<Arc<Portal>>) -> Response {
+    Json(p.state().attempts().to_vec()).into_response()
+}
+
+async fn reset(State(p): State<Arc<Portal>>) -> StatusCode {
+    *p.state() = PortalState::new(&p.cfg);
+    if let Postman::Outbox(list) = &p.postman {
+        list.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+    StatusCode::NO_CONTENT
+}
+
+async fn maintenance(State(p): State<Arc<Portal>>, Query(q): Query<Params>) -> Response {
+    let on = q.get("on").is_none_or(|v| v == "true" || v == "1");
+    p.state().maintenance = on;
+    Json(serde_json::json!({ "maintenance": on })).into_response()
+}
+
+async fn advance(State(p): State<Arc<Portal>>, Query(q): Query<Params>) -> Response {
+    let Some(secs) = q.get("secs").and_then(|s| s.parse::<u64>().ok()) else {
+        return (StatusCode::BAD_REQUEST, "give ?secs=N").into_response();
+    };
+    p.clock.advance(secs);
+    Json(serde_json::json!({ "now": p.clock.now() })).into_response()
+}
+
+async fn outbox(State(p): State<Arc<Portal>>) -> Response {
+    match &p.postman {
+        Postman::Outbox(list) => {
+            Json(list.lock().unwrap_or_else(|e| e.into_inner()).clone()).into_response()
+        }
+        Postman::Lmtp { .. } => {
+            (StatusCode::NOT_FOUND, "this sandbox delivers by LMTP").into_response()
+        }
+    }
+}
