@@ -13,6 +13,8 @@
 //! | [`keychain`] | the OS keychain behind the [`Keychain`] trait; the only place secrets persist |
 //! | [`store`] | the local SQLite database (WAL, versioned migrations, damaged files moved aside) |
 //! | [`mailbox`] | the code mailbox: settings, TLS/STARTTLS connection, sign-in and its status |
+//! | [`portal`] | [`Portal`](portal::Portal)s: model and validation, presets, the [`PortalBook`](portal::PortalBook) (SQLite + keychain), password age, export/import |
+//! | [`clipboard`] | when to clear a copied secret: after a delay, and only if the clipboard still holds it |
 //! | [`desk`] | [`Desk`], one desk's profile (data folder, database, keychain) and its [`DeskStatus`] |
 //!
 //! ## Decisions
@@ -40,9 +42,11 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod clipboard;
 pub mod desk;
 pub mod keychain;
 pub mod mailbox;
+pub mod portal;
 pub mod secret;
 pub mod store;
 
