@@ -5,6 +5,7 @@
 //! Exit codes: 0 success, 1 the operation failed (message on stderr), 2 bad usage (clap).
 
 mod mailbox;
+mod portal;
 mod status;
 
 use std::path::PathBuf;
@@ -30,6 +31,9 @@ enum Command {
     /// Set up or show the code mailbox.
     #[command(subcommand)]
     Mailbox(mailbox::Command),
+    /// Portals and their credentials.
+    #[command(subcommand)]
+    Portal(Box<portal::Command>),
 }
 
 /// A failure to report: the message is already in plain words.
@@ -41,6 +45,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Status(args) => status::run(&data_dir, args),
         Command::Mailbox(command) => mailbox::run(&data_dir, command),
+        Command::Portal(command) => portal::run(&data_dir, *command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
