@@ -289,7 +289,35 @@ fn cli_adds_lists_exports_and_imports() {
         serde_json::from_str(&ok(&cli(&third, &["portal", "list", "--json"], ""))).unwrap();
     assert_eq!(empty.as_array().unwrap().len(), 0);
 
+    ok(&cli(
+        &desk,
+        &["portal", "codes", "Humana", "--set"],
+        "kdS3cr3t-c1\nkdS3cr3t-c2\n",
+    ));
+    ok(&cli(
+        &desk,
+        &["portal", "codes", "Humana", "--mark-used", "2"],
+        "",
+    ));
+    let states = ok(&cli(&desk, &["portal", "codes", "Humana"], ""));
+    assert!(
+        states.contains("1  unused") && states.contains("2  used"),
+        "{states}"
+    );
+    assert!(
+        !states.contains("kdS3cr3t-"),
+        "codes printed without --reveal"
+    );
+    let codes = ok(&cli(&desk, &["portal", "codes", "Humana", "--reveal"], ""));
+    assert!(codes.contains("kdS3cr3t-c2"), "{codes}");
+
     ok(&cli(&desk, &["portal", "remove", "Humana"], ""));
+    assert_eq!(
+        os_keychain()
+            .get(&ItemKey::portal_recovery_codes(1))
+            .unwrap(),
+        None
+    );
     assert_eq!(
         os_keychain().get(&ItemKey::portal_password(1)).unwrap(),
         None

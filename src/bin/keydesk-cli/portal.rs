@@ -76,6 +76,20 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Recovery codes: list which are used, save new ones, or mark one used.
+    Codes {
+        /// Name or id.
+        portal: String,
+        /// Replace the codes with those on standard input, one per line.
+        #[arg(long, conflicts_with = "mark_used")]
+        set: bool,
+        /// Mark code number N (1-based) as used.
+        #[arg(long, value_name = "N")]
+        mark_used: Option<usize>,
+        /// Also print the codes (reads the keychain).
+        #[arg(long)]
+        reveal: bool,
+    },
     /// List the presets.
     Presets,
 }
@@ -340,6 +354,42 @@ pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
                 .into());
             }
         }
+        Command::Codes {
+            portal,
+            set,
+            mark_used,
+            reveal,
+        } => {
+            let id = PortalBook::new(desk.store()).find(&portal)?.id;
+            if set {
+                let codes = read_lines_from_stdin()?;
+                let keychain = desk.keychain()?;
+                PortalBook::new(desk.store()).set_recovery_codes(id, &keychain, &codes)?;
+                println!("saved {} recovery codes", codes.len());
+            } else if let Some(number) = mark_used {
+                PortalBook::new(desk.store()).mark_recovery_code_used(id, number, now)?;
+                println!("recovery code {number} marked used");
+            } else if reveal {
+                let keychain = desk.keychain()?;
+                for c in PortalBook::new(desk.store()).recovery_codes(id, &keychain)? {
+                    let state = if c.used_at.is_some() {
+                        "used"
+                    } else {
+                        "unused"
+                    };
+                    println!("{:>3}  {:<7} {}", c.number, state, c.code.expose());
+                }
+            } else {
+                for c in PortalBook::new(desk.store()).recovery_code_states(id)? {
+                    let state = if c.used_at.is_some() {
+                        "used"
+                    } else {
+                        "unused"
+                    };
+                    println!("{:>3}  {state}", c.number);
+                }
+            }
+        }
         Command::Presets => {
             for p in keydesk::portal::PRESETS {
                 let url = p
@@ -350,6 +400,21 @@ pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
         }
     }
     Ok(())
+}
+
+/// Reads secrets from standard input, one per non-empty line; the buffer is wiped.
+fn read_lines_from_stdin() -> Result<Vec<keydesk::Secret>, super::Failure> {
+    use std::io::Read;
+    let mut all = String::new();
+    std::io::stdin().read_to_string(&mut all)?;
+    let codes = all
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(keydesk::Secret::from)
+        .collect();
+    zeroize::Zeroize::zeroize(&mut all);
+    Ok(codes)
 }
 
 fn print_portal(p: &Portal, now: i64) {
