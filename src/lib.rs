@@ -18,6 +18,8 @@
 //! | [`message`] | an RFC 5322 message to plain text and the sender headers, bounded in time and memory |
 //! | [`extract`] | the one-time code and its lifetime in a message's text |
 //! | [`inbox`] | the code inbox: a fetched message to a pending code matched to its portal (DKIM/DMARC-aware), and the running watch of every folder |
+//! | [`portal`] | [`Portal`](portal::Portal)s: model and validation, presets, the [`PortalBook`](portal::PortalBook) (SQLite + keychain), password age, export/import |
+//! | [`clipboard`] | when to clear a copied secret: after a delay, and only if the clipboard still holds it |
 //! | [`desk`] | [`Desk`], one desk's profile (data folder, database, keychain) and its [`DeskStatus`] |
 //!
 //! ## Decisions
@@ -45,6 +47,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod clipboard;
 pub mod desk;
 pub mod extract;
 pub mod inbox;
@@ -52,6 +55,7 @@ pub mod keychain;
 pub mod mailbox;
 pub mod message;
 pub mod pending;
+pub mod portal;
 pub mod secret;
 pub mod store;
 pub mod watcher;

@@ -17,6 +17,24 @@ use crate::mailbox::MailboxSettings;
 const MIGRATIONS: &[&str] = &[
     // 1: settings, as JSON values under a key.
     "CREATE TABLE setting (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) STRICT;",
+    // 2: portals (settings as JSON, no secrets) and which of their recovery codes are used;
+    // the passwords and the codes themselves are in the keychain. AUTOINCREMENT: an id is never
+    // reused, so a keychain item can never be picked up by a later portal.
+    "CREATE TABLE portal (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL UNIQUE,
+        details TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        password_changed_at INTEGER,
+        last_sign_in_at INTEGER
+     ) STRICT;
+     CREATE TABLE portal_recovery_code (
+        portal_id INTEGER NOT NULL REFERENCES portal (id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        used_at INTEGER,
+        PRIMARY KEY (portal_id, number)
+     ) STRICT;",
 ];
 
 /// Why the database could not be used.

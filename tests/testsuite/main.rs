@@ -9,4 +9,5 @@ mod e2e;
 mod extract;
 mod keychain;
 mod mailbox;
+mod portal;
 mod watcher;

@@ -6,6 +6,7 @@
 
 mod extract;
 mod mailbox;
+mod portal;
 mod status;
 
 use std::path::PathBuf;
@@ -33,6 +34,9 @@ enum Command {
     Mailbox(mailbox::Command),
     /// Print the one-time code found in each message, one JSON line per file.
     Extract(extract::Args),
+    /// Portals and their credentials.
+    #[command(subcommand)]
+    Portal(Box<portal::Command>),
 }
 
 /// A failure to report: the message is already in plain words.
@@ -45,6 +49,7 @@ fn main() -> ExitCode {
         Command::Status(args) => status::run(&data_dir, args),
         Command::Mailbox(command) => mailbox::run(&data_dir, command),
         Command::Extract(args) => extract::run(args),
+        Command::Portal(command) => portal::run(&data_dir, *command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

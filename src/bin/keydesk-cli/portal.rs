@@ -1,0 +1,461 @@
+//! `keydesk-cli portal`: list, add, show, edit, remove, export and import portals.
+//!
+//! Passwords come only from standard input (`--password-stdin`), never from arguments, and are
+//! printed only by `show --reveal`. Commands that need no secret never open the keychain, so
+//! they work while it is locked or missing.
+
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use keydesk::Desk;
+use keydesk::portal::{Portal, PortalBook, PortalFields, Preset, SecondStep};
+
+/// `portal` subcommands.
+#[derive(clap::Subcommand)]
+pub enum Command {
+    /// List the portals with password age and warnings.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a portal, from a preset (`--preset`, see `portal presets`) or from scratch.
+    Add {
+        /// Preset id, e.g. availity.
+        #[arg(long)]
+        preset: Option<String>,
+        /// The organization's sign-in address (required for the mychart preset).
+        #[arg(long)]
+        organization_url: Option<String>,
+        #[command(flatten)]
+        fields: FieldArgs,
+        /// Read the password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one portal (name or id); the password only with --reveal.
+    Show {
+        /// Name or id.
+        portal: String,
+        /// Also print the password (reads the keychain).
+        #[arg(long)]
+        reveal: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a portal's settings; with --password-stdin also its password.
+    Edit {
+        /// Name or id.
+        portal: String,
+        #[command(flatten)]
+        fields: FieldArgs,
+        /// Read a new password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Remove a portal and its keychain items.
+    Remove {
+        /// Name or id.
+        portal: String,
+    },
+    /// Write the portal list (no secrets) to a file, or standard output.
+    Export {
+        /// Output file (default: standard output).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Add the portals of an exported list; rejected entries are named with the reason.
+    Import {
+        /// The file written by `portal export`.
+        file: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Recovery codes: list which are used, save new ones, or mark one used.
+    Codes {
+        /// Name or id.
+        portal: String,
+        /// Replace the codes with those on standard input, one per line.
+        #[arg(long, conflicts_with = "mark_used")]
+        set: bool,
+        /// Mark code number N (1-based) as used.
+        #[arg(long, value_name = "N")]
+        mark_used: Option<usize>,
+        /// Also print the codes (reads the keychain).
+        #[arg(long)]
+        reveal: bool,
+    },
+    /// List the presets.
+    Presets,
+}
+
+/// Fields settable on add and edit. For edit, an empty value clears an optional field and 0
+/// clears a number.
+#[derive(clap::Args)]
+pub struct FieldArgs {
+    /// Display name.
+    #[arg(long)]
+    name: Option<String>,
+    /// Sign-in page (https://).
+    #[arg(long)]
+    login_url: Option<String>,
+    /// An extra origin allowed to receive the credentials; repeat. Replaces the list.
+    #[arg(long = "origin")]
+    origins: Vec<String>,
+    /// Sign-in name.
+    #[arg(long)]
+    username: Option<String>,
+    /// email_code, sms_code, authenticator or none.
+    #[arg(long, value_parser = parse_step)]
+    second_step: Option<SecondStep>,
+    /// A code sender address, or @domain; repeat. Replaces the list.
+    #[arg(long = "sender")]
+    senders: Vec<String>,
+    /// Code lifetime in seconds.
+    #[arg(long)]
+    code_lifetime_secs: Option<u32>,
+    /// Remember-device lifetime in days.
+    #[arg(long)]
+    remember_device_days: Option<u32>,
+    /// Password-change interval in days.
+    #[arg(long)]
+    password_change_days: Option<u32>,
+    /// Wrong tries before lockout.
+    #[arg(long)]
+    lockout_threshold: Option<u32>,
+    /// Support phone.
+    #[arg(long)]
+    support_phone: Option<String>,
+    /// Payer's provider ID for the office.
+    #[arg(long)]
+    provider_id: Option<String>,
+    /// NPI (10 digits).
+    #[arg(long)]
+    npi: Option<String>,
+    /// TIN (9 digits).
+    #[arg(long)]
+    tin: Option<String>,
+}
+
+fn parse_step(text: &str) -> Result<SecondStep, String> {
+    SecondStep::parse(text)
+        .ok_or_else(|| format!("\"{text}\" is not email_code, sms_code, authenticator or none"))
+}
+
+fn number(value: Option<u32>, current: Option<u32>) -> Option<u32> {
+    match value {
+        Some(0) => None,
+        Some(v) => Some(v),
+        None => current,
+    }
+}
+
+fn text(value: Option<String>, current: Option<String>) -> Option<String> {
+    value.map_or(current, |v| Some(v).filter(|v| !v.trim().is_empty()))
+}
+
+impl FieldArgs {
+    fn apply(self, mut f: PortalFields) -> PortalFields {
+        f.name = self.name.unwrap_or(f.name);
+        f.login_url = self.login_url.unwrap_or(f.login_url);
+        if !self.origins.is_empty() {
+            f.allowed_origins = self.origins;
+        }
+        f.username = self.username.unwrap_or(f.username);
+        f.second_step = self.second_step.unwrap_or(f.second_step);
+        if !self.senders.is_empty() {
+            f.code_senders = self.senders;
+        }
+        f.code_lifetime_secs = number(self.code_lifetime_secs, f.code_lifetime_secs);
+        f.remember_device_days = number(self.remember_device_days, f.remember_device_days);
+        f.password_change_days = number(self.password_change_days, f.password_change_days);
+        f.lockout_threshold = number(self.lockout_threshold, f.lockout_threshold);
+        f.support_phone = text(self.support_phone, f.support_phone);
+        f.office.provider_id = text(self.provider_id, f.office.provider_id);
+        f.office.npi = text(self.npi, f.office.npi);
+        f.office.tin = text(self.tin, f.office.tin);
+        f
+    }
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+fn when(time: Option<i64>) -> String {
+    match time {
+        None => "never".to_owned(),
+        Some(t) => {
+            let days = (now() - t).max(0) / 86_400;
+            match days {
+                0 => "today".to_owned(),
+                1 => "yesterday".to_owned(),
+                d => format!("{d} days ago"),
+            }
+        }
+    }
+}
+
+pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
+    let mut desk = Desk::open(data_dir)?;
+    let now = now();
+    match command {
+        Command::List { json } => {
+            let list = PortalBook::new(desk.store()).summaries(now)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else if list.is_empty() {
+                println!("no portals yet; add one with `keydesk-cli portal add --preset …`");
+            }
+            for p in list.iter().filter(|_| !json) {
+                let age = match p.password.age_days {
+                    Some(days) => format!("password {days} days old"),
+                    None => "no password saved".to_owned(),
+                };
+                println!(
+                    "{:<4} {:<38} {:<22} {:<20} last sign-in {:<12} {age}",
+                    p.id,
+                    p.name,
+                    p.second_step_label,
+                    p.username,
+                    when(p.last_sign_in_at)
+                );
+                if let Some(warning) = &p.password.warning {
+                    println!("     warning: {warning}");
+                }
+            }
+        }
+        Command::Add {
+            preset,
+            organization_url,
+            fields,
+            password_stdin,
+            json,
+        } => {
+            let base = match &preset {
+                Some(id) => Preset::find(id)?
+                    .fields(organization_url.as_deref().or(fields.login_url.as_deref()))?,
+                None => PortalFields::default(),
+            };
+            let fields = fields.apply(base);
+            let mut book = PortalBook::new(desk.store());
+            let portal = if password_stdin {
+                let password = super::read_secret_from_stdin()?;
+                let keychain = desk.keychain()?;
+                PortalBook::new(desk.store())
+                    .add_with_password(fields, &keychain, &password, now)?
+            } else {
+                book.add(fields, now)?
+            };
+            if json {
+                println!("{}", serde_json::to_string_pretty(&portal)?);
+            } else {
+                println!("added portal {} \"{}\"", portal.id, portal.fields.name);
+            }
+        }
+        Command::Show {
+            portal,
+            reveal,
+            json,
+        } => {
+            let found = PortalBook::new(desk.store()).find(&portal)?;
+            let password = if reveal {
+                let keychain = desk.keychain()?;
+                PortalBook::new(desk.store()).password(found.id, &keychain)?
+            } else {
+                None
+            };
+            if json {
+                let mut value = serde_json::to_value(&found)?;
+                value["password_age"] = serde_json::to_value(found.password_age(now))?;
+                if reveal {
+                    value["password"] = password.as_ref().map(|p| p.expose()).into();
+                }
+                println!("{}", serde_json::to_string_pretty(&value)?);
+            } else {
+                print_portal(&found, now);
+                if reveal {
+                    match &password {
+                        Some(p) => println!("password:        {}", p.expose()),
+                        None => println!("password:        (none saved)"),
+                    }
+                }
+            }
+        }
+        Command::Edit {
+            portal,
+            fields,
+            password_stdin,
+        } => {
+            let found = PortalBook::new(desk.store()).find(&portal)?;
+            let updated =
+                PortalBook::new(desk.store()).update(found.id, fields.apply(found.fields))?;
+            if password_stdin {
+                let password = super::read_secret_from_stdin()?;
+                let keychain = desk.keychain()?;
+                PortalBook::new(desk.store()).set_password(found.id, &keychain, &password, now)?;
+            }
+            println!("saved portal {} \"{}\"", updated.id, updated.fields.name);
+        }
+        Command::Remove { portal } => {
+            let found = PortalBook::new(desk.store()).find(&portal)?;
+            let keychain = desk
+                .keychain()
+                .map_err(keydesk::portal::PortalError::RemoveBlocked)?;
+            PortalBook::new(desk.store()).remove(found.id, &keychain)?;
+            println!(
+                "removed portal \"{}\" and its keychain items",
+                found.fields.name
+            );
+        }
+        Command::Export { output } => {
+            let file = PortalBook::new(desk.store()).export(now)?;
+            let text = serde_json::to_string_pretty(&file)? + "\n";
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, text)?;
+                    eprintln!(
+                        "exported {} portals to {}",
+                        file.portals.len(),
+                        path.display()
+                    );
+                }
+                None => print!("{text}"),
+            }
+        }
+        Command::Import { file, json } => {
+            let bytes =
+                std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let report = PortalBook::new(desk.store()).import(&bytes, now)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                for name in &report.added {
+                    println!("added: {name}");
+                }
+                for r in &report.rejected {
+                    println!("rejected: entry {} \"{}\": {}", r.entry, r.name, r.reason);
+                }
+            }
+            if !report.is_complete() {
+                return Err(format!(
+                    "{} of {} entries were rejected (the others were added)",
+                    report.rejected.len(),
+                    report.rejected.len() + report.added.len()
+                )
+                .into());
+            }
+        }
+        Command::Codes {
+            portal,
+            set,
+            mark_used,
+            reveal,
+        } => {
+            let id = PortalBook::new(desk.store()).find(&portal)?.id;
+            if set {
+                let codes = read_lines_from_stdin()?;
+                let keychain = desk.keychain()?;
+                PortalBook::new(desk.store()).set_recovery_codes(id, &keychain, &codes)?;
+                println!("saved {} recovery codes", codes.len());
+            } else if let Some(number) = mark_used {
+                PortalBook::new(desk.store()).mark_recovery_code_used(id, number, now)?;
+                println!("recovery code {number} marked used");
+            } else if reveal {
+                let keychain = desk.keychain()?;
+                for c in PortalBook::new(desk.store()).recovery_codes(id, &keychain)? {
+                    let state = if c.used_at.is_some() {
+                        "used"
+                    } else {
+                        "unused"
+                    };
+                    println!("{:>3}  {:<7} {}", c.number, state, c.code.expose());
+                }
+            } else {
+                for c in PortalBook::new(desk.store()).recovery_code_states(id)? {
+                    let state = if c.used_at.is_some() {
+                        "used"
+                    } else {
+                        "unused"
+                    };
+                    println!("{:>3}  {state}", c.number);
+                }
+            }
+        }
+        Command::Presets => {
+            for p in keydesk::portal::PRESETS {
+                let url = p
+                    .login_url
+                    .unwrap_or("(your organization's address: --organization-url)");
+                println!("{:<13} {:<38} {url}", p.id, p.name);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads secrets from standard input, one per non-empty line; the buffer is wiped.
+fn read_lines_from_stdin() -> Result<Vec<keydesk::Secret>, super::Failure> {
+    use std::io::Read;
+    let mut all = String::new();
+    std::io::stdin().read_to_string(&mut all)?;
+    let codes = all
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(keydesk::Secret::from)
+        .collect();
+    zeroize::Zeroize::zeroize(&mut all);
+    Ok(codes)
+}
+
+fn print_portal(p: &Portal, now: i64) {
+    let f = &p.fields;
+    let none = || "-".to_owned();
+    println!("id:              {}", p.id);
+    println!("name:            {}", f.name);
+    println!("preset:          {}", f.preset.clone().unwrap_or_else(none));
+    println!("login URL:       {}", f.login_url);
+    println!("allowed origins: {}", f.allowed_origins.join(", "));
+    println!("username:        {}", f.username);
+    println!("second step:     {}", f.second_step.label());
+    println!("code senders:    {}", f.code_senders.join(", "));
+    let num = |v: Option<u32>, unit: &str| v.map_or_else(none, |v| format!("{v} {unit}"));
+    println!("code lifetime:   {}", num(f.code_lifetime_secs, "s"));
+    println!("remember device: {}", num(f.remember_device_days, "days"));
+    println!("password change: {}", num(f.password_change_days, "days"));
+    println!("lockout after:   {}", num(f.lockout_threshold, "tries"));
+    println!(
+        "support phone:   {}",
+        f.support_phone.clone().unwrap_or_else(none)
+    );
+    println!(
+        "provider ID:     {}",
+        f.office.provider_id.clone().unwrap_or_else(none)
+    );
+    println!(
+        "NPI:             {}",
+        f.office.npi.clone().unwrap_or_else(none)
+    );
+    println!(
+        "TIN:             {}",
+        f.office.tin.clone().unwrap_or_else(none)
+    );
+    println!("last sign-in:    {}", when(p.last_sign_in_at));
+    let age = p.password_age(now);
+    match age.age_days {
+        Some(days) => println!("password:        saved, {days} days old"),
+        None => println!("password:        not saved"),
+    }
+    if let Some(warning) = age.warning {
+        println!("warning:         {warning}");
+    }
+}

@@ -1,0 +1,325 @@
+//! Portals against the real Secret Service of the test bed: passwords stored, read, changed and
+//! deleted; a removed portal's items gone from the keychain; export/import between profiles with
+//! no secret in the file; and the CLI end to end. Without the bed these fail, never skip.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+
+use keydesk::keychain::{ItemKey, Keychain, OsKeychain};
+use keydesk::portal::{PortalBook, PortalFields, Preset};
+use keydesk::{Desk, Secret};
+
+/// Keychain items are keyed by portal id, which every fresh profile starts at 1, and all
+/// profiles share the bed's one Secret Service: these tests take turns.
+static KEYCHAIN_TURN: Mutex<()> = Mutex::new(());
+
+const NOW: i64 = 1_750_000_000;
+
+fn profile(name: &str) -> PathBuf {
+    let bed = std::env::var_os("KEYDESK_BED_DIR")
+        .expect("KEYDESK_BED_DIR is not set: run the integration tests through tests/run");
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    let dir = PathBuf::from(bed)
+        .join("profiles")
+        .join(format!("portal-{name}-{}-{nanos}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn os_keychain() -> OsKeychain {
+    OsKeychain::open().expect("the test bed's Secret Service must be running and unlocked")
+}
+
+fn turn() -> std::sync::MutexGuard<'static, ()> {
+    KEYCHAIN_TURN.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn preset(id: &str) -> PortalFields {
+    PortalFields {
+        username: format!("{id}-frontdesk"),
+        ..Preset::find(id).unwrap().fields(None).unwrap()
+    }
+}
+
+#[test]
+fn password_is_stored_read_changed_and_deleted_in_the_real_keychain() {
+    let _turn = turn();
+    let keychain = os_keychain();
+    let mut desk = Desk::open(&profile("password")).unwrap();
+    let mut book = PortalBook::new(desk.store());
+    let portal = book
+        .add_with_password(
+            preset("availity"),
+            &keychain,
+            &Secret::from("kdS3cr3t-first"),
+            NOW,
+        )
+        .unwrap();
+    let password_key = ItemKey::portal_password(portal.id);
+    let codes_key = ItemKey::portal_recovery_codes(portal.id);
+
+    // Read back through a separate connection to the keychain, not the book.
+    assert_eq!(
+        os_keychain().get(&password_key).unwrap(),
+        Some(Secret::from("kdS3cr3t-first"))
+    );
+    book.set_password(
+        portal.id,
+        &keychain,
+        &Secret::from("kdS3cr3t-second"),
+        NOW + 1,
+    )
+    .unwrap();
+    assert_eq!(
+        book.password(portal.id, &keychain).unwrap(),
+        Some(Secret::from("kdS3cr3t-second"))
+    );
+    assert_eq!(
+        os_keychain().get(&password_key).unwrap(),
+        Some(Secret::from("kdS3cr3t-second"))
+    );
+
+    book.set_recovery_codes(
+        portal.id,
+        &keychain,
+        &[Secret::from("kdS3cr3t-rc-1"), Secret::from("kdS3cr3t-rc-2")],
+    )
+    .unwrap();
+    book.mark_recovery_code_used(portal.id, 1, NOW + 2).unwrap();
+    let codes = book.recovery_codes(portal.id, &keychain).unwrap();
+    assert_eq!(codes.len(), 2);
+    assert_eq!(codes[0].used_at, Some(NOW + 2));
+    assert_eq!(codes[1].code, Secret::from("kdS3cr3t-rc-2"));
+    assert!(os_keychain().get(&codes_key).unwrap().is_some());
+
+    book.remove(portal.id, &keychain).unwrap();
+    assert_eq!(
+        os_keychain().get(&password_key).unwrap(),
+        None,
+        "password left in the keychain"
+    );
+    assert_eq!(
+        os_keychain().get(&codes_key).unwrap(),
+        None,
+        "recovery codes left in the keychain"
+    );
+    assert!(book.list().unwrap().is_empty());
+}
+
+#[test]
+fn export_then_import_on_a_fresh_profile_gives_the_same_portals() {
+    let _turn = turn();
+    let keychain = os_keychain();
+    let source_dir = profile("export");
+    let mut source = Desk::open(&source_dir).unwrap();
+    let mut book = PortalBook::new(source.store());
+    let mut ids = Vec::new();
+    for (id, password) in [("availity", "kdS3cr3t-av"), ("cigna", "kdS3cr3t-ci")] {
+        let p = book
+            .add_with_password(preset(id), &keychain, &Secret::from(password), NOW)
+            .unwrap();
+        book.set_recovery_codes(p.id, &keychain, &[Secret::from("kdS3cr3t-rc")])
+            .unwrap();
+        ids.push(p.id);
+    }
+    let file = source_dir.join("portals.json");
+    std::fs::write(
+        &file,
+        serde_json::to_vec_pretty(&book.export(NOW).unwrap()).unwrap(),
+    )
+    .unwrap();
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(
+        !bytes.windows(b"kdS3cr3t-".len()).any(|w| w == b"kdS3cr3t-"),
+        "the export file holds a secret"
+    );
+
+    let mut target = Desk::open(&profile("import")).unwrap();
+    let mut fresh = PortalBook::new(target.store());
+    let report = fresh.import(&bytes, NOW).unwrap();
+    assert!(report.is_complete(), "{report:?}");
+    let fields =
+        |list: Vec<keydesk::portal::Portal>| list.into_iter().map(|p| p.fields).collect::<Vec<_>>();
+    assert_eq!(fields(fresh.list().unwrap()), fields(book.list().unwrap()));
+    assert_eq!(
+        fresh.list().unwrap()[0].fields.username,
+        "availity-frontdesk"
+    );
+
+    for id in ids {
+        book.remove(id, &keychain).unwrap();
+    }
+}
+
+fn cli(data_dir: &std::path::Path, args: &[&str], stdin: &str) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_keydesk-cli"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn ok(output: &std::process::Output) -> String {
+    assert!(
+        output.status.success(),
+        "keydesk-cli failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+#[test]
+fn cli_adds_lists_exports_and_imports() {
+    let _turn = turn();
+    let desk = profile("cli-a");
+    let added = ok(&cli(
+        &desk,
+        &[
+            "portal",
+            "add",
+            "--preset",
+            "humana",
+            "--username",
+            "fd",
+            "--npi",
+            "1234567893",
+            "--password-stdin",
+        ],
+        "kdS3cr3t-cli\n",
+    ));
+    assert!(added.contains("added portal"), "{added}");
+    ok(&cli(
+        &desk,
+        &[
+            "portal",
+            "add",
+            "--name",
+            "Local sandbox",
+            "--login-url",
+            "http://127.0.0.1:8080/login",
+        ],
+        "",
+    ));
+
+    let list: serde_json::Value =
+        serde_json::from_str(&ok(&cli(&desk, &["portal", "list", "--json"], ""))).unwrap();
+    let names: Vec<_> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Humana", "Local sandbox"]);
+    assert_eq!(list[0]["password"]["state"], "current");
+
+    let shown = ok(&cli(&desk, &["portal", "show", "humana"], ""));
+    assert!(
+        !shown.contains("kdS3cr3t-"),
+        "show printed the password without --reveal"
+    );
+    let revealed = ok(&cli(&desk, &["portal", "show", "humana", "--reveal"], ""));
+    assert!(revealed.contains("kdS3cr3t-cli"), "{revealed}");
+
+    let file = desk.join("export.json");
+    ok(&cli(
+        &desk,
+        &["portal", "export", "--output", file.to_str().unwrap()],
+        "",
+    ));
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(
+        !String::from_utf8_lossy(&bytes).contains("kdS3cr3t-"),
+        "secret in the export"
+    );
+
+    let fresh = profile("cli-b");
+    let imported = ok(&cli(
+        &fresh,
+        &["portal", "import", file.to_str().unwrap()],
+        "",
+    ));
+    assert!(
+        imported.contains("added: Humana") && imported.contains("added: Local sandbox"),
+        "{imported}"
+    );
+    let again: serde_json::Value =
+        serde_json::from_str(&ok(&cli(&fresh, &["portal", "list", "--json"], ""))).unwrap();
+    assert_eq!(again.as_array().unwrap().len(), 2);
+    assert_eq!(
+        again[0]["password"]["state"], "not_saved",
+        "no password travels in the file"
+    );
+
+    // Importing the same file again: every entry is a duplicate, named, exit 1.
+    let twice = cli(&fresh, &["portal", "import", file.to_str().unwrap()], "");
+    assert_eq!(twice.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&twice.stdout);
+    assert!(out.contains("rejected: entry 1 \"Humana\""), "{out}");
+
+    // A wrong-version file imports nothing.
+    let v2 = desk.join("v2.json");
+    std::fs::write(
+        &v2,
+        String::from_utf8(bytes)
+            .unwrap()
+            .replace("\"version\": 1", "\"version\": 2"),
+    )
+    .unwrap();
+    let third = profile("cli-c");
+    let refused = cli(&third, &["portal", "import", v2.to_str().unwrap()], "");
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("version 2"));
+    let empty: serde_json::Value =
+        serde_json::from_str(&ok(&cli(&third, &["portal", "list", "--json"], ""))).unwrap();
+    assert_eq!(empty.as_array().unwrap().len(), 0);
+
+    ok(&cli(
+        &desk,
+        &["portal", "codes", "Humana", "--set"],
+        "kdS3cr3t-c1\nkdS3cr3t-c2\n",
+    ));
+    ok(&cli(
+        &desk,
+        &["portal", "codes", "Humana", "--mark-used", "2"],
+        "",
+    ));
+    let states = ok(&cli(&desk, &["portal", "codes", "Humana"], ""));
+    assert!(
+        states.contains("1  unused") && states.contains("2  used"),
+        "{states}"
+    );
+    assert!(
+        !states.contains("kdS3cr3t-"),
+        "codes printed without --reveal"
+    );
+    let codes = ok(&cli(&desk, &["portal", "codes", "Humana", "--reveal"], ""));
+    assert!(codes.contains("kdS3cr3t-c2"), "{codes}");
+
+    ok(&cli(&desk, &["portal", "remove", "Humana"], ""));
+    assert_eq!(
+        os_keychain()
+            .get(&ItemKey::portal_recovery_codes(1))
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        os_keychain().get(&ItemKey::portal_password(1)).unwrap(),
+        None
+    );
+}
