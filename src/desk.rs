@@ -17,6 +17,7 @@ pub const DATA_DIR_ENV: &str = "KEYDESK_DATA_DIR";
 pub struct Desk {
     data_dir: PathBuf,
     store: Store,
+    profile_id: String,
 }
 
 /// What the status screen shows.
@@ -51,6 +52,9 @@ pub enum DeskError {
     /// The mailbox failed.
     #[error(transparent)]
     Mailbox(#[from] MailboxError),
+    /// The portal list could not be read.
+    #[error(transparent)]
+    Portal(Box<crate::portal::PortalError>),
 }
 
 impl Desk {
@@ -71,10 +75,12 @@ impl Desk {
             source,
         })?;
         restrict_to_owner(data_dir);
-        let store = Store::open(&data_dir.join("keydesk.db"))?;
+        let mut store = Store::open(&data_dir.join("keydesk.db"))?;
+        let profile_id = store.profile_id()?;
         Ok(Self {
             data_dir: data_dir.to_owned(),
             store,
+            profile_id,
         })
     }
 
@@ -96,7 +102,13 @@ impl Desk {
     /// The keychain, connected afresh each time so that a keychain that appears (or unlocks)
     /// after start is picked up without a restart.
     pub fn keychain(&self) -> Result<OsKeychain, KeychainError> {
-        OsKeychain::open()
+        OsKeychain::open(&self.profile_id)
+    }
+
+    /// This profile's id: random, made when the profile was created; it keeps this profile's
+    /// keychain items apart from every other profile's.
+    pub fn profile_id(&self) -> &str {
+        &self.profile_id
     }
 
     /// Saves mailbox settings and its password (into the keychain) after checking the settings.
@@ -124,6 +136,26 @@ impl Desk {
             .get(&ItemKey::mailbox_password())?
             .ok_or(MailboxError::NoPassword)?;
         Ok(Some((settings, password)))
+    }
+
+    /// What the inbox matches codes against: every portal's senders and lifetime, and the
+    /// mailbox's SMS forwarders.
+    pub fn inbox_rules(&mut self) -> Result<crate::inbox::InboxRules, DeskError> {
+        let sms_forwarders = self
+            .store
+            .mailbox_settings()?
+            .map(|m| m.sms_forwarders)
+            .unwrap_or_default();
+        let portals = crate::portal::PortalBook::new(&mut self.store)
+            .list()
+            .map_err(|e| DeskError::Portal(Box::new(e)))?;
+        Ok(crate::inbox::InboxRules {
+            portals: portals
+                .iter()
+                .map(crate::inbox::PortalSender::from_portal)
+                .collect(),
+            sms_forwarders,
+        })
     }
 
     /// The state of both connections. The local part (keychain, settings) is read now; the

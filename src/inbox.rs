@@ -36,10 +36,25 @@ pub struct PortalSender {
     /// Its name, also looked for in forwarded texts.
     pub name: String,
     /// Sender addresses its codes come from: `no-reply@portal.example`, or `@portal.example` for
-    /// any address of that domain (and its subdomains).
+    /// any address of that domain (see [`crate::portal::sender_matches`]).
     pub addresses: Vec<String>,
     /// Its code lifetime, when known.
     pub code_lifetime: Option<Duration>,
+}
+
+impl PortalSender {
+    /// The inbox's view of a stored portal.
+    pub fn from_portal(portal: &crate::portal::Portal) -> Self {
+        Self {
+            portal_id: portal.id,
+            name: portal.fields.name.clone(),
+            addresses: portal.fields.code_senders.clone(),
+            code_lifetime: portal
+                .fields
+                .code_lifetime_secs
+                .map(|s| Duration::from_secs(s.into())),
+        }
+    }
 }
 
 /// What the inbox needs to know to read messages.
@@ -99,11 +114,11 @@ pub fn read(fetched: &Fetched, rules: &InboxRules) -> Reading {
             ),
         }
     } else {
-        match rules
-            .portals
-            .iter()
-            .find(|p| p.addresses.iter().any(|a| address_matches(a, &sender)))
-        {
+        match rules.portals.iter().find(|p| {
+            p.addresses
+                .iter()
+                .any(|a| crate::portal::sender_matches(a, &sender))
+        }) {
             Some(p) => match authentication_failure(&parsed.authentication_results) {
                 Some(reason) => (
                     Origin::Suspicious {
@@ -331,17 +346,6 @@ impl Drop for Inbox {
     }
 }
 
-/// `pattern` is an address (exact, case-insensitive) or `@domain` (that domain or a subdomain).
-fn address_matches(pattern: &str, sender: &str) -> bool {
-    let pattern = pattern.trim().to_ascii_lowercase();
-    match pattern.strip_prefix('@') {
-        Some(domain) => sender
-            .rsplit_once('@')
-            .is_some_and(|(_, d)| d == domain || d.ends_with(&format!(".{domain}"))),
-        None => pattern == sender,
-    }
-}
-
 /// Why the receiving server's checks contradict the sender, if they do.
 fn authentication_failure(headers: &[String]) -> Option<String> {
     let verdicts: Vec<_> = headers.iter().map(|h| message::auth_verdict(h)).collect();
@@ -412,7 +416,7 @@ mod tests {
     #[test]
     fn a_portal_sender_matches_and_takes_the_portal_lifetime() {
         let m = fetched(
-            "From: Cigna <no-reply@mail.cigna.example>\r\nSubject: Your code",
+            "From: Cigna <no-reply@cigna.example>\r\nSubject: Your code",
             "Your verification code is 482913.",
         );
         let c = code(read(&m, &rules()));
@@ -482,6 +486,14 @@ mod tests {
             code(read(&m, &rules())).origin,
             Origin::Unmatched { .. }
         ));
+        let m = fetched(
+            "From: no-reply@mail.cigna.example\r\nSubject: Code",
+            "Your verification code is 482913.",
+        );
+        assert!(
+            matches!(code(read(&m, &rules())).origin, Origin::Unmatched { .. }),
+            "a subdomain is not the portal's domain"
+        );
     }
 
     #[test]

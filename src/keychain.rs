@@ -3,7 +3,8 @@
 //! [`Keychain`] is the seam: [`OsKeychain`] talks to the platform store through the
 //! `keyring-core` family (Secret Service on Linux, Keychain on macOS, Credential Manager on
 //! Windows); unit tests use an in-memory store behind the same trait. Every item lives under
-//! one service name, [`SERVICE`], keyed by an [`ItemKey`] such as `portal/7/password`.
+//! one service name, [`SERVICE`], keyed by the profile's id and an [`ItemKey`], such as
+//! `3f2a…/portal/7/password`: two profiles (two desks on one login, or tests) never share items.
 //!
 //! "Not found" is `Ok(None)`, never an error. Errors carry a stable [`KeychainError::code`] and a
 //! message a front-desk user can act on; they never contain the secret.
@@ -113,6 +114,7 @@ pub enum KeychainStatus {
 pub struct OsKeychain {
     store: Arc<keyring_core::CredentialStore>,
     backend: &'static str,
+    namespace: String,
 }
 
 impl std::fmt::Debug for OsKeychain {
@@ -124,15 +126,25 @@ impl std::fmt::Debug for OsKeychain {
 }
 
 impl OsKeychain {
-    /// Connects to the platform store. Fails fast (well under a second) when there is none.
-    pub fn open() -> Result<Self, KeychainError> {
+    /// Connects to the platform store for the items of one profile (`namespace`, the profile's
+    /// id). Fails fast (well under a second) when there is no store.
+    pub fn open(namespace: &str) -> Result<Self, KeychainError> {
         let (store, backend) = platform_store().map_err(|e| map_error(e, "keychain"))?;
-        Ok(Self { store, backend })
+        Ok(Self {
+            store,
+            backend,
+            namespace: namespace.to_owned(),
+        })
+    }
+
+    /// The name an item is stored under (the Secret Service `username` attribute).
+    pub fn account(&self, key: &ItemKey) -> String {
+        format!("{}/{}", self.namespace, key.as_str())
     }
 
     /// Checks that the keychain answers by reading an item that need not exist.
     pub fn status() -> KeychainStatus {
-        let probe = Self::open().and_then(|k| {
+        let probe = Self::open("status").and_then(|k| {
             k.get(&ItemKey::custom("status-probe"))?;
             Ok(k.backend)
         });
@@ -149,7 +161,7 @@ impl OsKeychain {
 
     fn entry(&self, key: &ItemKey) -> Result<keyring_core::Entry, KeychainError> {
         self.store
-            .build(SERVICE, key.as_str(), None)
+            .build(SERVICE, &self.account(key), None)
             .map_err(|e| map_error(e, key.as_str()))
     }
 }

@@ -48,6 +48,10 @@ pub struct MailboxSettings {
     pub folders: Vec<String>,
     /// A PEM certificate to trust instead of the public roots (an office's own server).
     pub trusted_certificate: Option<PathBuf>,
+    /// Addresses that forward the office phone's texts into this mailbox (an SMS-forwarding
+    /// number or app); codes in their messages are matched by the portal named in the text.
+    #[serde(default)]
+    pub sms_forwarders: Vec<String>,
 }
 
 impl MailboxSettings {
@@ -358,6 +362,7 @@ mod tests {
             username: "desk".into(),
             folders: vec!["INBOX".into()],
             trusted_certificate: None,
+            sms_forwarders: Vec::new(),
         }
     }
 

@@ -134,6 +134,16 @@ impl Store {
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
+    /// The profile's id, made (randomly) the first time it is asked for.
+    pub fn profile_id(&mut self) -> Result<String, StoreError> {
+        if let Some(id) = self.setting::<String>("profile_id")? {
+            return Ok(id);
+        }
+        let id = format!("{:032x}", rand::random::<u128>());
+        self.set_setting("profile_id", &id)?;
+        Ok(id)
+    }
+
     /// The mailbox settings, if a mailbox was set up.
     pub fn mailbox_settings(&self) -> Result<Option<MailboxSettings>, StoreError> {
         self.setting("mailbox")
@@ -224,6 +234,19 @@ mod tests {
     }
 
     #[test]
+    fn profile_id_is_made_once_and_kept() {
+        let mut store = Store::open_in_memory().unwrap();
+        let id = store.profile_id().unwrap();
+        assert_eq!(id.len(), 32);
+        assert_eq!(store.profile_id().unwrap(), id);
+        assert_ne!(
+            Store::open_in_memory().unwrap().profile_id().unwrap(),
+            id,
+            "random per profile"
+        );
+    }
+
+    #[test]
     fn mailbox_settings_round_trip() {
         let mut store = Store::open_in_memory().unwrap();
         assert_eq!(store.mailbox_settings().unwrap(), None);
@@ -234,6 +257,7 @@ mod tests {
             username: "frontdesk@example.org".into(),
             folders: vec!["INBOX".into(), "Junk".into()],
             trusted_certificate: None,
+            sms_forwarders: vec!["15551234567@txt.example".into()],
         };
         store.set_mailbox_settings(&settings).unwrap();
         assert_eq!(store.mailbox_settings().unwrap(), Some(settings));

@@ -26,6 +26,7 @@ impl From<keydesk::DeskError> for CommandError {
         let code = match &error {
             keydesk::DeskError::Keychain(e) => e.code(),
             keydesk::DeskError::Mailbox(e) => e.code(),
+            keydesk::DeskError::Portal(e) => e.code(),
             keydesk::DeskError::Store(_) | keydesk::DeskError::DataDir { .. } => "profile",
             _ => "internal",
         };

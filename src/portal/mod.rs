@@ -135,6 +135,20 @@ pub struct PortalFields {
     pub office: OfficeIds,
 }
 
+/// True when `address` matches a code-sender entry: the exact address, or any address at the
+/// domain of an `@domain` entry (that domain only, not its subdomains: `mail.evil.example` must
+/// not pass for `evil.example`'s portal, nor the other way round). Case is ignored.
+pub fn sender_matches(sender: &str, address: &str) -> bool {
+    let (sender, address) = (
+        sender.trim().to_ascii_lowercase(),
+        address.trim().to_ascii_lowercase(),
+    );
+    let Some((_, domain)) = address.rsplit_once('@') else {
+        return false;
+    };
+    sender == address || sender.strip_prefix('@').is_some_and(|d| d == domain)
+}
+
 /// A stored portal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Portal {
@@ -163,13 +177,10 @@ impl Portal {
     /// True when a message from `address` may carry this portal's codes: the exact address, or
     /// any address at a domain listed as `@domain` (that domain only, not its subdomains).
     pub fn accepts_sender(&self, address: &str) -> bool {
-        let address = address.trim().to_ascii_lowercase();
-        let Some((_, domain)) = address.rsplit_once('@') else {
-            return false;
-        };
-        self.fields.code_senders.iter().any(|sender| {
-            sender == &address || sender.strip_prefix('@').is_some_and(|d| d == domain)
-        })
+        self.fields
+            .code_senders
+            .iter()
+            .any(|sender| sender_matches(sender, address))
     }
 
     /// The password's age and any warning, as of `now` (UNIX seconds).

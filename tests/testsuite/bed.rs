@@ -74,6 +74,7 @@ pub fn mailbox_settings(user: &MailUser, security: Security) -> MailboxSettings 
         username: user.name.clone(),
         folders: vec!["INBOX".into(), "Junk".into()],
         trusted_certificate: Some(PathBuf::from(var("KEYDESK_TEST_CA"))),
+        sms_forwarders: Vec::new(),
     }
 }
 

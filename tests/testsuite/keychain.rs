@@ -7,7 +7,8 @@ use crate::bed;
 
 fn keychain() -> OsKeychain {
     bed::var("DBUS_SESSION_BUS_ADDRESS");
-    OsKeychain::open().expect("the bed's Secret Service must be reachable")
+    OsKeychain::open(&format!("test-{}", rand::random::<u64>()))
+        .expect("the bed's Secret Service must be reachable")
 }
 
 #[test]
@@ -61,6 +62,30 @@ fn keychain_items_are_visible_to_other_secret_service_clients() {
         String::from_utf8_lossy(&out.stdout).trim_end(),
         value.expose()
     );
+}
+
+#[test]
+fn keychain_items_of_two_profiles_never_collide() {
+    let (one, two) = (keychain(), keychain());
+    let key = ItemKey::portal_password(1);
+    let (a, b) = (
+        Secret::new(bed::test_secret("desk-a")),
+        Secret::new(bed::test_secret("desk-b")),
+    );
+    one.set(&key, &a).unwrap();
+    two.set(&key, &b).unwrap();
+    assert_eq!(
+        one.get(&key).unwrap().as_ref(),
+        Some(&a),
+        "the second profile overwrote the first"
+    );
+    one.delete(&key).unwrap();
+    assert_eq!(
+        two.get(&key).unwrap().as_ref(),
+        Some(&b),
+        "deleting one profile's item hit the other"
+    );
+    two.delete(&key).unwrap();
 }
 
 #[test]

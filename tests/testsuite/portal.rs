@@ -2,40 +2,21 @@
 //! deleted; a removed portal's items gone from the keychain; export/import between profiles with
 //! no secret in the file; and the CLI end to end. Without the bed these fail, never skip.
 
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::sync::Mutex;
 
 use keydesk::keychain::{ItemKey, Keychain, OsKeychain};
 use keydesk::portal::{PortalBook, PortalFields, Preset};
 use keydesk::{Desk, Secret};
 
-/// Keychain items are keyed by portal id, which every fresh profile starts at 1, and all
-/// profiles share the bed's one Secret Service: these tests take turns.
-static KEYCHAIN_TURN: Mutex<()> = Mutex::new(());
+use crate::bed;
 
 const NOW: i64 = 1_750_000_000;
 
-fn profile(name: &str) -> PathBuf {
-    let bed = std::env::var_os("KEYDESK_BED_DIR")
-        .expect("KEYDESK_BED_DIR is not set: run the integration tests through tests/run");
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
-    let dir = PathBuf::from(bed)
-        .join("profiles")
-        .join(format!("portal-{name}-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn os_keychain() -> OsKeychain {
-    OsKeychain::open().expect("the test bed's Secret Service must be running and unlocked")
-}
-
-fn turn() -> std::sync::MutexGuard<'static, ()> {
-    KEYCHAIN_TURN.lock().unwrap_or_else(|e| e.into_inner())
+/// The profile's own keychain, opened directly (not through the code under test's book).
+fn os_keychain(profile: &std::path::Path) -> OsKeychain {
+    let desk = Desk::open(profile).expect("open the profile");
+    OsKeychain::open(desk.profile_id())
+        .expect("the test bed's Secret Service must be running and unlocked")
 }
 
 fn preset(id: &str) -> PortalFields {
@@ -47,9 +28,9 @@ fn preset(id: &str) -> PortalFields {
 
 #[test]
 fn password_is_stored_read_changed_and_deleted_in_the_real_keychain() {
-    let _turn = turn();
-    let keychain = os_keychain();
-    let mut desk = Desk::open(&profile("password")).unwrap();
+    let dir = bed::profile_dir("password");
+    let keychain = os_keychain(&dir);
+    let mut desk = Desk::open(&dir).unwrap();
     let mut book = PortalBook::new(desk.store());
     let portal = book
         .add_with_password(
@@ -64,7 +45,7 @@ fn password_is_stored_read_changed_and_deleted_in_the_real_keychain() {
 
     // Read back through a separate connection to the keychain, not the book.
     assert_eq!(
-        os_keychain().get(&password_key).unwrap(),
+        os_keychain(&dir).get(&password_key).unwrap(),
         Some(Secret::from("kdS3cr3t-first"))
     );
     book.set_password(
@@ -79,7 +60,7 @@ fn password_is_stored_read_changed_and_deleted_in_the_real_keychain() {
         Some(Secret::from("kdS3cr3t-second"))
     );
     assert_eq!(
-        os_keychain().get(&password_key).unwrap(),
+        os_keychain(&dir).get(&password_key).unwrap(),
         Some(Secret::from("kdS3cr3t-second"))
     );
 
@@ -94,16 +75,16 @@ fn password_is_stored_read_changed_and_deleted_in_the_real_keychain() {
     assert_eq!(codes.len(), 2);
     assert_eq!(codes[0].used_at, Some(NOW + 2));
     assert_eq!(codes[1].code, Secret::from("kdS3cr3t-rc-2"));
-    assert!(os_keychain().get(&codes_key).unwrap().is_some());
+    assert!(os_keychain(&dir).get(&codes_key).unwrap().is_some());
 
     book.remove(portal.id, &keychain).unwrap();
     assert_eq!(
-        os_keychain().get(&password_key).unwrap(),
+        os_keychain(&dir).get(&password_key).unwrap(),
         None,
         "password left in the keychain"
     );
     assert_eq!(
-        os_keychain().get(&codes_key).unwrap(),
+        os_keychain(&dir).get(&codes_key).unwrap(),
         None,
         "recovery codes left in the keychain"
     );
@@ -112,9 +93,8 @@ fn password_is_stored_read_changed_and_deleted_in_the_real_keychain() {
 
 #[test]
 fn export_then_import_on_a_fresh_profile_gives_the_same_portals() {
-    let _turn = turn();
-    let keychain = os_keychain();
-    let source_dir = profile("export");
+    let source_dir = bed::profile_dir("export");
+    let keychain = os_keychain(&source_dir);
     let mut source = Desk::open(&source_dir).unwrap();
     let mut book = PortalBook::new(source.store());
     let mut ids = Vec::new();
@@ -138,7 +118,7 @@ fn export_then_import_on_a_fresh_profile_gives_the_same_portals() {
         "the export file holds a secret"
     );
 
-    let mut target = Desk::open(&profile("import")).unwrap();
+    let mut target = Desk::open(&bed::profile_dir("import")).unwrap();
     let mut fresh = PortalBook::new(target.store());
     let report = fresh.import(&bytes, NOW).unwrap();
     assert!(report.is_complete(), "{report:?}");
@@ -186,8 +166,7 @@ fn ok(output: &std::process::Output) -> String {
 
 #[test]
 fn cli_adds_lists_exports_and_imports() {
-    let _turn = turn();
-    let desk = profile("cli-a");
+    let desk = bed::profile_dir("cli-a");
     let added = ok(&cli(
         &desk,
         &[
@@ -248,7 +227,7 @@ fn cli_adds_lists_exports_and_imports() {
         "secret in the export"
     );
 
-    let fresh = profile("cli-b");
+    let fresh = bed::profile_dir("cli-b");
     let imported = ok(&cli(
         &fresh,
         &["portal", "import", file.to_str().unwrap()],
@@ -281,7 +260,7 @@ fn cli_adds_lists_exports_and_imports() {
             .replace("\"version\": 1", "\"version\": 2"),
     )
     .unwrap();
-    let third = profile("cli-c");
+    let third = bed::profile_dir("cli-c");
     let refused = cli(&third, &["portal", "import", v2.to_str().unwrap()], "");
     assert_eq!(refused.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("version 2"));
@@ -313,13 +292,15 @@ fn cli_adds_lists_exports_and_imports() {
 
     ok(&cli(&desk, &["portal", "remove", "Humana"], ""));
     assert_eq!(
-        os_keychain()
+        os_keychain(&desk)
             .get(&ItemKey::portal_recovery_codes(1))
             .unwrap(),
         None
     );
     assert_eq!(
-        os_keychain().get(&ItemKey::portal_password(1)).unwrap(),
+        os_keychain(&desk)
+            .get(&ItemKey::portal_password(1))
+            .unwrap(),
         None
     );
 }

@@ -1,7 +1,7 @@
 //! The code inbox in the window: starts the core's watch when a mailbox is set up, tells the
 //! UI when something changed (the event carries no code), and serves the list and copies.
 
-use keydesk::inbox::{Inbox, InboxEvent, InboxRules};
+use keydesk::inbox::{Inbox, InboxEvent};
 use keydesk::pending::{MessageKey, PendingCodeView};
 use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_clipboard_manager::ClipboardExt;
@@ -14,8 +14,16 @@ use crate::state::{DeskState, InboxState};
 pub fn start(app: &AppHandle) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        let credentials = app.state::<DeskState>().lock().await.mailbox_credentials();
-        let (settings, password) = match credentials {
+        let prepared = {
+            let state = app.state::<DeskState>();
+            let mut desk = state.lock().await;
+            match desk.mailbox_credentials() {
+                Ok(Some(credentials)) => desk.inbox_rules().map(|rules| Some((credentials, rules))),
+                Ok(None) => Ok(None),
+                Err(e) => Err(e),
+            }
+        };
+        let ((settings, password), rules) = match prepared {
             Ok(Some(found)) => found,
             Ok(None) => return,
             Err(e) => {
@@ -24,7 +32,7 @@ pub fn start(app: &AppHandle) {
             }
         };
         let (events_tx, mut events) = mpsc::channel(64);
-        let inbox = Inbox::start(&settings, &password, InboxRules::default(), events_tx);
+        let inbox = Inbox::start(&settings, &password, rules, events_tx);
         *app.state::<InboxState>().lock().await = Some(inbox);
         while let Some(event) = events.recv().await {
             if let InboxEvent::NewCode { from, .. } = &event {

@@ -28,6 +28,9 @@ pub enum Command {
         /// A PEM certificate to trust for this server instead of the public roots.
         #[arg(long)]
         trust_certificate: Option<PathBuf>,
+        /// An address that forwards the office phone's texts here; repeat for several.
+        #[arg(long = "sms-forwarder")]
+        sms_forwarders: Vec<String>,
     },
     /// Show the saved settings (never the password).
     Show,
@@ -52,6 +55,7 @@ pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
             user,
             folders,
             trust_certificate,
+            sms_forwarders,
         } => {
             let settings = MailboxSettings {
                 port: port.unwrap_or(if security == Security::Tls { 993 } else { 143 }),
@@ -64,6 +68,7 @@ pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
                     folders
                 },
                 trusted_certificate: trust_certificate,
+                sms_forwarders,
             };
             let password = super::read_secret_from_stdin()?;
             desk.set_mailbox(&settings, &password)?;
