@@ -13,7 +13,7 @@
 //! ```
 //!
 //! How it decides, in order:
-//! 1. **Candidates** ([`candidates`]): runs of letters and digits of a code's shape, with digit
+//! 1. **Candidates** (`candidates.rs`): runs of letters and digits of a code's shape, with digit
 //!    groups joined and phones, dates, times and amounts set aside by their punctuation.
 //! 2. **Context**: each candidate is dropped when it touches a URL or e-mail address, a
 //!    currency sign, a unit ("10 minutes"), a state abbreviation (ZIP code), or stands right

@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use keydesk::{extract, message};
-use serde_json::{Value, json};
+use serde::Serialize;
 
 /// Arguments of `extract`.
 #[derive(clap::Args)]
@@ -24,11 +24,12 @@ pub struct Args {
 pub fn run(args: Args) -> Result<(), super::Failure> {
     let mut failed = 0;
     for file in &args.files {
+        let input = file.display().to_string();
         let line = match one(file, args.text) {
-            Ok(found) => found,
+            Ok(found) => serde_json::to_string(&Found { input, ..found })?,
             Err(error) => {
                 failed += 1;
-                json!({ "input": file.display().to_string(), "error": error })
+                serde_json::to_string(&Failed { input, error })?
             }
         };
         println!("{line}");
@@ -39,7 +40,23 @@ pub fn run(args: Args) -> Result<(), super::Failure> {
     Ok(())
 }
 
-fn one(file: &PathBuf, plain: bool) -> Result<Value, String> {
+/// One input's line; fields print in this order.
+#[derive(Serialize)]
+struct Found {
+    input: String,
+    code: Option<String>,
+    expires_minutes: Option<u64>,
+    /// Matching to a portal is the matcher's work; the CLI leaves it empty for now.
+    portal: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Failed {
+    input: String,
+    error: String,
+}
+
+fn one(file: &PathBuf, plain: bool) -> Result<Found, String> {
     let raw = std::fs::read(file).map_err(|e| format!("cannot read the file: {e}"))?;
     let (subject, body) = if plain {
         (String::new(), String::from_utf8_lossy(&raw).into_owned())
@@ -48,10 +65,13 @@ fn one(file: &PathBuf, plain: bool) -> Result<Value, String> {
         (parsed.subject, parsed.text)
     };
     let found = extract::extract(&subject, &body);
-    Ok(json!({
-        "input": file.display().to_string(),
-        "code": found.as_ref().map(|f| f.code.expose()),
-        "expires_minutes": found.as_ref().and_then(|f| f.lifetime).map(|d| d.as_secs() / 60),
-        "portal": Value::Null,
-    }))
+    Ok(Found {
+        input: String::new(),
+        code: found.as_ref().map(|f| f.code.expose().to_owned()),
+        expires_minutes: found
+            .as_ref()
+            .and_then(|f| f.lifetime)
+            .map(|d| d.as_secs() / 60),
+        portal: None,
+    })
 }
