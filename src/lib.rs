@@ -13,6 +13,7 @@
 //! | [`keychain`] | the OS keychain behind the [`Keychain`] trait; the only place secrets persist |
 //! | [`store`] | the local SQLite database (WAL, versioned migrations, damaged files moved aside) |
 //! | [`mailbox`] | the code mailbox: settings, TLS/STARTTLS connection, sign-in and its status |
+//! | [`otp`] | the authenticator: TOTP/HOTP codes, `otpauth://` and QR and other apps' exports, encrypted backup, clock check |
 //! | [`desk`] | [`Desk`], one desk's profile (data folder, database, keychain) and its [`DeskStatus`] |
 //!
 //! ## Decisions
@@ -43,6 +44,7 @@
 pub mod desk;
 pub mod keychain;
 pub mod mailbox;
+pub mod otp;
 pub mod secret;
 pub mod store;
 

@@ -17,6 +17,8 @@ use crate::mailbox::MailboxSettings;
 const MIGRATIONS: &[&str] = &[
     // 1: settings, as JSON values under a key.
     "CREATE TABLE setting (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) STRICT;",
+    // 2: authenticator entries; seeds stay in the keychain (see otp::entries).
+    crate::otp::entries::MIGRATION,
 ];
 
 /// Why the database could not be used.
