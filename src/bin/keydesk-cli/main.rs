@@ -5,6 +5,7 @@
 //! Exit codes: 0 success, 1 the operation failed (message on stderr), 2 bad usage (clap).
 
 mod mailbox;
+mod otp;
 mod status;
 
 use std::path::PathBuf;
@@ -30,6 +31,9 @@ enum Command {
     /// Set up or show the code mailbox.
     #[command(subcommand)]
     Mailbox(mailbox::Command),
+    /// The authenticator: TOTP/HOTP entries, imports, codes and backups.
+    #[command(subcommand)]
+    Otp(otp::Command),
 }
 
 /// A failure to report: the message is already in plain words.
@@ -41,6 +45,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Status(args) => status::run(&data_dir, args),
         Command::Mailbox(command) => mailbox::run(&data_dir, command),
+        Command::Otp(command) => otp::run(&data_dir, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
