@@ -107,20 +107,20 @@ fn print_report(report: &ImportReport, json: bool) -> Result<(), super::Failure>
 pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
     if let Command::Clock { urls } = &command {
         let readings = super::block_on(otp::clock::check(urls, &SystemTime::now));
-        let mut warned = false;
+        let (mut warned, mut answered) = (false, false);
         for reading in readings {
             match reading {
                 Ok(r) => {
-                    warned |= r.warn;
+                    (warned, answered) = (warned || r.warn, true);
                     println!("{}", r.message());
                 }
                 Err(e) => println!("{e}"),
             }
         }
-        return if warned {
-            Err("the clock is off; codes will fail".into())
-        } else {
-            Ok(())
+        return match (answered, warned) {
+            (false, _) => Err("no server answered, so the clock could not be checked".into()),
+            (true, true) => Err("the clock is off; authenticator codes will fail".into()),
+            (true, false) => Ok(()),
         };
     }
     let mut desk = Desk::open(data_dir)?;
