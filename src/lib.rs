@@ -20,6 +20,7 @@
 //! | [`inbox`] | the code inbox: a fetched message to a pending code matched to its portal (DKIM/DMARC-aware), and the running watch of every folder |
 //! | [`portal`] | [`Portal`](portal::Portal)s: model and validation, presets, the [`PortalBook`](portal::PortalBook) (SQLite + keychain), password age, export/import |
 //! | [`clipboard`] | when to clear a copied secret: after a delay, and only if the clipboard still holds it |
+//! | [`otp`] | the authenticator: TOTP/HOTP codes, `otpauth://` and QR and other apps' exports, encrypted backup, clock check |
 //! | [`desk`] | [`Desk`], one desk's profile (data folder, database, keychain) and its [`DeskStatus`] |
 //!
 //! ## Decisions
@@ -54,6 +55,7 @@ pub mod inbox;
 pub mod keychain;
 pub mod mailbox;
 pub mod message;
+pub mod otp;
 pub mod pending;
 pub mod portal;
 pub mod secret;

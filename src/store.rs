@@ -35,6 +35,8 @@ const MIGRATIONS: &[&str] = &[
         used_at INTEGER,
         PRIMARY KEY (portal_id, number)
      ) STRICT;",
+    // 3: authenticator entries; seeds stay in the keychain (see otp::entries).
+    crate::otp::entries::MIGRATION,
 ];
 
 /// Why the database could not be used.

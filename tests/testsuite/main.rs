@@ -9,5 +9,6 @@ mod e2e;
 mod extract;
 mod keychain;
 mod mailbox;
+mod otp;
 mod portal;
 mod watcher;

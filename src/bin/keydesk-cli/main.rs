@@ -6,6 +6,7 @@
 
 mod extract;
 mod mailbox;
+mod otp;
 mod portal;
 mod status;
 
@@ -37,6 +38,9 @@ enum Command {
     /// Portals and their credentials.
     #[command(subcommand)]
     Portal(Box<portal::Command>),
+    /// The authenticator: TOTP/HOTP entries, imports, codes and backups.
+    #[command(subcommand)]
+    Otp(otp::Command),
 }
 
 /// A failure to report: the message is already in plain words.
@@ -50,6 +54,7 @@ fn main() -> ExitCode {
         Command::Mailbox(command) => mailbox::run(&data_dir, command),
         Command::Extract(args) => extract::run(args),
         Command::Portal(command) => portal::run(&data_dir, *command),
+        Command::Otp(command) => otp::run(&data_dir, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
