@@ -1,7 +1,7 @@
 //! The local database: everything Keydesk keeps that is not a secret.
 //!
 //! One SQLite file in the profile's data directory, in WAL mode. The schema version is SQLite's
-//! `user_version`; [`MIGRATIONS`] brings any older file up to date, each step in one transaction,
+//! `user_version`; `MIGRATIONS` brings any older file up to date, each step in one transaction,
 //! so a crash leaves either the old or the new schema, never half of one. A file that is not a
 //! readable database is moved aside (never deleted) and a fresh one is started; the keychain is
 //! not touched, so secrets survive and can be re-linked.

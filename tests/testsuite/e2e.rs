@@ -171,3 +171,102 @@ fn e2e_main_window_explains_a_mailbox_sign_in_failure() {
         client.close().await.unwrap();
     });
 }
+
+/// A realistic code e-mail from the portal's sender, with a footer full of numbers that are
+/// not the code.
+fn code_mail(from: &str, code: &str) -> Vec<u8> {
+    format!(
+        "From: Cigna for HCP <{from}>\r\nTo: frontdesk@localhost\r\nSubject: Your Cigna verification code\r\n\
+         Message-ID: <{}@cigna.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+         Your verification code is {code}. It expires in 10 minutes.\r\n\r\n\
+         Questions? Call 800.981.9114, Mon-Fri. Cigna, 900 Cottage Grove Rd, Bloomfield, CT 06002.\r\n",
+        rand::random::<u64>()
+    )
+    .into_bytes()
+}
+
+#[test]
+fn e2e_codes_view_shows_mailed_codes_with_their_portal_and_countdown() {
+    let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
+    let user = bed::fresh_mail_user();
+    let profile = bed::profile_dir("e2e-codes");
+    let settings = bed::mailbox_settings(&user, Security::Tls);
+    let (port, ca) = (
+        settings.port.to_string(),
+        settings.trusted_certificate.clone().unwrap(),
+    );
+    let out = bed::cli(
+        &profile,
+        &[
+            "mailbox",
+            "set",
+            "--host",
+            &settings.host,
+            "--port",
+            &port,
+            "--user",
+            &user.name,
+            "--trust-certificate",
+            ca.to_str().unwrap(),
+            "--folder",
+            "INBOX",
+        ],
+        Some(&format!("{}\n", user.password)),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = bed::cli(
+        &profile,
+        &[
+            "portal",
+            "add",
+            "--name",
+            "Cigna",
+            "--login-url",
+            "https://cignaforhcp.cigna.com/app/login",
+            "--username",
+            "frontdesk",
+            "--second-step",
+            "email",
+            "--sender",
+            "no-reply@cigna.example",
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "portal add: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // One code before the app starts (the first sync finds it), one while it runs (IDLE).
+    bed::deliver(&user, &code_mail("no-reply@cigna.example", "482913"));
+
+    run(async {
+        let client = launch(&profile).await;
+        client
+            .find(Locator::Css("[data-testid=tab-codes]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let first = wait_for_text(&client, "[data-testid=pending-code]", "482 913").await;
+        assert!(first.contains("Cigna"), "matched to its portal: {first}");
+        assert!(first.contains("left"), "a countdown is shown: {first}");
+        bed::deliver(&user, &code_mail("no-reply@cigna.example", "705216"));
+        let list = wait_for_text(&client, ".codes", "705 216").await;
+        assert!(
+            list.find("705 216") < list.find("482 913"),
+            "newest first: {list}"
+        );
+        assert!(
+            list.contains("Replaced by a newer code"),
+            "the older code is superseded: {list}"
+        );
+        screenshot(&client, "codes.png").await;
+        client.close().await.unwrap();
+    });
+}

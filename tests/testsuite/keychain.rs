@@ -53,7 +53,7 @@ fn keychain_items_are_visible_to_other_secret_service_clients() {
             "service",
             keydesk::keychain::SERVICE,
             "username",
-            key.as_str(),
+            &keychain.account(&key),
         ])
         .output()
         .expect("secret-tool (libsecret-tools) must be installed by the bed");

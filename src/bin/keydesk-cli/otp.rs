@@ -68,7 +68,7 @@ pub enum Command {
     },
     /// Compare this computer's clock with web servers' clocks.
     Clock {
-        /// Server addresses, e.g. https://apps.availity.com.
+        /// Server addresses, e.g. `https://apps.availity.com`.
         #[arg(required = true)]
         urls: Vec<String>,
     },

@@ -17,17 +17,21 @@ fn bed_var(name: &str) -> String {
 }
 
 /// A new Dovecot user (appended to the bed's passwd-file); returns its name.
+/// A new mail user: one passwd-file per user, renamed into place whole. (Appending to one shared
+/// file races: Dovecot rereads it only when its whole-second mtime changes.)
 fn fresh_mail_user() -> String {
-    use std::io::Write;
     let name = format!(
         "sbx{}",
         sandbox_portal::otp::random_token().get(..10).unwrap()
     );
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .open(bed_var("KEYDESK_TEST_PASSWD_FILE"))
-        .expect("the bed's passwd-file is writable");
-    writeln!(f, "{name}:{{PLAIN}}kdS3cr3t-mailbox::::::").unwrap();
+    let dir = std::path::PathBuf::from(bed_var("KEYDESK_TEST_USERS_DIR"));
+    let staging = dir.join(format!(".{name}.tmp"));
+    std::fs::write(
+        &staging,
+        format!("{name}:{{PLAIN}}kdS3cr3t-mailbox::::::\n"),
+    )
+    .unwrap();
+    std::fs::rename(&staging, dir.join(&name)).expect("add the mail user");
     name
 }
 
