@@ -36,3 +36,21 @@ impl From<keydesk::DeskError> for CommandError {
         }
     }
 }
+
+impl From<keydesk::portal::PortalError> for CommandError {
+    fn from(error: keydesk::portal::PortalError) -> Self {
+        Self {
+            code: error.code(),
+            message: error.to_string(),
+        }
+    }
+}
+
+impl From<keydesk::otp::OtpError> for CommandError {
+    fn from(error: keydesk::otp::OtpError) -> Self {
+        Self {
+            code: error.code(),
+            message: error.to_string(),
+        }
+    }
+}

@@ -3,8 +3,11 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod authenticator;
+mod clipboard;
 mod error;
 mod inbox;
+mod portals;
 mod state;
 mod status;
 
@@ -32,6 +35,7 @@ fn main() -> ExitCode {
         .plugin(tauri_plugin_clipboard_manager::init())
         .manage(DeskState::new(desk))
         .manage(InboxState::default())
+        .manage(clipboard::ClipboardState::default())
         .setup(|app| {
             inbox::start(app.handle());
             Ok(())
@@ -39,7 +43,12 @@ fn main() -> ExitCode {
         .invoke_handler(tauri::generate_handler![
             status::desk_status,
             inbox::pending_codes,
-            inbox::copy_code
+            inbox::copy_code,
+            portals::portal_list,
+            portals::portal_copy,
+            portals::portal_reveal,
+            authenticator::otp_codes,
+            authenticator::otp_copy
         ])
         .run(tauri::generate_context!());
     match result {
@@ -50,6 +59,14 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Now as UNIX seconds; the core takes time as an argument and the shell reads the clock.
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 /// `--data-dir PATH` on the command line chooses another profile (several desks on one

@@ -62,6 +62,38 @@ pub struct EntryCodes {
     pub seconds_left: Option<u32>,
 }
 
+/// [`EntryCodes`] as the authenticator view shows them. Building it is where the codes leave the
+/// core, so it is built only for the window that displays them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntryCodesView {
+    /// The entry.
+    pub entry: Entry,
+    /// The code valid now (TOTP).
+    pub current: Option<String>,
+    /// The next period's code (TOTP).
+    pub next: Option<String>,
+    /// Seconds until `current` changes (TOTP).
+    pub seconds_left: Option<u32>,
+    /// The TOTP period in seconds, for the countdown ring.
+    pub period: Option<u32>,
+}
+
+impl EntryCodes {
+    /// The view for the window that shows codes.
+    pub fn view(&self) -> EntryCodesView {
+        EntryCodesView {
+            entry: self.entry.clone(),
+            current: self.current.as_ref().map(|c| c.expose().to_owned()),
+            next: self.next.as_ref().map(|c| c.expose().to_owned()),
+            seconds_left: self.seconds_left,
+            period: match self.entry.kind {
+                Kind::Totp { period } => Some(period),
+                Kind::Hotp { .. } => None,
+            },
+        }
+    }
+}
+
 const COLUMNS: &str = "id, name, issuer, kind, algorithm, digits, period, counter, portal_id";
 
 fn row_to_entry(row: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {

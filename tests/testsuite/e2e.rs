@@ -270,3 +270,75 @@ fn e2e_codes_view_shows_mailed_codes_with_their_portal_and_countdown() {
         client.close().await.unwrap();
     });
 }
+
+#[test]
+fn e2e_portals_and_authenticator_views_show_what_the_core_holds() {
+    let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
+    let profile = bed::profile_dir("e2e-portals");
+    let password = bed::test_secret("portal");
+    let out = bed::cli(
+        &profile,
+        &[
+            "portal",
+            "add",
+            "--preset",
+            "availity",
+            "--username",
+            "frontdesk-e2e",
+            "--password-stdin",
+        ],
+        Some(&format!("{password}\n")),
+    );
+    assert!(
+        out.status.success(),
+        "portal add: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let uri =
+        "otpauth://totp/Availity:frontdesk-e2e?secret=KDSECRETJBSWY3DPEHPK3PXP&issuer=Availity";
+    let out = bed::cli(&profile, &["otp", "add", uri], None);
+    assert!(
+        out.status.success(),
+        "otp add: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    run(async {
+        let client = launch(&profile).await;
+        client
+            .find(Locator::Css("[data-testid=tab-portals]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let row = wait_for_text(&client, "[data-testid=portal-row]", "frontdesk-e2e").await;
+        assert!(row.contains("Availity"), "{row}");
+        assert!(
+            !row.contains(&password),
+            "the password is not shown unless asked: {row}"
+        );
+        screenshot(&client, "portals.png").await;
+
+        client
+            .find(Locator::Css("[data-testid=tab-authenticator]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let shown = wait_for_text(&client, "[data-testid=otp-entry]", "Availity").await;
+        // The window's code must be the one the core computes for this moment (or the next
+        // period's, if the period turned between the two readings).
+        let cli = bed::cli(&profile, &["otp", "code", "Availity"], None);
+        let code = String::from_utf8_lossy(&cli.stdout).trim().to_owned();
+        assert_eq!(code.len(), 6, "otp code printed {code:?}");
+        let digits: String = shown.chars().filter(char::is_ascii_digit).collect();
+        assert!(
+            digits.contains(&code),
+            "window shows {shown:?}, core says {code}"
+        );
+        screenshot(&client, "authenticator.png").await;
+        client.close().await.unwrap();
+    });
+}

@@ -4,7 +4,6 @@
 use keydesk::inbox::{Inbox, InboxEvent};
 use keydesk::pending::{MessageKey, PendingCodeView};
 use tauri::{AppHandle, Emitter, Manager};
-use tauri_plugin_clipboard_manager::ClipboardExt;
 use tokio::sync::mpsc;
 
 use crate::error::CommandError;
@@ -50,7 +49,7 @@ pub fn start(app: &AppHandle) {
 pub async fn pending_codes(
     inbox: tauri::State<'_, InboxState>,
 ) -> Result<Vec<PendingCodeView>, CommandError> {
-    let now = unix_now();
+    let now = crate::unix_now();
     Ok(inbox
         .lock()
         .await
@@ -74,21 +73,7 @@ pub async fn copy_code(
     let code = inbox
         .code(&key)
         .ok_or_else(|| CommandError::new("code_gone", "That code is no longer pending."))?;
-    app.clipboard()
-        .write_text(code.code.expose().to_owned())
-        .map_err(|e| {
-            CommandError::new(
-                "clipboard_unavailable",
-                &format!("The clipboard is not available ({e})."),
-            )
-        })?;
+    crate::clipboard::copy(&app, &code.code).await?;
     inbox.mark_used(&key);
     Ok(())
-}
-
-fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }

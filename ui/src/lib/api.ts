@@ -4,6 +4,8 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { DeskStatus } from "../status/status";
 import type { MessageKey, PendingCode } from "../codes/codes";
+import type { PortalSummary } from "../portals/portals";
+import type { EntryCodes } from "../authenticator/authenticator";
 
 /** What a failed command sends: a stable code and a plain-words message. */
 export interface CommandError {
@@ -22,6 +24,28 @@ export function pendingCodes(): Promise<PendingCode[]> {
 /** Copies a code to the clipboard (cleared again after the configured delay) and marks it used. */
 export function copyCode(key: MessageKey): Promise<void> {
   return invoke("copy_code", { key });
+}
+
+export function portalList(): Promise<PortalSummary[]> {
+  return invoke<PortalSummary[]>("portal_list");
+}
+
+/** Copies a username or password from the core to the clipboard (cleared again after 20 s). */
+export function portalCopy(id: number, credential: "username" | "password"): Promise<void> {
+  return invoke("portal_copy", { id, credential });
+}
+
+/** The password, to show for a few seconds. */
+export function portalReveal(id: number): Promise<string> {
+  return invoke<string>("portal_reveal", { id });
+}
+
+export function otpCodes(): Promise<EntryCodes[]> {
+  return invoke<EntryCodes[]>("otp_codes");
+}
+
+export function otpCopy(id: number): Promise<void> {
+  return invoke("otp_copy", { id });
 }
 
 /** Called whenever the inbox changed (a code arrived, a connection changed); no data included. */
