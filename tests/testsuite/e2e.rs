@@ -230,7 +230,7 @@ fn e2e_codes_view_shows_mailed_codes_with_their_portal_and_countdown() {
             "--username",
             "frontdesk",
             "--second-step",
-            "email",
+            "email_code",
             "--sender",
             "no-reply@cigna.example",
         ],

@@ -84,6 +84,9 @@ pub async fn start_outbox() -> Sandbox {
 /// A browser: follows redirects, keeps cookies. The second client shares the cookies but does
 /// not follow redirects, to look at Set-Cookie headers.
 pub fn browser() -> (Client, Client) {
+    // The workspace builds reqwest with `rustls-no-provider` (for the core's choice of ring), so
+    // the process names its TLS provider once; these clients only speak plain HTTP anyway.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let jar = Arc::new(Jar::default());
     let follow = Client::builder()
         .cookie_provider(jar.clone())
