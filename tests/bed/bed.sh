@@ -151,6 +151,10 @@ bed_start_keychain() {
   bed_wait 50 dbus-send --session --print-reply --dest=org.freedesktop.DBus / \
     org.freedesktop.DBus.GetNameOwner string:org.freedesktop.secrets \
     || bed_die "the Secret Service did not appear on the session bus"
+  # Its pid, from the bus that owns it, so that stopping this bed never touches another one's.
+  dbus-send --session --print-reply --dest=org.freedesktop.DBus / \
+    org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets \
+    | awk '/uint32/ {print $2}' >"$KEYDESK_BED_DIR/keyring.pid"
   bed_log "keychain: gnome-keyring on $DBUS_SESSION_BUS_ADDRESS"
 }
 
@@ -195,9 +199,8 @@ bed_stop() {
     rm -f "$KEYDESK_BED_DIR/$f.pid"
   done
   pkill -f "WebKitWebDriver --port=${KEYDESK_TEST_WEBDRIVER_NATIVE:-none}" 2>/dev/null || true
-  if [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
-    pkill -u "$(id -u)" -f 'gnome-keyring-daemon --unlock --components=secrets' 2>/dev/null || true
-  fi
+  [ -s "$KEYDESK_BED_DIR/keyring.pid" ] && kill "$(cat "$KEYDESK_BED_DIR/keyring.pid")" 2>/dev/null || true
+  rm -f "$KEYDESK_BED_DIR/keyring.pid"
   [ -f "$KEYDESK_BED_DIR/dbus.pid" ] && kill "$(cat "$KEYDESK_BED_DIR/dbus.pid")" 2>/dev/null || true
   rm -f "$KEYDESK_BED_DIR/dbus.pid"
   [ -f "$KEYDESK_BED_DIR/dovecot/dovecot.conf" ] && doveadm -c "$KEYDESK_BED_DIR/dovecot/dovecot.conf" stop 2>/dev/null
