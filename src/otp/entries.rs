@@ -60,6 +60,8 @@ pub struct EntryCodes {
     pub next: Option<Secret>,
     /// Seconds until `current` changes (TOTP only).
     pub seconds_left: Option<u32>,
+    /// Why there are no codes, in plain words: the seed is missing or the keychain is closed.
+    pub problem: Option<String>,
 }
 
 /// [`EntryCodes`] as the authenticator view shows them. Building it is where the codes leave the
@@ -76,6 +78,8 @@ pub struct EntryCodesView {
     pub seconds_left: Option<u32>,
     /// The TOTP period in seconds, for the countdown ring.
     pub period: Option<u32>,
+    /// Why there are no codes, if there are none.
+    pub problem: Option<String>,
 }
 
 impl EntryCodes {
@@ -90,6 +94,7 @@ impl EntryCodes {
                 Kind::Totp { period } => Some(period),
                 Kind::Hotp { .. } => None,
             },
+            problem: self.problem.clone(),
         }
     }
 }
@@ -233,7 +238,9 @@ fn seed_of(keychain: &dyn Keychain, entry: &Entry) -> Result<Seed, OtpError> {
     Seed::from_base32(secret.expose()).map_err(|_| OtpError::SeedMissing(entry.label.clone()))
 }
 
-/// Every entry with its current and next code at `now` (Unix seconds).
+/// Every entry with its current and next code at `now` (Unix seconds). An entry whose seed is
+/// missing is listed with its problem, so one broken entry does not hide the others' codes; a
+/// keychain that cannot be used fails the whole call (see [`without_codes`]).
 pub fn codes(
     conn: &Connection,
     keychain: &dyn Keychain,
@@ -248,9 +255,22 @@ pub fn codes(
                     current: None,
                     next: None,
                     seconds_left: None,
+                    problem: None,
                 });
             };
-            let key = seed_of(keychain, &entry)?.key();
+            let key = match seed_of(keychain, &entry) {
+                Ok(seed) => seed.key(),
+                Err(e @ OtpError::SeedMissing(_)) => {
+                    return Ok(EntryCodes {
+                        entry,
+                        current: None,
+                        next: None,
+                        seconds_left: None,
+                        problem: Some(e.to_string()),
+                    });
+                }
+                Err(e) => return Err(e),
+            };
             Ok(EntryCodes {
                 current: Some(totp(&key, now, period, entry.algorithm, entry.digits)),
                 next: Some(totp(
@@ -261,10 +281,26 @@ pub fn codes(
                     entry.digits,
                 )),
                 seconds_left: Some(seconds_left(now, period)),
+                problem: None,
                 entry,
             })
         })
         .collect()
+}
+
+/// Every entry without codes, each carrying `problem` (e.g. "keychain unavailable: …"): the
+/// list, search and linking keep working while the keychain cannot be read.
+pub fn without_codes(conn: &Connection, problem: &str) -> Result<Vec<EntryCodes>, OtpError> {
+    Ok(list(conn)?
+        .into_iter()
+        .map(|entry| EntryCodes {
+            entry,
+            current: None,
+            next: None,
+            seconds_left: None,
+            problem: Some(problem.to_owned()),
+        })
+        .collect())
 }
 
 /// The code to type now: TOTP at `now`; for HOTP the next counter's code, moving the stored
@@ -470,5 +506,37 @@ mod tests {
         remove(store.conn(), &keychain, 101).unwrap();
         assert!(keychain.get(&ItemKey::otp_seed(101)).unwrap().is_none());
         assert_eq!(find(store.conn(), "a").unwrap_err().code(), "otp_not_found");
+    }
+
+    #[test]
+    fn a_missing_seed_is_that_entrys_problem_not_everyones() {
+        let mut store = Store::open_in_memory().unwrap();
+        let keychain = MemoryKeychain::default();
+        let two = vec![
+            entry("otpauth://totp/A:a?secret=KDSECRETAAAAAAAA"),
+            entry("otpauth://totp/B:b?secret=KDSECRETBBBBBBBB"),
+        ];
+        add(store.conn(), &keychain, two, vec![], &mut ids(), 0).unwrap();
+        keychain.delete(&ItemKey::otp_seed(101)).unwrap();
+        let view = codes(store.conn(), &keychain, 59).unwrap();
+        let a = view.iter().find(|c| c.entry.id == 101).unwrap();
+        assert!(a.current.is_none());
+        assert!(
+            a.problem.as_deref().unwrap().contains("missing"),
+            "{:?}",
+            a.problem
+        );
+        let b = view.iter().find(|c| c.entry.id == 102).unwrap();
+        assert!(
+            b.current.is_some() && b.problem.is_none(),
+            "B keeps its codes"
+        );
+
+        let closed = without_codes(store.conn(), "keychain unavailable: test").unwrap();
+        assert_eq!(closed.len(), 2, "the list stays without the keychain");
+        assert!(
+            closed.iter().all(|c| c.current.is_none()
+                && c.problem.as_deref() == Some("keychain unavailable: test"))
+        );
     }
 }
