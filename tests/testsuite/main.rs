@@ -6,6 +6,7 @@
 
 mod bed;
 mod e2e;
+mod e2e_manage;
 mod extract;
 mod keychain;
 mod mailbox;

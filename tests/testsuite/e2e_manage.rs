@@ -1,0 +1,270 @@
+//! End to end, managing what the core holds from the window: a portal added from a preset,
+//! edited (a bad field refused next to the field, nothing saved), and deleted with its keychain
+//! item; an authenticator entry added from a pasted link, linked to a portal, and its code shown
+//! in the portal list. Checked against the core's own view of the profile and the real keychain.
+
+use std::path::Path;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use fantoccini::{Client, Locator};
+use keydesk::keychain::{ItemKey, Keychain};
+use keydesk::portal::{Portal, PortalBook};
+
+use crate::bed;
+use crate::e2e::{ONE_SESSION, launch, run, screenshot, wait_for_text};
+
+async fn click(client: &Client, css: &str) {
+    find(client, css)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+/// Waits for an element to be there (a dialog opening takes a frame or two).
+async fn find(client: &Client, css: &str) -> fantoccini::elements::Element {
+    for _ in 0..100 {
+        if let Ok(element) = client.find(Locator::Css(css)).await {
+            return element;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} never appeared");
+}
+
+async fn type_into(client: &Client, css: &str, text: &str) {
+    let field = find(client, css).await;
+    field
+        .clear()
+        .await
+        .unwrap_or_else(|e| panic!("clear {css}: {e}"));
+    field
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+}
+
+/// The profile's portals and, for each, its password from the real keychain, as the core sees
+/// them (the app holds the same database open; SQLite's WAL lets both read).
+fn core_view(profile: &Path) -> Vec<(Portal, Option<String>)> {
+    let mut desk = keydesk::Desk::open(profile).expect("open the app's profile");
+    let keychain = desk.keychain().expect("the bed's keychain");
+    let portals = PortalBook::new(desk.store()).list().expect("portal list");
+    portals
+        .into_iter()
+        .map(|p| {
+            let password = keychain
+                .get(&ItemKey::portal_password(p.id))
+                .expect("keychain read")
+                .map(|s| s.expose().to_owned());
+            (p, password)
+        })
+        .collect()
+}
+
+#[test]
+fn e2e_portal_is_added_from_a_preset_edited_and_deleted_with_its_keychain_item() {
+    let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
+    let profile = bed::profile_dir("e2e-manage-portal");
+    let password = bed::test_secret("window-portal");
+
+    run(async {
+        let client = launch(&profile).await;
+        click(&client, "[data-testid=tab-portals]").await;
+        wait_for_text(&client, "[data-testid=portals-empty]", "No portals yet").await;
+
+        // Add from the Availity preset: its published facts come filled in.
+        click(&client, "[data-testid=add-portal]").await;
+        click(&client, "[data-testid=preset-availity]").await;
+        let interval = find(&client, "input[name=password_change_days]").await;
+        assert_eq!(
+            interval.prop("value").await.unwrap().as_deref(),
+            Some("60"),
+            "the preset fills Availity's 60-day password interval"
+        );
+        type_into(&client, "input[name=username]", "frontdesk-window").await;
+        type_into(&client, "input[name=password]", &password).await;
+        click(&client, "[data-testid=save-portal]").await;
+        let row = wait_for_text(&client, "[data-testid=portal-row]", "frontdesk-window").await;
+        assert!(row.contains("Availity"), "{row}");
+        assert!(!row.contains(&password), "the password is not shown: {row}");
+
+        let saved = core_view(&profile);
+        assert_eq!(saved.len(), 1, "one portal in the core");
+        let (portal, stored) = &saved[0];
+        assert_eq!(portal.fields.preset.as_deref(), Some("availity"));
+        assert_eq!(portal.fields.username, "frontdesk-window");
+        assert_eq!(
+            stored.as_deref(),
+            Some(password.as_str()),
+            "the password typed is in the keychain"
+        );
+        let id = portal.id;
+
+        // Edit: a wrong NPI is refused next to its field and nothing is saved.
+        click(&client, "[data-testid=edit-portal]").await;
+        type_into(&client, "input[name=username]", "frontdesk-renamed").await;
+        type_into(&client, "input[name=npi]", "1234567890").await;
+        click(&client, "[data-testid=save-portal]").await;
+        let error = wait_for_text(&client, "[data-testid=error-npi]", "check digit").await;
+        assert!(error.contains("1234567890"), "says which number: {error}");
+        let unchanged = core_view(&profile);
+        assert_eq!(
+            unchanged[0].0.fields.username, "frontdesk-window",
+            "a refused edit saves nothing, not even the valid fields"
+        );
+        screenshot(&client, "portal-edit-error.png").await;
+        type_into(&client, "input[name=npi]", "1234567893").await;
+        type_into(&client, "input[name=support_phone]", "800-555-0142").await;
+        click(&client, "[data-testid=save-portal]").await;
+        wait_for_text(&client, "[data-testid=portal-row]", "frontdesk-renamed").await;
+        let edited = core_view(&profile);
+        let fields = &edited[0].0.fields;
+        assert_eq!(fields.username, "frontdesk-renamed");
+        assert_eq!(fields.office.npi.as_deref(), Some("1234567893"));
+        assert_eq!(fields.support_phone.as_deref(), Some("800-555-0142"));
+        assert_eq!(
+            fields.password_change_days,
+            Some(60),
+            "untouched fields kept"
+        );
+        assert_eq!(
+            edited[0].1.as_deref(),
+            Some(password.as_str()),
+            "editing keeps the password"
+        );
+        screenshot(&client, "portals-managed.png").await;
+
+        // Delete: the confirmation says the keychain items go too, and they do.
+        click(&client, "[data-testid=delete-portal]").await;
+        let confirm = wait_for_text(&client, "[data-testid=confirm-dialog]", "keychain").await;
+        assert!(confirm.contains("cannot be undone"), "{confirm}");
+        click(&client, "[data-testid=confirm]").await;
+        wait_for_text(&client, "[data-testid=portals-empty]", "No portals yet").await;
+        assert!(core_view(&profile).is_empty(), "no portal left in the core");
+        let desk = keydesk::Desk::open(&profile).unwrap();
+        let keychain = desk.keychain().unwrap();
+        assert_eq!(
+            keychain.get(&ItemKey::portal_password(id)).unwrap(),
+            None,
+            "the password is gone from the keychain"
+        );
+        client.close().await.unwrap();
+    });
+}
+
+/// The codes the CLI computes for the periods around now: a window reading that falls on a
+/// period boundary may show either neighbour.
+fn codes_around_now(profile: &Path, label: &str) -> Vec<String> {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    [now - 30, now, now + 30]
+        .iter()
+        .map(|at| {
+            let out = bed::cli(
+                profile,
+                &["otp", "code", label, "--at", &at.to_string()],
+                None,
+            );
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8_lossy(&out.stdout).trim().to_owned()
+        })
+        .collect()
+}
+
+fn digits(text: &str) -> String {
+    text.chars().filter(char::is_ascii_digit).collect()
+}
+
+#[test]
+fn e2e_authenticator_entry_from_a_pasted_link_shows_its_code_here_and_in_its_portal() {
+    let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
+    let profile = bed::profile_dir("e2e-manage-otp");
+    let out = bed::cli(
+        &profile,
+        &[
+            "portal",
+            "add",
+            "--preset",
+            "uhc",
+            "--username",
+            "frontdesk-otp",
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let link = "otpauth://totp/UnitedHealthcare:frontdesk-otp?secret=KDSECRETGEZDGNBVGY3TQOJQ&issuer=UnitedHealthcare";
+
+    run(async {
+        let client = launch(&profile).await;
+        click(&client, "[data-testid=tab-authenticator]").await;
+        wait_for_text(
+            &client,
+            "[data-testid=otp-empty]",
+            "No authenticator entries",
+        )
+        .await;
+
+        // A malformed link is refused in plain words and adds nothing.
+        click(&client, "[data-testid=add-entry-open]").await;
+        type_into(
+            &client,
+            "textarea[name=link]",
+            "otpauth://totp/X?secret=0189",
+        )
+        .await;
+        click(&client, "[data-testid=add-entry-submit]").await;
+        wait_for_text(&client, "[data-testid=add-failure]", "not valid").await;
+
+        type_into(&client, "textarea[name=link]", link).await;
+        click(&client, "[data-testid=add-entry-submit]").await;
+        let report = wait_for_text(&client, "[data-testid=add-report]", "Added 1 entry").await;
+        assert!(
+            report.contains("UnitedHealthcare (frontdesk-otp)"),
+            "names what it took: {report}"
+        );
+        click(
+            &client,
+            "[data-testid=add-entry] .buttons button[type=button]",
+        )
+        .await;
+
+        let shown = wait_for_text(&client, "[data-testid=otp-entry]", "UnitedHealthcare").await;
+        let expected = codes_around_now(&profile, "UnitedHealthcare");
+        let shown_digits = digits(&shown);
+        assert!(
+            expected.iter().any(|c| shown_digits.contains(c.as_str())),
+            "window shows {shown:?}, core says {expected:?}"
+        );
+        screenshot(&client, "authenticator-added.png").await;
+
+        // Link it to the portal, whose row then shows the same code.
+        let select = find(&client, "[data-testid=otp-link]").await;
+        select
+            .select_by_label("UnitedHealthcare One Healthcare ID")
+            .await
+            .expect("choose the portal");
+        wait_for_text(&client, "[data-testid=otp-notice]", "now gives").await;
+        click(&client, "[data-testid=tab-portals]").await;
+        let code = wait_for_text(&client, "[data-testid=portal-otp]", " s").await;
+        let expected = codes_around_now(&profile, "UnitedHealthcare");
+        assert!(
+            expected
+                .iter()
+                .any(|c| digits(&code).starts_with(c.as_str())),
+            "portal row shows {code:?}, core says {expected:?}"
+        );
+        screenshot(&client, "portal-with-authenticator-code.png").await;
+        client.close().await.unwrap();
+    });
+}
