@@ -268,3 +268,110 @@ fn e2e_authenticator_entry_from_a_pasted_link_shows_its_code_here_and_in_its_por
         client.close().await.unwrap();
     });
 }
+
+/// A script that runs the app with a session bus that does not exist, so no Secret Service
+/// answers: the keychain is "unavailable", as on a desk whose keyring daemon is not running.
+fn app_without_keychain() -> std::path::PathBuf {
+    let script =
+        std::path::PathBuf::from(bed::var("KEYDESK_BED_DIR")).join("app-without-keychain.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nexport DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/keydesk-no-bus\nexec '{}' \"$@\"\n",
+            bed::var("KEYDESK_APP_BIN")
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    script
+}
+
+#[test]
+fn e2e_views_say_keychain_unavailable_and_keep_what_needs_no_secret() {
+    let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
+    let profile = bed::profile_dir("e2e-no-keychain");
+    let password = bed::test_secret("no-keychain");
+    let out = bed::cli(
+        &profile,
+        &[
+            "portal",
+            "add",
+            "--preset",
+            "availity",
+            "--username",
+            "frontdesk-nokc",
+            "--password-stdin",
+        ],
+        Some(&format!("{password}\n")),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let link =
+        "otpauth://totp/Availity:frontdesk-nokc?secret=KDSECRETMFRGGZDFMZTWQ2LK&issuer=Availity";
+    let out = bed::cli(&profile, &["otp", "add", link], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let script = app_without_keychain();
+
+    run(async {
+        let client = crate::e2e::launch_app(script.to_str().unwrap(), &profile).await;
+        click(&client, "[data-testid=tab-portals]").await;
+        let banner = wait_for_text(
+            &client,
+            "[data-testid=keychain-problem]",
+            "keychain unavailable",
+        )
+        .await;
+        assert!(
+            banner.contains("still work"),
+            "says what keeps working: {banner}"
+        );
+        wait_for_text(&client, "[data-testid=portal-row]", "frontdesk-nokc").await;
+
+        // Editing needs no secret, so it works.
+        click(&client, "[data-testid=edit-portal]").await;
+        type_into(&client, "input[name=support_phone]", "800-555-0199").await;
+        click(&client, "[data-testid=save-portal]").await;
+        wait_for_text(&client, "[data-testid=portals-notice]", "Saved").await;
+        let saved = {
+            let mut desk = keydesk::Desk::open(&profile).unwrap();
+            PortalBook::new(desk.store()).list().unwrap()
+        };
+        assert_eq!(
+            saved[0].fields.support_phone.as_deref(),
+            Some("800-555-0199")
+        );
+
+        // Deleting would orphan the password in the keychain, so the portal is kept.
+        click(&client, "[data-testid=delete-portal]").await;
+        click(&client, "[data-testid=confirm]").await;
+        let refusal =
+            wait_for_text(&client, "[data-testid=confirm-dialog]", "was not removed").await;
+        assert!(refusal.contains("keychain"), "{refusal}");
+        screenshot(&client, "portals-keychain-unavailable.png").await;
+        let still = {
+            let mut desk = keydesk::Desk::open(&profile).unwrap();
+            PortalBook::new(desk.store()).list().unwrap()
+        };
+        assert_eq!(still.len(), 1, "the portal is kept");
+        click(&client, "[data-testid=confirm-dialog] button[autofocus]").await;
+
+        // The authenticator lists its entry and says why there is no code.
+        click(&client, "[data-testid=tab-authenticator]").await;
+        let entry = wait_for_text(&client, "[data-testid=otp-entry]", "keychain unavailable").await;
+        assert!(entry.contains("Availity (frontdesk-nokc)"), "{entry}");
+        client.close().await.unwrap();
+    });
+    // The password is still in the keychain (this test process reaches it).
+    let desk = keydesk::Desk::open(&profile).unwrap();
+    let mut view = core_view(&profile);
+    assert_eq!(view.pop().unwrap().1.as_deref(), Some(password.as_str()));
+    drop(desk);
+}

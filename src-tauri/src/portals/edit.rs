@@ -89,7 +89,10 @@ pub async fn portal_update(
 #[tauri::command]
 pub async fn portal_remove(desk: tauri::State<'_, DeskState>, id: i64) -> Result<(), CommandError> {
     let mut desk = desk.lock().await;
-    let keychain = desk.keychain()?;
+    // Said as the core says a blocked removal: what was kept, and what to do.
+    let keychain = desk
+        .keychain()
+        .map_err(keydesk::portal::PortalError::RemoveBlocked)?;
     Ok(PortalBook::new(desk.store()).remove(id, &keychain)?)
 }
 
