@@ -40,6 +40,7 @@ fn main() -> ExitCode {
 
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_dialog::init())
         .manage(DeskState::new(desk))
         .manage(InboxState::default())
         .manage(clipboard::ClipboardState::new(clear_after))
