@@ -70,6 +70,25 @@ fn e2e_portal_is_added_from_a_preset_edited_and_deleted_with_its_keychain_item()
 
     run(async {
         let client = launch(&profile).await;
+
+        // Settings: the clipboard delay is bounded, and a good one is kept in the profile.
+        click(&client, "[data-testid=tab-settings]").await;
+        type_into(&client, "input[name=clear_after]", "0").await;
+        click(&client, "[data-testid=save-clear-after]").await;
+        wait_for_text(
+            &client,
+            "[data-testid=settings-failure]",
+            "between 1 and 600",
+        )
+        .await;
+        type_into(&client, "input[name=clear_after]", "45").await;
+        click(&client, "[data-testid=save-clear-after]").await;
+        wait_for_text(&client, "[data-testid=settings-notice]", "45 seconds").await;
+        let delay =
+            keydesk::clipboard::saved_clear_after(keydesk::Desk::open(&profile).unwrap().store())
+                .unwrap();
+        assert_eq!(delay, Duration::from_secs(45), "saved in the profile");
+
         click(&client, "[data-testid=tab-portals]").await;
         wait_for_text(&client, "[data-testid=portals-empty]", "No portals yet").await;
 
@@ -134,6 +153,32 @@ fn e2e_portal_is_added_from_a_preset_edited_and_deleted_with_its_keychain_item()
             "editing keeps the password"
         );
         screenshot(&client, "portals-managed.png").await;
+        click(&client, "[data-testid=copy-username]").await;
+        wait_for_text(
+            &client,
+            "[data-testid=portals-notice]",
+            "cleared again in 45 seconds",
+        )
+        .await;
+
+        // The list goes to a file without the password; importing it here again is refused
+        // entry by entry, with the reason, before anything is added.
+        let file = profile.join("portals-export.json");
+        click(&client, "[data-testid=portal-transfer-open]").await;
+        type_into(&client, "input[name=export_path]", file.to_str().unwrap()).await;
+        click(&client, "[data-testid=export-portals]").await;
+        wait_for_text(&client, "[data-testid=portal-transfer]", "Wrote 1 portal").await;
+        let written = std::fs::read_to_string(&file).expect("the export file");
+        assert!(written.contains("frontdesk-renamed"), "{written}");
+        assert!(!written.contains(&password), "no password in the export");
+        type_into(&client, "input[name=import_path]", file.to_str().unwrap()).await;
+        click(&client, "[data-testid=check-import]").await;
+        let report = wait_for_text(&client, "[data-testid=import-report]", "already exists").await;
+        assert!(
+            report.contains("Nothing in this file can be imported"),
+            "{report}"
+        );
+        click(&client, "[data-testid=portal-transfer] > .buttons button").await;
 
         // Delete: the confirmation says the keychain items go too, and they do.
         click(&client, "[data-testid=delete-portal]").await;
