@@ -420,3 +420,84 @@ fn e2e_views_say_keychain_unavailable_and_keep_what_needs_no_secret() {
     assert_eq!(view.pop().unwrap().1.as_deref(), Some(password.as_str()));
     drop(desk);
 }
+
+/// Polls the real clipboard until `done` holds for its text (`None`: empty or not text).
+async fn wait_for_clipboard(what: &str, done: impl Fn(Option<&str>) -> bool) -> Option<String> {
+    let mut clipboard = arboard::Clipboard::new().expect("the bed's X clipboard");
+    let mut last = None;
+    for _ in 0..100 {
+        last = clipboard.get_text().ok().filter(|t| !t.is_empty());
+        if done(last.as_deref()) {
+            return last;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "the clipboard never {what}; it holds {} characters",
+        last.map_or(0, |t| t.len())
+    );
+}
+
+#[test]
+fn e2e_a_copied_password_is_cleared_but_what_the_person_copied_since_is_left_alone() {
+    let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
+    let profile = bed::profile_dir("e2e-clipboard");
+    let password = bed::test_secret("clipboard");
+    let out = bed::cli(
+        &profile,
+        &[
+            "portal",
+            "add",
+            "--preset",
+            "humana",
+            "--username",
+            "frontdesk-clip",
+            "--password-stdin",
+        ],
+        Some(&format!("{password}\n")),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let delay = Duration::from_secs(2);
+    keydesk::clipboard::save_clear_after(keydesk::Desk::open(&profile).unwrap().store(), delay)
+        .unwrap();
+
+    run(async {
+        let client = launch(&profile).await;
+        click(&client, "[data-testid=tab-portals]").await;
+        find(&client, "[data-testid=portal-row]").await;
+
+        // Copied, then gone again after the delay (the password is compared, never printed).
+        let buttons = client
+            .find_all(Locator::Css("[data-testid=portal-row] .actions button"))
+            .await
+            .unwrap();
+        let mut copy_password = None;
+        for b in buttons {
+            if b.text().await.unwrap() == "Copy password" {
+                copy_password = Some(b);
+            }
+        }
+        copy_password
+            .expect("a Copy password button")
+            .click()
+            .await
+            .unwrap();
+        wait_for_clipboard("held the password", |t| t == Some(password.as_str())).await;
+        wait_for_clipboard("was cleared", |t| t.is_none()).await;
+
+        // Copied, then replaced by the person: their text stays after the delay has passed.
+        click(&client, "[data-testid=copy-username]").await;
+        wait_for_clipboard("held the user name", |t| t == Some("frontdesk-clip")).await;
+        let mut own = arboard::Clipboard::new().unwrap();
+        own.set_text("claim 12345 notes").unwrap();
+        // The clearing is due `delay` after the copy; give it that and a second more.
+        tokio::time::sleep(delay + Duration::from_secs(1)).await;
+        let kept = wait_for_clipboard("kept the person's text", |t| t.is_some()).await;
+        assert_eq!(kept.as_deref(), Some("claim 12345 notes"), "left alone");
+        client.close().await.unwrap();
+    });
+}
