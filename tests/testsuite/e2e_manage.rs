@@ -1,11 +1,15 @@
 //! End to end, managing what the core holds from the window: a portal added from a preset,
-//! edited (a bad field refused next to the field, nothing saved), and deleted with its keychain
-//! item; an authenticator entry added from a pasted link, linked to a portal, and its code shown
-//! in the portal list. Checked against the core's own view of the profile and the real keychain.
+//! edited (a bad field refused next to the field, nothing saved), exported, and deleted with its
+//! keychain item; authenticator entries added from a pasted link and from a QR code on the
+//! clipboard, one linked to a portal whose row then shows its code; the clipboard delay, and the
+//! clipboard cleared or left alone; the views with no keychain. Checked against the core's own
+//! view of the profile, the real keychain and the real X clipboard. Keyboard: Escape closes a
+//! dialog, Enter saves a form.
 
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use keydesk::keychain::{ItemKey, Keychain};
 use keydesk::portal::{Portal, PortalBook};
@@ -30,6 +34,25 @@ async fn find(client: &Client, css: &str) -> fantoccini::elements::Element {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("{css} never appeared");
+}
+
+/// Presses a key in the focused element.
+async fn press(client: &Client, key: Key) {
+    let focused = client.active_element().await.expect("a focused element");
+    focused
+        .send_keys(&char::from(key).to_string())
+        .await
+        .expect("key press");
+}
+
+async fn wait_until_gone(client: &Client, css: &str) {
+    for _ in 0..100 {
+        if client.find(Locator::Css(css)).await.is_err() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} is still there");
 }
 
 async fn type_into(client: &Client, css: &str, text: &str) {
@@ -92,6 +115,12 @@ fn e2e_portal_is_added_from_a_preset_edited_and_deleted_with_its_keychain_item()
         click(&client, "[data-testid=tab-portals]").await;
         wait_for_text(&client, "[data-testid=portals-empty]", "No portals yet").await;
 
+        // Escape closes a dialog without saving anything.
+        click(&client, "[data-testid=add-portal]").await;
+        find(&client, "[data-testid=preset-availity]").await;
+        press(&client, Key::Escape).await;
+        wait_until_gone(&client, "[data-testid=portal-form]").await;
+
         // Add from the Availity preset: its published facts come filled in.
         click(&client, "[data-testid=add-portal]").await;
         click(&client, "[data-testid=preset-availity]").await;
@@ -135,7 +164,8 @@ fn e2e_portal_is_added_from_a_preset_edited_and_deleted_with_its_keychain_item()
         screenshot(&client, "portal-edit-error.png").await;
         type_into(&client, "input[name=npi]", "1234567893").await;
         type_into(&client, "input[name=support_phone]", "800-555-0142").await;
-        click(&client, "[data-testid=save-portal]").await;
+        // Enter in a field saves the form.
+        press(&client, Key::Enter).await;
         wait_for_text(&client, "[data-testid=portal-row]", "frontdesk-renamed").await;
         let edited = core_view(&profile);
         let fields = &edited[0].0.fields;
@@ -228,7 +258,7 @@ fn digits(text: &str) -> String {
 }
 
 #[test]
-fn e2e_authenticator_entry_from_a_pasted_link_shows_its_code_here_and_in_its_portal() {
+fn e2e_authenticator_adds_from_a_pasted_link_and_a_clipboard_qr_and_shows_the_code_in_its_portal() {
     let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
     let profile = bed::profile_dir("e2e-manage-otp");
     let out = bed::cli(
@@ -310,6 +340,34 @@ fn e2e_authenticator_entry_from_a_pasted_link_shows_its_code_here_and_in_its_por
             "portal row shows {code:?}, core says {expected:?}"
         );
         screenshot(&client, "portal-with-authenticator-code.png").await;
+
+        // A QR code screenshot on the clipboard: the app reads the picture and the core decodes it.
+        let qr = image::open(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/otp/qr-availity.png"),
+        )
+        .expect("the QR fixture")
+        .to_rgba8();
+        let mut clipboard = arboard::Clipboard::new().expect("the bed's X clipboard");
+        clipboard
+            .set_image(arboard::ImageData {
+                width: qr.width() as usize,
+                height: qr.height() as usize,
+                bytes: qr.into_raw().into(),
+            })
+            .expect("a picture on the clipboard");
+        click(&client, "[data-testid=tab-authenticator]").await;
+        click(&client, "[data-testid=add-entry-open]").await;
+        click(&client, "input[name=source][value=clipboard]").await;
+        click(&client, "[data-testid=add-entry-submit]").await;
+        let report = wait_for_text(&client, "[data-testid=add-report]", "Added 1 entry").await;
+        assert!(report.contains("Availity"), "the QR code's entry: {report}");
+        clipboard.clear().unwrap();
+        click(
+            &client,
+            "[data-testid=add-entry] .buttons button[type=button]",
+        )
+        .await;
+        wait_for_text(&client, "section[aria-label=Authenticator] ul", "Availity").await;
         client.close().await.unwrap();
     });
 }
