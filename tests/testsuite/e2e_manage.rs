@@ -1,7 +1,8 @@
 //! End to end, managing what the core holds from the window: a portal added from a preset,
 //! edited (a bad field refused next to the field, nothing saved), exported, and deleted with its
 //! keychain item; authenticator entries added from a pasted link and from a QR code on the
-//! clipboard, one linked to a portal whose row then shows its code; the clipboard delay, and the
+//! clipboard, one linked to a portal whose row then shows its code, backed up and read back; the
+//! clipboard delay, and the
 //! clipboard cleared or left alone; the views with no keychain. Checked against the core's own
 //! view of the profile, the real keychain and the real X clipboard. Keyboard: Escape closes a
 //! dialog, Enter saves a form.
@@ -258,7 +259,8 @@ fn digits(text: &str) -> String {
 }
 
 #[test]
-fn e2e_authenticator_adds_from_a_pasted_link_and_a_clipboard_qr_and_shows_the_code_in_its_portal() {
+fn e2e_authenticator_adds_from_a_link_and_a_clipboard_qr_shows_the_code_in_its_portal_and_backs_up()
+{
     let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
     let profile = bed::profile_dir("e2e-manage-otp");
     let out = bed::cli(
@@ -368,6 +370,47 @@ fn e2e_authenticator_adds_from_a_pasted_link_and_a_clipboard_qr_and_shows_the_co
         )
         .await;
         wait_for_text(&client, "section[aria-label=Authenticator] ul", "Availity").await;
+
+        // An encrypted backup: the password typed twice, no seed readable in the file; read
+        // back here, where both entries already are, it names each as skipped and why.
+        let backup = profile.join("authenticator.kdbackup");
+        let secret = bed::test_secret("backup");
+        click(&client, "[data-testid=backup-open]").await;
+        type_into(&client, "input[name=backup_path]", backup.to_str().unwrap()).await;
+        type_into(&client, "input[name=backup_password]", &secret).await;
+        type_into(
+            &client,
+            "input[name=backup_password_again]",
+            &format!("{secret}x"),
+        )
+        .await;
+        click(&client, "[data-testid=write-backup]").await;
+        wait_for_text(&client, "[data-testid=backup-failure]", "not the same").await;
+        assert!(!backup.exists(), "nothing written on a mistyped password");
+        type_into(&client, "input[name=backup_password_again]", &secret).await;
+        click(&client, "[data-testid=write-backup]").await;
+        wait_for_text(&client, "[data-testid=backup-notice]", "of 2 entries").await;
+        let bytes = std::fs::read(&backup).expect("the backup file");
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("KDSECRET"),
+            "no seed in the clear"
+        );
+        click(&client, "[data-testid=backup-dialog] > .buttons button").await;
+        click(&client, "[data-testid=add-entry-open]").await;
+        click(&client, "input[name=source][value=backup]").await;
+        type_into(&client, "input[name=path]", backup.to_str().unwrap()).await;
+        type_into(
+            &client,
+            "input[name=backup_password]",
+            &format!("{secret}x"),
+        )
+        .await;
+        click(&client, "[data-testid=add-entry-submit]").await;
+        wait_for_text(&client, "[data-testid=add-failure]", "password is wrong").await;
+        type_into(&client, "input[name=backup_password]", &secret).await;
+        click(&client, "[data-testid=add-entry-submit]").await;
+        let report = wait_for_text(&client, "[data-testid=add-report]", "skipped 2").await;
+        assert!(report.contains("already in Keydesk"), "says why: {report}");
         client.close().await.unwrap();
     });
 }
