@@ -7,6 +7,7 @@
 mod bed;
 mod e2e;
 mod e2e_manage;
+mod e2e_safety;
 mod extract;
 mod keychain;
 mod mailbox;
