@@ -9,6 +9,37 @@ const COMMANDS: &[&str] = &[
     "portal_reveal",
     "otp_codes",
     "otp_copy",
+    // Portals view: add, edit, remove, password, recovery codes, import/export.
+    "keychain_status",
+    "portal_presets",
+    "portal_preset_fields",
+    "portal_get",
+    "portal_add",
+    "portal_update",
+    "portal_remove",
+    "portal_change_password",
+    "portal_recovery_codes",
+    "portal_set_recovery_codes",
+    "portal_mark_recovery_code_used",
+    "portal_copy_recovery_code",
+    "portal_export",
+    "portal_import_check",
+    "portal_import",
+    // Authenticator view: next HOTP code, link, remove, add, backups, clock.
+    "otp_next_code",
+    "otp_link",
+    "otp_remove",
+    "otp_add_link",
+    "otp_add_qr_file",
+    "otp_add_qr_clipboard",
+    "otp_import_file",
+    "otp_export_backup",
+    "otp_export_plain",
+    "otp_import_backup",
+    "otp_clock_check",
+    // Settings: the clipboard clearing delay.
+    "clipboard_delay",
+    "set_clipboard_delay",
 ];
 
 fn main() {

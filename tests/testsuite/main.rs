@@ -6,6 +6,8 @@
 
 mod bed;
 mod e2e;
+mod e2e_manage;
+mod e2e_safety;
 mod extract;
 mod keychain;
 mod mailbox;

@@ -61,6 +61,17 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Link an entry to the portal whose second step uses it (or unlink it with --none).
+    Link {
+        /// Label, name, issuer or id of the entry.
+        name: String,
+        /// The portal's name or id.
+        #[arg(long, conflicts_with = "none", required_unless_present = "none")]
+        portal: Option<String>,
+        /// Unlink the entry from any portal.
+        #[arg(long)]
+        none: bool,
+    },
     /// Remove an entry and its secret key.
     Remove {
         /// Label, name, issuer or id.
@@ -217,6 +228,19 @@ pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
             let password = super::read_secret_from_stdin()?;
             let report = otp::import_backup(conn, &keychain, &bytes, &password, now())?;
             print_report(&report, json)?;
+        }
+        Command::Link { name, portal, .. } => {
+            let entry = entries::find(conn, &name)?;
+            let portal = match portal {
+                Some(p) => Some(keydesk::portal::PortalBook::new(desk.store()).find(&p)?),
+                None => None,
+            };
+            let conn = desk.store().conn();
+            entries::set_portal(conn, entry.id, portal.as_ref().map(|p| p.id))?;
+            match portal {
+                Some(p) => println!("{} now gives the codes of {}", entry.label, p.fields.name),
+                None => println!("{} is linked to no portal", entry.label),
+            }
         }
         Command::Remove { name } => {
             let entry = entries::find(conn, &name)?;
