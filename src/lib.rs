@@ -21,6 +21,8 @@
 //! | [`portal`] | [`Portal`](portal::Portal)s: model and validation, presets, the [`PortalBook`](portal::PortalBook) (SQLite + keychain), password age, export/import |
 //! | [`clipboard`] | when to clear a copied secret: after a delay, and only if the clipboard still holds it |
 //! | [`otp`] | the authenticator: TOTP/HOTP codes, `otpauth://` and QR and other apps' exports, encrypted backup, clock check |
+//! | [`signin`] | one-click sign-in: the state machine, the portal form recipes (data), the page scripts, failures in plain words |
+//! | [`devices`] | remembered devices per portal: since, until (cookie or policy), days left, reminders, outside-browser records |
 //! | [`desk`] | [`Desk`], one desk's profile (data folder, database, keychain) and its [`DeskStatus`] |
 //!
 //! ## Decisions
@@ -50,6 +52,7 @@
 
 pub mod clipboard;
 pub mod desk;
+pub mod devices;
 pub mod extract;
 pub mod inbox;
 pub mod keychain;
@@ -59,6 +62,7 @@ pub mod otp;
 pub mod pending;
 pub mod portal;
 pub mod secret;
+pub mod signin;
 pub mod store;
 pub mod watcher;
 

@@ -310,6 +310,14 @@ pub fn set_portal(conn: &Connection, id: i64, portal_id: Option<i64>) -> Result<
     }
 }
 
+/// The entry linked to a portal (the one with the lowest id, should several be).
+pub fn for_portal(conn: &Connection, portal_id: i64) -> Result<Option<Entry>, OtpError> {
+    Ok(list(conn)?
+        .into_iter()
+        .filter(|e| e.portal_id == Some(portal_id))
+        .min_by_key(|e| e.id))
+}
+
 /// Removes an entry and its seed.
 pub fn remove(conn: &Connection, keychain: &dyn Keychain, id: i64) -> Result<(), OtpError> {
     if conn.execute("DELETE FROM otp_entry WHERE id = ?1", [id])? == 0 {
@@ -467,6 +475,11 @@ mod tests {
         .unwrap();
         set_portal(store.conn(), 101, Some(7)).unwrap();
         assert_eq!(find(store.conn(), "101").unwrap().portal_id, Some(7));
+        assert_eq!(
+            for_portal(store.conn(), 7).unwrap().map(|e| e.id),
+            Some(101)
+        );
+        assert!(for_portal(store.conn(), 8).unwrap().is_none());
         remove(store.conn(), &keychain, 101).unwrap();
         assert!(keychain.get(&ItemKey::otp_seed(101)).unwrap().is_none());
         assert_eq!(find(store.conn(), "a").unwrap_err().code(), "otp_not_found");
