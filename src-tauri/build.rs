@@ -9,6 +9,12 @@ const COMMANDS: &[&str] = &[
     "portal_reveal",
     "otp_codes",
     "otp_copy",
+    "signin_start",
+    "signin_status",
+    "signin_open_in_browser",
+    "device_list",
+    "device_forget",
+    "device_add",
 ];
 
 fn main() {

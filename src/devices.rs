@@ -111,7 +111,7 @@ pub struct RememberedDevice {
     pub until: Option<i64>,
     /// Where `until` came from.
     pub until_from: UntilFrom,
-    /// Whole days left (0 on the last day), when the end is known and not passed.
+    /// Days left, rounded up (1 on the last day), when the end is known and not passed.
     pub days_left: Option<i64>,
     /// It lapses within [`LAPSE_WARNING_DAYS`].
     pub lapses_soon: bool,
@@ -176,6 +176,12 @@ pub fn until_for(
     }
 }
 
+/// The browser profile of a portal's Keydesk window: its cookies, and so its remembered device.
+/// One folder per portal under the profile's data folder, so portals never share cookies.
+pub fn webview_dir(data_dir: &std::path::Path, portal_id: i64) -> std::path::PathBuf {
+    data_dir.join("webviews").join(portal_id.to_string())
+}
+
 fn source_words(source: DeviceSource) -> &'static str {
     match source {
         DeviceSource::KeydeskWindow => "the Keydesk window",
@@ -216,7 +222,9 @@ impl<'s> DeviceBook<'s> {
                 since: r.get(4)?,
                 until,
                 until_from: UntilFrom::parse(&from),
-                days_left: until.filter(|u| *u > now).map(|u| (u - now) / DAY),
+                days_left: until
+                    .filter(|u| *u > now)
+                    .map(|u| (u - now + DAY - 1) / DAY),
                 lapses_soon: until.is_some_and(|u| u > now && u - now <= LAPSE_WARNING_DAYS * DAY),
                 lapsed: until.is_some_and(|u| u <= now),
                 reminded_at: r.get(7)?,

@@ -5,9 +5,11 @@
 
 mod authenticator;
 mod clipboard;
+mod devices;
 mod error;
 mod inbox;
 mod portals;
+mod signin;
 mod state;
 mod status;
 
@@ -17,7 +19,7 @@ use std::process::ExitCode;
 
 use keydesk::Desk;
 
-use crate::state::{DeskState, InboxState};
+use crate::state::{DeskState, InboxState, SignInState};
 
 fn main() -> ExitCode {
     let data_dir = data_dir_argument().unwrap_or_else(Desk::default_data_dir);
@@ -30,14 +32,25 @@ fn main() -> ExitCode {
     };
     init_logging(&desk.log_dir());
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "Keydesk starting");
+    // The sign-in recipes are data: checked once here, so a bad one stops the start plainly.
+    let recipes = match keydesk::signin::Recipes::shipped() {
+        Ok(recipes) => recipes,
+        Err(e) => {
+            tracing::error!(error = %e, "the sign-in recipes are broken");
+            eprintln!("Keydesk cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
 
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
         .manage(DeskState::new(desk))
         .manage(InboxState::default())
         .manage(clipboard::ClipboardState::default())
+        .manage(SignInState::new(recipes))
         .setup(|app| {
             inbox::start(app.handle());
+            devices::start_reminders(app.handle());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -48,7 +61,13 @@ fn main() -> ExitCode {
             portals::portal_copy,
             portals::portal_reveal,
             authenticator::otp_codes,
-            authenticator::otp_copy
+            authenticator::otp_copy,
+            signin::signin_start,
+            signin::signin_status,
+            signin::signin_open_in_browser,
+            devices::device_list,
+            devices::device_forget,
+            devices::device_add
         ])
         .run(tauri::generate_context!());
     match result {

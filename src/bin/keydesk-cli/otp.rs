@@ -61,6 +61,17 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Link an entry to a portal, so one-click sign-in fills its code (or unlink it).
+    Link {
+        /// Label, name, issuer or id of the entry.
+        name: String,
+        /// The portal (name or id).
+        #[arg(long, required_unless_present = "unlink")]
+        portal: Option<String>,
+        /// Remove the entry's link instead.
+        #[arg(long, conflicts_with = "portal")]
+        unlink: bool,
+    },
     /// Remove an entry and its secret key.
     Remove {
         /// Label, name, issuer or id.
@@ -124,6 +135,20 @@ pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
         };
     }
     let mut desk = Desk::open(data_dir)?;
+    if let Command::Link { name, portal, .. } = &command {
+        // Linking needs no secret: it works with the keychain locked.
+        let portal = match portal {
+            Some(p) => Some(keydesk::portal::PortalBook::new(desk.store()).find(p)?),
+            None => None,
+        };
+        let entry = entries::find(desk.store().conn(), name)?;
+        entries::set_portal(desk.store().conn(), entry.id, portal.as_ref().map(|p| p.id))?;
+        match portal {
+            Some(p) => println!("linked {} to portal \"{}\"", entry.label, p.fields.name),
+            None => println!("unlinked {}", entry.label),
+        }
+        return Ok(());
+    }
     let keychain = desk.keychain()?;
     let conn = desk.store().conn();
     match command {
@@ -223,7 +248,7 @@ pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
             entries::remove(conn, &keychain as &dyn Keychain, entry.id)?;
             println!("removed {}", entry.label);
         }
-        Command::Clock { .. } => unreachable!("handled above"),
+        Command::Clock { .. } | Command::Link { .. } => unreachable!("handled above"),
     }
     Ok(())
 }
