@@ -11,7 +11,7 @@ use keydesk::mailbox::Security;
 use crate::bed;
 
 /// tauri-driver drives one app at a time.
-static ONE_SESSION: Mutex<()> = Mutex::new(());
+pub(crate) static ONE_SESSION: Mutex<()> = Mutex::new(());
 
 /// Where screenshots go; tests/run prints the paths at the end.
 fn artifacts() -> PathBuf {
@@ -20,7 +20,7 @@ fn artifacts() -> PathBuf {
     dir
 }
 
-async fn launch(profile: &Path) -> Client {
+pub(crate) async fn launch(profile: &Path) -> Client {
     let app = bed::var("KEYDESK_APP_BIN");
     assert!(
         Path::new(&app).exists(),
@@ -43,7 +43,7 @@ async fn launch(profile: &Path) -> Client {
 }
 
 /// Waits for an element's text to contain `needle`, returning the text.
-async fn wait_for_text(client: &Client, css: &str, needle: &str) -> String {
+pub(crate) async fn wait_for_text(client: &Client, css: &str, needle: &str) -> String {
     let mut last = String::new();
     for _ in 0..150 {
         if let Ok(element) = client.find(Locator::Css(css)).await {
@@ -57,7 +57,7 @@ async fn wait_for_text(client: &Client, css: &str, needle: &str) -> String {
     panic!("{css} never showed {needle:?}; last text: {last:?}");
 }
 
-async fn screenshot(client: &Client, name: &str) -> PathBuf {
+pub(crate) async fn screenshot(client: &Client, name: &str) -> PathBuf {
     // A screenshot taken right after an assertion can be one frame stale.
     tokio::time::sleep(Duration::from_millis(500)).await;
     let png = client.screenshot().await.expect("screenshot");
@@ -67,7 +67,7 @@ async fn screenshot(client: &Client, name: &str) -> PathBuf {
     path
 }
 
-fn run<F: std::future::Future>(future: F) -> F::Output {
+pub(crate) fn run<F: std::future::Future>(future: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

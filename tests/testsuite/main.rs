@@ -11,4 +11,5 @@ mod keychain;
 mod mailbox;
 mod otp;
 mod portal;
+mod signin;
 mod watcher;
