@@ -226,6 +226,7 @@ pub struct SignIn {
     code_requested_ms: Option<i64>,
     code_arrived_ms: Option<i64>,
     ended_ms: Option<i64>,
+    stale_document: Option<String>,
 }
 
 impl SignIn {
@@ -245,7 +246,15 @@ impl SignIn {
             code_requested_ms: None,
             code_arrived_ms: None,
             ended_ms: None,
+            stale_document: None,
         }
+    }
+
+    /// The document a reused portal window showed before this sign-in sent it to the sign-in
+    /// page: it is ignored, so an earlier session's signed-in page is not taken for this one's.
+    pub fn ignoring_document(mut self, document: Option<String>) -> Self {
+        self.stale_document = document.filter(|d| !d.is_empty());
+        self
     }
 
     /// The portal being signed in to.
@@ -347,7 +356,8 @@ impl SignIn {
                 _ => self.done_action(),
             };
         }
-        if !seen_page.ready || seen_page.origin == "null" || seen_page.origin.is_empty() {
+        let stale = self.stale_document.as_ref() == Some(&seen_page.document);
+        if stale || !seen_page.ready || seen_page.origin == "null" || seen_page.origin.is_empty() {
             return self.wait_or_time_out(now_ms);
         }
         if !self.portal.accepts_origin(&seen_page.origin) {

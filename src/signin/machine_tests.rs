@@ -457,3 +457,16 @@ fn views_carry_plain_words_and_no_code() {
     assert!(!json.contains("482913"), "{json}");
     assert!(json.contains("\"state\":\"code\""), "{json}");
 }
+
+#[test]
+fn the_page_a_reused_window_showed_before_is_not_taken_for_this_sign_in() {
+    let mut m = machine(SecondStep::EmailCode).ignoring_document(Some("home".into()));
+    assert!(
+        matches!(m.step(&home(), None, 1_000_100), Action::Wait),
+        "the old signed-in page"
+    );
+    assert!(matches!(
+        m.step(&login(), None, 1_000_200),
+        Action::FillCredentials { .. }
+    ));
+}

@@ -222,6 +222,26 @@ async fn sign_in(client: &Client, portal: &str) -> Shown {
     panic!("the sign-in to {portal} never ended; the window last showed {last:?}");
 }
 
+/// Runs `test` against the app on `profile`, and ends the WebDriver session whatever happens,
+/// so that a failed test does not keep tauri-driver's one session from the next test.
+fn session<F, Fut>(profile: &Path, test: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    use futures::FutureExt;
+    run(async {
+        let client = launch(profile).await;
+        let outcome = std::panic::AssertUnwindSafe(test(client.clone()))
+            .catch_unwind()
+            .await;
+        let _ = client.close().await;
+        if let Err(panic) = outcome {
+            std::panic::resume_unwind(panic);
+        }
+    });
+}
+
 fn print_timing(label: &str, shown: &Shown) {
     let secs = |ms: Option<f64>| ms.map_or("n/a".to_owned(), |m| format!("{:.2} s", m / 1000.0));
     println!(
@@ -289,8 +309,7 @@ email = "{}@localhost"
         &password,
     );
 
-    run(async {
-        let client = launch(&profile).await;
+    session(&profile, |client| async move {
         // The inbox must be watching before the code is mailed; Status shows it connected.
         crate::e2e::wait_for_text(&client, "[data-testid=status-mailbox]", "Connected").await;
 
@@ -378,7 +397,6 @@ email = "{}@localhost"
             "the code is asked for again after Forget this device: {list:?}"
         );
         assert_eq!(list[4]["device_remembered"], false);
-        client.close().await.unwrap();
     });
 }
 
@@ -459,8 +477,7 @@ totp_seed = "{seed}"
         None,
     );
 
-    run(async {
-        let client = launch(&profile).await;
+    session(&profile, |client| async move {
         crate::e2e::wait_for_text(&client, "[data-testid=status-mailbox]", "Connected").await;
 
         let sms = sign_in(&client, "MyChart").await;
@@ -493,7 +510,6 @@ totp_seed = "{seed}"
         );
         assert_eq!(list[1]["method"], "totp");
         screenshot(&client, "signin.png").await;
-        client.close().await.unwrap();
     });
 }
 
@@ -539,8 +555,7 @@ fn e2e_signin_fills_nothing_on_a_look_alike_and_a_portal_page_gets_no_ipc() {
         &password,
     );
 
-    run(async {
-        let client = launch(&profile).await;
+    session(&profile, |client| async move {
         let shown = sign_in(&client, "Cigna").await;
         assert_eq!(
             (shown.state.as_str(), shown.failure.as_str()),
@@ -597,7 +612,6 @@ fn e2e_signin_fills_nothing_on_a_look_alike_and_a_portal_page_gets_no_ipc() {
                 r["command"]
             );
         }
-        client.close().await.unwrap();
     });
 }
 
@@ -632,8 +646,7 @@ locked = true
     args.extend(["--name", "Cigna locked", "--username", "locked.user"]);
     add_portal(&profile, &args, &right);
 
-    run(async {
-        let client = launch(&profile).await;
+    session(&profile, |client| async move {
         let refused = sign_in(&client, "Cigna").await;
         assert_eq!(
             (refused.state.as_str(), refused.failure.as_str()),
@@ -694,6 +707,5 @@ locked = true
             ["wrong_password"],
             "still one: nothing was sent"
         );
-        client.close().await.unwrap();
     });
 }

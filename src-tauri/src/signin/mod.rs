@@ -7,7 +7,7 @@ pub mod window;
 use keydesk::Secret;
 use keydesk::portal::PortalBook;
 use keydesk::signin::{Failure, SignIn, SignInView};
-use tauri::AppHandle;
+use tauri::{AppHandle, Manager};
 
 use crate::error::CommandError;
 use crate::state::{DeskState, SignInState};
@@ -40,6 +40,25 @@ pub async fn signin_start(
             });
         (portal, password)
     };
+    // A window left open by an earlier sign-in still shows its last page until it navigates;
+    // the machine must not take that page for this sign-in's.
+    let stale_document = match app.get_webview_window(&window::label(portal_id)) {
+        Some(w) => {
+            let recipe = sign_ins
+                .lock()
+                .recipes
+                .for_preset(portal.fields.preset.as_deref())
+                .clone();
+            window::eval_json::<keydesk::signin::Observation>(
+                &w,
+                &keydesk::signin::script::observe(&recipe),
+                std::time::Duration::from_secs(1),
+            )
+            .await
+            .map(|o| o.document)
+        }
+        None => None,
+    };
     let mut machine = {
         let mut state = sign_ins.lock();
         if state.running.contains(&portal_id) {
@@ -52,7 +71,7 @@ pub async fn signin_start(
             .recipes
             .for_preset(portal.fields.preset.as_deref())
             .clone();
-        SignIn::new(&portal, &recipe, now)
+        SignIn::new(&portal, &recipe, now).ignoring_document(stale_document)
     };
     let password = match password {
         Ok(Some(p)) => p,
