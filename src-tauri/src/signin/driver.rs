@@ -157,13 +157,11 @@ async fn perform(
             remember_ticked: false,
         });
     drop(script);
-    if report.filled && report.origin_ok {
-        if let Some(key) = key {
-            if let Some(inbox) = app.state::<InboxState>().lock().await.as_ref() {
-                inbox.mark_used(&key);
-            }
-            let _ = app.emit_to("main", "inbox-changed", ());
+    if let Some(key) = key.filter(|_| report.filled && report.origin_ok) {
+        if let Some(inbox) = app.state::<InboxState>().lock().await.as_ref() {
+            inbox.mark_used(&key);
         }
+        let _ = app.emit_to("main", "inbox-changed", ());
     }
     machine
         .filled(report, now_ms())
