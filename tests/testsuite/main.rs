@@ -5,6 +5,7 @@
 //! scores) live here too, so one run reports everything.
 
 mod bed;
+mod devices;
 mod e2e;
 mod extract;
 mod keychain;

@@ -368,6 +368,9 @@ email = "{}@localhost"
             "30 days, the cookie's, not the 14-day policy: {row}"
         );
         screenshot(&client, "devices.png").await;
+        tab(&client, "portals").await;
+        // The Portals view reads the list when it opens: the sign-in is recorded on the portal.
+        crate::e2e::wait_for_text(&client, "[data-testid=portal-row]", "today").await;
 
         let second = sign_in(&client, "Cigna").await;
         assert_eq!(second.state, "signed_in", "second sign-in: {}", second.text);
@@ -660,7 +663,22 @@ locked = true
     let mut args = common.to_vec();
     args.extend(["--name", "Cigna locked", "--username", "locked.user"]);
     add_portal(&profile, &args, &right);
+    // A device remembered in another browser that lapses in two days: the app reminds the desk.
+    cli_ok(
+        &profile,
+        &[
+            "device",
+            "add",
+            "Cigna",
+            "--browser",
+            "Chrome at the front desk",
+            "--days",
+            "2",
+        ],
+        None,
+    );
 
+    let reminded_profile = profile.clone();
     session(&profile, |client| async move {
         let refused = sign_in(&client, "Cigna").await;
         assert_eq!(
@@ -722,5 +740,23 @@ locked = true
             ["wrong_password"],
             "still one: nothing was sent"
         );
+
+        // The lapse reminder went to the desktop's notification daemon (dunst on the bed): the
+        // record notes it only once the notification was accepted.
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let out = bed::cli(&reminded_profile, &["device", "list", "--json"], None);
+            let list: Vec<Value> = serde_json::from_slice(&out.stdout).expect("device list --json");
+            assert_eq!(list.len(), 1, "{list:?}");
+            assert_eq!(list[0]["lapses_soon"], true);
+            if !list[0]["reminded_at"].is_null() {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no lapse reminder was shown: {list:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
     });
 }
