@@ -19,6 +19,7 @@
 use serde::Serialize;
 
 use super::failure::Failure;
+pub use super::observation::{FillReport, Observation, Seen};
 use super::recipe::Recipe;
 use crate::pending::{Channel, MessageKey};
 use crate::portal::{Portal, SecondStep};
@@ -30,48 +31,6 @@ pub const FORM_TIMEOUT_MS: i64 = 30_000;
 pub const SUBMIT_TIMEOUT_MS: i64 = 30_000;
 /// How long to wait for an e-mailed or texted code.
 pub const CODE_TIMEOUT_MS: i64 = 180_000;
-
-/// Which recipe elements the page shows (visible), as the observe script reports them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
-#[serde(default)]
-pub struct Seen {
-    /// The username field.
-    pub username: bool,
-    /// The password field.
-    pub password: bool,
-    /// A button asking for an e-mailed code.
-    pub send_code_email: bool,
-    /// A button asking for a texted code.
-    pub send_code_sms: bool,
-    /// The code field.
-    pub code: bool,
-    /// The remember-device checkbox.
-    pub remember: bool,
-    /// A signed-in marker.
-    pub signed_in: bool,
-    /// An alert banner.
-    pub alert: bool,
-    /// An SSO hand-off marker.
-    pub sso: bool,
-}
-
-/// One look at the portal page.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
-#[serde(default)]
-pub struct Observation {
-    /// `location.origin` (`null` for about:blank).
-    pub origin: String,
-    /// `location.href`.
-    pub url: String,
-    /// Identifies the document: changes when the page is replaced by another.
-    pub document: String,
-    /// The document has been parsed (`readyState` is not `loading`).
-    pub ready: bool,
-    /// What the page shows.
-    pub seen: Seen,
-    /// The visible alert banners' text, trimmed (never a secret: it is the portal's own words).
-    pub alert_text: Option<String>,
-}
 
 /// Where the sign-in is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -174,24 +133,13 @@ pub enum Action {
     Fail(Failure),
 }
 
-/// What a fill script reported back.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
-#[serde(default)]
-pub struct FillReport {
-    /// The script found the expected origin.
-    pub origin_ok: bool,
-    /// It found the fields and sent the form.
-    pub filled: bool,
-    /// It ticked (or found ticked) the remember-device checkbox.
-    pub remember_ticked: bool,
-}
-
 /// Figures of one sign-in, in milliseconds; no secrets.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Timing {
     /// From the start to signed in (or failed).
     pub total_ms: Option<i64>,
-    /// From asking for the code to the code being in the inbox.
+    /// From asking for an e-mailed or texted code to the code being in the inbox (none for an
+    /// authenticator code, which is at hand).
     pub waiting_for_code_ms: Option<i64>,
 }
 
@@ -467,7 +415,12 @@ impl SignIn {
         }
         match code {
             Some(found) => {
-                if self.code_arrived_ms.is_none() {
+                // Only a mailed or texted code is waited for; an authenticator code is at hand.
+                let mailed = matches!(
+                    self.portal.fields.second_step,
+                    SecondStep::EmailCode | SecondStep::SmsCode
+                );
+                if mailed && self.code_arrived_ms.is_none() {
                     self.code_arrived_ms = Some(now_ms);
                 }
                 self.code_sent = true;

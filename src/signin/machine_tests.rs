@@ -210,6 +210,11 @@ fn authenticator_portal_fills_the_current_totp_without_choosing_a_channel() {
             ..
         }
     ));
+    assert_eq!(
+        m.timing().waiting_for_code_ms,
+        None,
+        "no mail was waited for"
+    );
 }
 
 #[test]

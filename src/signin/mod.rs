@@ -5,6 +5,7 @@
 //! |---|---|
 //! | [`recipe`] | the form recipes (data in `recipes.toml`), merged over a generic fallback |
 //! | [`machine`] | [`SignIn`]: observations in, actions out; origin checks, no retry into a lockout |
+//! | [`observation`] | what the page scripts report: the page seen, a fill's result |
 //! | [`script`] | the observe and fill scripts (each fill script re-checks `location.origin`) |
 //! | [`failure`] | why a sign-in stopped, in plain words with the next step |
 //!
@@ -15,6 +16,7 @@
 
 pub mod failure;
 pub mod machine;
+pub mod observation;
 pub mod recipe;
 pub mod script;
 

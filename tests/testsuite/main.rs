@@ -13,4 +13,5 @@ mod mailbox;
 mod otp;
 mod portal;
 mod signin;
+mod signin_support;
 mod watcher;
