@@ -395,11 +395,20 @@ locked = true
     let base = sandbox.urls["cigna"].clone();
     let profile = bed::profile_dir("e2e-signin-refused");
     let login = format!("{base}/login");
-    let common = ["--preset", "cigna", "--login-url", &login];
-    let mut args = common.to_vec();
-    args.extend(["--name", "Cigna", "--username", "frontdesk"]);
+    let preset = [
+        "--preset",
+        "cigna",
+        "--login-url",
+        &login,
+        "--name",
+        "Cigna",
+    ];
+    let mut args = preset.to_vec();
+    args.extend(["--username", "frontdesk"]);
     add_portal(&profile, &args, &wrong);
-    let mut args = common.to_vec();
+    // No preset: this one is read with the generic recipe alone.
+    let generic = ["--login-url", &login, "--second-step", "email_code"];
+    let mut args = generic.to_vec();
     args.extend(["--name", "Cigna locked", "--username", "locked.user"]);
     add_portal(&profile, &args, &right);
     // A device remembered in another browser that lapses in two days: the app reminds the desk.
