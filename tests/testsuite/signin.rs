@@ -94,6 +94,10 @@ email = "{}@localhost"
             first.waiting_ms.is_some_and(|w| w > 0.0),
             "the wait for the mail is measured"
         );
+        // The filled code is used up in the inbox, so it is never offered again.
+        tab(&client, "codes").await;
+        let code = crate::e2e::wait_for_text(&client, "[data-testid=pending-code]", "Used").await;
+        assert!(code.contains("Cigna"), "{code}");
 
         tab(&client, "devices").await;
         let row =
