@@ -4,16 +4,47 @@
 //!
 //! This is policy only. The shell implements [`Clipboard`] over the real clipboard and calls
 //! [`ClipboardWatch::tick`] from a timer at [`ClipboardWatch::deadline`]; `now` is passed in, so
-//! the policy is tested without waiting.
+//! the policy is tested without waiting. The chosen delay is a setting of the profile
+//! ([`saved_clear_after`], [`save_clear_after`]).
 
 use std::time::{Duration, Instant};
 
 use crate::secret::Secret;
+use crate::store::{Store, StoreError};
 
 /// How long a copied secret stays on the clipboard unless configured otherwise.
 pub const DEFAULT_CLEAR_AFTER: Duration = Duration::from_secs(20);
 /// The longest delay that can be configured: a secret must not linger indefinitely.
 pub const MAX_CLEAR_AFTER: Duration = Duration::from_secs(600);
+/// The shortest delay that can be configured: less would clear before a paste.
+pub const MIN_CLEAR_AFTER: Duration = Duration::from_secs(1);
+
+/// The `setting` key of the delay, in whole seconds.
+const SETTING: &str = "clipboard_clear_after_secs";
+
+/// The profile's chosen delay, or [`DEFAULT_CLEAR_AFTER`] when none was chosen. A stored value
+/// out of bounds (edited by hand) falls back to the default rather than keeping a secret longer.
+pub fn saved_clear_after(store: &Store) -> Result<Duration, StoreError> {
+    let secs: Option<u64> = store.setting(SETTING)?;
+    Ok(secs
+        .map(Duration::from_secs)
+        .filter(|d| check_delay(*d).is_ok())
+        .unwrap_or(DEFAULT_CLEAR_AFTER))
+}
+
+/// Saves the delay after checking its bounds; nothing is saved when it is out of them.
+pub fn save_clear_after(store: &mut Store, delay: Duration) -> Result<(), ClipboardError> {
+    check_delay(delay)?;
+    store.set_setting(SETTING, &delay.as_secs())?;
+    Ok(())
+}
+
+fn check_delay(delay: Duration) -> Result<(), ClipboardError> {
+    if delay < MIN_CLEAR_AFTER || delay > MAX_CLEAR_AFTER || delay.subsec_nanos() != 0 {
+        return Err(ClipboardError::InvalidDelay);
+    }
+    Ok(())
+}
 
 /// The system clipboard, as the shell provides it.
 pub trait Clipboard {
@@ -33,8 +64,14 @@ pub enum ClipboardError {
     #[error("the clipboard is not available ({0}); copy the value by hand")]
     Unavailable(String),
     /// The configured delay is out of range.
-    #[error("the clipboard clearing delay must be between 1 second and 10 minutes")]
+    #[error(
+        "the clipboard clearing delay must be a whole number of seconds from 1 to 600 \
+         (10 minutes)"
+    )]
     InvalidDelay,
+    /// The delay could not be saved or read.
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 impl ClipboardError {
@@ -43,6 +80,7 @@ impl ClipboardError {
         match self {
             Self::Unavailable(_) => "clipboard_unavailable",
             Self::InvalidDelay => "clipboard_invalid_delay",
+            Self::Store(_) => "database",
         }
     }
 }
@@ -79,13 +117,18 @@ impl Default for ClipboardWatch {
 impl ClipboardWatch {
     /// A watch that clears `clear_after` a copy (1 second to 10 minutes).
     pub fn new(clear_after: Duration) -> Result<Self, ClipboardError> {
-        if clear_after < Duration::from_secs(1) || clear_after > MAX_CLEAR_AFTER {
-            return Err(ClipboardError::InvalidDelay);
-        }
+        check_delay(clear_after)?;
         Ok(Self {
             clear_after,
             pending: None,
         })
+    }
+
+    /// Changes the delay for later copies; a copy already on the clipboard keeps its deadline.
+    pub fn set_clear_after(&mut self, clear_after: Duration) -> Result<(), ClipboardError> {
+        check_delay(clear_after)?;
+        self.clear_after = clear_after;
+        Ok(())
     }
 
     /// The configured delay.
@@ -253,6 +296,40 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.code(), "clipboard_unavailable");
         assert!(watch.deadline().is_some(), "must retry on the next tick");
+    }
+
+    #[test]
+    fn the_chosen_delay_is_kept_in_the_profile_within_bounds() {
+        let mut store = Store::open_in_memory().unwrap();
+        assert_eq!(saved_clear_after(&store).unwrap(), DEFAULT_CLEAR_AFTER);
+        save_clear_after(&mut store, Duration::from_secs(45)).unwrap();
+        assert_eq!(saved_clear_after(&store).unwrap(), Duration::from_secs(45));
+        for bad in [0, 601, 3600] {
+            let err = save_clear_after(&mut store, Duration::from_secs(bad)).unwrap_err();
+            assert_eq!(err.code(), "clipboard_invalid_delay", "{bad} s");
+        }
+        assert_eq!(
+            saved_clear_after(&store).unwrap(),
+            Duration::from_secs(45),
+            "a refused value must not replace the saved one"
+        );
+        // A value out of bounds written behind Keydesk's back must not keep secrets longer.
+        store.set_setting(SETTING, &86_400u64).unwrap();
+        assert_eq!(saved_clear_after(&store).unwrap(), DEFAULT_CLEAR_AFTER);
+    }
+
+    #[test]
+    fn a_changed_delay_applies_to_the_next_copy() {
+        let clipboard = FakeClipboard::default();
+        let mut watch = ClipboardWatch::default();
+        let start = Instant::now();
+        watch.set_clear_after(Duration::from_secs(5)).unwrap();
+        let at = watch
+            .copy(&clipboard, &Secret::from("kdS3cr3t-pw"), start)
+            .unwrap();
+        assert_eq!(at, start + Duration::from_secs(5));
+        assert!(watch.set_clear_after(Duration::from_millis(1500)).is_err());
+        assert_eq!(watch.clear_after(), Duration::from_secs(5));
     }
 
     #[test]

@@ -19,7 +19,8 @@
 //! | [`extract`] | the one-time code and its lifetime in a message's text |
 //! | [`inbox`] | the code inbox: a fetched message to a pending code matched to its portal (DKIM/DMARC-aware), and the running watch of every folder |
 //! | [`portal`] | [`Portal`](portal::Portal)s: model and validation, presets, the [`PortalBook`](portal::PortalBook) (SQLite + keychain), password age, export/import |
-//! | [`clipboard`] | when to clear a copied secret: after a delay, and only if the clipboard still holds it |
+//! | [`clipboard`] | when to clear a copied secret: after a delay (a profile setting, 1 s to 10 min), and only if the clipboard still holds it |
+//! | [`file`](mod@file) | files people carry to another desk (portal list, backup): written whole or not at all, owner-only |
 //! | [`otp`] | the authenticator: TOTP/HOTP codes, `otpauth://` and QR and other apps' exports, encrypted backup, clock check |
 //! | [`signin`] | one-click sign-in: the state machine, the portal form recipes (data), the page scripts, failures in plain words |
 //! | [`devices`] | remembered devices per portal: since, until (cookie or policy), days left, reminders, outside-browser records |
@@ -54,6 +55,7 @@ pub mod clipboard;
 pub mod desk;
 pub mod devices;
 pub mod extract;
+pub mod file;
 pub mod inbox;
 pub mod keychain;
 pub mod mailbox;

@@ -167,7 +167,10 @@ impl Store {
         Ok(())
     }
 
-    fn setting<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
+    pub(crate) fn setting<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> Result<Option<T>, StoreError> {
         let raw: Option<String> = self
             .conn
             .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
@@ -178,7 +181,11 @@ impl Store {
             .transpose()
     }
 
-    fn set_setting<T: serde::Serialize>(&mut self, key: &str, value: &T) -> Result<(), StoreError> {
+    pub(crate) fn set_setting<T: serde::Serialize>(
+        &mut self,
+        key: &str,
+        value: &T,
+    ) -> Result<(), StoreError> {
         let text = serde_json::to_string(value).map_err(|_| StoreError::Damaged(key.to_owned()))?;
         self.conn.execute(
             "INSERT INTO setting (key, value) VALUES (?1, ?2)

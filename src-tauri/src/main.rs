@@ -8,7 +8,9 @@ mod clipboard;
 mod devices;
 mod error;
 mod inbox;
+mod picked_file;
 mod portals;
+mod settings;
 mod signin;
 mod state;
 mod status;
@@ -31,6 +33,11 @@ fn main() -> ExitCode {
         }
     };
     init_logging(&desk.log_dir());
+    let mut desk = desk;
+    let clear_after = keydesk::clipboard::saved_clear_after(desk.store()).unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "cannot read the clipboard delay; using the default");
+        keydesk::clipboard::DEFAULT_CLEAR_AFTER
+    });
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "Keydesk starting");
     // The sign-in recipes are data: checked once here, so a bad one stops the start plainly.
     let recipes = match keydesk::signin::Recipes::shipped() {
@@ -44,9 +51,10 @@ fn main() -> ExitCode {
 
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_dialog::init())
         .manage(DeskState::new(desk))
         .manage(InboxState::default())
-        .manage(clipboard::ClipboardState::default())
+        .manage(clipboard::ClipboardState::new(clear_after))
         .manage(SignInState::new(recipes))
         .setup(|app| {
             inbox::start(app.handle());
@@ -62,6 +70,34 @@ fn main() -> ExitCode {
             portals::portal_reveal,
             authenticator::otp_codes,
             authenticator::otp_copy,
+            status::keychain_status,
+            portals::edit::portal_presets,
+            portals::edit::portal_preset_fields,
+            portals::edit::portal_get,
+            portals::edit::portal_add,
+            portals::edit::portal_update,
+            portals::edit::portal_remove,
+            portals::edit::portal_change_password,
+            portals::recovery::portal_recovery_codes,
+            portals::recovery::portal_set_recovery_codes,
+            portals::recovery::portal_mark_recovery_code_used,
+            portals::recovery::portal_copy_recovery_code,
+            portals::transfer::portal_export,
+            portals::transfer::portal_import_check,
+            portals::transfer::portal_import,
+            authenticator::otp_next_code,
+            authenticator::otp_link,
+            authenticator::otp_remove,
+            authenticator::add::otp_add_link,
+            authenticator::add::otp_add_qr_file,
+            authenticator::add::otp_add_qr_clipboard,
+            authenticator::add::otp_import_file,
+            authenticator::backup::otp_export_backup,
+            authenticator::backup::otp_export_plain,
+            authenticator::backup::otp_import_backup,
+            authenticator::clock::otp_clock_check,
+            settings::clipboard_delay,
+            settings::set_clipboard_delay,
             signin::signin_start,
             signin::signin_status,
             signin::signin_open_in_browser,

@@ -74,6 +74,21 @@ impl ClockError {
     }
 }
 
+/// The servers to ask: the origin of each portal's sign-in page, once each, in list order.
+/// These are the servers whose codes must be accepted, so their clocks are the ones that count.
+pub fn portal_servers(portals: &[crate::portal::Portal]) -> Vec<String> {
+    let mut servers: Vec<String> = Vec::new();
+    for portal in portals {
+        if let Ok(url) = url::Url::parse(&portal.fields.login_url) {
+            let origin = url.origin().ascii_serialization();
+            if origin != "null" && !servers.contains(&origin) {
+                servers.push(origin);
+            }
+        }
+    }
+    servers
+}
+
 /// Compares `local` (the desk's time when the response arrived) with a `Date` header value.
 pub fn compare(
     server: &str,
@@ -168,6 +183,33 @@ mod tests {
         );
         let ahead = compare("a", date, at(784_111_777 + 120)).unwrap();
         assert_eq!((ahead.offset_secs, ahead.warn), (-120, true));
+    }
+
+    #[test]
+    fn portal_servers_are_the_sign_in_origins_once_each() {
+        let portal = |id, url: &str| crate::portal::Portal {
+            id,
+            fields: crate::portal::PortalFields {
+                name: format!("p{id}"),
+                login_url: url.into(),
+                ..Default::default()
+            },
+            created_at: 0,
+            password_changed_at: None,
+            last_sign_in_at: None,
+        };
+        let servers = portal_servers(&[
+            portal(
+                1,
+                "https://apps.availity.com/availity/web/public.elegant.login",
+            ),
+            portal(2, "https://apps.availity.com/other"),
+            portal(3, "http://127.0.0.1:18081/login"),
+        ]);
+        assert_eq!(
+            servers,
+            ["https://apps.availity.com", "http://127.0.0.1:18081"]
+        );
     }
 
     #[test]

@@ -60,6 +60,8 @@ pub struct EntryCodes {
     pub next: Option<Secret>,
     /// Seconds until `current` changes (TOTP only).
     pub seconds_left: Option<u32>,
+    /// Why there are no codes, in plain words: the seed is missing or the keychain is closed.
+    pub problem: Option<String>,
 }
 
 /// [`EntryCodes`] as the authenticator view shows them. Building it is where the codes leave the
@@ -76,6 +78,8 @@ pub struct EntryCodesView {
     pub seconds_left: Option<u32>,
     /// The TOTP period in seconds, for the countdown ring.
     pub period: Option<u32>,
+    /// Why there are no codes, if there are none.
+    pub problem: Option<String>,
 }
 
 impl EntryCodes {
@@ -90,6 +94,7 @@ impl EntryCodes {
                 Kind::Totp { period } => Some(period),
                 Kind::Hotp { .. } => None,
             },
+            problem: self.problem.clone(),
         }
     }
 }
@@ -233,7 +238,9 @@ fn seed_of(keychain: &dyn Keychain, entry: &Entry) -> Result<Seed, OtpError> {
     Seed::from_base32(secret.expose()).map_err(|_| OtpError::SeedMissing(entry.label.clone()))
 }
 
-/// Every entry with its current and next code at `now` (Unix seconds).
+/// Every entry with its current and next code at `now` (Unix seconds). An entry whose seed is
+/// missing is listed with its problem, so one broken entry does not hide the others' codes; a
+/// keychain that cannot be used fails the whole call (see [`without_codes`]).
 pub fn codes(
     conn: &Connection,
     keychain: &dyn Keychain,
@@ -248,9 +255,22 @@ pub fn codes(
                     current: None,
                     next: None,
                     seconds_left: None,
+                    problem: None,
                 });
             };
-            let key = seed_of(keychain, &entry)?.key();
+            let key = match seed_of(keychain, &entry) {
+                Ok(seed) => seed.key(),
+                Err(e @ OtpError::SeedMissing(_)) => {
+                    return Ok(EntryCodes {
+                        entry,
+                        current: None,
+                        next: None,
+                        seconds_left: None,
+                        problem: Some(e.to_string()),
+                    });
+                }
+                Err(e) => return Err(e),
+            };
             Ok(EntryCodes {
                 current: Some(totp(&key, now, period, entry.algorithm, entry.digits)),
                 next: Some(totp(
@@ -261,10 +281,26 @@ pub fn codes(
                     entry.digits,
                 )),
                 seconds_left: Some(seconds_left(now, period)),
+                problem: None,
                 entry,
             })
         })
         .collect()
+}
+
+/// Every entry without codes, each carrying `problem` (e.g. "keychain unavailable: …"): the
+/// list, search and linking keep working while the keychain cannot be read.
+pub fn without_codes(conn: &Connection, problem: &str) -> Result<Vec<EntryCodes>, OtpError> {
+    Ok(list(conn)?
+        .into_iter()
+        .map(|entry| EntryCodes {
+            entry,
+            current: None,
+            next: None,
+            seconds_left: None,
+            problem: Some(problem.to_owned()),
+        })
+        .collect())
 }
 
 /// The code to type now: TOTP at `now`; for HOTP the next counter's code, moving the stored
@@ -345,143 +381,4 @@ pub fn with_seeds(conn: &Connection, keychain: &dyn Keychain) -> Result<Vec<NewE
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::keychain::{KeychainError, MemoryKeychain};
-    use crate::otp::uri;
-    use crate::store::Store;
-
-    fn ids() -> impl FnMut() -> i64 {
-        let mut next = 100;
-        move || {
-            next += 1;
-            next
-        }
-    }
-
-    fn entry(text: &str) -> NewEntry {
-        uri::parse(text).unwrap()
-    }
-
-    #[test]
-    fn add_list_code_and_skip_duplicates() {
-        let mut store = Store::open_in_memory().unwrap();
-        let keychain = MemoryKeychain::default();
-        let a =
-            entry("otpauth://totp/Availity:desk?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8");
-        let report = add(
-            store.conn(),
-            &keychain,
-            vec![a.clone()],
-            vec![],
-            &mut ids(),
-            0,
-        )
-        .unwrap();
-        assert_eq!(report.taken, ["Availity (desk)"]);
-        let report = add(store.conn(), &keychain, vec![a], vec![], &mut ids(), 0).unwrap();
-        assert!(
-            report.taken.is_empty(),
-            "a duplicate must not be added twice"
-        );
-        assert_eq!(report.skipped.len(), 1);
-
-        let found = find(store.conn(), "availity").unwrap();
-        // RFC 6238 SHA-1 seed: T=59 gives 94287082; the next period 37359152 (counter 2: 359152 in RFC 4226).
-        let view = codes(store.conn(), &keychain, 59).unwrap();
-        assert_eq!(view[0].current.as_ref().unwrap().expose(), "94287082");
-        assert_eq!(view[0].seconds_left, Some(1));
-        assert_eq!(view[0].next.as_ref().unwrap().expose(), "37359152");
-        assert_eq!(
-            use_code(store.conn(), &keychain, found.id, 59)
-                .unwrap()
-                .expose(),
-            "94287082"
-        );
-    }
-
-    #[test]
-    fn hotp_counter_moves_on_with_each_use() {
-        let mut store = Store::open_in_memory().unwrap();
-        let keychain = MemoryKeychain::default();
-        let e = entry("otpauth://hotp/desk?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=0");
-        add(store.conn(), &keychain, vec![e], vec![], &mut ids(), 0).unwrap();
-        let id = find(store.conn(), "desk").unwrap().id;
-        let got: Vec<String> = (0..3)
-            .map(|_| {
-                use_code(store.conn(), &keychain, id, 0)
-                    .unwrap()
-                    .expose()
-                    .to_owned()
-            })
-            .collect();
-        assert_eq!(
-            got,
-            ["755224", "287082", "359152"],
-            "RFC 4226 counters 0, 1, 2"
-        );
-        assert_eq!(
-            find(store.conn(), "desk").unwrap().kind,
-            Kind::Hotp { counter: 3 }
-        );
-    }
-
-    /// A keychain that fails on its second write, to prove the import is all or nothing.
-    struct FailingSecondWrite(MemoryKeychain, std::sync::atomic::AtomicUsize);
-    impl Keychain for FailingSecondWrite {
-        fn get(&self, key: &ItemKey) -> Result<Option<Secret>, KeychainError> {
-            self.0.get(key)
-        }
-        fn set(&self, key: &ItemKey, value: &Secret) -> Result<(), KeychainError> {
-            if self.1.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 1 {
-                return Err(KeychainError::Locked("test".into()));
-            }
-            self.0.set(key, value)
-        }
-        fn delete(&self, key: &ItemKey) -> Result<(), KeychainError> {
-            self.0.delete(key)
-        }
-    }
-
-    #[test]
-    fn keychain_failure_leaves_nothing_behind() {
-        let mut store = Store::open_in_memory().unwrap();
-        let keychain = FailingSecondWrite(MemoryKeychain::default(), Default::default());
-        let two = vec![
-            entry("otpauth://totp/A:a?secret=KDSECRETAAAAAAAA"),
-            entry("otpauth://totp/B:b?secret=KDSECRETBBBBBBBB"),
-        ];
-        let err = add(store.conn(), &keychain, two, vec![], &mut ids(), 0).unwrap_err();
-        assert_eq!(err.code(), "keychain_locked");
-        assert!(list(store.conn()).unwrap().is_empty(), "no row may remain");
-        assert!(
-            keychain.0.get(&ItemKey::otp_seed(101)).unwrap().is_none(),
-            "first seed must be rolled back"
-        );
-    }
-
-    #[test]
-    fn remove_deletes_row_and_seed_and_portal_link_is_kept() {
-        let mut store = Store::open_in_memory().unwrap();
-        let keychain = MemoryKeychain::default();
-        add(
-            store.conn(),
-            &keychain,
-            vec![entry("otpauth://totp/A:a?secret=KDSECRETAAAAAAAA")],
-            vec![],
-            &mut ids(),
-            0,
-        )
-        .unwrap();
-        set_portal(store.conn(), 101, Some(7)).unwrap();
-        assert_eq!(find(store.conn(), "101").unwrap().portal_id, Some(7));
-        assert_eq!(
-            for_portal(store.conn(), 7).unwrap().map(|e| e.id),
-            Some(101)
-        );
-        assert!(for_portal(store.conn(), 8).unwrap().is_none());
-        remove(store.conn(), &keychain, 101).unwrap();
-        assert!(keychain.get(&ItemKey::otp_seed(101)).unwrap().is_none());
-        assert_eq!(find(store.conn(), "a").unwrap_err().code(), "otp_not_found");
-    }
-}
+mod tests;

@@ -231,7 +231,25 @@ pub fn add_qr_file(
     path: &std::path::Path,
     now: u64,
 ) -> Result<ImportReport, OtpError> {
-    let texts = qr::decode_file(path)?;
+    add_qr_texts(conn, keychain, qr::decode_file(path)?, now)
+}
+
+/// Adds the entries of every QR code in an image already in memory (the clipboard's).
+pub fn add_qr_image(
+    conn: &mut rusqlite::Connection,
+    keychain: &dyn crate::Keychain,
+    image: &image::DynamicImage,
+    now: u64,
+) -> Result<ImportReport, OtpError> {
+    add_qr_texts(conn, keychain, qr::decode_image(image)?, now)
+}
+
+fn add_qr_texts(
+    conn: &mut rusqlite::Connection,
+    keychain: &dyn crate::Keychain,
+    texts: Vec<zeroize::Zeroizing<String>>,
+    now: u64,
+) -> Result<ImportReport, OtpError> {
     let joined = zeroize::Zeroizing::new(
         texts
             .iter()
@@ -247,6 +265,9 @@ pub fn add_qr_file(
     add_text(conn, keychain, &joined, None, now)
 }
 
+/// The shortest backup password accepted: the file may travel, and Argon2 only slows guessing.
+pub const MIN_BACKUP_PASSWORD_CHARS: usize = 10;
+
 /// Writes every entry into an encrypted backup.
 pub fn export_backup(
     conn: &rusqlite::Connection,
@@ -255,6 +276,9 @@ pub fn export_backup(
     params: backup::KdfParams,
     random: backup::Randomness,
 ) -> Result<Vec<u8>, OtpError> {
+    if password.expose().chars().count() < MIN_BACKUP_PASSWORD_CHARS {
+        return Err(OtpError::WeakBackupPassword);
+    }
     backup::seal(
         &entries::with_seeds(conn, keychain)?,
         password,
@@ -365,6 +389,12 @@ pub enum OtpError {
         "the backup file is damaged or not a Keydesk authenticator backup ({0}). Nothing was imported."
     )]
     DamagedBackup(String),
+    /// The password chosen for a new backup is too short.
+    #[error(
+        "the backup password must be at least 10 characters long; choose a longer one (a few \
+         words work well) and keep it apart from the file"
+    )]
+    WeakBackupPassword,
     /// The backup password is wrong.
     #[error("the backup password is wrong. Nothing was imported; try again.")]
     WrongPassword,
@@ -407,6 +437,7 @@ impl OtpError {
             Self::BadImage(_) => "otp_bad_image",
             Self::NoQrCode => "otp_no_qr_code",
             Self::DamagedBackup(_) => "otp_damaged_backup",
+            Self::WeakBackupPassword => "otp_weak_backup_password",
             Self::WrongPassword => "otp_wrong_password",
             Self::NotFound(_) => "otp_not_found",
             Self::Ambiguous(_) => "otp_ambiguous",

@@ -18,6 +18,17 @@ pub fn decode_file(path: &Path) -> Result<Vec<Zeroizing<String>>, OtpError> {
     decode_image(&image)
 }
 
+/// An image from raw RGBA pixels, as the system clipboard hands them over.
+pub fn image_from_rgba(
+    width: u32,
+    height: u32,
+    rgba: Vec<u8>,
+) -> Result<image::DynamicImage, OtpError> {
+    image::RgbaImage::from_raw(width, height, rgba)
+        .map(image::DynamicImage::ImageRgba8)
+        .ok_or_else(|| OtpError::BadImage("the clipboard's picture is incomplete".into()))
+}
+
 /// The text of every QR code in a decoded image.
 pub fn decode_image(image: &image::DynamicImage) -> Result<Vec<Zeroizing<String>>, OtpError> {
     let gray = image.to_luma8();
@@ -57,6 +68,20 @@ mod tests {
         );
         let jpeg = decode_file(&fixture("qr-uhc.jpg")).unwrap();
         assert!(jpeg[0].starts_with("otpauth://totp/UnitedHealthcare"));
+    }
+
+    #[test]
+    fn reads_raw_rgba_pixels_as_the_clipboard_gives_them() {
+        let decoded = image::open(fixture("qr-availity.png")).unwrap().to_rgba8();
+        let (w, h) = decoded.dimensions();
+        let image = image_from_rgba(w, h, decoded.into_raw()).unwrap();
+        assert!(decode_image(&image).unwrap()[0].starts_with("otpauth://totp/Availity"));
+        let err = image_from_rgba(10, 10, vec![0; 7]).unwrap_err();
+        assert_eq!(
+            err.code(),
+            "otp_bad_image",
+            "a short buffer is refused: {err}"
+        );
     }
 
     #[test]

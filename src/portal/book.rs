@@ -238,6 +238,12 @@ impl<'s> PortalBook<'s> {
             "DELETE FROM portal_recovery_code WHERE portal_id = ?1",
             [id],
         )?;
+        // The authenticator entry stays (its seed may still be needed elsewhere); it is only
+        // no longer this portal's second step.
+        tx.execute(
+            "UPDATE otp_entry SET portal_id = NULL WHERE portal_id = ?1",
+            [id],
+        )?;
         tx.execute("DELETE FROM portal WHERE id = ?1", [id])?;
         tx.commit()?;
         Ok(())
@@ -339,6 +345,19 @@ impl<'s> PortalBook<'s> {
                 code: Secret::from(code),
             })
             .collect())
+    }
+
+    /// Recovery code `number` (1-based) with its text, to copy it.
+    pub fn recovery_code(
+        &mut self,
+        id: i64,
+        number: usize,
+        keychain: &dyn Keychain,
+    ) -> Result<RecoveryCode, PortalError> {
+        self.recovery_codes(id, keychain)?
+            .into_iter()
+            .find(|c| c.number == number)
+            .ok_or(PortalError::NoSuchRecoveryCode(number))
     }
 
     /// Marks recovery code `number` (1-based) used at `now`; marking it again keeps the first time.

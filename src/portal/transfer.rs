@@ -107,6 +107,21 @@ impl PortalBook<'_> {
 
     /// Imports a portal-list file: the valid entries in one transaction, the others reported.
     pub fn import(&mut self, bytes: &[u8], now: i64) -> Result<ImportReport, TransferError> {
+        let (report, accepted) = self.plan_import(bytes)?;
+        self.add_validated(&accepted, now)?;
+        Ok(report)
+    }
+
+    /// What [`PortalBook::import`] would add and reject, without adding anything: the window
+    /// shows this first, so a person decides with every rejected entry in view.
+    pub fn check_import(&mut self, bytes: &[u8]) -> Result<ImportReport, TransferError> {
+        Ok(self.plan_import(bytes)?.0)
+    }
+
+    fn plan_import(
+        &mut self,
+        bytes: &[u8],
+    ) -> Result<(ImportReport, Vec<PortalFields>), TransferError> {
         let entries = parse(bytes)?;
         let mut taken = self.name_keys()?;
         let mut accepted = Vec::new();
@@ -145,8 +160,7 @@ impl PortalBook<'_> {
                 }),
             }
         }
-        self.add_validated(&accepted, now)?;
-        Ok(report)
+        Ok((report, accepted))
     }
 }
 

@@ -21,7 +21,11 @@ fn artifacts() -> PathBuf {
 }
 
 pub(crate) async fn launch(profile: &Path) -> Client {
-    let app = bed::var("KEYDESK_APP_BIN");
+    launch_app(&bed::var("KEYDESK_APP_BIN"), profile).await
+}
+
+/// Starts `app` (the app binary, or a script that runs it in another environment).
+pub(crate) async fn launch_app(app: &str, profile: &Path) -> Client {
     assert!(
         Path::new(&app).exists(),
         "the app binary {app} is missing: tests/run builds it"

@@ -7,6 +7,8 @@
 mod bed;
 mod devices;
 mod e2e;
+mod e2e_manage;
+mod e2e_safety;
 mod extract;
 mod keychain;
 mod mailbox;

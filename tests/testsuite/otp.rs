@@ -455,3 +455,55 @@ fn clock_check_against_a_local_server() {
         assert_eq!(second.code(), "clock_no_date");
     });
 }
+
+#[test]
+fn link_ties_an_entry_to_a_portal_and_unlinks_it() {
+    let profile = fresh_profile("link");
+    let out = Command::new(CLI)
+        .arg("--data-dir")
+        .arg(&profile)
+        .args([
+            "portal",
+            "add",
+            "--preset",
+            "availity",
+            "--username",
+            "desk",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    ok(
+        &profile,
+        &[
+            "add",
+            "otpauth://totp/Availity:desk?secret=KDSECRETMFRGGZDFMZTWQ2LK",
+        ],
+        None,
+    );
+    let said = ok(
+        &profile,
+        &["link", "Availity", "--portal", "availity"],
+        None,
+    );
+    assert!(said.contains("now gives the codes of Availity"), "{said}");
+    let portal_id = listing(&profile)[0]["portal_id"].clone();
+    assert!(portal_id.is_i64(), "linked: {portal_id}");
+    let err = fails(
+        &profile,
+        &["link", "Availity", "--portal", "No Such Portal"],
+        None,
+    );
+    assert!(err.contains("no portal"), "{err}");
+    assert_eq!(
+        listing(&profile)[0]["portal_id"],
+        portal_id,
+        "a failed link keeps the old one"
+    );
+    ok(&profile, &["link", "Availity", "--none"], None);
+    assert!(listing(&profile)[0]["portal_id"].is_null(), "unlinked");
+}

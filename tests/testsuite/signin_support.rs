@@ -159,7 +159,7 @@ pub(crate) async fn tab(client: &Client, name: &str) {
 
 pub(crate) fn row_xpath(portal: &str, inner: &str) -> String {
     format!(
-        "//tr[@data-testid='portal-row'][td[1][normalize-space()='{portal}']]//*[@data-testid='{inner}']"
+        "//li[@data-testid='portal-row'][.//span[contains(concat(' ', normalize-space(@class), ' '), ' name ')][normalize-space()='{portal}']]//*[@data-testid='{inner}']"
     )
 }
 

@@ -1,7 +1,7 @@
 //! The system clipboard for the core's [`ClipboardWatch`]: copies a secret and clears it again
-//! after the delay, only if the clipboard still holds it.
+//! after the delay, only if the clipboard still holds it. The delay is the profile's setting.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use keydesk::Secret;
 use keydesk::clipboard::{Clipboard, ClipboardError, ClipboardWatch, Tick};
@@ -14,6 +14,25 @@ use crate::error::CommandError;
 /// What Keydesk last copied, and when to clear it.
 #[derive(Default)]
 pub struct ClipboardState(Mutex<ClipboardWatch>);
+
+impl ClipboardState {
+    /// A watch that clears after `clear_after` (the profile's saved delay).
+    pub fn new(clear_after: Duration) -> Self {
+        Self(Mutex::new(
+            ClipboardWatch::new(clear_after).unwrap_or_default(),
+        ))
+    }
+
+    /// Uses `clear_after` for the next copies.
+    pub async fn set_clear_after(&self, clear_after: Duration) -> Result<(), CommandError> {
+        Ok(self.0.lock().await.set_clear_after(clear_after)?)
+    }
+
+    /// The delay in force.
+    pub async fn clear_after(&self) -> Duration {
+        self.0.lock().await.clear_after()
+    }
+}
 
 /// The Tauri clipboard plugin behind the core's trait.
 struct SystemClipboard<'a>(&'a AppHandle);
@@ -37,15 +56,15 @@ impl Clipboard for SystemClipboard<'_> {
     }
 }
 
-/// Copies `secret` and schedules the clearing.
-pub async fn copy(app: &AppHandle, secret: &Secret) -> Result<(), CommandError> {
+/// Copies `secret` and schedules the clearing; returns the delay in seconds, for the window to
+/// say when the clipboard will be cleared.
+pub async fn copy(app: &AppHandle, secret: &Secret) -> Result<u64, CommandError> {
     let state = app.state::<ClipboardState>();
-    let clear_at = state
-        .0
-        .lock()
-        .await
-        .copy(&SystemClipboard(app), secret, Instant::now())
-        .map_err(|e| CommandError::new(e.code(), &e.to_string()))?;
+    let (clear_at, delay) = {
+        let mut watch = state.0.lock().await;
+        let at = watch.copy(&SystemClipboard(app), secret, Instant::now())?;
+        (at, watch.clear_after().as_secs())
+    };
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep_until(clear_at.into()).await;
@@ -61,5 +80,5 @@ pub async fn copy(app: &AppHandle, secret: &Secret) -> Result<(), CommandError> 
             Err(e) => tracing::warn!(error = %e, "could not clear the clipboard"),
         }
     });
-    Ok(())
+    Ok(delay)
 }

@@ -17,10 +17,11 @@ const REMINDER_EVERY: Duration = Duration::from_secs(3600);
 
 impl From<DeviceError> for CommandError {
     fn from(error: DeviceError) -> Self {
-        Self {
-            code: error.code(),
-            message: error.to_string(),
+        let mut command = CommandError::new(error.code(), &error.to_string());
+        if let DeviceError::Invalid { field, .. } = error {
+            command.field = Some(field);
         }
+        command
     }
 }
 

@@ -1,4 +1,10 @@
-//! The portal list: summaries, copying a username or password, revealing a password.
+//! The Portals view: the list, copying a username or password, revealing a password; adding,
+//! editing and removing portals (`edit`), their recovery codes (`recovery`), and the portal list
+//! to and from a file (`transfer`).
+
+pub mod edit;
+pub mod recovery;
+pub mod transfer;
 
 use keydesk::Secret;
 use keydesk::portal::{PortalBook, PortalSummary};
@@ -28,14 +34,15 @@ pub async fn portal_list(
     Ok(PortalBook::new(desk.store()).summaries(crate::unix_now())?)
 }
 
-/// Copies a portal's username or password; the clipboard is cleared again after the delay.
+/// Copies a portal's username or password; the clipboard is cleared again after the delay,
+/// whose length in seconds is returned.
 #[tauri::command]
 pub async fn portal_copy(
     app: AppHandle,
     desk: tauri::State<'_, DeskState>,
     id: i64,
     credential: Credential,
-) -> Result<(), CommandError> {
+) -> Result<u64, CommandError> {
     let secret = read(&desk, id, &credential).await?;
     clipboard::copy(&app, &secret).await
 }
@@ -59,7 +66,7 @@ async fn read(desk: &DeskState, id: i64, credential: &Credential) -> Result<Secr
             PortalBook::new(desk.store()).get(id)?.fields.username,
         )),
         Credential::Password => {
-            let keychain = desk.keychain().map_err(keydesk::DeskError::from)?;
+            let keychain = desk.keychain()?;
             PortalBook::new(desk.store())
                 .password(id, &keychain)?
                 .ok_or_else(|| {

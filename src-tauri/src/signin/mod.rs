@@ -97,10 +97,7 @@ fn ended(app: &AppHandle, machine: &mut SignIn, failure: Failure, now: i64) -> S
 }
 
 fn start_error(e: keydesk::signin::StartError) -> CommandError {
-    CommandError {
-        code: e.code(),
-        message: e.to_string(),
-    }
+    CommandError::new(e.code(), &e.to_string())
 }
 
 /// The latest state of every sign-in of this run.

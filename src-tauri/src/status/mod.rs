@@ -1,6 +1,6 @@
 //! The status screen: the keychain and mailbox connection states, as the core reports them.
 
-use keydesk::DeskStatus;
+use keydesk::{DeskStatus, KeychainStatus};
 
 use crate::error::CommandError;
 use crate::state::DeskState;
@@ -10,4 +10,11 @@ use crate::state::DeskState;
 pub async fn desk_status(desk: tauri::State<'_, DeskState>) -> Result<DeskStatus, CommandError> {
     let check = desk.lock().await.status();
     Ok(check.await)
+}
+
+/// Whether the keychain can be used now (no network): the Portals and Authenticator views say
+/// "keychain unavailable: …" and keep everything that needs no secret working.
+#[tauri::command]
+pub async fn keychain_status() -> KeychainStatus {
+    keydesk::keychain::OsKeychain::status()
 }

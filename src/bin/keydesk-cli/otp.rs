@@ -61,16 +61,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Link an entry to a portal, so one-click sign-in fills its code (or unlink it).
+    /// Link an entry to the portal whose second step uses it (or unlink it with --none).
     Link {
         /// Label, name, issuer or id of the entry.
         name: String,
-        /// The portal (name or id).
-        #[arg(long, required_unless_present = "unlink")]
+        /// The portal's name or id.
+        #[arg(long, conflicts_with = "none", required_unless_present = "none")]
         portal: Option<String>,
-        /// Remove the entry's link instead.
-        #[arg(long, conflicts_with = "portal")]
-        unlink: bool,
+        /// Unlink the entry from any portal.
+        #[arg(long)]
+        none: bool,
     },
     /// Remove an entry and its secret key.
     Remove {
@@ -135,20 +135,6 @@ pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
         };
     }
     let mut desk = Desk::open(data_dir)?;
-    if let Command::Link { name, portal, .. } = &command {
-        // Linking needs no secret: it works with the keychain locked.
-        let portal = match portal {
-            Some(p) => Some(keydesk::portal::PortalBook::new(desk.store()).find(p)?),
-            None => None,
-        };
-        let entry = entries::find(desk.store().conn(), name)?;
-        entries::set_portal(desk.store().conn(), entry.id, portal.as_ref().map(|p| p.id))?;
-        match portal {
-            Some(p) => println!("linked {} to portal \"{}\"", entry.label, p.fields.name),
-            None => println!("unlinked {}", entry.label),
-        }
-        return Ok(());
-    }
     let keychain = desk.keychain()?;
     let conn = desk.store().conn();
     match command {
@@ -243,12 +229,25 @@ pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
             let report = otp::import_backup(conn, &keychain, &bytes, &password, now())?;
             print_report(&report, json)?;
         }
+        Command::Link { name, portal, .. } => {
+            let entry = entries::find(conn, &name)?;
+            let portal = match portal {
+                Some(p) => Some(keydesk::portal::PortalBook::new(desk.store()).find(&p)?),
+                None => None,
+            };
+            let conn = desk.store().conn();
+            entries::set_portal(conn, entry.id, portal.as_ref().map(|p| p.id))?;
+            match portal {
+                Some(p) => println!("{} now gives the codes of {}", entry.label, p.fields.name),
+                None => println!("{} is linked to no portal", entry.label),
+            }
+        }
         Command::Remove { name } => {
             let entry = entries::find(conn, &name)?;
             entries::remove(conn, &keychain as &dyn Keychain, entry.id)?;
             println!("removed {}", entry.label);
         }
-        Command::Clock { .. } | Command::Link { .. } => unreachable!("handled above"),
+        Command::Clock { .. } => unreachable!("handled above"),
     }
     Ok(())
 }

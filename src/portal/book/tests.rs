@@ -433,3 +433,72 @@ fn malformed_or_wrong_version_files_import_nothing() {
     }
     assert_eq!(count(&mut store, "portal"), 0);
 }
+
+#[test]
+fn check_import_reports_like_import_and_adds_nothing() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut book = PortalBook::new(&mut store);
+    let file = serde_json::to_vec(&serde_json::json!({
+        "format": "keydesk-portals",
+        "version": 1,
+        "exported_at": NOW,
+        "portals": [
+            {"name": "Availity", "login_url": "https://apps.availity.com/"},
+            {"name": "Plain", "login_url": "http://portal.example.com/"},
+        ]
+    }))
+    .unwrap();
+    let preview = book.check_import(&file).unwrap();
+    assert_eq!(preview.added, ["Availity"]);
+    assert_eq!(preview.rejected.len(), 1);
+    assert_eq!(
+        book.list().unwrap().len(),
+        0,
+        "a check must not add anything"
+    );
+    let done = book.import(&file, NOW).unwrap();
+    assert_eq!(done, preview, "the import does what the check said");
+    assert_eq!(book.list().unwrap().len(), 1);
+}
+
+#[test]
+fn one_recovery_code_is_read_by_number() {
+    let mut store = Store::open_in_memory().unwrap();
+    let keychain = MemoryKeychain::default();
+    let mut book = PortalBook::new(&mut store);
+    let id = book.add(availity(), NOW).unwrap().id;
+    let codes = [Secret::from("kdS3cr3t-one"), Secret::from("kdS3cr3t-two")];
+    book.set_recovery_codes(id, &keychain, &codes).unwrap();
+    book.mark_recovery_code_used(id, 1, NOW).unwrap();
+    let second = book.recovery_code(id, 2, &keychain).unwrap();
+    assert_eq!(
+        (second.code.expose(), second.used_at),
+        ("kdS3cr3t-two", None)
+    );
+    assert_eq!(
+        book.recovery_code(id, 1, &keychain).unwrap().used_at,
+        Some(NOW)
+    );
+    assert!(matches!(
+        book.recovery_code(id, 3, &keychain),
+        Err(PortalError::NoSuchRecoveryCode(3))
+    ));
+}
+
+#[test]
+fn removing_a_portal_unlinks_its_authenticator_entry() {
+    let mut store = Store::open_in_memory().unwrap();
+    let keychain = MemoryKeychain::default();
+    let id = PortalBook::new(&mut store).add(availity(), NOW).unwrap().id;
+    let entry =
+        crate::otp::uri::parse("otpauth://totp/Availity:desk?secret=KDSECRETAAAAAAAA").unwrap();
+    crate::otp::entries::add(store.conn(), &keychain, vec![entry], vec![], &mut || 77, 0).unwrap();
+    crate::otp::entries::set_portal(store.conn(), 77, Some(id)).unwrap();
+    PortalBook::new(&mut store).remove(id, &keychain).unwrap();
+    let entries = crate::otp::entries::list(store.conn()).unwrap();
+    assert_eq!(entries.len(), 1, "the entry itself stays");
+    assert_eq!(
+        entries[0].portal_id, None,
+        "no link to a portal that is gone"
+    );
+}

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { matching, ringShare, secondsLeftAfter, type EntryCodes } from "./authenticator";
+import { backupPasswordProblem, clockVerdict, importSummary, isCounter, matching, ringShare, secondsLeftAfter, spaced, type EntryCodes } from "./authenticator";
 
 const entry = (label: string, left = 20): EntryCodes => ({
-  entry: { id: 1, name: label, issuer: "", label, digits: 6, portal_id: null },
+  entry: { id: 1, name: label, issuer: "", label, digits: 6, portal_id: null, kind: { type: "totp", period: 30 } },
   current: "123456",
   next: "654321",
   seconds_left: left,
@@ -24,5 +24,42 @@ describe("authenticator view", () => {
   it("draws the ring as the share of the period left", () => {
     expect(ringShare(15, 30)).toBe(0.5);
     expect(ringShare(null, 30)).toBe(0);
+  });
+
+  it("splits codes in two for reading aloud", () => {
+    expect(spaced("123456")).toBe("123 456");
+    expect(spaced("12345678")).toBe("1234 5678");
+    expect(spaced("1234567")).toBe("1234 567");
+    expect(spaced(null)).toBe("—");
+  });
+
+  it("tells counter-based entries apart", () => {
+    const hotp = { ...entry("x"), entry: { ...entry("x").entry, kind: { type: "hotp" as const, counter: 4 } } };
+    expect(isCounter(hotp)).toBe(true);
+    expect(isCounter(entry("x"))).toBe(false);
+  });
+
+  it("says what an import took and skipped", () => {
+    expect(importSummary({ taken: ["A", "B"], skipped: [] })).toBe("Added 2 entries.");
+    expect(importSummary({ taken: ["A"], skipped: [{ label: "Steam", reason: "Steam codes are not standard" }] })).toBe(
+      "Added 1 entry; skipped 1 (see below).",
+    );
+    expect(importSummary({ taken: [], skipped: [{ label: "A", reason: "already in Keydesk" }] })).toContain("No entry was added");
+  });
+
+  it("warns about the clock only when a server says it is off", () => {
+    const ok = { server: "https://a", answered: true, warn: false, message: "agrees" };
+    const off = { server: "https://b", answered: true, warn: true, message: "This computer's clock is 40 s behind https://b." };
+    const silent = { server: "https://c", answered: false, warn: false, message: "unreachable" };
+    expect(clockVerdict([ok, off])).toEqual({ warn: true, text: off.message });
+    expect(clockVerdict([ok, silent])).toEqual({ warn: false, text: "The clock agrees with 1 portal server (within 15 seconds)." });
+    expect(clockVerdict([silent])?.text).toContain("could not be checked");
+    expect(clockVerdict([])).toBeNull();
+  });
+
+  it("wants a backup password of 10 characters typed twice the same", () => {
+    expect(backupPasswordProblem("short", "short")).toContain("10 characters");
+    expect(backupPasswordProblem("correct horse", "correct h0rse")).toContain("not the same");
+    expect(backupPasswordProblem("correct horse", "correct horse")).toBeNull();
   });
 });

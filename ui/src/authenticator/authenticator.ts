@@ -1,11 +1,37 @@
-// The authenticator entries the core sends (keydesk::otp::entries::EntryCodesView).
+// The authenticator entries the core sends (keydesk::otp::entries::EntryCodesView) and the
+// view's small decisions: search, countdown, wording of imports and the clock check.
+
+export type Kind = { type: "totp"; period: number } | { type: "hotp"; counter: number };
 
 export interface EntryCodes {
-  entry: { id: number; name: string; issuer: string; label: string; digits: number; portal_id: number | null };
+  entry: {
+    id: number;
+    name: string;
+    issuer: string;
+    label: string;
+    digits: number;
+    portal_id: number | null;
+    kind?: Kind;
+    algorithm?: string;
+  };
   current: string | null;
   next: string | null;
   seconds_left: number | null;
   period: number | null;
+  problem?: string | null;
+}
+
+/** keydesk::otp::ImportReport. */
+export interface OtpImportReport {
+  taken: string[];
+  skipped: { label: string; reason: string }[];
+}
+
+export interface ClockLine {
+  server: string;
+  answered: boolean;
+  warn: boolean;
+  message: string;
 }
 
 /** Entries whose label contains every word of the search, ignoring case. */
@@ -25,4 +51,42 @@ export function secondsLeftAfter(e: EntryCodes, elapsed: number): number | null 
 export function ringShare(left: number | null, period: number | null): number {
   if (left === null || period === null || period <= 0) return 0;
   return Math.max(0, Math.min(1, left / period));
+}
+
+/** A code in two halves for reading aloud or typing: "123 456", "1234 5678". */
+export function spaced(code: string | null): string {
+  if (code === null) return "—";
+  const half = Math.ceil(code.length / 2);
+  return `${code.slice(0, half)} ${code.slice(half)}`;
+}
+
+/** True for a counter-based (HOTP) entry: its code is made on request, not shown. */
+export function isCounter(e: EntryCodes): boolean {
+  return e.entry.kind?.type === "hotp";
+}
+
+/** The import's outcome in a sentence. */
+export function importSummary(r: OtpImportReport): string {
+  const n = r.taken.length;
+  const added = n === 0 ? "No entry was added" : `Added ${n} entr${n === 1 ? "y" : "ies"}`;
+  const skipped = r.skipped.length === 0 ? "." : `; skipped ${r.skipped.length} (see below).`;
+  return added + skipped;
+}
+
+/** The clock check in a line, and whether it must warn. */
+export function clockVerdict(lines: ClockLine[]): { warn: boolean; text: string } | null {
+  if (lines.length === 0) return null;
+  const off = lines.find((l) => l.warn);
+  if (off) return { warn: true, text: off.message };
+  const answered = lines.filter((l) => l.answered);
+  if (answered.length === 0) return { warn: false, text: "The clock could not be checked: no portal server answered." };
+  const n = answered.length;
+  return { warn: false, text: `The clock agrees with ${n} portal server${n === 1 ? "" : "s"} (within 15 seconds).` };
+}
+
+/** Why a new backup password cannot be used, or null. The core checks the length again. */
+export function backupPasswordProblem(password: string, again: string): string | null {
+  if (password.length < 10) return "Use at least 10 characters (a few words work well).";
+  if (password !== again) return "The two passwords are not the same; type them again.";
+  return null;
 }

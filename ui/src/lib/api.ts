@@ -4,15 +4,35 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { DeskStatus } from "../status/status";
 import type { MessageKey, PendingCode } from "../codes/codes";
-import type { PortalSummary } from "../portals/portals";
-import type { EntryCodes } from "../authenticator/authenticator";
+import type { KeychainStatus } from "../status/status";
+import type {
+  Exported,
+  Portal,
+  PortalFields,
+  PortalImportReport,
+  PortalSummary,
+  PresetChoice,
+  RecoveryCodeState,
+} from "../portals/portals";
+import type { ClockLine, EntryCodes, OtpImportReport } from "../authenticator/authenticator";
 import type { SignInView } from "../signin/signin";
 import type { DeviceSource, RememberedDevice } from "../devices/devices";
 
-/** What a failed command sends: a stable code and a plain-words message. */
+/** What a failed command sends: a stable code, a plain-words message, and for a validation
+ * error the field at fault (as the core names it). */
 export interface CommandError {
   code: string;
   message: string;
+  field?: string;
+}
+
+/** A thrown command error, or a plain one for anything else. */
+export function asCommandError(e: unknown): CommandError {
+  if (typeof e === "object" && e !== null && "message" in e) {
+    const c = e as CommandError;
+    return { code: String(c.code ?? "internal"), message: String(c.message), field: c.field };
+  }
+  return { code: "internal", message: String(e) };
 }
 
 export function deskStatus(): Promise<DeskStatus> {
@@ -32,9 +52,10 @@ export function portalList(): Promise<PortalSummary[]> {
   return invoke<PortalSummary[]>("portal_list");
 }
 
-/** Copies a username or password from the core to the clipboard (cleared again after 20 s). */
-export function portalCopy(id: number, credential: "username" | "password"): Promise<void> {
-  return invoke("portal_copy", { id, credential });
+/** Copies a username or password from the core to the clipboard; resolves to the seconds until
+ * it is cleared again. */
+export function portalCopy(id: number, credential: "username" | "password"): Promise<number> {
+  return invoke<number>("portal_copy", { id, credential });
 }
 
 /** The password, to show for a few seconds. */
@@ -46,8 +67,132 @@ export function otpCodes(): Promise<EntryCodes[]> {
   return invoke<EntryCodes[]>("otp_codes");
 }
 
-export function otpCopy(id: number): Promise<void> {
-  return invoke("otp_copy", { id });
+/** Copies an entry's code; resolves to the seconds until the clipboard is cleared again. */
+export function otpCopy(id: number): Promise<number> {
+  return invoke<number>("otp_copy", { id });
+}
+
+/** Whether the keychain answers now (no network). */
+export function keychainStatus(): Promise<KeychainStatus> {
+  return invoke<KeychainStatus>("keychain_status");
+}
+
+export function portalPresets(): Promise<PresetChoice[]> {
+  return invoke<PresetChoice[]>("portal_presets");
+}
+
+/** The fields a preset fills in (MyChart needs the organization's sign-in address). */
+export function portalPresetFields(preset: string, organizationUrl: string | null): Promise<PortalFields> {
+  return invoke<PortalFields>("portal_preset_fields", { preset, organizationUrl });
+}
+
+export function portalGet(id: number): Promise<Portal> {
+  return invoke<Portal>("portal_get", { id });
+}
+
+/** Adds a portal; with a password, that goes to the keychain in the same step (all or nothing). */
+export function portalAdd(fields: PortalFields, password: string | null): Promise<Portal> {
+  return invoke<Portal>("portal_add", { fields, password });
+}
+
+export function portalUpdate(id: number, fields: PortalFields): Promise<Portal> {
+  return invoke<Portal>("portal_update", { id, fields });
+}
+
+/** Removes a portal and its keychain items (password, recovery codes). */
+export function portalRemove(id: number): Promise<void> {
+  return invoke("portal_remove", { id });
+}
+
+/** Saves a new password and records today as its change date. */
+export function portalChangePassword(id: number, password: string): Promise<void> {
+  return invoke("portal_change_password", { id, password });
+}
+
+export function portalRecoveryCodes(id: number): Promise<RecoveryCodeState[]> {
+  return invoke<RecoveryCodeState[]>("portal_recovery_codes", { id });
+}
+
+/** Saves a new set of recovery codes, one per line; resolves to how many were saved. */
+export function portalSetRecoveryCodes(id: number, codes: string): Promise<number> {
+  return invoke<number>("portal_set_recovery_codes", { id, codes });
+}
+
+export function portalMarkRecoveryCodeUsed(id: number, number: number): Promise<void> {
+  return invoke("portal_mark_recovery_code_used", { id, number });
+}
+
+/** Copies one recovery code (keychain -> clipboard); resolves to the seconds until it is cleared. */
+export function portalCopyRecoveryCode(id: number, number: number): Promise<number> {
+  return invoke<number>("portal_copy_recovery_code", { id, number });
+}
+
+export function portalExport(path: string): Promise<Exported> {
+  return invoke<Exported>("portal_export", { path });
+}
+
+/** What importing the file would do; adds nothing. */
+export function portalImportCheck(path: string): Promise<PortalImportReport> {
+  return invoke<PortalImportReport>("portal_import_check", { path });
+}
+
+export function portalImport(path: string): Promise<PortalImportReport> {
+  return invoke<PortalImportReport>("portal_import", { path });
+}
+
+/** An HOTP entry's next code (its counter moves on). */
+export function otpNextCode(id: number): Promise<string> {
+  return invoke<string>("otp_next_code", { id });
+}
+
+export function otpLink(id: number, portal: number | null): Promise<void> {
+  return invoke("otp_link", { id, portal });
+}
+
+export function otpRemove(id: number): Promise<void> {
+  return invoke("otp_remove", { id });
+}
+
+export function otpAddLink(link: string): Promise<OtpImportReport> {
+  return invoke<OtpImportReport>("otp_add_link", { link });
+}
+
+export function otpAddQrFile(path: string): Promise<OtpImportReport> {
+  return invoke<OtpImportReport>("otp_add_qr_file", { path });
+}
+
+export function otpAddQrClipboard(): Promise<OtpImportReport> {
+  return invoke<OtpImportReport>("otp_add_qr_clipboard");
+}
+
+export function otpImportFile(path: string): Promise<OtpImportReport> {
+  return invoke<OtpImportReport>("otp_import_file", { path });
+}
+
+export function otpExportBackup(path: string, password: string): Promise<Exported> {
+  return invoke<Exported>("otp_export_backup", { path, password });
+}
+
+/** A plain otpauth:// list; refused unless `understood` (the person ticked the warning). */
+export function otpExportPlain(path: string, understood: boolean): Promise<Exported> {
+  return invoke<Exported>("otp_export_plain", { path, understood });
+}
+
+export function otpImportBackup(path: string, password: string): Promise<OtpImportReport> {
+  return invoke<OtpImportReport>("otp_import_backup", { path, password });
+}
+
+export function otpClockCheck(): Promise<ClockLine[]> {
+  return invoke<ClockLine[]>("otp_clock_check");
+}
+
+/** The clipboard clearing delay in seconds. */
+export function clipboardDelay(): Promise<number> {
+  return invoke<number>("clipboard_delay");
+}
+
+export function setClipboardDelay(seconds: number): Promise<void> {
+  return invoke("set_clipboard_delay", { seconds });
 }
 
 /** Starts a one-click sign-in in the portal's own window. `confirm` is the user's "try once

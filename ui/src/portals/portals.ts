@@ -1,12 +1,20 @@
-// The portal list the core sends (keydesk::portal::PortalSummary) and how to word it.
+// The portal shapes the core sends (keydesk::portal::*) and how the list words them.
 
 export type PasswordState = "not_saved" | "current" | "due_soon" | "overdue";
+export type SecondStep = "email_code" | "sms_code" | "authenticator" | "none";
+
+export const SECOND_STEPS: { id: SecondStep; label: string }[] = [
+  { id: "email_code", label: "e-mail code" },
+  { id: "sms_code", label: "text message code" },
+  { id: "authenticator", label: "authenticator app" },
+  { id: "none", label: "none / single sign-on" },
+];
 
 export interface PortalSummary {
   id: number;
   name: string;
   preset: string | null;
-  second_step: string;
+  second_step: SecondStep;
   second_step_label: string;
   username: string;
   login_url: string;
@@ -20,6 +28,55 @@ export interface PortalSummary {
   };
   recovery_codes_total: number;
   recovery_codes_unused: number;
+}
+
+/** keydesk::portal::PortalFields: what a person edits. No secrets. */
+export interface PortalFields {
+  name: string;
+  preset?: string | null;
+  login_url: string;
+  allowed_origins: string[];
+  username: string;
+  second_step: SecondStep;
+  code_senders: string[];
+  code_lifetime_secs: number | null;
+  remember_device_days: number | null;
+  password_change_days: number | null;
+  lockout_threshold: number | null;
+  support_phone: string | null;
+  office: { provider_id?: string | null; npi?: string | null; tin?: string | null };
+}
+
+/** A stored portal (keydesk::portal::Portal). */
+export interface Portal {
+  id: number;
+  fields: PortalFields;
+  created_at: number;
+  password_changed_at: number | null;
+  last_sign_in_at: number | null;
+}
+
+export interface PresetChoice {
+  id: string;
+  name: string;
+  note: string;
+  needs_organization_url: boolean;
+}
+
+export interface RecoveryCodeState {
+  number: number;
+  used_at: number | null;
+}
+
+/** keydesk::portal::ImportReport. */
+export interface PortalImportReport {
+  added: string[];
+  rejected: { entry: number; name: string; reason: string }[];
+}
+
+export interface Exported {
+  count: number;
+  path: string;
 }
 
 /** "today", "yesterday", "5 days ago", or "never". */
@@ -36,4 +93,40 @@ export function passwordLabel(p: PortalSummary["password"]): string {
   if (p.state === "not_saved") return "No password saved";
   const age = p.age_days === null ? "" : p.age_days === 0 ? "changed today" : `${p.age_days} days old`;
   return p.warning ?? age;
+}
+
+/** "7 of 10 left", or null when the portal has no recovery codes saved. */
+export function recoveryLabel(p: Pick<PortalSummary, "recovery_codes_total" | "recovery_codes_unused">): string | null {
+  if (p.recovery_codes_total === 0) return null;
+  const left = p.recovery_codes_unused;
+  return `${left} of ${p.recovery_codes_total} recovery code${p.recovery_codes_total === 1 ? "" : "s"} left`;
+}
+
+/** A date as the desk reads it, e.g. "Nov 30, 2026". */
+export function shortDate(at: number): string {
+  return new Date(at * 1000).toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
+}
+
+/** How long until the clipboard is cleared, in words: "20 seconds", "2 minutes". */
+export function clearedIn(seconds: number): string {
+  if (seconds >= 60 && seconds % 60 === 0) {
+    const m = seconds / 60;
+    return `${m} minute${m === 1 ? "" : "s"}`;
+  }
+  return `${seconds} second${seconds === 1 ? "" : "s"}`;
+}
+
+/** The import's outcome in a sentence. */
+export function importSummary(r: PortalImportReport, done: boolean): string {
+  const n = r.added.length;
+  const what = `${n} portal${n === 1 ? "" : "s"}`;
+  const rejected = r.rejected.length === 0 ? "" : ` ${r.rejected.length} cannot be imported (see below).`;
+  if (done) return `Imported ${what}.${rejected}`;
+  if (n === 0) return `Nothing in this file can be imported.${rejected}`;
+  return `Ready to import ${what}.${rejected}`;
+}
+
+/** The authenticator entry a portal's second step uses, if one is linked to it. */
+export function linkedEntry<T extends { entry: { portal_id: number | null } }>(portalId: number, entries: T[]): T | null {
+  return entries.find((e) => e.entry.portal_id === portalId) ?? null;
 }

@@ -1,0 +1,110 @@
+//! Adding, editing and removing portals; presets; changing the saved password.
+
+use keydesk::Secret;
+use keydesk::portal::{Portal, PortalBook, PortalFields, Preset};
+use serde::Serialize;
+
+use crate::error::CommandError;
+use crate::state::DeskState;
+
+/// A preset as the "Add portal" picker shows it.
+#[derive(Debug, Serialize)]
+pub struct PresetChoice {
+    /// Stable id, passed back to [`portal_preset_fields`].
+    pub id: &'static str,
+    /// The portal's name.
+    pub name: &'static str,
+    /// What the front desk should know about it.
+    pub note: &'static str,
+    /// True when the organization's own sign-in address must be given (MyChart).
+    pub needs_organization_url: bool,
+}
+
+/// The shipped presets.
+#[tauri::command]
+pub fn portal_presets() -> Vec<PresetChoice> {
+    keydesk::portal::PRESETS
+        .iter()
+        .map(|p| PresetChoice {
+            id: p.id,
+            name: p.name,
+            note: p.note,
+            needs_organization_url: p.needs_organization_url(),
+        })
+        .collect()
+}
+
+/// The fields a preset fills, for the form to show before anything is saved.
+#[tauri::command]
+pub fn portal_preset_fields(
+    preset: String,
+    organization_url: Option<String>,
+) -> Result<PortalFields, CommandError> {
+    Ok(Preset::find(&preset)?.fields(organization_url.as_deref())?)
+}
+
+/// One portal with every field, for the edit form.
+#[tauri::command]
+pub async fn portal_get(
+    desk: tauri::State<'_, DeskState>,
+    id: i64,
+) -> Result<Portal, CommandError> {
+    Ok(PortalBook::new(desk.lock().await.store()).get(id)?)
+}
+
+/// Adds a portal, with its password when one is given. Nothing is saved when either the
+/// settings or the keychain fail.
+#[tauri::command]
+pub async fn portal_add(
+    desk: tauri::State<'_, DeskState>,
+    fields: PortalFields,
+    password: Option<String>,
+) -> Result<Portal, CommandError> {
+    let mut desk = desk.lock().await;
+    let now = crate::unix_now();
+    match password.filter(|p| !p.is_empty()).map(Secret::new) {
+        Some(password) => {
+            // Check the fields first, so a form error is shown even while the keychain is closed.
+            let fields = fields.validate()?;
+            let keychain = desk.keychain()?;
+            Ok(PortalBook::new(desk.store())
+                .add_with_password(fields, &keychain, &password, now)?)
+        }
+        None => Ok(PortalBook::new(desk.store()).add(fields, now)?),
+    }
+}
+
+/// Replaces a portal's settings; needs no keychain.
+#[tauri::command]
+pub async fn portal_update(
+    desk: tauri::State<'_, DeskState>,
+    id: i64,
+    fields: PortalFields,
+) -> Result<Portal, CommandError> {
+    Ok(PortalBook::new(desk.lock().await.store()).update(id, fields)?)
+}
+
+/// Removes a portal with its password and recovery codes from the keychain. When the keychain
+/// cannot be reached the portal is kept, so no secret is orphaned.
+#[tauri::command]
+pub async fn portal_remove(desk: tauri::State<'_, DeskState>, id: i64) -> Result<(), CommandError> {
+    let mut desk = desk.lock().await;
+    // Said as the core says a blocked removal: what was kept, and what to do.
+    let keychain = desk
+        .keychain()
+        .map_err(keydesk::portal::PortalError::RemoveBlocked)?;
+    Ok(PortalBook::new(desk.store()).remove(id, &keychain)?)
+}
+
+/// Saves a new password (after it was changed at the portal) and records today as its date.
+#[tauri::command]
+pub async fn portal_change_password(
+    desk: tauri::State<'_, DeskState>,
+    id: i64,
+    password: String,
+) -> Result<(), CommandError> {
+    let password = Secret::new(password);
+    let mut desk = desk.lock().await;
+    let keychain = desk.keychain()?;
+    Ok(PortalBook::new(desk.store()).set_password(id, &keychain, &password, crate::unix_now())?)
+}

@@ -1,0 +1,200 @@
+//! End to end, what keeps secrets safe at the desk: with no keychain the views say so and keep
+//! what needs no secret working, without orphaning a secret; a copied password leaves the real
+//! X clipboard after the chosen delay, and what the person copied since is left alone.
+
+use std::time::Duration;
+
+use fantoccini::Locator;
+use keydesk::portal::PortalBook;
+
+use crate::bed;
+use crate::e2e::{ONE_SESSION, launch, run, screenshot, wait_for_text};
+use crate::e2e_manage::{click, core_view, find, type_into};
+
+/// A script that runs the app with a session bus that does not exist, so no Secret Service
+/// answers: the keychain is "unavailable", as on a desk whose keyring daemon is not running.
+fn app_without_keychain() -> std::path::PathBuf {
+    let script =
+        std::path::PathBuf::from(bed::var("KEYDESK_BED_DIR")).join("app-without-keychain.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nexport DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/keydesk-no-bus\nexec '{}' \"$@\"\n",
+            bed::var("KEYDESK_APP_BIN")
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    script
+}
+
+#[test]
+fn e2e_views_say_keychain_unavailable_and_keep_what_needs_no_secret() {
+    let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
+    let profile = bed::profile_dir("e2e-no-keychain");
+    let password = bed::test_secret("no-keychain");
+    let out = bed::cli(
+        &profile,
+        &[
+            "portal",
+            "add",
+            "--preset",
+            "availity",
+            "--username",
+            "frontdesk-nokc",
+            "--password-stdin",
+        ],
+        Some(&format!("{password}\n")),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let link =
+        "otpauth://totp/Availity:frontdesk-nokc?secret=KDSECRETMFRGGZDFMZTWQ2LK&issuer=Availity";
+    let out = bed::cli(&profile, &["otp", "add", link], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let script = app_without_keychain();
+
+    run(async {
+        let client = crate::e2e::launch_app(script.to_str().unwrap(), &profile).await;
+        click(&client, "[data-testid=tab-portals]").await;
+        let banner = wait_for_text(
+            &client,
+            "[data-testid=keychain-problem]",
+            "keychain unavailable",
+        )
+        .await;
+        assert!(
+            banner.contains("still work"),
+            "says what keeps working: {banner}"
+        );
+        wait_for_text(&client, "[data-testid=portal-row]", "frontdesk-nokc").await;
+
+        // Editing needs no secret, so it works.
+        click(&client, "[data-testid=edit-portal]").await;
+        type_into(&client, "input[name=support_phone]", "800-555-0199").await;
+        click(&client, "[data-testid=save-portal]").await;
+        wait_for_text(&client, "[data-testid=portals-notice]", "Saved").await;
+        let saved = {
+            let mut desk = keydesk::Desk::open(&profile).unwrap();
+            PortalBook::new(desk.store()).list().unwrap()
+        };
+        assert_eq!(
+            saved[0].fields.support_phone.as_deref(),
+            Some("800-555-0199")
+        );
+
+        // Deleting would orphan the password in the keychain, so the portal is kept.
+        click(&client, "[data-testid=delete-portal]").await;
+        click(&client, "[data-testid=confirm]").await;
+        let refusal =
+            wait_for_text(&client, "[data-testid=confirm-dialog]", "was not removed").await;
+        assert!(refusal.contains("keychain"), "{refusal}");
+        screenshot(&client, "portals-keychain-unavailable.png").await;
+        let still = {
+            let mut desk = keydesk::Desk::open(&profile).unwrap();
+            PortalBook::new(desk.store()).list().unwrap()
+        };
+        assert_eq!(still.len(), 1, "the portal is kept");
+        click(&client, "[data-testid=confirm-dialog] button[autofocus]").await;
+
+        // The authenticator lists its entry and says why there is no code.
+        click(&client, "[data-testid=tab-authenticator]").await;
+        let entry = wait_for_text(&client, "[data-testid=otp-entry]", "keychain unavailable").await;
+        assert!(entry.contains("Availity (frontdesk-nokc)"), "{entry}");
+        client.close().await.unwrap();
+    });
+    // The password is still in the keychain (this test process reaches it).
+    let desk = keydesk::Desk::open(&profile).unwrap();
+    let mut view = core_view(&profile);
+    assert_eq!(view.pop().unwrap().1.as_deref(), Some(password.as_str()));
+    drop(desk);
+}
+
+/// Polls the real clipboard until `done` holds for its text (`None`: empty or not text).
+async fn wait_for_clipboard(what: &str, done: impl Fn(Option<&str>) -> bool) -> Option<String> {
+    let mut clipboard = arboard::Clipboard::new().expect("the bed's X clipboard");
+    let mut last = None;
+    for _ in 0..100 {
+        last = clipboard.get_text().ok().filter(|t| !t.is_empty());
+        if done(last.as_deref()) {
+            return last;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "the clipboard never {what}; it holds {} characters",
+        last.map_or(0, |t| t.len())
+    );
+}
+
+#[test]
+fn e2e_a_copied_password_is_cleared_but_what_the_person_copied_since_is_left_alone() {
+    let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
+    let profile = bed::profile_dir("e2e-clipboard");
+    let password = bed::test_secret("clipboard");
+    let out = bed::cli(
+        &profile,
+        &[
+            "portal",
+            "add",
+            "--preset",
+            "humana",
+            "--username",
+            "frontdesk-clip",
+            "--password-stdin",
+        ],
+        Some(&format!("{password}\n")),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let delay = Duration::from_secs(2);
+    keydesk::clipboard::save_clear_after(keydesk::Desk::open(&profile).unwrap().store(), delay)
+        .unwrap();
+
+    run(async {
+        let client = launch(&profile).await;
+        click(&client, "[data-testid=tab-portals]").await;
+        find(&client, "[data-testid=portal-row]").await;
+
+        // Copied, then gone again after the delay (the password is compared, never printed).
+        let buttons = client
+            .find_all(Locator::Css("[data-testid=portal-row] .actions button"))
+            .await
+            .unwrap();
+        let mut copy_password = None;
+        for b in buttons {
+            if b.text().await.unwrap() == "Copy password" {
+                copy_password = Some(b);
+            }
+        }
+        copy_password
+            .expect("a Copy password button")
+            .click()
+            .await
+            .unwrap();
+        wait_for_clipboard("held the password", |t| t == Some(password.as_str())).await;
+        wait_for_clipboard("was cleared", |t| t.is_none()).await;
+
+        // Copied, then replaced by the person: their text stays after the delay has passed.
+        click(&client, "[data-testid=copy-username]").await;
+        wait_for_clipboard("held the user name", |t| t == Some("frontdesk-clip")).await;
+        let mut own = arboard::Clipboard::new().unwrap();
+        own.set_text("claim 12345 notes").unwrap();
+        // The clearing is due `delay` after the copy; give it that and a second more.
+        tokio::time::sleep(delay + Duration::from_secs(1)).await;
+        let kept = wait_for_clipboard("kept the person's text", |t| t.is_some()).await;
+        assert_eq!(kept.as_deref(), Some("claim 12345 notes"), "left alone");
+        client.close().await.unwrap();
+    });
+}
