@@ -40,6 +40,12 @@ const COMMANDS: &[&str] = &[
     // Settings: the clipboard clearing delay.
     "clipboard_delay",
     "set_clipboard_delay",
+    "signin_start",
+    "signin_status",
+    "signin_open_in_browser",
+    "device_list",
+    "device_forget",
+    "device_add",
 ];
 
 fn main() {

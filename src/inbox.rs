@@ -324,6 +324,26 @@ impl Inbox {
         self.pending.lock().unwrap().get(key).cloned()
     }
 
+    /// The messages of a portal's codes known now (see [`PendingCodes::keys_of_portal`]).
+    pub fn keys_of_portal(&self, portal_id: i64) -> Vec<MessageKey> {
+        self.pending.lock().unwrap().keys_of_portal(portal_id)
+    }
+
+    /// The code a sign-in may fill (see [`PendingCodes::for_sign_in`]).
+    pub fn code_for_sign_in(
+        &self,
+        portal_id: i64,
+        since: i64,
+        known_before: &[MessageKey],
+        now: i64,
+    ) -> Option<PendingCode> {
+        self.pending
+            .lock()
+            .unwrap()
+            .for_sign_in(portal_id, since, known_before, now)
+            .cloned()
+    }
+
     /// Marks a code used.
     pub fn mark_used(&self, key: &MessageKey) -> bool {
         self.pending.lock().unwrap().mark_used(key)

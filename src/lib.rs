@@ -22,6 +22,8 @@
 //! | [`clipboard`] | when to clear a copied secret: after a delay (a profile setting, 1 s to 10 min), and only if the clipboard still holds it |
 //! | [`file`](mod@file) | files people carry to another desk (portal list, backup): written whole or not at all, owner-only |
 //! | [`otp`] | the authenticator: TOTP/HOTP codes, `otpauth://` and QR and other apps' exports, encrypted backup, clock check |
+//! | [`signin`] | one-click sign-in: the state machine, the portal form recipes (data), the page scripts, failures in plain words |
+//! | [`devices`] | remembered devices per portal: since, until (cookie or policy), days left, reminders, outside-browser records |
 //! | [`desk`] | [`Desk`], one desk's profile (data folder, database, keychain) and its [`DeskStatus`] |
 //!
 //! ## Decisions
@@ -51,6 +53,7 @@
 
 pub mod clipboard;
 pub mod desk;
+pub mod devices;
 pub mod extract;
 pub mod file;
 pub mod inbox;
@@ -61,6 +64,7 @@ pub mod otp;
 pub mod pending;
 pub mod portal;
 pub mod secret;
+pub mod signin;
 pub mod store;
 pub mod watcher;
 

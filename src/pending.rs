@@ -177,6 +177,35 @@ impl PendingCodes {
             .max_by_key(|c| (c.delivered_at, c.key.uid))
     }
 
+    /// The messages of a portal's codes known now, in any state: a sign-in notes them when it
+    /// asks for a code, so that only a code that arrives afterwards can be filled.
+    pub fn keys_of_portal(&self, portal_id: i64) -> Vec<MessageKey> {
+        self.codes
+            .values()
+            .filter(|c| matches!(c.origin, Origin::Portal { portal_id: id, .. } if id == portal_id))
+            .map(|c| c.key.clone())
+            .collect()
+    }
+
+    /// The code a sign-in may fill: the newest fresh code of the portal (from its own sender,
+    /// so never an unmatched or suspicious one) that arrived at or after `since` — whole seconds,
+    /// as servers stamp delivery — and is not one of `known_before` (codes that were already in
+    /// the inbox when the sign-in asked for its code, which the portal has voided since).
+    pub fn for_sign_in(
+        &self,
+        portal_id: i64,
+        since: i64,
+        known_before: &[MessageKey],
+        now: i64,
+    ) -> Option<&PendingCode> {
+        self.codes
+            .values()
+            .filter(|c| matches!(c.origin, Origin::Portal { portal_id: id, .. } if id == portal_id))
+            .filter(|c| c.delivered_at >= since && !known_before.contains(&c.key))
+            .filter(|c| self.state(c, now) == CodeState::Fresh)
+            .max_by_key(|c| (c.delivered_at, c.key.uid))
+    }
+
     /// Drops codes that expired more than [`FADE`] ago.
     pub fn prune(&mut self, now: i64) {
         let fade = FADE.as_secs() as i64;
@@ -319,5 +348,33 @@ mod tests {
             "another portal's code"
         );
         assert!(pending.fresh_for_portal(1, 1001, 1700).is_none(), "expired");
+    }
+
+    #[test]
+    fn a_sign_in_never_takes_a_code_that_was_there_before_it_asked_or_was_used() {
+        let mut pending = PendingCodes::default();
+        pending.insert(code(1, Some(1), 1000, 600));
+        let known = pending.keys_of_portal(1);
+        assert_eq!(known.len(), 1);
+        // Delivered in the same whole second as the request, but already known: voided.
+        assert!(pending.for_sign_in(1, 1000, &known, 1001).is_none());
+        pending.insert(code(2, Some(1), 1000, 600));
+        assert_eq!(
+            pending.for_sign_in(1, 1000, &known, 1001).unwrap().key.uid,
+            2
+        );
+        pending.insert(code(3, None, 1001, 600));
+        assert_eq!(
+            pending.for_sign_in(1, 1000, &known, 1001).unwrap().key.uid,
+            2,
+            "an unmatched sender is never taken"
+        );
+        let key = pending
+            .get(&code(2, Some(1), 1000, 600).key)
+            .unwrap()
+            .key
+            .clone();
+        pending.mark_used(&key);
+        assert!(pending.for_sign_in(1, 1000, &known, 1001).is_none(), "used");
     }
 }

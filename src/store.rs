@@ -37,6 +37,8 @@ const MIGRATIONS: &[&str] = &[
      ) STRICT;",
     // 3: authenticator entries; seeds stay in the keychain (see otp::entries).
     crate::otp::entries::MIGRATION,
+    // 4: remembered devices per portal and source (see devices).
+    crate::devices::MIGRATION,
 ];
 
 /// Why the database could not be used.
@@ -96,6 +98,8 @@ impl Store {
     /// An in-memory database, for tests.
     pub fn open_in_memory() -> Result<Self, StoreError> {
         let mut conn = Connection::open_in_memory()?;
+        // As for a file: removing a portal must take its dependent rows with it in tests too.
+        conn.pragma_update(None, "foreign_keys", true)?;
         migrate(&mut conn)?;
         Ok(Self {
             conn,

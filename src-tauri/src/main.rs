@@ -5,11 +5,13 @@
 
 mod authenticator;
 mod clipboard;
+mod devices;
 mod error;
 mod inbox;
 mod picked_file;
 mod portals;
 mod settings;
+mod signin;
 mod state;
 mod status;
 
@@ -19,7 +21,7 @@ use std::process::ExitCode;
 
 use keydesk::Desk;
 
-use crate::state::{DeskState, InboxState};
+use crate::state::{DeskState, InboxState, SignInState};
 
 fn main() -> ExitCode {
     let data_dir = data_dir_argument().unwrap_or_else(Desk::default_data_dir);
@@ -37,6 +39,15 @@ fn main() -> ExitCode {
         keydesk::clipboard::DEFAULT_CLEAR_AFTER
     });
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "Keydesk starting");
+    // The sign-in recipes are data: checked once here, so a bad one stops the start plainly.
+    let recipes = match keydesk::signin::Recipes::shipped() {
+        Ok(recipes) => recipes,
+        Err(e) => {
+            tracing::error!(error = %e, "the sign-in recipes are broken");
+            eprintln!("Keydesk cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
 
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
@@ -44,8 +55,10 @@ fn main() -> ExitCode {
         .manage(DeskState::new(desk))
         .manage(InboxState::default())
         .manage(clipboard::ClipboardState::new(clear_after))
+        .manage(SignInState::new(recipes))
         .setup(|app| {
             inbox::start(app.handle());
+            devices::start_reminders(app.handle());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -84,7 +97,13 @@ fn main() -> ExitCode {
             authenticator::backup::otp_import_backup,
             authenticator::clock::otp_clock_check,
             settings::clipboard_delay,
-            settings::set_clipboard_delay
+            settings::set_clipboard_delay,
+            signin::signin_start,
+            signin::signin_status,
+            signin::signin_open_in_browser,
+            devices::device_list,
+            devices::device_forget,
+            devices::device_add
         ])
         .run(tauri::generate_context!());
     match result {

@@ -346,6 +346,14 @@ pub fn set_portal(conn: &Connection, id: i64, portal_id: Option<i64>) -> Result<
     }
 }
 
+/// The entry linked to a portal (the one with the lowest id, should several be).
+pub fn for_portal(conn: &Connection, portal_id: i64) -> Result<Option<Entry>, OtpError> {
+    Ok(list(conn)?
+        .into_iter()
+        .filter(|e| e.portal_id == Some(portal_id))
+        .min_by_key(|e| e.id))
+}
+
 /// Removes an entry and its seed.
 pub fn remove(conn: &Connection, keychain: &dyn Keychain, id: i64) -> Result<(), OtpError> {
     if conn.execute("DELETE FROM otp_entry WHERE id = ?1", [id])? == 0 {

@@ -5,6 +5,7 @@
 //! scores) live here too, so one run reports everything.
 
 mod bed;
+mod devices;
 mod e2e;
 mod e2e_manage;
 mod e2e_safety;
@@ -13,4 +14,6 @@ mod keychain;
 mod mailbox;
 mod otp;
 mod portal;
+mod signin;
+mod signin_support;
 mod watcher;

@@ -1,23 +1,32 @@
 //! The desk profile shared by all commands.
 
 use std::ops::Deref;
+use std::path::PathBuf;
 
 use keydesk::Desk;
 use tokio::sync::Mutex;
 
 /// The open profile. An async mutex: status checks hold it across network waits.
-pub struct DeskState(Mutex<Desk>);
+pub struct DeskState {
+    desk: Mutex<Desk>,
+    /// The profile's folder, readable without the lock (portal windows keep their browser
+    /// profiles under it).
+    pub profile_dir: PathBuf,
+}
 
 impl DeskState {
     /// Wraps an opened profile.
     pub fn new(desk: Desk) -> Self {
-        Self(Mutex::new(desk))
+        Self {
+            profile_dir: desk.data_dir().to_owned(),
+            desk: Mutex::new(desk),
+        }
     }
 }
 
 impl Deref for DeskState {
     type Target = Mutex<Desk>;
     fn deref(&self) -> &Self::Target {
-        &self.0
+        &self.desk
     }
 }

@@ -2,6 +2,8 @@
 
 mod desk;
 mod inbox;
+mod signin;
 
 pub use desk::DeskState;
 pub use inbox::InboxState;
+pub use signin::SignInState;

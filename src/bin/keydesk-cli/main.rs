@@ -4,6 +4,7 @@
 //! dispatches. Output is for people by default and JSON with `--json` where it makes sense.
 //! Exit codes: 0 success, 1 the operation failed (message on stderr), 2 bad usage (clap).
 
+mod device;
 mod extract;
 mod mailbox;
 mod otp;
@@ -41,6 +42,9 @@ enum Command {
     /// The authenticator: TOTP/HOTP entries, imports, codes and backups.
     #[command(subcommand)]
     Otp(otp::Command),
+    /// Remembered devices: which portals remember this desk, and until when.
+    #[command(subcommand)]
+    Device(device::Command),
 }
 
 /// A failure to report: the message is already in plain words.
@@ -55,6 +59,7 @@ fn main() -> ExitCode {
         Command::Extract(args) => extract::run(args),
         Command::Portal(command) => portal::run(&data_dir, *command),
         Command::Otp(command) => otp::run(&data_dir, command),
+        Command::Device(command) => device::run(&data_dir, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -126,6 +126,11 @@ fn remove_deletes_row_and_seed_and_portal_link_is_kept() {
     .unwrap();
     set_portal(store.conn(), 101, Some(7)).unwrap();
     assert_eq!(find(store.conn(), "101").unwrap().portal_id, Some(7));
+    assert_eq!(
+        for_portal(store.conn(), 7).unwrap().map(|e| e.id),
+        Some(101)
+    );
+    assert!(for_portal(store.conn(), 8).unwrap().is_none());
     remove(store.conn(), &keychain, 101).unwrap();
     assert!(keychain.get(&ItemKey::otp_seed(101)).unwrap().is_none());
     assert_eq!(find(store.conn(), "a").unwrap_err().code(), "otp_not_found");

@@ -142,6 +142,9 @@ pub struct UserConfig {
     /// The password has expired: the user gets the expired-password page.
     #[serde(default)]
     pub password_expired: bool,
+    /// The account starts locked (as if an earlier client had used up its tries).
+    #[serde(default)]
+    pub locked: bool,
     /// Base32 authenticator seed (Availity-like portals).
     #[serde(default)]
     pub totp_seed: Option<String>,

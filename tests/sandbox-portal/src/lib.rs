@@ -13,6 +13,7 @@
 //! | `otp`     | TOTP (RFC 6238), random codes and tokens                             |
 //! | `state`   | one portal's logic: lockout, codes, devices, sessions, attempt record |
 //! | `pages`   | the HTML pages (English, Spanish) with stable selectors              |
+//! | `probe`   | test-only pages: an IPC probe for the desktop app, a cross-origin redirect |
 //! | `letter`  | the e-mail and forwarded-SMS messages carrying codes                 |
 //! | `mail`    | MIME rendering and the LMTP client                                   |
 //! | `web`     | routes, cookies and the `/__sandbox/*` test endpoints                |
@@ -32,6 +33,7 @@ pub mod letter;
 pub mod mail;
 pub mod otp;
 pub mod pages;
+pub mod probe;
 pub mod state;
 pub mod web;
 

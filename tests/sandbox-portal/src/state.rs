@@ -188,8 +188,21 @@ fn new_attempt(cfg: &PortalConfig, user: &str, step: Step, outcome: Outcome, now
 impl PortalState {
     /// A fresh state for a portal.
     pub fn new(cfg: &PortalConfig) -> PortalState {
+        let accounts = cfg
+            .users
+            .iter()
+            .filter(|u| u.locked)
+            .map(|u| {
+                let locked = Account {
+                    locked: true,
+                    ..Account::default()
+                };
+                (u.username.clone(), locked)
+            })
+            .collect();
         PortalState {
             maintenance: cfg.maintenance,
+            accounts,
             ..PortalState::default()
         }
     }

@@ -6,6 +6,7 @@ use crate::config::{PortalConfig, PortalKind};
 use crate::letter::code_message;
 use crate::mail::Postman;
 use crate::pages::{self, Banner, Lang};
+use crate::probe::{self, ProbeReport};
 use crate::state::{CodeResult, Method, Outcome, PasswordResult, PortalState, Step};
 use axum::Router;
 use axum::extract::{Form, Query, State};
@@ -22,6 +23,7 @@ pub struct Portal {
     /// Its configuration.
     pub cfg: PortalConfig,
     state: Mutex<PortalState>,
+    probes: Mutex<Vec<ProbeReport>>,
     clock: Clock,
     postman: Postman,
 }
@@ -31,6 +33,7 @@ impl Portal {
     pub fn new(cfg: PortalConfig, clock: Clock, postman: Postman) -> Portal {
         Portal {
             state: Mutex::new(PortalState::new(&cfg)),
+            probes: Mutex::default(),
             cfg,
             clock,
             postman,
@@ -64,6 +67,10 @@ pub fn router(portal: Arc<Portal>) -> Router {
         .route("/__sandbox/maintenance", post(maintenance))
         .route("/__sandbox/advance", post(advance))
         .route("/__sandbox/outbox", get(outbox))
+        .route("/__sandbox/goto", get(goto))
+        .route("/__sandbox/ipc-probe", get(ipc_probe))
+        .route("/__sandbox/ipc-report", post(ipc_report))
+        .route("/__sandbox/ipc-reports", get(ipc_reports))
         .with_state(portal)
 }
 
@@ -405,6 +412,7 @@ async fn attempts(State(p): State<Arc<Portal>>) -> Response {
 
 async fn reset(State(p): State<Arc<Portal>>) -> StatusCode {
     *p.state() = PortalState::new(&p.cfg);
+    p.probes.lock().unwrap_or_else(|e| e.into_inner()).clear();
     if let Postman::Outbox(list) = &p.postman {
         list.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
@@ -434,4 +442,31 @@ async fn outbox(State(p): State<Arc<Portal>>) -> Response {
             (StatusCode::NOT_FOUND, "this sandbox delivers by LMTP").into_response()
         }
     }
+}
+
+/// `GET /__sandbox/goto?to=URL`: a redirect to anywhere, as a link that lands on a look-alike
+/// portal would be. Test-only: it is how a test sends a portal window to another origin.
+async fn goto(Query(q): Query<Params>) -> Response {
+    match q.get("to") {
+        Some(to) if to.is_ascii() && (to.starts_with("http://") || to.starts_with("https://")) => {
+            redirect(to, vec![])
+        }
+        _ => (StatusCode::BAD_REQUEST, "give ?to=http://…").into_response(),
+    }
+}
+
+async fn ipc_probe() -> Response {
+    respond(StatusCode::OK, vec![], probe::ipc_probe_page())
+}
+
+async fn ipc_report(State(p): State<Arc<Portal>>, Json(report): Json<ProbeReport>) -> StatusCode {
+    p.probes
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(report);
+    StatusCode::NO_CONTENT
+}
+
+async fn ipc_reports(State(p): State<Arc<Portal>>) -> Response {
+    Json(p.probes.lock().unwrap_or_else(|e| e.into_inner()).clone()).into_response()
 }

@@ -517,3 +517,87 @@ fn demo_config_serves_three_portals_on_fixed_ports() {
         Some(&b"Hello!\xde\xad\xbe\xef"[..])
     );
 }
+
+#[tokio::test]
+async fn a_user_configured_locked_is_locked_from_the_start_even_with_the_right_password() {
+    let sb = start_outbox().await;
+    let base = &sb.urls["cigna"];
+    let (c, _) = browser();
+    let (path, page) = password(&c, base, "locked.user", PASSWORD).await;
+    assert_eq!(path, "/login");
+    assert!(page.contains(r#"class="sandbox-locked""#), "{page}");
+    assert_eq!(outcomes(&attempts(base).await), ["locked"]);
+    sb.stop().await;
+}
+
+#[tokio::test]
+async fn goto_redirects_to_another_origin_and_refuses_other_schemes() {
+    let sb = start_outbox().await;
+    let (cigna, mychart) = (&sb.urls["cigna"], &sb.urls["mychart"]);
+    let (c, raw) = browser();
+    let r = raw
+        .get(format!("{cigna}/__sandbox/goto?to={mychart}/login"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], format!("{mychart}/login").as_str());
+    let r = c
+        .get(format!("{cigna}/__sandbox/goto?to={mychart}/login"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.url().as_str(),
+        format!("{mychart}/login"),
+        "a browser lands on the other origin"
+    );
+    let r = c
+        .get(format!("{cigna}/__sandbox/goto?to=javascript:alert(1)"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    sb.stop().await;
+}
+
+#[tokio::test]
+async fn the_ipc_probe_page_reports_through_its_endpoint_and_reset_clears_it() {
+    let sb = start_outbox().await;
+    let base = &sb.urls["cigna"];
+    let (c, _) = browser();
+    let (_, page) = get(&c, &format!("{base}/__sandbox/ipc-probe")).await;
+    assert!(page.contains("__TAURI_INTERNALS__.invoke"), "{page}");
+    assert!(page.contains("/__sandbox/ipc-report"), "{page}");
+    let report = serde_json::json!({"internals": true, "results": [
+        {"command": "portal_reveal", "outcome": "refused", "detail": "not allowed"}]});
+    let r = c
+        .post(format!("{base}/__sandbox/ipc-report"))
+        .json(&report)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let reports: Vec<serde_json::Value> = c
+        .get(format!("{base}/__sandbox/ipc-reports"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(reports, vec![report]);
+    reqwest::Client::new()
+        .post(format!("{base}/__sandbox/reset"))
+        .send()
+        .await
+        .unwrap();
+    let reports: Vec<serde_json::Value> = reqwest::get(format!("{base}/__sandbox/ipc-reports"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(reports.is_empty());
+    sb.stop().await;
+}

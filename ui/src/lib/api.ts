@@ -15,6 +15,8 @@ import type {
   RecoveryCodeState,
 } from "../portals/portals";
 import type { ClockLine, EntryCodes, OtpImportReport } from "../authenticator/authenticator";
+import type { SignInView } from "../signin/signin";
+import type { DeviceSource, RememberedDevice } from "../devices/devices";
 
 /** What a failed command sends: a stable code, a plain-words message, and for a validation
  * error the field at fault (as the core names it). */
@@ -191,6 +193,45 @@ export function clipboardDelay(): Promise<number> {
 
 export function setClipboardDelay(seconds: number): Promise<void> {
   return invoke("set_clipboard_delay", { seconds });
+}
+
+/** Starts a one-click sign-in in the portal's own window. `confirm` is the user's "try once
+ * more" after a refused password, a locked account or a refused code. */
+export function signinStart(portalId: number, confirm = false): Promise<SignInView> {
+  return invoke<SignInView>("signin_start", { portalId, confirm });
+}
+
+export function signinStatus(): Promise<SignInView[]> {
+  return invoke<SignInView[]>("signin_status");
+}
+
+/** Opens the portal's sign-in page in the system browser. */
+export function signinOpenInBrowser(portalId: number): Promise<void> {
+  return invoke("signin_open_in_browser", { portalId });
+}
+
+/** Each sign-in's state changes (no secrets in it). */
+export function onSigninChanged(handler: (view: SignInView) => void): Promise<UnlistenFn> {
+  return listen<SignInView>("signin-changed", (e) => handler(e.payload));
+}
+
+export function deviceList(): Promise<RememberedDevice[]> {
+  return invoke<RememberedDevice[]>("device_list");
+}
+
+/** Forgets a remembered device: for the Keydesk window its cookies too. */
+export function deviceForget(portalId: number, source: DeviceSource): Promise<void> {
+  return invoke("device_forget", { portalId, source });
+}
+
+/** Keeps a record by hand for a desk remembered in another browser (UNIX seconds). */
+export function deviceAdd(portalId: number, browser: string, since: number | null, until: number | null): Promise<void> {
+  return invoke("device_add", { portalId, browser, since, until });
+}
+
+/** Called when the remembered devices changed; no data included. */
+export function onDevicesChanged(handler: () => void): Promise<UnlistenFn> {
+  return listen("devices-changed", handler);
 }
 
 /** Called whenever the inbox changed (a code arrived, a connection changed); no data included. */

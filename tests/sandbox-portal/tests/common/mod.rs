@@ -39,6 +39,10 @@ sso = true
 username = "expired"
 password = "{PASSWORD}"
 password_expired = true
+[[portal.user]]
+username = "locked.user"
+password = "{PASSWORD}"
+locked = true
 
 [[portal]]
 name = "mychart"

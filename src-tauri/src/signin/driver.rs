@@ -1,0 +1,257 @@
+//! Drives one sign-in: observes the portal window, asks the core's machine what to do, does it,
+//! and tells the main window how it goes. All decisions are the machine's; this file only moves
+//! observations in and actions out.
+
+use std::time::Duration;
+
+use keydesk::Secret;
+use keydesk::devices::DeviceBook;
+use keydesk::otp::entries;
+use keydesk::pending::MessageKey;
+use keydesk::portal::{Portal, PortalBook, SecondStep};
+use keydesk::signin::{
+    Action, CodeWanted, Failure, FillReport, Observation, OfferedCode, SignIn, SignInView, script,
+};
+use tauri::{AppHandle, Emitter, Manager, WebviewWindow};
+
+use super::window::{self, eval_json, now_ms};
+use crate::state::{DeskState, InboxState, SignInState};
+
+/// How often the page is looked at.
+const POLL: Duration = Duration::from_millis(100);
+/// How long a script may take before the page counts as navigating.
+const SCRIPT_WAIT: Duration = Duration::from_secs(2);
+
+/// Tells the main window (only it) about a sign-in, and keeps the view for `signin_status`.
+pub fn publish(app: &AppHandle, view: SignInView) {
+    app.state::<SignInState>()
+        .lock()
+        .views
+        .insert(view.portal_id, view.clone());
+    if let Err(e) = app.emit_to("main", "signin-changed", &view) {
+        tracing::warn!(error = %e, "could not tell the main window about a sign-in");
+    }
+}
+
+/// Runs the sign-in to its end.
+pub async fn drive(app: AppHandle, mut machine: SignIn, password: Secret) {
+    let portal = machine.portal().clone();
+    let observe = script::observe(machine.recipe());
+    let mut known_before: Vec<MessageKey> = Vec::new();
+    let mut last = SignInView::of(&machine);
+    publish(&app, last.clone());
+    loop {
+        let Some(window) = app.get_webview_window(&window::label(portal.id)) else {
+            machine.fail(Failure::WindowClosed, now_ms());
+            break;
+        };
+        let seen: Observation = eval_json(&window, &observe, SCRIPT_WAIT)
+            .await
+            .unwrap_or_default();
+        let code = match machine.wants() {
+            Some(wanted) => match find_code(&app, wanted, &known_before).await {
+                Ok(code) => code,
+                Err(failure) => {
+                    machine.fail(failure, now_ms());
+                    break;
+                }
+            },
+            None => None,
+        };
+        let action = machine.step(&seen, code, now_ms());
+        let done = perform(
+            &app,
+            &window,
+            &mut machine,
+            action,
+            &password,
+            &mut known_before,
+        )
+        .await;
+        let view = SignInView::of(&machine);
+        if view != last {
+            tracing::info!(portal = portal.id, state = ?view.failure_code.unwrap_or("ok"), words = %view.words, "sign-in");
+            publish(&app, view.clone());
+            last = view;
+        }
+        if done {
+            break;
+        }
+        tokio::time::sleep(POLL).await;
+    }
+    let now = now_ms() / 1000;
+    {
+        let state = app.state::<SignInState>();
+        let mut sign_ins = state.lock();
+        sign_ins.guard.record(&machine, now);
+        sign_ins.running.remove(&portal.id);
+    }
+    publish(&app, SignInView::of(&machine));
+}
+
+/// Does one action; true when the sign-in has ended.
+async fn perform(
+    app: &AppHandle,
+    window: &WebviewWindow,
+    machine: &mut SignIn,
+    action: Action,
+    password: &Secret,
+    known_before: &mut Vec<MessageKey>,
+) -> bool {
+    let portal = machine.portal().clone();
+    let recipe = machine.recipe().clone();
+    let (script, key) = match action {
+        Action::Wait => return false,
+        Action::Fail(_) => return true,
+        Action::Done {
+            skipped_code,
+            remember_ticked,
+        } => {
+            signed_in(app, window, machine, skipped_code, remember_ticked).await;
+            return true;
+        }
+        Action::FillCredentials { ref origin } => {
+            *known_before = inbox_keys(app, portal.id).await;
+            (
+                script::fill_credentials(&recipe, origin, &portal.fields.username, password),
+                None,
+            )
+        }
+        Action::ChooseChannel {
+            channel,
+            ref origin,
+        } => {
+            *known_before = inbox_keys(app, portal.id).await;
+            (
+                Secret::new(script::choose_channel(&recipe, origin, channel)),
+                None,
+            )
+        }
+        Action::FillCode {
+            ref code,
+            ref key,
+            ref origin,
+        } => (script::fill_code(&recipe, origin, code), key.clone()),
+    };
+    let origin = match &action {
+        Action::FillCredentials { origin }
+        | Action::ChooseChannel { origin, .. }
+        | Action::FillCode { origin, .. } => origin,
+        _ => unreachable!("only fill actions get here"),
+    };
+    // The third check, independent of the page's scripts: the engine's own idea of the address.
+    if window::engine_origin(window).as_deref() != Some(origin.as_str()) {
+        let failure = Failure::LookAlikeOrigin {
+            origin: window::engine_origin(window).unwrap_or_else(|| "(unknown)".into()),
+        };
+        machine.fail(failure, now_ms());
+        return true;
+    }
+    // No answer means the page was already navigating away after the submit: count it as sent,
+    // so that nothing is ever sent twice.
+    let report = eval_json::<FillReport>(window, script.expose(), SCRIPT_WAIT)
+        .await
+        .unwrap_or(FillReport {
+            origin_ok: true,
+            filled: true,
+            remember_ticked: false,
+        });
+    drop(script);
+    if let Some(key) = key.filter(|_| report.filled && report.origin_ok) {
+        if let Some(inbox) = app.state::<InboxState>().lock().await.as_ref() {
+            inbox.mark_used(&key);
+        }
+        let _ = app.emit_to("main", "inbox-changed", ());
+    }
+    machine
+        .filled(report, now_ms())
+        .is_some_and(|a| matches!(a, Action::Fail(_)))
+}
+
+/// The codes of this portal already in the inbox: a code filled later must not be one of them.
+async fn inbox_keys(app: &AppHandle, portal_id: i64) -> Vec<MessageKey> {
+    match app.state::<InboxState>().lock().await.as_ref() {
+        Some(inbox) => inbox.keys_of_portal(portal_id),
+        None => Vec::new(),
+    }
+}
+
+/// Looks up the code the machine wants: from the inbox, or the linked authenticator entry.
+async fn find_code(
+    app: &AppHandle,
+    wanted: CodeWanted,
+    known_before: &[MessageKey],
+) -> Result<Option<OfferedCode>, Failure> {
+    let now = now_ms() / 1000;
+    match wanted {
+        CodeWanted::Mailed {
+            portal_id, since, ..
+        } => {
+            let inbox = app.state::<InboxState>();
+            let inbox = inbox.lock().await;
+            // Without a watched mailbox the desk can still type the code in the window itself.
+            Ok(inbox
+                .as_ref()
+                .and_then(|i| i.code_for_sign_in(portal_id, since, known_before, now))
+                .map(|c| OfferedCode {
+                    code: c.code,
+                    key: Some(c.key),
+                }))
+        }
+        CodeWanted::Authenticator { portal_id } => {
+            let desk = app.state::<DeskState>();
+            let mut desk = desk.lock().await;
+            let linked = entries::for_portal(desk.store().conn(), portal_id).map_err(|e| {
+                Failure::NoCodeSource {
+                    missing: e.to_string(),
+                }
+            })?;
+            let Some(entry) = linked else {
+                return Err(Failure::NoCodeSource {
+                    missing: "no authenticator entry is linked to this portal (keydesk-cli otp link ENTRY --portal PORTAL)".into(),
+                });
+            };
+            let keychain = desk.keychain().map_err(|e| Failure::Keychain {
+                message: e.to_string(),
+            })?;
+            let code = entries::use_code(desk.store().conn(), &keychain, entry.id, now as u64)
+                .map_err(|e| Failure::NoCodeSource {
+                    missing: e.to_string(),
+                })?;
+            Ok(Some(OfferedCode { code, key: None }))
+        }
+    }
+}
+
+/// Records a finished sign-in: on the portal, and as a remembered device when it was ticked.
+async fn signed_in(
+    app: &AppHandle,
+    window: &WebviewWindow,
+    machine: &SignIn,
+    skipped_code: bool,
+    remember_ticked: bool,
+) {
+    let portal: &Portal = machine.portal();
+    let now = now_ms() / 1000;
+    let expiry = if remember_ticked || skipped_code {
+        window::remember_cookie_expiry(window, portal, machine.recipe()).await
+    } else {
+        None
+    };
+    let desk = app.state::<DeskState>();
+    let mut desk = desk.lock().await;
+    if let Err(e) = PortalBook::new(desk.store()).record_sign_in(portal.id, now) {
+        tracing::warn!(error = %e, "could not record the sign-in");
+    }
+    let recorded = if remember_ticked {
+        DeviceBook::new(desk.store()).remembered(portal, expiry, now)
+    } else if skipped_code && portal.fields.second_step != SecondStep::None {
+        DeviceBook::new(desk.store()).refresh(portal, expiry, now)
+    } else {
+        Ok(())
+    };
+    if let Err(e) = recorded {
+        tracing::warn!(error = %e, "could not record the remembered device");
+    }
+    let _ = app.emit_to("main", "devices-changed", ());
+}

@@ -1,0 +1,484 @@
+//! Remembered devices: which portals remember this desk, since when and until when, so the desk
+//! is warned before a portal starts asking for codes again.
+//!
+//! A record is made when a sign-in through Keydesk's portal window ticked "Remember this device"
+//! ([`DeviceSource::KeydeskWindow`]); its end comes from the portal's remember cookie when that
+//! is readable, else from the portal's `remember_device_days` policy, else it is unknown.
+//! Records for a desk remembered in another browser are kept by hand
+//! ([`DeviceSource::OutsideBrowser`]). Forgetting a Keydesk-window record is the shell's job too
+//! (it clears that portal's cookies); here the record goes. One record per portal and source.
+
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+
+use crate::portal::Portal;
+use crate::store::{Store, StoreError};
+
+/// The schema step for `store::MIGRATIONS` (migration 4).
+pub const MIGRATION: &str = "CREATE TABLE remembered_device (
+    portal_id INTEGER NOT NULL REFERENCES portal (id) ON DELETE CASCADE,
+    source TEXT NOT NULL CHECK (source IN ('keydesk_window', 'outside_browser')),
+    since INTEGER NOT NULL,
+    until INTEGER,
+    until_from TEXT NOT NULL CHECK (until_from IN ('cookie', 'policy', 'by_hand', 'unknown')),
+    browser TEXT NOT NULL DEFAULT '',
+    reminded_at INTEGER,
+    PRIMARY KEY (portal_id, source)
+) STRICT;";
+
+/// How many days before a device lapses the desk is warned.
+pub const LAPSE_WARNING_DAYS: i64 = 3;
+
+const DAY: i64 = 86_400;
+
+/// Where the desk is remembered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceSource {
+    /// This desk's Keydesk portal window (its own browser profile).
+    KeydeskWindow,
+    /// Another browser on this desk, recorded by hand.
+    OutsideBrowser,
+}
+
+impl DeviceSource {
+    /// The stable identifier used in the database, files and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::KeydeskWindow => "keydesk_window",
+            Self::OutsideBrowser => "outside_browser",
+        }
+    }
+
+    /// Parses [`DeviceSource::as_str`] (also `keydesk` and `browser`).
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim() {
+            "keydesk_window" | "keydesk" => Some(Self::KeydeskWindow),
+            "outside_browser" | "browser" => Some(Self::OutsideBrowser),
+            _ => None,
+        }
+    }
+}
+
+/// Where a record's end date came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UntilFrom {
+    /// The portal's remember cookie's expiry.
+    Cookie,
+    /// The portal's remember-device policy (days).
+    Policy,
+    /// Entered by hand.
+    ByHand,
+    /// Not known.
+    Unknown,
+}
+
+impl UntilFrom {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Cookie => "cookie",
+            Self::Policy => "policy",
+            Self::ByHand => "by_hand",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    fn parse(text: &str) -> Self {
+        match text {
+            "cookie" => Self::Cookie,
+            "policy" => Self::Policy,
+            "by_hand" => Self::ByHand,
+            _ => Self::Unknown,
+        }
+    }
+}
+
+/// One remembered device, as the Devices view and `keydesk-cli device list` show it at `now`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RememberedDevice {
+    /// The portal.
+    pub portal_id: i64,
+    /// Its name.
+    pub portal: String,
+    /// Where the desk is remembered.
+    pub source: DeviceSource,
+    /// The other browser's name, for outside-browser records.
+    pub browser: String,
+    /// Remembered since (UNIX seconds).
+    pub since: i64,
+    /// Remembered until (UNIX seconds), when known.
+    pub until: Option<i64>,
+    /// Where `until` came from.
+    pub until_from: UntilFrom,
+    /// Days left, rounded up (1 on the last day), when the end is known and not passed.
+    pub days_left: Option<i64>,
+    /// It lapses within [`LAPSE_WARNING_DAYS`].
+    pub lapses_soon: bool,
+    /// It has lapsed: the portal will ask for a code again.
+    pub lapsed: bool,
+    /// When the desk was last reminded that it lapses (UNIX seconds).
+    pub reminded_at: Option<i64>,
+}
+
+/// Why a device operation failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DeviceError {
+    /// The local database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// No such record.
+    #[error("{portal} has no remembered-device record for {place}")]
+    NotFound {
+        /// The portal's name.
+        portal: String,
+        /// Where the record was for, in words.
+        place: &'static str,
+    },
+    /// A value given is not usable; nothing was saved.
+    #[error("{field}: {reason}")]
+    Invalid {
+        /// Which value.
+        field: &'static str,
+        /// What is wrong, in plain words.
+        reason: String,
+    },
+}
+
+impl DeviceError {
+    /// A stable code for the UI and scripts.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Store(_) => "database",
+            Self::NotFound { .. } => "device_not_found",
+            Self::Invalid { .. } => "device_invalid",
+        }
+    }
+}
+
+impl From<rusqlite::Error> for DeviceError {
+    fn from(error: rusqlite::Error) -> Self {
+        Self::Store(StoreError::Sqlite(error))
+    }
+}
+
+/// The end of a Keydesk-window record: the cookie's expiry when readable, else the policy.
+pub fn until_for(
+    portal: &Portal,
+    cookie_expiry: Option<i64>,
+    now: i64,
+) -> (Option<i64>, UntilFrom) {
+    match (cookie_expiry, portal.fields.remember_device_days) {
+        (Some(at), _) if at > now => (Some(at), UntilFrom::Cookie),
+        (_, Some(days)) => (Some(now + i64::from(days) * DAY), UntilFrom::Policy),
+        _ => (None, UntilFrom::Unknown),
+    }
+}
+
+/// The browser profile of a portal's Keydesk window: its cookies, and so its remembered device.
+/// One folder per portal under the profile's data folder, so portals never share cookies.
+pub fn webview_dir(data_dir: &std::path::Path, portal_id: i64) -> std::path::PathBuf {
+    data_dir.join("webviews").join(portal_id.to_string())
+}
+
+fn source_words(source: DeviceSource) -> &'static str {
+    match source {
+        DeviceSource::KeydeskWindow => "the Keydesk window",
+        DeviceSource::OutsideBrowser => "an outside browser",
+    }
+}
+
+/// The remembered devices of one desk.
+#[derive(Debug)]
+pub struct DeviceBook<'s> {
+    store: &'s mut Store,
+}
+
+impl<'s> DeviceBook<'s> {
+    /// The records in `store`.
+    pub fn new(store: &'s mut Store) -> Self {
+        Self { store }
+    }
+
+    /// Every record as of `now`, by portal name.
+    pub fn list(&mut self, now: i64) -> Result<Vec<RememberedDevice>, DeviceError> {
+        let conn = self.store.conn();
+        let mut statement = conn.prepare(
+            "SELECT d.portal_id, p.name, d.source, d.browser, d.since, d.until, d.until_from,
+                    d.reminded_at
+             FROM remembered_device d JOIN portal p ON p.id = d.portal_id
+             ORDER BY p.name_key, d.source",
+        )?;
+        let rows = statement.query_map([], |r| {
+            let until: Option<i64> = r.get(5)?;
+            let source: String = r.get(2)?;
+            let from: String = r.get(6)?;
+            Ok(RememberedDevice {
+                portal_id: r.get(0)?,
+                portal: r.get(1)?,
+                source: DeviceSource::parse(&source).unwrap_or(DeviceSource::OutsideBrowser),
+                browser: r.get(3)?,
+                since: r.get(4)?,
+                until,
+                until_from: UntilFrom::parse(&from),
+                days_left: until
+                    .filter(|u| *u > now)
+                    .map(|u| (u - now + DAY - 1) / DAY),
+                lapses_soon: until.is_some_and(|u| u > now && u - now <= LAPSE_WARNING_DAYS * DAY),
+                lapsed: until.is_some_and(|u| u <= now),
+                reminded_at: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Records that a sign-in through the Keydesk window ticked "Remember this device" at `now`.
+    /// A record already there keeps its start unless it had lapsed.
+    pub fn remembered(
+        &mut self,
+        portal: &Portal,
+        cookie_expiry: Option<i64>,
+        now: i64,
+    ) -> Result<(), DeviceError> {
+        let (until, from) = until_for(portal, cookie_expiry, now);
+        self.store.conn().execute(
+            "INSERT INTO remembered_device (portal_id, source, since, until, until_from)
+             VALUES (?1, 'keydesk_window', ?2, ?3, ?4)
+             ON CONFLICT (portal_id, source) DO UPDATE SET
+                since = CASE WHEN until IS NOT NULL AND until <= ?2 THEN ?2 ELSE since END,
+                until = excluded.until, until_from = excluded.until_from, reminded_at = NULL",
+            params![portal.id, now, until, from.as_str()],
+        )?;
+        Ok(())
+    }
+
+    /// After a sign-in that the remembered device let skip the code: takes the cookie's new
+    /// expiry, if the portal moved it. Makes no record where there was none.
+    pub fn refresh(
+        &mut self,
+        portal: &Portal,
+        cookie_expiry: Option<i64>,
+        now: i64,
+    ) -> Result<(), DeviceError> {
+        let Some(at) = cookie_expiry.filter(|at| *at > now) else {
+            return Ok(());
+        };
+        self.store.conn().execute(
+            "UPDATE remembered_device SET until = ?2, until_from = 'cookie',
+                reminded_at = CASE WHEN until = ?2 THEN reminded_at ELSE NULL END
+             WHERE portal_id = ?1 AND source = 'keydesk_window'",
+            params![portal.id, at],
+        )?;
+        Ok(())
+    }
+
+    /// Keeps, by hand, a record for a desk remembered in another browser. `until` may be left
+    /// out (unknown); `days` gives it from `since` instead.
+    pub fn add_by_hand(
+        &mut self,
+        portal: &Portal,
+        browser: &str,
+        since: i64,
+        until: Option<i64>,
+    ) -> Result<(), DeviceError> {
+        let browser = browser.trim();
+        if browser.chars().count() > 60 || browser.chars().any(char::is_control) {
+            return Err(DeviceError::Invalid {
+                field: "browser",
+                reason: "give a short name such as \"Chrome on the front desk PC\"".into(),
+            });
+        }
+        if let Some(u) = until.filter(|u| *u <= since) {
+            return Err(DeviceError::Invalid {
+                field: "until",
+                reason: format!("ends ({u}) before it starts ({since}); check the dates"),
+            });
+        }
+        let from = if until.is_some() {
+            UntilFrom::ByHand
+        } else {
+            UntilFrom::Unknown
+        };
+        self.store.conn().execute(
+            "INSERT INTO remembered_device (portal_id, source, since, until, until_from, browser)
+             VALUES (?1, 'outside_browser', ?2, ?3, ?4, ?5)
+             ON CONFLICT (portal_id, source) DO UPDATE SET since = excluded.since,
+                until = excluded.until, until_from = excluded.until_from,
+                browser = excluded.browser, reminded_at = NULL",
+            params![portal.id, since, until, from.as_str(), browser],
+        )?;
+        Ok(())
+    }
+
+    /// Removes a record.
+    pub fn forget(&mut self, portal: &Portal, source: DeviceSource) -> Result<(), DeviceError> {
+        let removed = self.store.conn().execute(
+            "DELETE FROM remembered_device WHERE portal_id = ?1 AND source = ?2",
+            params![portal.id, source.as_str()],
+        )?;
+        if removed == 0 {
+            return Err(DeviceError::NotFound {
+                portal: portal.fields.name.clone(),
+                place: source_words(source),
+            });
+        }
+        Ok(())
+    }
+
+    /// The records that lapse soon and whose reminder has not been given yet.
+    pub fn due_reminders(&mut self, now: i64) -> Result<Vec<RememberedDevice>, DeviceError> {
+        Ok(self
+            .list(now)?
+            .into_iter()
+            .filter(|d| d.lapses_soon && d.reminded_at.is_none())
+            .collect())
+    }
+
+    /// Notes that the desk was reminded about a record at `now`.
+    pub fn mark_reminded(
+        &mut self,
+        portal_id: i64,
+        source: DeviceSource,
+        now: i64,
+    ) -> Result<(), DeviceError> {
+        self.store.conn().execute(
+            "UPDATE remembered_device SET reminded_at = ?3 WHERE portal_id = ?1 AND source = ?2",
+            params![portal_id, source.as_str(), now],
+        )?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::portal::{PortalBook, PortalFields};
+
+    fn setup(remember_days: Option<u32>) -> (Store, Portal) {
+        let mut store = Store::open_in_memory().unwrap();
+        let portal = PortalBook::new(&mut store)
+            .add(
+                PortalFields {
+                    name: "Cigna".into(),
+                    login_url: "https://cignaforhcp.cigna.com/app/login".into(),
+                    remember_device_days: remember_days,
+                    ..Default::default()
+                },
+                0,
+            )
+            .unwrap();
+        (store, portal)
+    }
+
+    #[test]
+    fn the_cookie_expiry_beats_the_policy_and_days_left_count_down() {
+        let (mut store, portal) = setup(Some(30));
+        let now = 1_000_000;
+        DeviceBook::new(&mut store)
+            .remembered(&portal, Some(now + 10 * DAY), now)
+            .unwrap();
+        let list = DeviceBook::new(&mut store).list(now).unwrap();
+        assert_eq!(list.len(), 1);
+        assert_eq!(
+            (list[0].until, list[0].until_from),
+            (Some(now + 10 * DAY), UntilFrom::Cookie)
+        );
+        assert_eq!(list[0].days_left, Some(10));
+        assert!(!list[0].lapses_soon);
+        let later = DeviceBook::new(&mut store).list(now + 8 * DAY).unwrap();
+        assert!(later[0].lapses_soon && !later[0].lapsed);
+        assert_eq!(later[0].days_left, Some(2));
+        let gone = DeviceBook::new(&mut store).list(now + 10 * DAY).unwrap();
+        assert!(gone[0].lapsed && !gone[0].lapses_soon && gone[0].days_left.is_none());
+    }
+
+    #[test]
+    fn without_a_cookie_the_policy_decides_and_without_either_it_is_unknown() {
+        let (mut store, portal) = setup(Some(30));
+        DeviceBook::new(&mut store)
+            .remembered(&portal, None, 100)
+            .unwrap();
+        let d = &DeviceBook::new(&mut store).list(100).unwrap()[0];
+        assert_eq!(
+            (d.until, d.until_from),
+            (Some(100 + 30 * DAY), UntilFrom::Policy)
+        );
+        let (mut store, portal) = setup(None);
+        DeviceBook::new(&mut store)
+            .remembered(&portal, Some(50), 100)
+            .unwrap();
+        let d = &DeviceBook::new(&mut store).list(100).unwrap()[0];
+        assert_eq!(
+            (d.until, d.until_from),
+            (None, UntilFrom::Unknown),
+            "an expired cookie is no end"
+        );
+    }
+
+    #[test]
+    fn a_reminder_is_due_once_per_end_date() {
+        let (mut store, portal) = setup(None);
+        let now = 1_000_000;
+        DeviceBook::new(&mut store)
+            .remembered(&portal, Some(now + 2 * DAY), now)
+            .unwrap();
+        let due = DeviceBook::new(&mut store).due_reminders(now).unwrap();
+        assert_eq!(due.len(), 1);
+        DeviceBook::new(&mut store)
+            .mark_reminded(portal.id, DeviceSource::KeydeskWindow, now)
+            .unwrap();
+        assert!(
+            DeviceBook::new(&mut store)
+                .due_reminders(now)
+                .unwrap()
+                .is_empty()
+        );
+        // The portal moved the cookie's end: a new end gets its own reminder later.
+        DeviceBook::new(&mut store)
+            .refresh(&portal, Some(now + DAY), now)
+            .unwrap();
+        assert_eq!(
+            DeviceBook::new(&mut store)
+                .due_reminders(now)
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn outside_browser_records_are_kept_by_hand_beside_the_window_record_and_forgotten() {
+        let (mut store, portal) = setup(Some(7));
+        let mut book = DeviceBook::new(&mut store);
+        book.remembered(&portal, None, 100).unwrap();
+        book.add_by_hand(&portal, "Chrome at the front desk", 50, Some(50 + 90 * DAY))
+            .unwrap();
+        assert_eq!(book.list(100).unwrap().len(), 2);
+        let err = book
+            .add_by_hand(&portal, "Edge", 100, Some(90))
+            .unwrap_err();
+        assert_eq!(err.code(), "device_invalid");
+        book.forget(&portal, DeviceSource::OutsideBrowser).unwrap();
+        let left = book.list(100).unwrap();
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].source, DeviceSource::KeydeskWindow);
+        let err = book
+            .forget(&portal, DeviceSource::OutsideBrowser)
+            .unwrap_err();
+        assert_eq!(err.code(), "device_not_found");
+    }
+
+    #[test]
+    fn a_removed_portal_takes_its_records_with_it() {
+        let (mut store, portal) = setup(Some(7));
+        DeviceBook::new(&mut store)
+            .remembered(&portal, None, 100)
+            .unwrap();
+        let keychain = crate::keychain::MemoryKeychain::default();
+        PortalBook::new(&mut store)
+            .remove(portal.id, &keychain)
+            .unwrap();
+        assert!(DeviceBook::new(&mut store).list(100).unwrap().is_empty());
+    }
+}

@@ -1,0 +1,516 @@
+//! The sign-in state machine: from what the portal page shows to what to do next.
+//!
+//! The shell's web-view adapter observes the page (an [`Observation`]: its origin, document, which
+//! recipe elements are visible, the alert text), asks [`SignIn::wants`] which code to look up,
+//! and calls [`SignIn::step`] with both and `now`; it performs the returned [`Action`] with a
+//! script that checks the page's origin again itself. Nothing here sleeps or reads a clock.
+//!
+//! Rules the machine keeps whatever the page does:
+//! - **Origin first.** Before any fill, the observed origin must be one of the portal's stored
+//!   origins ([`Portal::accepts_origin`]); otherwise the sign-in stops as
+//!   [`Failure::LookAlikeOrigin`] (or [`Failure::Sso`] for an identity provider's host).
+//! - **One password per sign-in.** Credentials are filled at most once. If the portal shows its
+//!   sign-in form again, or says the password is wrong or the account is locked, the sign-in
+//!   ends; a new one needs the user to ask (see [`super::RetryGuard`]): never a retry into a lockout.
+//! - **One code per sign-in**, the same way: a refused code ends the sign-in.
+//! - **Only a fresh code**: the adapter looks codes up with the time this sign-in asked for one
+//!   ([`CodeWanted::Mailed`]), so a code from before can never be filled.
+
+use serde::Serialize;
+
+use super::failure::Failure;
+pub use super::observation::{FillReport, Observation, Seen};
+use super::recipe::Recipe;
+use crate::pending::{Channel, MessageKey};
+use crate::portal::{Portal, SecondStep};
+use crate::secret::Secret;
+
+/// How long a page may show nothing Keydesk recognizes before the sign-in gives up.
+pub const FORM_TIMEOUT_MS: i64 = 30_000;
+/// How long the portal may take to answer a submitted form.
+pub const SUBMIT_TIMEOUT_MS: i64 = 30_000;
+/// How long to wait for an e-mailed or texted code.
+pub const CODE_TIMEOUT_MS: i64 = 180_000;
+
+/// Where the sign-in is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum State {
+    /// The portal window is loading its sign-in page.
+    Opening,
+    /// Username and password are being filled and sent.
+    Credentials,
+    /// Asking the portal to send the code.
+    RequestingCode,
+    /// Waiting for the code to arrive in the mailbox.
+    WaitingForCode {
+        /// When the code was asked for (UNIX seconds); only codes that arrived since are taken.
+        since: i64,
+    },
+    /// The code is being filled and sent.
+    Code,
+    /// Signed in.
+    SignedIn {
+        /// A remembered device (or the portal's session) skipped the code step.
+        skipped_code: bool,
+    },
+    /// Stopped; the window stays open for the user.
+    Failed {
+        /// Why.
+        failure: Failure,
+    },
+}
+
+impl State {
+    /// True for the two states that end a sign-in.
+    pub fn is_final(&self) -> bool {
+        matches!(self, State::SignedIn { .. } | State::Failed { .. })
+    }
+}
+
+/// Which code the adapter should look up before the next step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeWanted {
+    /// A mailed or texted code of this portal that arrived at or after `since` (UNIX seconds).
+    Mailed {
+        /// The portal.
+        portal_id: i64,
+        /// E-mail or text.
+        channel: Channel,
+        /// When the code was asked for.
+        since: i64,
+    },
+    /// The current code of the authenticator entry linked to this portal.
+    Authenticator {
+        /// The portal.
+        portal_id: i64,
+    },
+}
+
+/// A code the adapter found.
+#[derive(Debug, Clone)]
+pub struct OfferedCode {
+    /// The code.
+    pub code: Secret,
+    /// The inbox message it came in (mark it used once filled); `None` for an authenticator code.
+    pub key: Option<MessageKey>,
+}
+
+/// What the adapter does next.
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// Nothing yet: observe again shortly.
+    Wait,
+    /// Fill username and password and send them, only if the page's origin is `origin`.
+    FillCredentials {
+        /// The origin the fill script must find.
+        origin: String,
+    },
+    /// Press the button that asks for a code by `channel`, only on `origin`.
+    ChooseChannel {
+        /// E-mail or text.
+        channel: Channel,
+        /// The origin the script must find.
+        origin: String,
+    },
+    /// Fill the code, tick "remember this device" where offered, and send it, only on `origin`.
+    FillCode {
+        /// The code.
+        code: Secret,
+        /// Its inbox message, to mark used once filled.
+        key: Option<MessageKey>,
+        /// The origin the fill script must find.
+        origin: String,
+    },
+    /// Signed in.
+    Done {
+        /// The code step was skipped (remembered device or live session).
+        skipped_code: bool,
+        /// "Remember this device" was ticked during this sign-in.
+        remember_ticked: bool,
+    },
+    /// Stopped.
+    Fail(Failure),
+}
+
+/// Figures of one sign-in, in milliseconds; no secrets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Timing {
+    /// From the start to signed in (or failed).
+    pub total_ms: Option<i64>,
+    /// From asking for an e-mailed or texted code to the code being in the inbox (none for an
+    /// authenticator code, which is at hand).
+    pub waiting_for_code_ms: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Submitted {
+    Credentials,
+    Channel,
+    Code,
+}
+
+#[derive(Debug, Clone)]
+struct InFlight {
+    what: Submitted,
+    document: String,
+    alert_before: Option<String>,
+    at_ms: i64,
+}
+
+/// One sign-in to one portal.
+#[derive(Debug, Clone)]
+pub struct SignIn {
+    portal: Portal,
+    recipe: Recipe,
+    state: State,
+    started_ms: i64,
+    last_progress_ms: i64,
+    in_flight: Option<InFlight>,
+    credentials_sent: bool,
+    channel_chosen: bool,
+    code_sent: bool,
+    remember_ticked: bool,
+    code_requested_ms: Option<i64>,
+    code_arrived_ms: Option<i64>,
+    ended_ms: Option<i64>,
+    stale_document: Option<String>,
+}
+
+impl SignIn {
+    /// A sign-in to `portal` with its `recipe`, started at `now_ms` (UNIX milliseconds).
+    pub fn new(portal: &Portal, recipe: &Recipe, now_ms: i64) -> Self {
+        Self {
+            portal: portal.clone(),
+            recipe: recipe.clone(),
+            state: State::Opening,
+            started_ms: now_ms,
+            last_progress_ms: now_ms,
+            in_flight: None,
+            credentials_sent: false,
+            channel_chosen: false,
+            code_sent: false,
+            remember_ticked: false,
+            code_requested_ms: None,
+            code_arrived_ms: None,
+            ended_ms: None,
+            stale_document: None,
+        }
+    }
+
+    /// The document a reused portal window showed before this sign-in sent it to the sign-in
+    /// page: it is ignored, so an earlier session's signed-in page is not taken for this one's.
+    pub fn ignoring_document(mut self, document: Option<String>) -> Self {
+        self.stale_document = document.filter(|d| !d.is_empty());
+        self
+    }
+
+    /// The portal being signed in to.
+    pub fn portal(&self) -> &Portal {
+        &self.portal
+    }
+
+    /// The recipe in use.
+    pub fn recipe(&self) -> &Recipe {
+        &self.recipe
+    }
+
+    /// Where the sign-in is.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// When it started (UNIX milliseconds).
+    pub fn started_ms(&self) -> i64 {
+        self.started_ms
+    }
+
+    /// Its figures so far.
+    pub fn timing(&self) -> Timing {
+        Timing {
+            total_ms: self.ended_ms.map(|e| e - self.started_ms),
+            waiting_for_code_ms: self
+                .code_requested_ms
+                .zip(self.code_arrived_ms)
+                .map(|(asked, came)| came - asked),
+        }
+    }
+
+    /// The code to look up for the next step, if the page is waiting for one.
+    pub fn wants(&self) -> Option<CodeWanted> {
+        let portal_id = self.portal.id;
+        match (&self.state, self.portal.fields.second_step) {
+            (State::WaitingForCode { .. }, SecondStep::Authenticator) => {
+                Some(CodeWanted::Authenticator { portal_id })
+            }
+            (
+                State::WaitingForCode { since },
+                step @ (SecondStep::EmailCode | SecondStep::SmsCode),
+            ) => Some(CodeWanted::Mailed {
+                portal_id,
+                channel: channel_of(step),
+                since: *since,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Ends the sign-in from outside (the window was closed, no code source, the keychain
+    /// failed). Does nothing once it has ended.
+    pub fn fail(&mut self, failure: Failure, now_ms: i64) -> Action {
+        if !self.state.is_final() {
+            self.state = State::Failed { failure };
+            self.ended_ms = Some(now_ms);
+        }
+        match &self.state {
+            State::Failed { failure } => Action::Fail(failure.clone()),
+            _ => self.done_action(),
+        }
+    }
+
+    /// Takes what a fill script reported. A script that found another origin ends the sign-in;
+    /// one that found no fields sent nothing, so the step may be tried again.
+    pub fn filled(&mut self, report: FillReport, now_ms: i64) -> Option<Action> {
+        let in_flight = self.in_flight.as_ref()?;
+        if !report.origin_ok {
+            let failure = Failure::LookAlikeOrigin {
+                origin: "(the page changed address while Keydesk was filling it)".into(),
+            };
+            return Some(self.fail(failure, now_ms));
+        }
+        if !report.filled {
+            match in_flight.what {
+                Submitted::Credentials => self.credentials_sent = false,
+                Submitted::Channel => self.channel_chosen = false,
+                Submitted::Code => self.code_sent = false,
+            }
+            self.in_flight = None;
+            return None;
+        }
+        self.remember_ticked |= report.remember_ticked;
+        None
+    }
+
+    /// The next action for what the page shows now, with the code found for [`SignIn::wants`].
+    pub fn step(
+        &mut self,
+        seen_page: &Observation,
+        code: Option<OfferedCode>,
+        now_ms: i64,
+    ) -> Action {
+        if self.state.is_final() {
+            return match &self.state {
+                State::Failed { failure } => Action::Fail(failure.clone()),
+                _ => self.done_action(),
+            };
+        }
+        let stale = self.stale_document.as_ref() == Some(&seen_page.document);
+        if stale || !seen_page.ready || seen_page.origin == "null" || seen_page.origin.is_empty() {
+            return self.wait_or_time_out(now_ms);
+        }
+        if !self.portal.accepts_origin(&seen_page.origin) {
+            let host = url::Url::parse(&seen_page.url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_owned))
+                .unwrap_or_default();
+            let failure = if self.recipe.is_sso_host(&host) {
+                Failure::Sso
+            } else {
+                Failure::LookAlikeOrigin {
+                    origin: seen_page.origin.clone(),
+                }
+            };
+            return self.fail(failure, now_ms);
+        }
+        if let Some(failure) = self.page_failure(seen_page) {
+            return self.fail(failure, now_ms);
+        }
+        if seen_page.seen.signed_in && !seen_page.seen.password && !seen_page.seen.code {
+            self.state = State::SignedIn {
+                skipped_code: !self.code_sent,
+            };
+            self.ended_ms = Some(now_ms);
+            return self.done_action();
+        }
+        if let Some(in_flight) = self.in_flight.clone() {
+            if !moved_on(&in_flight, seen_page) {
+                if now_ms - in_flight.at_ms > SUBMIT_TIMEOUT_MS {
+                    return self.fail(Failure::NotResponding, now_ms);
+                }
+                return Action::Wait;
+            }
+            self.in_flight = None;
+            self.last_progress_ms = now_ms;
+            if seen_page.seen.alert && seen_page.alert_text != in_flight.alert_before {
+                let failure = match in_flight.what {
+                    Submitted::Credentials => Failure::WrongCredentials,
+                    Submitted::Channel => Failure::CodeNotSent,
+                    Submitted::Code => Failure::CodeRefused,
+                };
+                return self.fail(failure, now_ms);
+            }
+        }
+        let origin = seen_page.origin.clone();
+        if seen_page.seen.password {
+            if self.credentials_sent {
+                // The sign-in form again after our password: never send it a second time.
+                return self.fail(Failure::WrongCredentials, now_ms);
+            }
+            self.credentials_sent = true;
+            self.send(Submitted::Credentials, seen_page, now_ms);
+            self.state = State::Credentials;
+            return Action::FillCredentials { origin };
+        }
+        if seen_page.seen.code {
+            return self.code_page(seen_page, code, now_ms);
+        }
+        if seen_page.seen.send_code_email || seen_page.seen.send_code_sms {
+            if self.channel_chosen {
+                return self.fail(Failure::CodeNotSent, now_ms);
+            }
+            let channel = match self.portal.fields.second_step {
+                SecondStep::SmsCode => Channel::Sms,
+                _ => Channel::Email,
+            };
+            let offered = match channel {
+                Channel::Email => seen_page.seen.send_code_email,
+                Channel::Sms => seen_page.seen.send_code_sms,
+            };
+            if !offered {
+                return self.fail(Failure::ChannelNotOffered { channel }, now_ms);
+            }
+            self.channel_chosen = true;
+            self.code_requested_ms = Some(now_ms);
+            self.send(Submitted::Channel, seen_page, now_ms);
+            self.state = State::RequestingCode;
+            return Action::ChooseChannel { channel, origin };
+        }
+        if seen_page.seen.sso {
+            return self.fail(Failure::Sso, now_ms);
+        }
+        self.wait_or_time_out(now_ms)
+    }
+
+    fn code_page(
+        &mut self,
+        seen_page: &Observation,
+        code: Option<OfferedCode>,
+        now_ms: i64,
+    ) -> Action {
+        if self.code_sent {
+            // The code form again after our code: a refused code is never followed by another.
+            return self.fail(Failure::CodeRefused, now_ms);
+        }
+        if !matches!(self.state, State::WaitingForCode { .. }) {
+            // Codes sent without a choice (straight after the password) count from then.
+            let asked = *self.code_requested_ms.get_or_insert(now_ms);
+            self.state = State::WaitingForCode {
+                since: asked.div_euclid(1000),
+            };
+            self.last_progress_ms = now_ms;
+            if self.portal.fields.second_step == SecondStep::Authenticator {
+                // The authenticator code is looked up on the next step (see `wants`).
+                return Action::Wait;
+            }
+        }
+        match code {
+            Some(found) => {
+                // Only a mailed or texted code is waited for; an authenticator code is at hand.
+                let mailed = matches!(
+                    self.portal.fields.second_step,
+                    SecondStep::EmailCode | SecondStep::SmsCode
+                );
+                if mailed && self.code_arrived_ms.is_none() {
+                    self.code_arrived_ms = Some(now_ms);
+                }
+                self.code_sent = true;
+                self.send(Submitted::Code, seen_page, now_ms);
+                self.state = State::Code;
+                Action::FillCode {
+                    code: found.code,
+                    key: found.key,
+                    origin: seen_page.origin.clone(),
+                }
+            }
+            None if now_ms - self.last_progress_ms > CODE_TIMEOUT_MS => {
+                self.fail(Failure::CodeNeverCame, now_ms)
+            }
+            None => Action::Wait,
+        }
+    }
+
+    fn send(&mut self, what: Submitted, seen_page: &Observation, now_ms: i64) {
+        self.in_flight = Some(InFlight {
+            what,
+            document: seen_page.document.clone(),
+            alert_before: seen_page.alert_text.clone(),
+            at_ms: now_ms,
+        });
+        self.last_progress_ms = now_ms;
+    }
+
+    fn wait_or_time_out(&mut self, now_ms: i64) -> Action {
+        if now_ms - self.last_progress_ms > FORM_TIMEOUT_MS {
+            let failure = if self.credentials_sent {
+                Failure::NotResponding
+            } else {
+                Failure::FormNotFound
+            };
+            return self.fail(failure, now_ms);
+        }
+        Action::Wait
+    }
+
+    /// A failure the page states whatever step it is: locked, expired password, maintenance,
+    /// an SSO account.
+    fn page_failure(&self, seen_page: &Observation) -> Option<Failure> {
+        let text = seen_page.alert_text.as_deref()?.to_lowercase();
+        let says = |words: &[String]| words.iter().any(|w| text.contains(w.as_str()));
+        if says(&self.recipe.maintenance_words) {
+            Some(Failure::Maintenance)
+        } else if says(&self.recipe.locked_words) {
+            Some(Failure::Locked)
+        } else if says(&self.recipe.password_expired_words) {
+            Some(Failure::PasswordExpired)
+        } else if says(&self.recipe.sso_words) {
+            Some(Failure::Sso)
+        } else {
+            None
+        }
+    }
+
+    fn done_action(&self) -> Action {
+        match self.state {
+            State::SignedIn { skipped_code } => Action::Done {
+                skipped_code,
+                remember_ticked: self.remember_ticked,
+            },
+            _ => Action::Wait,
+        }
+    }
+}
+
+fn channel_of(step: SecondStep) -> Channel {
+    match step {
+        SecondStep::SmsCode => Channel::Sms,
+        _ => Channel::Email,
+    }
+}
+
+/// True when the page answered what was sent: another document, or (in a single-page portal)
+/// the form that was sent is gone, or a new alert appeared.
+fn moved_on(in_flight: &InFlight, seen_page: &Observation) -> bool {
+    if seen_page.document != in_flight.document {
+        return true;
+    }
+    let still_there = match in_flight.what {
+        Submitted::Credentials => seen_page.seen.password,
+        Submitted::Channel => seen_page.seen.send_code_email || seen_page.seen.send_code_sms,
+        Submitted::Code => seen_page.seen.code,
+    };
+    !still_there || (seen_page.seen.alert && seen_page.alert_text != in_flight.alert_before)
+}
+
+#[cfg(test)]
+#[path = "machine_tests.rs"]
+mod tests;

@@ -1,0 +1,477 @@
+//! The machine driven by scripted observations, as the sandbox portal's pages would produce them.
+
+use super::*;
+use crate::portal::{PortalFields, SecondStep};
+use crate::signin::{Recipes, RetryGuard, SignInView};
+
+const ORIGIN: &str = "http://127.0.0.1:18081";
+
+fn portal(step: SecondStep) -> Portal {
+    Portal {
+        id: 7,
+        fields: PortalFields {
+            name: "Cigna".into(),
+            preset: Some("cigna".into()),
+            login_url: format!("{ORIGIN}/login"),
+            second_step: step,
+            username: "frontdesk".into(),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap(),
+        created_at: 0,
+        password_changed_at: Some(0),
+        last_sign_in_at: None,
+    }
+}
+
+fn machine(step: SecondStep) -> SignIn {
+    let recipes = Recipes::shipped().unwrap();
+    SignIn::new(&portal(step), recipes.for_preset(Some("cigna")), 1_000_000)
+}
+
+/// A page of the portal: `doc` names the document, `seen` what it shows.
+fn page(doc: &str, seen: Seen) -> Observation {
+    Observation {
+        origin: ORIGIN.into(),
+        url: format!("{ORIGIN}/{doc}"),
+        document: doc.into(),
+        ready: true,
+        seen,
+        alert_text: None,
+    }
+}
+
+fn login() -> Observation {
+    page(
+        "login",
+        Seen {
+            username: true,
+            password: true,
+            ..Seen::default()
+        },
+    )
+}
+fn choose() -> Observation {
+    page(
+        "mfa",
+        Seen {
+            send_code_email: true,
+            send_code_sms: true,
+            ..Seen::default()
+        },
+    )
+}
+fn code_page() -> Observation {
+    page(
+        "verify",
+        Seen {
+            code: true,
+            remember: true,
+            ..Seen::default()
+        },
+    )
+}
+fn home() -> Observation {
+    page(
+        "home",
+        Seen {
+            signed_in: true,
+            ..Seen::default()
+        },
+    )
+}
+fn with_alert(mut o: Observation, text: &str) -> Observation {
+    o.seen.alert = true;
+    o.alert_text = Some(text.into());
+    o
+}
+fn offered(code: &str) -> Option<OfferedCode> {
+    Some(OfferedCode {
+        code: Secret::from(code),
+        key: None,
+    })
+}
+fn sent(report_ticked: bool) -> FillReport {
+    FillReport {
+        origin_ok: true,
+        filled: true,
+        remember_ticked: report_ticked,
+    }
+}
+
+fn expect_fail(action: Action) -> Failure {
+    match action {
+        Action::Fail(f) => f,
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+#[test]
+fn email_code_happy_path_fills_everything_once_and_ticks_remember() {
+    let mut m = machine(SecondStep::EmailCode);
+    assert!(
+        matches!(m.step(&login(), None, 1_000_100), Action::FillCredentials { ref origin } if origin == ORIGIN)
+    );
+    m.filled(sent(false), 1_000_110);
+    // The same document right after the submit: the portal has not answered yet.
+    assert!(matches!(m.step(&login(), None, 1_000_200), Action::Wait));
+    assert!(matches!(
+        m.step(&choose(), None, 1_000_300),
+        Action::ChooseChannel {
+            channel: Channel::Email,
+            ..
+        }
+    ));
+    m.filled(sent(false), 1_000_310);
+    assert!(matches!(
+        m.step(&code_page(), None, 1_000_900),
+        Action::Wait
+    ));
+    assert_eq!(
+        m.wants(),
+        Some(CodeWanted::Mailed {
+            portal_id: 7,
+            channel: Channel::Email,
+            since: 1000
+        }),
+        "codes count from the moment the code was asked for, in whole seconds"
+    );
+    let Action::FillCode { code, .. } = m.step(&code_page(), offered("482913"), 1_001_500) else {
+        panic!("the offered code is filled");
+    };
+    assert_eq!(code.expose(), "482913");
+    m.filled(sent(true), 1_001_510);
+    assert!(matches!(
+        m.step(&home(), None, 1_002_000),
+        Action::Done {
+            skipped_code: false,
+            remember_ticked: true
+        }
+    ));
+    assert_eq!(
+        m.timing(),
+        Timing {
+            total_ms: Some(2000),
+            waiting_for_code_ms: Some(1200)
+        }
+    );
+    assert_eq!(SignInView::of(&m).words, "Signed in to Cigna.");
+}
+
+#[test]
+fn sms_portal_chooses_the_text_message_button() {
+    let mut m = machine(SecondStep::SmsCode);
+    m.step(&login(), None, 1_000_100);
+    m.filled(sent(false), 1_000_100);
+    assert!(matches!(
+        m.step(&choose(), None, 1_000_200),
+        Action::ChooseChannel {
+            channel: Channel::Sms,
+            ..
+        }
+    ));
+    m.step(&code_page(), None, 1_000_300);
+    assert!(matches!(
+        m.wants(),
+        Some(CodeWanted::Mailed {
+            channel: Channel::Sms,
+            ..
+        })
+    ));
+    assert!(matches!(
+        m.step(&code_page(), offered("TM3KX2"), 1_000_400),
+        Action::FillCode { .. }
+    ));
+    assert!(matches!(
+        m.step(&home(), None, 1_000_500),
+        Action::Done { .. }
+    ));
+}
+
+#[test]
+fn authenticator_portal_fills_the_current_totp_without_choosing_a_channel() {
+    let mut m = machine(SecondStep::Authenticator);
+    m.step(&login(), None, 1_000_100);
+    assert!(m.wants().is_none(), "no code wanted before the code page");
+    assert!(matches!(
+        m.step(&code_page(), None, 1_000_200),
+        Action::Wait
+    ));
+    assert_eq!(m.wants(), Some(CodeWanted::Authenticator { portal_id: 7 }));
+    assert!(matches!(
+        m.step(&code_page(), offered("287082"), 1_000_300),
+        Action::FillCode { .. }
+    ));
+    assert!(matches!(
+        m.step(&home(), None, 1_000_400),
+        Action::Done {
+            skipped_code: false,
+            ..
+        }
+    ));
+    assert_eq!(
+        m.timing().waiting_for_code_ms,
+        None,
+        "no mail was waited for"
+    );
+}
+
+#[test]
+fn a_remembered_device_goes_from_password_to_signed_in() {
+    let mut m = machine(SecondStep::EmailCode);
+    m.step(&login(), None, 1_000_100);
+    assert!(matches!(
+        m.step(&home(), None, 1_000_300),
+        Action::Done {
+            skipped_code: true,
+            remember_ticked: false
+        }
+    ));
+    assert!(SignInView::of(&m).words.contains("remembered"));
+}
+
+#[test]
+fn a_wrong_password_ends_the_sign_in_and_it_is_never_filled_again() {
+    let mut m = machine(SecondStep::EmailCode);
+    assert!(matches!(
+        m.step(&login(), None, 1_000_100),
+        Action::FillCredentials { .. }
+    ));
+    let again = with_alert(
+        page("login-2", login().seen),
+        "The username or password you entered is incorrect.",
+    );
+    assert_eq!(
+        expect_fail(m.step(&again, None, 1_000_300)),
+        Failure::WrongCredentials
+    );
+    // Whatever the page shows from now on, nothing is filled.
+    for _ in 0..3 {
+        assert!(matches!(
+            m.step(&login(), None, 1_000_400),
+            Action::Fail(Failure::WrongCredentials)
+        ));
+    }
+    // The login form shown again without a banner is no reason to send the password twice.
+    let mut m = machine(SecondStep::EmailCode);
+    m.step(&login(), None, 1_000_100);
+    let again = page("login-2", login().seen);
+    assert_eq!(
+        expect_fail(m.step(&again, None, 1_000_300)),
+        Failure::WrongCredentials
+    );
+}
+
+#[test]
+fn portal_states_are_read_from_the_alert_words() {
+    let cases = [
+        (
+            "Your account is locked because of too many failed attempts.",
+            Failure::Locked,
+        ),
+        (
+            "Su cuenta está bloqueada por demasiados intentos fallidos.",
+            Failure::Locked,
+        ),
+        (
+            "Your password has expired. You must change your password to continue.",
+            Failure::PasswordExpired,
+        ),
+        (
+            "This site is down for scheduled maintenance.",
+            Failure::Maintenance,
+        ),
+    ];
+    for (text, want) in cases {
+        let mut m = machine(SecondStep::EmailCode);
+        m.step(&login(), None, 1_000_100);
+        let notice = with_alert(page("notice", Seen::default()), text);
+        assert_eq!(
+            expect_fail(m.step(&notice, None, 1_000_200)),
+            want,
+            "{text}"
+        );
+    }
+    // Maintenance is seen before anything is filled.
+    let mut m = machine(SecondStep::EmailCode);
+    let down = with_alert(
+        page("login", Seen::default()),
+        "Este sitio está en mantenimiento programado.",
+    );
+    assert_eq!(
+        expect_fail(m.step(&down, None, 1_000_050)),
+        Failure::Maintenance
+    );
+}
+
+#[test]
+fn a_look_alike_origin_gets_nothing_and_an_identity_provider_is_sso() {
+    let mut m = machine(SecondStep::EmailCode);
+    let mut fake = login();
+    fake.origin = "http://127.0.0.1:18099".into();
+    fake.url = "http://127.0.0.1:18099/login".into();
+    assert_eq!(
+        expect_fail(m.step(&fake, None, 1_000_100)),
+        Failure::LookAlikeOrigin {
+            origin: "http://127.0.0.1:18099".into()
+        }
+    );
+    let mut m = machine(SecondStep::EmailCode);
+    let mut idp = login();
+    idp.origin = "https://clinic.okta.com".into();
+    idp.url = "https://clinic.okta.com/app/sso/saml".into();
+    assert_eq!(expect_fail(m.step(&idp, None, 1_000_100)), Failure::Sso);
+    // A fill script that finds another origin than the machine approved stops the sign-in too.
+    let mut m = machine(SecondStep::EmailCode);
+    m.step(&login(), None, 1_000_100);
+    let stopped = m.filled(FillReport::default(), 1_000_110);
+    assert!(matches!(
+        stopped,
+        Some(Action::Fail(Failure::LookAlikeOrigin { .. }))
+    ));
+}
+
+#[test]
+fn a_code_that_never_comes_times_out_and_a_refused_code_is_not_followed_by_another() {
+    let mut m = machine(SecondStep::EmailCode);
+    m.step(&login(), None, 1_000_100);
+    m.step(&choose(), None, 1_000_200);
+    m.step(&code_page(), None, 1_000_300);
+    assert!(matches!(
+        m.step(&code_page(), None, 1_000_300 + CODE_TIMEOUT_MS),
+        Action::Wait
+    ));
+    assert_eq!(
+        expect_fail(m.step(&code_page(), None, 1_000_301 + CODE_TIMEOUT_MS)),
+        Failure::CodeNeverCame
+    );
+
+    let mut m = machine(SecondStep::EmailCode);
+    m.step(&login(), None, 1_000_100);
+    m.step(&choose(), None, 1_000_200);
+    m.step(&code_page(), offered("111111"), 1_000_300);
+    let refused = with_alert(
+        page("verify-2", code_page().seen),
+        "The code you entered is incorrect.",
+    );
+    assert_eq!(
+        expect_fail(m.step(&refused, offered("222222"), 1_000_400)),
+        Failure::CodeRefused
+    );
+}
+
+#[test]
+fn a_page_without_a_form_and_a_portal_that_stops_answering_time_out() {
+    let mut m = machine(SecondStep::EmailCode);
+    let blank = page("blank", Seen::default());
+    assert!(matches!(
+        m.step(&blank, None, 1_000_000 + FORM_TIMEOUT_MS),
+        Action::Wait
+    ));
+    assert_eq!(
+        expect_fail(m.step(&blank, None, 1_000_001 + FORM_TIMEOUT_MS)),
+        Failure::FormNotFound
+    );
+
+    let mut m = machine(SecondStep::EmailCode);
+    m.step(&login(), None, 1_000_000);
+    assert_eq!(
+        expect_fail(m.step(&login(), None, 1_000_001 + SUBMIT_TIMEOUT_MS)),
+        Failure::NotResponding
+    );
+}
+
+#[test]
+fn a_fill_that_found_no_field_may_be_tried_again() {
+    let mut m = machine(SecondStep::EmailCode);
+    m.step(&login(), None, 1_000_100);
+    assert!(
+        m.filled(
+            FillReport {
+                origin_ok: true,
+                ..FillReport::default()
+            },
+            1_000_110
+        )
+        .is_none()
+    );
+    assert!(matches!(
+        m.step(&login(), None, 1_000_200),
+        Action::FillCredentials { .. }
+    ));
+}
+
+#[test]
+fn the_channel_the_portal_does_not_offer_is_a_failure() {
+    let mut m = machine(SecondStep::SmsCode);
+    m.step(&login(), None, 1_000_100);
+    let only_email = page(
+        "mfa",
+        Seen {
+            send_code_email: true,
+            ..Seen::default()
+        },
+    );
+    assert_eq!(
+        expect_fail(m.step(&only_email, None, 1_000_200)),
+        Failure::ChannelNotOffered {
+            channel: Channel::Sms
+        }
+    );
+}
+
+#[test]
+fn a_new_sign_in_after_a_lockout_risk_needs_confirmation_or_a_new_password() {
+    let mut guard = RetryGuard::default();
+    let mut m = machine(SecondStep::EmailCode);
+    m.step(&login(), None, 1_000_100);
+    m.step(
+        &with_alert(page("login-2", login().seen), "incorrect"),
+        None,
+        1_000_200,
+    );
+    guard.record(&m, 1_000);
+    let mut p = portal(SecondStep::EmailCode);
+    let err = guard.check(&p, false).unwrap_err();
+    assert_eq!(err.code(), "signin_needs_confirmation");
+    assert!(err.to_string().contains("did not accept"), "{err}");
+    p.password_changed_at = Some(1_001);
+    assert!(guard.check(&p, false).is_ok(), "a new password clears it");
+    guard.record(&m, 1_000);
+    assert!(
+        guard.check(&portal(SecondStep::EmailCode), true).is_ok(),
+        "so does confirming"
+    );
+    assert!(
+        guard.check(&portal(SecondStep::EmailCode), false).is_ok(),
+        "once"
+    );
+}
+
+#[test]
+fn views_carry_plain_words_and_no_code() {
+    let mut m = machine(SecondStep::EmailCode);
+    m.step(&login(), None, 1_000_100);
+    m.step(&choose(), None, 1_000_200);
+    m.step(&code_page(), None, 1_000_300);
+    let view = SignInView::of(&m);
+    assert_eq!(view.words, "Waiting for the code from Cigna…");
+    m.step(&code_page(), offered("482913"), 1_000_400);
+    let json = serde_json::to_string(&SignInView::of(&m)).unwrap();
+    assert!(!json.contains("482913"), "{json}");
+    assert!(json.contains("\"state\":\"code\""), "{json}");
+}
+
+#[test]
+fn the_page_a_reused_window_showed_before_is_not_taken_for_this_sign_in() {
+    let mut m = machine(SecondStep::EmailCode).ignoring_document(Some("home".into()));
+    assert!(
+        matches!(m.step(&home(), None, 1_000_100), Action::Wait),
+        "the old signed-in page"
+    );
+    assert!(matches!(
+        m.step(&login(), None, 1_000_200),
+        Action::FillCredentials { .. }
+    ));
+}

@@ -1,0 +1,56 @@
+//! What the page scripts report (see [`super::script`]): an [`Observation`] of the portal page,
+//! and a [`FillReport`] after a fill. Plain data, parsed from the scripts' JSON.
+
+/// Which recipe elements the page shows (visible), as the observe script reports them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct Seen {
+    /// The username field.
+    pub username: bool,
+    /// The password field.
+    pub password: bool,
+    /// A button asking for an e-mailed code.
+    pub send_code_email: bool,
+    /// A button asking for a texted code.
+    pub send_code_sms: bool,
+    /// The code field.
+    pub code: bool,
+    /// The remember-device checkbox.
+    pub remember: bool,
+    /// A signed-in marker.
+    pub signed_in: bool,
+    /// An alert banner.
+    pub alert: bool,
+    /// An SSO hand-off marker.
+    pub sso: bool,
+}
+
+/// One look at the portal page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct Observation {
+    /// `location.origin` (`null` for about:blank).
+    pub origin: String,
+    /// `location.href`.
+    pub url: String,
+    /// Identifies the document: changes when the page is replaced by another.
+    pub document: String,
+    /// The document has been parsed (`readyState` is not `loading`).
+    pub ready: bool,
+    /// What the page shows.
+    pub seen: Seen,
+    /// The visible alert banners' text, trimmed (never a secret: it is the portal's own words).
+    pub alert_text: Option<String>,
+}
+
+/// What a fill script reported back.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct FillReport {
+    /// The script found the expected origin.
+    pub origin_ok: bool,
+    /// It found the fields and sent the form.
+    pub filled: bool,
+    /// It ticked (or found ticked) the remember-device checkbox.
+    pub remember_ticked: bool,
+}

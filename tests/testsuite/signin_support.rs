@@ -1,0 +1,276 @@
+//! What the sign-in end-to-end tests share: a sandbox portal process per test, the profile set
+//! up through `keydesk-cli`, and clicking and reading the main window (the only window
+//! WebDriver sees).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, Locator};
+use keydesk::mailbox::Security;
+use serde_json::Value;
+
+use crate::bed::{self, MailUser};
+use crate::e2e::{launch, run};
+
+/// A sandbox portal process, stopped when dropped.
+pub(crate) struct Sandbox {
+    child: Child,
+    pub(crate) urls: BTreeMap<String, String>,
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub(crate) fn start_sandbox(config: &str) -> Sandbox {
+    let bin = Path::new(&bed::var("KEYDESK_APP_BIN")).with_file_name("sandbox-portal");
+    assert!(
+        bin.exists(),
+        "{} is missing: tests/run builds it",
+        bin.display()
+    );
+    let dir = PathBuf::from(bed::var("KEYDESK_BED_DIR"))
+        .join("sandbox")
+        .join(format!("{:016x}", rand::random::<u64>()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("config.toml"), config).unwrap();
+    let ready = dir.join("ready.json");
+    let log = std::fs::File::create(dir.join("sandbox.log")).unwrap();
+    let child = Command::new(&bin)
+        .arg("--config")
+        .arg(dir.join("config.toml"))
+        .arg("--ready-file")
+        .arg(&ready)
+        .stdout(Stdio::from(log.try_clone().unwrap()))
+        .stderr(Stdio::from(log))
+        .spawn()
+        .expect("start the sandbox portal");
+    let mut sandbox = Sandbox {
+        child,
+        urls: BTreeMap::new(),
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if let Ok(text) = std::fs::read_to_string(&ready) {
+            sandbox.urls = serde_json::from_str(&text).expect("the ready file is a JSON map");
+            return sandbox;
+        }
+        if let Ok(Some(status)) = sandbox.child.try_wait() {
+            panic!(
+                "the sandbox portal exited with {status}; see {}",
+                dir.display()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!(
+        "the sandbox portal did not get ready; see {}",
+        dir.display()
+    );
+}
+
+/// Every attempt a sandbox portal recorded.
+pub(crate) async fn attempts(base: &str) -> Vec<Value> {
+    let text = reqwest::get(format!("{base}/__sandbox/attempts"))
+        .await
+        .expect("the sandbox answers")
+        .text()
+        .await
+        .unwrap();
+    serde_json::from_str(&text).expect("attempts are JSON")
+}
+
+/// The outcomes of one user's attempts, in order.
+pub(crate) async fn outcomes_of(base: &str, user: &str) -> Vec<String> {
+    attempts(base)
+        .await
+        .iter()
+        .filter(|a| a["user"] == user)
+        .map(|a| a["outcome"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+pub(crate) fn cli_ok(profile: &Path, args: &[&str], stdin: Option<&str>) {
+    let out = bed::cli(profile, args, stdin);
+    assert!(
+        out.status.success(),
+        "keydesk-cli {}: {}",
+        args[0],
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The bed's mailbox for `user`, watching INBOX, with the sandbox's SMS gateway as a forwarder.
+pub(crate) fn set_mailbox(profile: &Path, user: &MailUser) {
+    let settings = bed::mailbox_settings(user, Security::Tls);
+    let (port, ca) = (
+        settings.port.to_string(),
+        settings.trusted_certificate.clone().unwrap(),
+    );
+    cli_ok(
+        profile,
+        &[
+            "mailbox",
+            "set",
+            "--host",
+            &settings.host,
+            "--port",
+            &port,
+            "--user",
+            &user.name,
+            "--trust-certificate",
+            ca.to_str().unwrap(),
+            "--folder",
+            "INBOX",
+            "--sms-forwarder",
+            "+15551234567@sms.example",
+        ],
+        Some(&format!("{}\n", user.password)),
+    );
+}
+
+/// Adds a portal with its password (read from standard input).
+pub(crate) fn add_portal(profile: &Path, args: &[&str], password: &str) {
+    let mut all = vec!["portal", "add", "--password-stdin"];
+    all.extend_from_slice(args);
+    cli_ok(profile, &all, Some(&format!("{password}\n")));
+}
+
+pub(crate) async fn click(client: &Client, locator: Locator<'_>) {
+    client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(locator)
+        .await
+        .expect("the element appears")
+        .click()
+        .await
+        .expect("click");
+}
+
+pub(crate) async fn tab(client: &Client, name: &str) {
+    click(client, Locator::Css(&format!("[data-testid=tab-{name}]"))).await;
+}
+
+pub(crate) fn row_xpath(portal: &str, inner: &str) -> String {
+    format!(
+        "//li[@data-testid='portal-row'][.//span[contains(concat(' ', normalize-space(@class), ' '), ' name ')][normalize-space()='{portal}']]//*[@data-testid='{inner}']"
+    )
+}
+
+/// What the main window shows of one portal's sign-in once it has ended.
+pub(crate) struct Shown {
+    pub(crate) state: String,
+    pub(crate) failure: String,
+    pub(crate) text: String,
+    pub(crate) total_ms: Option<f64>,
+    pub(crate) waiting_ms: Option<f64>,
+    pub(crate) seen_after: Duration,
+}
+
+/// Clicks the portal row's "Sign in" and waits until the window shows the sign-in ended.
+pub(crate) async fn sign_in(client: &Client, portal: &str) -> Shown {
+    tab(client, "portals").await;
+    let state_xpath = row_xpath(portal, "signin-state");
+    client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::XPath(&row_xpath(portal, "signin-button")))
+        .await
+        .expect("the portal's row appears");
+    // A view from this portal's previous sign-in stays on screen until the new one starts; the
+    // new one started after the click (the app and the test share the machine's clock).
+    let clicked_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as f64;
+    click(client, Locator::XPath(&row_xpath(portal, "signin-button"))).await;
+    let clicked = Instant::now();
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let mut last = String::new();
+    // One script reads the whole state element at once, so its parts come from one render.
+    let read = "const el = document.evaluate(arguments[0], document, null, \
+                XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue; \
+                return el && { state: el.dataset.state, failure: el.dataset.failure, \
+                started: el.dataset.startedMs, total: el.dataset.totalMs, \
+                waiting: el.dataset.waitingMs, text: el.innerText };";
+    while Instant::now() < deadline {
+        let shown = client
+            .execute(read, vec![Value::String(state_xpath.clone())])
+            .await
+            .unwrap_or(Value::Null);
+        if !shown.is_null() {
+            let field = |name: &str| shown[name].as_str().unwrap_or_default().to_owned();
+            last = field("text");
+            let started: f64 = field("started").parse().unwrap_or(0.0);
+            let state = field("state");
+            if started >= clicked_ms && (state == "signed_in" || state == "failed") {
+                return Shown {
+                    seen_after: clicked.elapsed(),
+                    failure: field("failure"),
+                    total_ms: field("total").parse().ok(),
+                    waiting_ms: field("waiting").parse().ok(),
+                    state,
+                    text: last,
+                };
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the sign-in to {portal} never ended; the window last showed {last:?}");
+}
+
+/// Runs `test` against the app on `profile`, and ends the WebDriver session whatever happens,
+/// so that a failed test does not keep tauri-driver's one session from the next test.
+pub(crate) fn session<F, Fut>(profile: &Path, test: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    use futures::FutureExt;
+    run(async {
+        let client = launch(profile).await;
+        let outcome = std::panic::AssertUnwindSafe(test(client.clone()))
+            .catch_unwind()
+            .await;
+        let _ = client.close().await;
+        if let Err(panic) = outcome {
+            std::panic::resume_unwind(panic);
+        }
+    });
+}
+
+/// Prints the figures of a sign-in (not asserted): from the click to "signed in" on screen, the
+/// app's own total, and — for a mailed code — the part from asking for the code to the code
+/// being in the inbox.
+pub(crate) fn print_timing(label: &str, shown: &Shown, mailed: bool) {
+    let secs = |ms: Option<f64>| ms.map_or("n/a".to_owned(), |m| format!("{:.2} s", m / 1000.0));
+    let waiting = if mailed {
+        secs(shown.waiting_ms)
+    } else {
+        "none (no mail)".to_owned()
+    };
+    println!(
+        "signin timing ({label}): total {:.2} s from the click to signed in shown (app: {}), \
+         waiting for mail {waiting}",
+        shown.seen_after.as_secs_f64(),
+        secs(shown.total_ms),
+    );
+}
+
+pub(crate) fn steps(list: &[Value]) -> Vec<String> {
+    list.iter()
+        .map(|a| {
+            format!(
+                "{}:{}",
+                a["step"].as_str().unwrap(),
+                a["outcome"].as_str().unwrap()
+            )
+        })
+        .collect()
+}

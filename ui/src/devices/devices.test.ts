@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { daysLeftLabel, fromDateField, place, untilLabel, type RememberedDevice } from "./devices";
+
+const base: RememberedDevice = {
+  portal_id: 1,
+  portal: "Cigna",
+  source: "keydesk_window",
+  browser: "",
+  since: 0,
+  until: 1_772_323_200,
+  until_from: "cookie",
+  days_left: 10,
+  lapses_soon: false,
+  lapsed: false,
+  reminded_at: null,
+};
+
+describe("remembered devices wording", () => {
+  it("says where and until when", () => {
+    expect(place(base)).toBe("Keydesk window");
+    expect(place({ ...base, source: "outside_browser", browser: "Chrome" })).toBe("Chrome");
+    expect(untilLabel(base)).toBe("Mar 1, 2026 (from the portal's cookie)");
+    expect(untilLabel({ ...base, until: null, until_from: "unknown" })).toBe("Unknown");
+  });
+
+  it("counts the days left and warns before a lapse", () => {
+    expect(daysLeftLabel(base)).toBe("10 days");
+    expect(daysLeftLabel({ ...base, days_left: 1, lapses_soon: true })).toBe("1 day (lapses soon)");
+    expect(daysLeftLabel({ ...base, days_left: null, lapsed: true })).toContain("Lapsed");
+  });
+
+  it("reads a date field as UTC midnight", () => {
+    expect(fromDateField("2026-03-01")).toBe(1_772_323_200);
+    expect(fromDateField("")).toBeNull();
+  });
+});
