@@ -39,6 +39,12 @@ pub enum Failure {
     },
     /// No sign-in form was found on the page.
     FormNotFound,
+    /// Keydesk wrote the password or code but found no button to send it, and the page did not
+    /// go on by itself. It is not written again: the desk presses the button.
+    SubmitNotFound {
+        /// What was written.
+        filled: Filled,
+    },
     /// The portal stopped answering.
     NotResponding,
     /// No password is saved for the portal.
@@ -77,6 +83,7 @@ impl Failure {
             Self::CodeNotSent => "code_not_sent",
             Self::ChannelNotOffered { .. } => "channel_not_offered",
             Self::FormNotFound => "form_not_found",
+            Self::SubmitNotFound { .. } => "submit_not_found",
             Self::NotResponding => "not_responding",
             Self::NoPassword => "no_password",
             Self::NoCodeSource { .. } => "no_code_source",
@@ -107,6 +114,11 @@ impl Failure {
             Self::FormNotFound => {
                 format!("Keydesk could not find the sign-in form on {portal}'s page.")
             }
+            Self::SubmitNotFound { filled } => format!(
+                "Keydesk filled in the {} on {portal}'s page but could not find the button to \
+                 send it, and the page did not go on by itself.",
+                filled.words()
+            ),
             Self::NotResponding => format!("{portal} stopped answering."),
             Self::NoPassword => format!("No password is saved for {portal}."),
             Self::NoCodeSource { missing } => format!("Keydesk cannot get the code: {missing}."),
@@ -156,6 +168,11 @@ impl Failure {
             }
             Self::FormNotFound => "Sign in in the portal window yourself, or use Open in my browser."
                 .to_owned(),
+            Self::SubmitNotFound { filled } => format!(
+                "Press the button that sends the {} in the {portal} window yourself. Keydesk \
+                 does not fill it in again, so it is not sent twice.",
+                filled.words()
+            ),
             Self::NoPassword => "Save the portal's password in Keydesk, then sign in again.".to_owned(),
             Self::NoCodeSource { .. } => {
                 "Set up the mailbox or link an authenticator entry to this portal, or type the code \
@@ -174,6 +191,26 @@ impl Failure {
             self,
             Self::WrongCredentials | Self::Locked | Self::CodeRefused
         )
+    }
+}
+
+/// What a fill wrote into the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Filled {
+    /// The username and password.
+    Password,
+    /// The one-time code.
+    Code,
+}
+
+impl Filled {
+    /// "password" or "code".
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::Password => "password",
+            Self::Code => "code",
+        }
     }
 }
 
@@ -207,6 +244,9 @@ mod tests {
                 channel: Channel::Sms,
             },
             Failure::FormNotFound,
+            Failure::SubmitNotFound {
+                filled: Filled::Code,
+            },
             Failure::NotResponding,
             Failure::NoPassword,
             Failure::NoCodeSource {

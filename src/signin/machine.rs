@@ -18,7 +18,7 @@
 
 use serde::Serialize;
 
-use super::failure::Failure;
+use super::failure::{Failure, Filled};
 pub use super::observation::{FillReport, Observation, Seen};
 use super::recipe::Recipe;
 use crate::pending::{Channel, MessageKey};
@@ -156,6 +156,9 @@ struct InFlight {
     document: String,
     alert_before: Option<String>,
     at_ms: i64,
+    /// The script sent the form (false: it wrote the value but found no button, and the page
+    /// may send itself).
+    submitted: bool,
 }
 
 /// One sign-in to one portal.
@@ -175,6 +178,8 @@ pub struct SignIn {
     code_arrived_ms: Option<i64>,
     ended_ms: Option<i64>,
     stale_document: Option<String>,
+    /// Since when fills have found no field to write into (the page changed under them).
+    unwritten_since_ms: Option<i64>,
 }
 
 impl SignIn {
@@ -195,6 +200,7 @@ impl SignIn {
             code_arrived_ms: None,
             ended_ms: None,
             stale_document: None,
+            unwritten_since_ms: None,
         }
     }
 
@@ -268,27 +274,53 @@ impl SignIn {
         }
     }
 
-    /// Takes what a fill script reported. A script that found another origin ends the sign-in;
-    /// one that found no fields sent nothing, so the step may be tried again.
+    /// Takes what a fill script reported. A script that found another origin ends the sign-in.
+    /// One that found no field wrote nothing, so the step may be tried again — until
+    /// [`FORM_TIMEOUT_MS`] after the first such miss, and without moving any timeout on. A
+    /// value that was written is never written again, sent or not: a page without a button may
+    /// send itself, and the machine waits for it (see [`SignIn::waiting_for_the_page`]).
     pub fn filled(&mut self, report: FillReport, now_ms: i64) -> Option<Action> {
-        let in_flight = self.in_flight.as_ref()?;
+        let what = self.in_flight.as_ref()?.what;
         if !report.origin_ok {
             let failure = Failure::LookAlikeOrigin {
                 origin: "(the page changed address while Keydesk was filling it)".into(),
             };
             return Some(self.fail(failure, now_ms));
         }
-        if !report.filled {
-            match in_flight.what {
+        if !report.written {
+            match what {
                 Submitted::Credentials => self.credentials_sent = false,
                 Submitted::Channel => self.channel_chosen = false,
-                Submitted::Code => self.code_sent = false,
+                Submitted::Code => {
+                    self.code_sent = false;
+                    self.state = State::WaitingForCode {
+                        since: self.code_requested_ms.unwrap_or(now_ms).div_euclid(1000),
+                    };
+                }
             }
+            self.unwritten_since_ms.get_or_insert(now_ms);
             self.in_flight = None;
             return None;
         }
+        self.unwritten_since_ms = None;
+        if let Some(in_flight) = self.in_flight.as_mut() {
+            in_flight.submitted = report.submitted;
+        }
         self.remember_ticked |= report.remember_ticked;
         None
+    }
+
+    /// What was written into the page without a button to send it, while the machine waits for
+    /// the page to send it by itself (or for the desk to press the button).
+    pub fn waiting_for_the_page(&self) -> Option<Filled> {
+        match self.in_flight.as_ref() {
+            Some(f) if !f.submitted && !self.state.is_final() => match f.what {
+                Submitted::Credentials => Some(Filled::Password),
+                Submitted::Code => Some(Filled::Code),
+                Submitted::Channel => None,
+            },
+            _ => None,
+        }
     }
 
     /// The next action for what the page shows now, with the code found for [`SignIn::wants`].
@@ -335,7 +367,11 @@ impl SignIn {
         if let Some(in_flight) = self.in_flight.clone() {
             if !moved_on(&in_flight, seen_page) {
                 if now_ms - in_flight.at_ms > SUBMIT_TIMEOUT_MS {
-                    return self.fail(Failure::NotResponding, now_ms);
+                    let failure = match self.waiting_for_the_page() {
+                        Some(filled) => Failure::SubmitNotFound { filled },
+                        None => Failure::NotResponding,
+                    };
+                    return self.fail(failure, now_ms);
                 }
                 return Action::Wait;
             }
@@ -349,6 +385,13 @@ impl SignIn {
                 };
                 return self.fail(failure, now_ms);
             }
+        }
+        if self
+            .unwritten_since_ms
+            .is_some_and(|since| now_ms - since > FORM_TIMEOUT_MS)
+        {
+            // Fills kept finding no field to write into: the page is not the form it seems.
+            return self.fail(Failure::FormNotFound, now_ms);
         }
         let origin = seen_page.origin.clone();
         if seen_page.seen.password {
@@ -439,14 +482,16 @@ impl SignIn {
         }
     }
 
+    /// Notes a fill on its way. It moves no timeout on: only the page moving on does, so fills
+    /// that keep missing their field cannot keep a sign-in alive.
     fn send(&mut self, what: Submitted, seen_page: &Observation, now_ms: i64) {
         self.in_flight = Some(InFlight {
             what,
             document: seen_page.document.clone(),
             alert_before: seen_page.alert_text.clone(),
             at_ms: now_ms,
+            submitted: true,
         });
-        self.last_progress_ms = now_ms;
     }
 
     fn wait_or_time_out(&mut self, now_ms: i64) -> Action {

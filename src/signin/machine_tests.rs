@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::portal::{PortalFields, SecondStep};
+use crate::signin::failure::Filled;
 use crate::signin::{Recipes, RetryGuard, SignInView};
 
 const ORIGIN: &str = "http://127.0.0.1:18081";
@@ -95,8 +96,24 @@ fn offered(code: &str) -> Option<OfferedCode> {
 fn sent(report_ticked: bool) -> FillReport {
     FillReport {
         origin_ok: true,
-        filled: true,
+        written: true,
+        submitted: true,
         remember_ticked: report_ticked,
+    }
+}
+/// The script wrote the value but found no button to send it.
+fn written_only() -> FillReport {
+    FillReport {
+        origin_ok: true,
+        written: true,
+        ..FillReport::default()
+    }
+}
+/// The script found no field to write into.
+fn no_field() -> FillReport {
+    FillReport {
+        origin_ok: true,
+        ..FillReport::default()
     }
 }
 
@@ -383,23 +400,96 @@ fn a_page_without_a_form_and_a_portal_that_stops_answering_time_out() {
 }
 
 #[test]
-fn a_fill_that_found_no_field_may_be_tried_again() {
+fn a_fill_that_found_no_field_may_be_tried_again_but_not_past_the_form_timeout() {
     let mut m = machine(SecondStep::EmailCode);
     m.step(&login(), None, 1_000_100);
+    assert!(m.filled(no_field(), 1_000_110).is_none());
     assert!(
-        m.filled(
-            FillReport {
-                origin_ok: true,
-                ..FillReport::default()
-            },
-            1_000_110
-        )
-        .is_none()
+        matches!(
+            m.step(&login(), None, 1_000_200),
+            Action::FillCredentials { .. }
+        ),
+        "nothing was written, so the password may be tried again"
     );
+    // Regression: each retry used to move the timeout on, so a page whose field the script
+    // never found was filled every 100 ms for ever. The clock runs from the first miss.
+    let mut now = 1_000_200;
+    while now <= 1_000_110 + FORM_TIMEOUT_MS {
+        m.filled(no_field(), now);
+        now += 100;
+        let action = m.step(&login(), None, now);
+        if now - 1_000_110 <= FORM_TIMEOUT_MS {
+            assert!(matches!(action, Action::FillCredentials { .. }), "{now}");
+        } else {
+            assert_eq!(expect_fail(action), Failure::FormNotFound);
+        }
+    }
+    assert!(matches!(m.state(), State::Failed { .. }));
+}
+
+#[test]
+fn a_code_written_without_a_button_is_never_filled_again_and_the_page_may_send_it() {
+    // Regression: a code box that sends itself on input has no button, so the script wrote the
+    // code and reported "not filled"; the machine then filled it again on every observation
+    // (each one maybe a wrong try towards a lockout) and no timeout ever fired.
+    let mut m = machine(SecondStep::Authenticator);
+    m.step(&login(), None, 1_000_100);
+    m.filled(sent(false), 1_000_110);
+    m.step(&code_page(), None, 1_000_200);
     assert!(matches!(
-        m.step(&login(), None, 1_000_200),
-        Action::FillCredentials { .. }
+        m.step(&code_page(), offered("287082"), 1_000_300),
+        Action::FillCode { .. }
     ));
+    assert!(m.filled(written_only(), 1_000_310).is_none());
+    assert_eq!(m.waiting_for_the_page(), Some(Filled::Code));
+    assert!(
+        SignInView::of(&m).words.contains("press its button"),
+        "{}",
+        SignInView::of(&m).words
+    );
+    for t in (1_000_400..1_000_300 + SUBMIT_TIMEOUT_MS).step_by(500) {
+        assert!(
+            matches!(m.step(&code_page(), offered("111111"), t), Action::Wait),
+            "written once, never again ({t})"
+        );
+    }
+    // The page sent the code by itself.
+    assert!(matches!(
+        m.step(&home(), None, 1_000_300 + SUBMIT_TIMEOUT_MS),
+        Action::Done {
+            skipped_code: false,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn a_password_written_without_a_button_ends_plainly_when_the_page_does_not_go_on() {
+    let mut m = machine(SecondStep::EmailCode);
+    m.step(&login(), None, 1_000_100);
+    m.filled(written_only(), 1_000_110);
+    assert_eq!(m.waiting_for_the_page(), Some(Filled::Password));
+    assert!(matches!(
+        m.step(&login(), None, 1_000_100 + SUBMIT_TIMEOUT_MS),
+        Action::Wait
+    ));
+    let failure = expect_fail(m.step(&login(), None, 1_000_101 + SUBMIT_TIMEOUT_MS));
+    assert_eq!(
+        failure,
+        Failure::SubmitNotFound {
+            filled: Filled::Password
+        }
+    );
+    let view = SignInView::of(&m);
+    assert!(
+        view.words.contains("could not find the button"),
+        "{}",
+        view.words
+    );
+    assert!(
+        view.next_step.as_deref().unwrap().contains("yourself"),
+        "{view:?}"
+    );
 }
 
 #[test]

@@ -65,6 +65,13 @@ impl SignInView {
             crate::portal::SecondStep::SmsCode => "text message",
             _ => "e-mail",
         };
+        let waiting_for_the_page = sign_in.waiting_for_the_page().map(|filled| {
+            format!(
+                "Keydesk filled in the {} but found no button to send it: if the {name} page \
+                 does not go on by itself, press its button in the {name} window.",
+                filled.words()
+            )
+        });
         let (words, next_step, failure_code, confirm) = match sign_in.state() {
             State::Opening => (format!("Opening {name}…"), None, None, false),
             State::Credentials => (format!("Signing in to {name}…"), None, None, false),
@@ -112,6 +119,7 @@ impl SignInView {
                 failure.needs_confirmation_to_retry(),
             ),
         };
+        let words = waiting_for_the_page.unwrap_or(words);
         Self {
             portal_id: portal.id,
             portal: name,

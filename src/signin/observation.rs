@@ -43,14 +43,18 @@ pub struct Observation {
     pub alert_text: Option<String>,
 }
 
-/// What a fill script reported back.
+/// What a fill script reported back. Writing a value and sending the form are told apart: a
+/// code box that sends itself on input has no button, and a value once written into a page must
+/// never be written again (each try may count towards a lockout).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(default)]
 pub struct FillReport {
     /// The script found the expected origin.
     pub origin_ok: bool,
-    /// It found the fields and sent the form.
-    pub filled: bool,
+    /// It found the field and wrote the value (password, code), or pressed the button (channel).
+    pub written: bool,
+    /// It also sent the form: pressed its button or submitted it.
+    pub submitted: bool,
     /// It ticked (or found ticked) the remember-device checkbox.
     pub remember_ticked: bool,
 }

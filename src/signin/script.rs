@@ -94,7 +94,9 @@ return {{ origin: location.origin, url: location.href, document: window.__keydes
 
 fn origin_guard(origin: &str) -> String {
     let origin = serde_json::to_string(origin).expect("a string serializes");
-    format!("if (location.origin !== {origin}) return {{ origin_ok: false, filled: false }};")
+    format!(
+        "if (location.origin !== {origin}) return {{ origin_ok: false, written: false, submitted: false }};"
+    )
 }
 
 /// Fills username and password and sends the form, only on `origin`.
@@ -111,11 +113,11 @@ pub fn fill_credentials(
 {guard}
 {HELPERS}
 var pw = kdFind({pw_sel});
-if (!pw) return {{ origin_ok: true, filled: false }};
+if (!pw) return {{ origin_ok: true, written: false, submitted: false }};
 var user = kdFind({user_sel}, pw.form);
 if (user && user !== pw) kdSet(user, {username});
 kdSet(pw, {password});
-return {{ origin_ok: true, filled: kdSubmit({submit_sel}, pw) }};
+return {{ origin_ok: true, written: true, submitted: kdSubmit({submit_sel}, pw) }};
 }})()"#,
         guard = origin_guard(origin),
         pw_sel = selectors(&recipe.password),
@@ -135,9 +137,9 @@ pub fn choose_channel(recipe: &Recipe, origin: &str, channel: Channel) -> String
 {guard}
 {HELPERS}
 var b = kdFind({sel});
-if (!b) return {{ origin_ok: true, filled: false }};
+if (!b) return {{ origin_ok: true, written: false, submitted: false }};
 b.click();
-return {{ origin_ok: true, filled: true }};
+return {{ origin_ok: true, written: true, submitted: true }};
 }})()"#,
         guard = origin_guard(origin),
         sel = selectors(buttons),
@@ -145,7 +147,8 @@ return {{ origin_ok: true, filled: true }};
 }
 
 /// Fills the code, ticks "remember this device" where the page offers it, and sends the form,
-/// only on `origin`.
+/// only on `origin`. The box is ticked before the code is written: a code box that sends itself
+/// on input would otherwise go before the tick.
 pub fn fill_code(recipe: &Recipe, origin: &str, code: &Secret) -> Secret {
     let code = serde_json::to_string(code.expose()).expect("a string serializes");
     Secret::new(format!(
@@ -153,12 +156,12 @@ pub fn fill_code(recipe: &Recipe, origin: &str, code: &Secret) -> Secret {
 {guard}
 {HELPERS}
 var c = kdFind({code_sel});
-if (!c) return {{ origin_ok: true, filled: false }};
-kdSet(c, {code});
+if (!c) return {{ origin_ok: true, written: false, submitted: false }};
 var r = kdFind({remember_sel}, c.form);
 if (r && !r.checked) r.click();
 var ticked = !!(r && r.checked);
-return {{ origin_ok: true, filled: kdSubmit({submit_sel}, c), remember_ticked: ticked }};
+kdSet(c, {code});
+return {{ origin_ok: true, written: true, submitted: kdSubmit({submit_sel}, c), remember_ticked: ticked }};
 }})()"#,
         guard = origin_guard(origin),
         code_sel = selectors(&recipe.code),

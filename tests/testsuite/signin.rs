@@ -162,7 +162,7 @@ email = "{}@localhost"
 }
 
 #[test]
-fn e2e_signin_mychart_by_text_message_and_availity_by_authenticator() {
+fn e2e_signin_mychart_by_text_message_and_availity_by_authenticator_even_without_a_code_button() {
     let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
     let user = bed::fresh_mail_user();
     let (mychart_pw, availity_pw) = (bed::test_secret("mychart"), bed::test_secret("availity"));
@@ -189,12 +189,21 @@ remember_days = 7
 username = "frontdesk"
 password = "{availity_pw}"
 totp_seed = "{seed}"
+[[portal]]
+name = "availity_spa"
+kind = "availity"
+code_auto_submit_ms = 1500
+[[portal.user]]
+username = "frontdesk"
+password = "{availity_pw}"
+totp_seed = "{seed}"
 "#,
         user.name
     ));
-    let (mychart, availity) = (
+    let (mychart, availity, spa) = (
         sandbox.urls["mychart"].clone(),
         sandbox.urls["availity"].clone(),
+        sandbox.urls["availity_spa"].clone(),
     );
     let profile = bed::profile_dir("e2e-signin-sms-totp");
     set_mailbox(&profile, &user);
@@ -230,13 +239,27 @@ totp_seed = "{seed}"
         ],
         &availity_pw,
     );
-    let uri = format!("otpauth://totp/Availity:frontdesk?secret={seed}&issuer=Availity");
-    cli_ok(&profile, &["otp", "add", &uri], None);
-    cli_ok(
+    // A single-page portal whose code box has no button: its script sends the code 1.5 s after
+    // the last input.
+    add_portal(
         &profile,
-        &["otp", "link", "Availity", "--portal", "Availity"],
-        None,
+        &[
+            "--preset",
+            "availity",
+            "--name",
+            "Availity SPA",
+            "--login-url",
+            &format!("{spa}/login"),
+            "--username",
+            "frontdesk",
+        ],
+        &availity_pw,
     );
+    for (issuer, portal) in [("Availity", "Availity"), ("AvailitySPA", "Availity SPA")] {
+        let uri = format!("otpauth://totp/{issuer}:frontdesk?secret={seed}&issuer={issuer}");
+        cli_ok(&profile, &["otp", "add", &uri], None);
+        cli_ok(&profile, &["otp", "link", issuer, "--portal", portal], None);
+    }
 
     session(&profile, |client| async move {
         crate::e2e::wait_for_text(&client, "[data-testid=status-mailbox]", "Connected").await;
@@ -271,6 +294,26 @@ totp_seed = "{seed}"
         );
         assert_eq!(list[1]["method"], "totp");
         screenshot(&client, "signin.png").await;
+
+        // Regression: the fill script wrote the code, found no button and reported "not
+        // filled", so the machine wrote it again on every look at the page — and each write
+        // restarts this box's wait, so the code was never sent. Written once, the page sends it.
+        let spa_shown = sign_in(&client, "Availity SPA").await;
+        assert_eq!(
+            spa_shown.state, "signed_in",
+            "Availity SPA: {}",
+            spa_shown.text
+        );
+        let list = attempts(&spa).await;
+        assert_eq!(
+            steps(&list),
+            ["password:code_required", "code:signed_in"],
+            "one code, sent by the page itself: {list:?}"
+        );
+        assert_eq!(
+            list[1]["remember_requested"], true,
+            "Remember this device was ticked"
+        );
     });
 }
 

@@ -153,11 +153,13 @@ async fn perform(
         .await
         .unwrap_or(FillReport {
             origin_ok: true,
-            filled: true,
+            written: true,
+            submitted: true,
             remember_ticked: false,
         });
     drop(script);
-    if let Some(key) = key.filter(|_| report.filled && report.origin_ok) {
+    // A code written into the page is used, whether the page's button was found or not.
+    if let Some(key) = key.filter(|_| report.written && report.origin_ok) {
         if let Some(inbox) = app.state::<InboxState>().lock().await.as_ref() {
             inbox.mark_used(&key);
         }

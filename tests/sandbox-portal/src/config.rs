@@ -120,6 +120,11 @@ pub struct PortalConfig {
     /// From address of forwarded texts, e.g. `+15551234567@sms.example`.
     #[serde(default = "default_sms_from")]
     pub sms_from: String,
+    /// The code page of a single-page portal: no form and no button; the page's script sends
+    /// the code this many milliseconds after the last change to the code box (each new input
+    /// starts the wait again). Unset: the usual form with its Verify button.
+    #[serde(default)]
+    pub code_auto_submit_ms: Option<u64>,
     /// The portal's users.
     #[serde(rename = "user", default)]
     pub users: Vec<UserConfig>,

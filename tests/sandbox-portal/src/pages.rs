@@ -239,6 +239,14 @@ pub fn code(cfg: &PortalConfig, lang: Lang, b: Banner, method: &str) -> String {
             ),
         ),
     };
+    if let Some(wait_ms) = cfg.code_auto_submit_ms.filter(|_| method != "backup") {
+        return layout(
+            cfg,
+            lang,
+            "code",
+            &auto_submit_code(b, label, w.remember, method, wait_ms),
+        );
+    }
     let body = format!(
         r#"<h2>{label}</h2>{banner}
 <form id="code-form" method="post" action="/verify" data-method="{method}">
@@ -253,6 +261,37 @@ pub fn code(cfg: &PortalConfig, lang: Lang, b: Banner, method: &str) -> String {
         v = w.verify,
     );
     layout(cfg, lang, "code", &body)
+}
+
+/// A single-page portal's code box: no form, no button. Its script posts the code `wait_ms`
+/// after the last input (a new input restarts the wait, as debounced boxes do), then shows
+/// where the portal answered: the home page, or the code page again with its banner.
+fn auto_submit_code(b: Banner, label: &str, remember: &str, method: &str, wait_ms: u64) -> String {
+    format!(
+        r#"<h2>{label}</h2>{banner}
+<div id="code-box" data-method="{method}">
+<label for="code">{label}</label><input id="code" name="code" type="text" inputmode="text" autocomplete="one-time-code">
+<label><input id="remember-device" name="remember" type="checkbox" value="on"> {remember}</label>
+</div>
+<script>
+(function () {{
+  var box = document.getElementById('code'), rem = document.getElementById('remember-device'), timer = null;
+  box.addEventListener('input', function () {{
+    clearTimeout(timer);
+    if (box.value.length < 6) return;
+    timer = setTimeout(function () {{
+      var body = new URLSearchParams({{ method: '{method}', code: box.value }});
+      if (rem.checked) body.set('remember', 'on');
+      fetch('/verify', {{ method: 'POST', body: body, credentials: 'same-origin' }}).then(function (res) {{
+        if (res.redirected) {{ location.assign(res.url); return; }}
+        return res.text().then(function (html) {{ document.open(); document.write(html); document.close(); }});
+      }});
+    }}, {wait_ms});
+  }});
+}})();
+</script>"#,
+        banner = banner(b),
+    )
 }
 
 /// A page that only states something: locked, expired password, maintenance.
