@@ -16,7 +16,7 @@ use crate::bed;
 use crate::e2e::{ONE_SESSION, screenshot};
 use crate::signin_support::{
     add_portal, attempts, cli_ok, click, outcomes_of, print_timing, row_xpath, session,
-    set_mailbox, sign_in, start_sandbox, steps, tab,
+    set_mailbox, sign_in, start_sandbox, start_twice_at_once, steps, tab,
 };
 
 #[test]
@@ -420,7 +420,8 @@ fn e2e_signin_fills_nothing_on_a_look_alike_and_a_portal_page_gets_no_ipc() {
 }
 
 #[test]
-fn e2e_signin_stops_after_a_wrong_password_or_a_locked_account_and_does_not_retry() {
+fn e2e_signin_started_twice_at_once_runs_once_and_stops_after_a_wrong_password_or_a_locked_account()
+{
     let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
     let (right, wrong) = (bed::test_secret("right"), bed::test_secret("wrong"));
     let sandbox = start_sandbox(&format!(
@@ -475,7 +476,16 @@ locked = true
 
     let reminded_profile = profile.clone();
     session(&profile, |client| async move {
-        let refused = sign_in(&client, "Cigna").await;
+        // Regression: the "already running" check and the claim were apart, with the window's
+        // opening between them, so two quick starts could both sign in (two wrong passwords).
+        let (outcomes, refused) = start_twice_at_once(&client, "Cigna").await;
+        let mut sorted = outcomes.clone();
+        sorted.sort();
+        assert_eq!(
+            sorted,
+            ["ok", "signin_running"],
+            "one start runs, the other is refused: {outcomes:?}"
+        );
         assert_eq!(
             (refused.state.as_str(), refused.failure.as_str()),
             ("failed", "wrong_credentials"),

@@ -176,20 +176,69 @@ pub(crate) struct Shown {
 /// Clicks the portal row's "Sign in" and waits until the window shows the sign-in ended.
 pub(crate) async fn sign_in(client: &Client, portal: &str) -> Shown {
     tab(client, "portals").await;
-    let state_xpath = row_xpath(portal, "signin-state");
     client
         .wait()
         .at_most(Duration::from_secs(15))
         .for_element(Locator::XPath(&row_xpath(portal, "signin-button")))
         .await
         .expect("the portal's row appears");
-    // A view from this portal's previous sign-in stays on screen until the new one starts; the
-    // new one started after the click (the app and the test share the machine's clock).
-    let clicked_ms = std::time::SystemTime::now()
+    let clicked_ms = unix_ms();
+    click(client, Locator::XPath(&row_xpath(portal, "signin-button"))).await;
+    wait_for_end(client, portal, clicked_ms).await
+}
+
+fn unix_ms() -> f64 {
+    std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
-        .as_millis() as f64;
-    click(client, Locator::XPath(&row_xpath(portal, "signin-button"))).await;
+        .as_millis() as f64
+}
+
+/// Starts two sign-ins to the portal at once, as two quick clicks reaching the app would,
+/// calling the app's command straight from the main window (its button is already off while
+/// the first call is on its way). Returns each call's outcome ("ok" or the error's code) and
+/// what the window shows once the sign-in ended.
+pub(crate) async fn start_twice_at_once(client: &Client, portal: &str) -> (Vec<String>, Shown) {
+    tab(client, "portals").await;
+    let id = client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::XPath(&format!(
+            "//li[@data-testid='portal-row'][.//span[contains(concat(' ', normalize-space(@class), ' '), ' name ')][normalize-space()='{portal}']]"
+        )))
+        .await
+        .expect("the portal's row appears")
+        .attr("data-portal-id")
+        .await
+        .unwrap()
+        .expect("a portal row names its portal's id");
+    let started_ms = unix_ms();
+    let outcomes = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; \
+             const start = () => window.__TAURI_INTERNALS__ \
+               .invoke('signin_start', { portalId: Number(arguments[0]), confirm: false }) \
+               .then(() => 'ok', (e) => (e && e.code) || String(e)); \
+             Promise.all([start(), start()]).then(done);",
+            vec![Value::String(id)],
+        )
+        .await
+        .expect("the two starts answer");
+    let outcomes = outcomes
+        .as_array()
+        .expect("two outcomes")
+        .iter()
+        .map(|o| o.as_str().unwrap_or_default().to_owned())
+        .collect();
+    (outcomes, wait_for_end(client, portal, started_ms).await)
+}
+
+/// Waits until the window shows that a sign-in to the portal started at or after `clicked_ms`
+/// (UNIX ms) has ended.
+async fn wait_for_end(client: &Client, portal: &str, clicked_ms: f64) -> Shown {
+    // A view from this portal's previous sign-in stays on screen until the new one starts; the
+    // new one started after the click (the app and the test share the machine's clock).
+    let state_xpath = row_xpath(portal, "signin-state");
     let clicked = Instant::now();
     let deadline = Instant::now() + Duration::from_secs(90);
     let mut last = String::new();

@@ -15,7 +15,7 @@ use keydesk::signin::{
 use tauri::{AppHandle, Emitter, Manager, WebviewWindow};
 
 use super::window::{self, eval_json, now_ms};
-use crate::state::{DeskState, InboxState, SignInState};
+use crate::state::{DeskState, InboxState, RunningSignIn, SignInState};
 
 /// How often the page is looked at.
 const POLL: Duration = Duration::from_millis(100);
@@ -33,8 +33,8 @@ pub fn publish(app: &AppHandle, view: SignInView) {
     }
 }
 
-/// Runs the sign-in to its end.
-pub async fn drive(app: AppHandle, mut machine: SignIn, password: Secret) {
+/// Runs the sign-in to its end; `claim` is released when it has.
+pub async fn drive(app: AppHandle, mut machine: SignIn, password: Secret, claim: RunningSignIn) {
     let portal = machine.portal().clone();
     let observe = script::observe(machine.recipe());
     let mut known_before: Vec<MessageKey> = Vec::new();
@@ -80,13 +80,13 @@ pub async fn drive(app: AppHandle, mut machine: SignIn, password: Secret) {
         tokio::time::sleep(POLL).await;
     }
     let now = now_ms() / 1000;
-    {
-        let state = app.state::<SignInState>();
-        let mut sign_ins = state.lock();
-        sign_ins.guard.record(&machine, now);
-        sign_ins.running.remove(&portal.id);
-    }
+    app.state::<SignInState>()
+        .lock()
+        .guard
+        .record(&machine, now);
+    // The view is published before the claim goes, so a new start sees this one's end.
     publish(&app, SignInView::of(&machine));
+    drop(claim);
 }
 
 /// Does one action; true when the sign-in has ended.

@@ -10,7 +10,7 @@ use keydesk::signin::{Failure, SignIn, SignInView};
 use tauri::{AppHandle, Manager};
 
 use crate::error::CommandError;
-use crate::state::{DeskState, SignInState};
+use crate::state::{DeskState, RunningSignIn, SignInState};
 
 /// Starts signing in to a portal in its own window. `confirm` is the user's explicit "try once
 /// more" after a failure the portal counts towards a lockout.
@@ -23,11 +23,25 @@ pub async fn signin_start(
     confirm: bool,
 ) -> Result<SignInView, CommandError> {
     let now = window::now_ms();
-    let (portal, password) = {
+    let portal = PortalBook::new(desk.lock().await.store()).get(portal_id)?;
+    // Checked and taken under one lock before anything else happens, so a double click cannot
+    // start two sign-ins; every early return below drops the claim again.
+    let claim = RunningSignIn::claim(&app, portal_id).ok_or_else(|| {
+        start_error(keydesk::signin::StartError::AlreadyRunning(
+            portal.fields.name.clone(),
+        ))
+    })?;
+    let recipe = {
+        let mut state = sign_ins.lock();
+        state.guard.check(&portal, confirm).map_err(start_error)?;
+        state
+            .recipes
+            .for_preset(portal.fields.preset.as_deref())
+            .clone()
+    };
+    let password: Result<Option<Secret>, Failure> = {
         let mut desk = desk.lock().await;
-        let portal = PortalBook::new(desk.store()).get(portal_id)?;
-        let password: Result<Option<Secret>, Failure> = desk
-            .keychain()
+        desk.keychain()
             .map_err(|e| Failure::Keychain {
                 message: e.to_string(),
             })
@@ -37,42 +51,21 @@ pub async fn signin_start(
                     .map_err(|e| Failure::Keychain {
                         message: e.to_string(),
                     })
-            });
-        (portal, password)
+            })
     };
     // A window left open by an earlier sign-in still shows its last page until it navigates;
     // the machine must not take that page for this sign-in's.
     let stale_document = match app.get_webview_window(&window::label(portal_id)) {
-        Some(w) => {
-            let recipe = sign_ins
-                .lock()
-                .recipes
-                .for_preset(portal.fields.preset.as_deref())
-                .clone();
-            window::eval_json::<keydesk::signin::Observation>(
-                &w,
-                &keydesk::signin::script::observe(&recipe),
-                std::time::Duration::from_secs(1),
-            )
-            .await
-            .map(|o| o.document)
-        }
+        Some(w) => window::eval_json::<keydesk::signin::Observation>(
+            &w,
+            &keydesk::signin::script::observe(&recipe),
+            std::time::Duration::from_secs(1),
+        )
+        .await
+        .map(|o| o.document),
         None => None,
     };
-    let mut machine = {
-        let mut state = sign_ins.lock();
-        if state.running.contains(&portal_id) {
-            return Err(start_error(keydesk::signin::StartError::AlreadyRunning(
-                portal.fields.name.clone(),
-            )));
-        }
-        state.guard.check(&portal, confirm).map_err(start_error)?;
-        let recipe = state
-            .recipes
-            .for_preset(portal.fields.preset.as_deref())
-            .clone();
-        SignIn::new(&portal, &recipe, now).ignoring_document(stale_document)
-    };
+    let mut machine = SignIn::new(&portal, &recipe, now).ignoring_document(stale_document);
     let password = match password {
         Ok(Some(p)) => p,
         Ok(None) => return Ok(ended(&app, &mut machine, Failure::NoPassword, now)),
@@ -81,10 +74,9 @@ pub async fn signin_start(
     if let Err(message) = window::open(&app, &portal) {
         return Ok(ended(&app, &mut machine, Failure::Window { message }, now));
     }
-    sign_ins.lock().running.insert(portal_id);
     let view = SignInView::of(&machine);
     tracing::info!(portal = portal_id, recipe = %machine.recipe().id, "sign-in started");
-    tauri::async_runtime::spawn(driver::drive(app, machine, password));
+    tauri::async_runtime::spawn(driver::drive(app, machine, password, claim));
     Ok(view)
 }
 

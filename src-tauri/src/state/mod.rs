@@ -6,4 +6,4 @@ mod signin;
 
 pub use desk::DeskState;
 pub use inbox::InboxState;
-pub use signin::SignInState;
+pub use signin::{RunningSignIn, SignInState};

@@ -1,10 +1,12 @@
-//! The sign-ins of this run: the latest view per portal, which are still running, and the guard
-//! that keeps Keydesk from trying a refused password again by itself.
+//! The sign-ins of this run: the latest view per portal, and which are still running — each
+//! held by a [`RunningSignIn`] claim, so that one portal never has two.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::{Mutex, MutexGuard};
+use std::collections::HashMap;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use keydesk::signin::{Recipes, RetryGuard, SignInView};
+use tauri::{AppHandle, Manager};
 
 /// Everything the sign-in commands and drivers share. A plain mutex: it is held only to read or
 /// update these maps, never across an await.
@@ -16,8 +18,8 @@ pub struct SignIns {
     pub recipes: Recipes,
     /// The latest view of each portal's sign-in.
     pub views: HashMap<i64, SignInView>,
-    /// Portals whose sign-in driver is running.
-    pub running: HashSet<i64>,
+    /// Portals whose sign-in is running, each with the flag that asks its driver to stop.
+    running: HashMap<i64, Arc<AtomicBool>>,
     /// Failures a new sign-in must be confirmed after.
     pub guard: RetryGuard,
 }
@@ -28,7 +30,7 @@ impl SignInState {
         Self(Mutex::new(SignIns {
             recipes,
             views: HashMap::new(),
-            running: HashSet::new(),
+            running: HashMap::new(),
             guard: RetryGuard::default(),
         }))
     }
@@ -37,5 +39,47 @@ impl SignInState {
     pub fn lock(&self) -> MutexGuard<'_, SignIns> {
         // A driver that panicked mid-update leaves views only; keep serving.
         self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A portal's claim on its one running sign-in. Taken — checked and inserted under one lock —
+/// before anything else of a sign-in starts, so a double click cannot start two; released when
+/// dropped: on every early return of the start, and when the driver ends.
+pub struct RunningSignIn {
+    app: AppHandle,
+    portal_id: i64,
+    stop: Arc<AtomicBool>,
+}
+
+impl RunningSignIn {
+    /// The claim, or `None` when a sign-in to this portal is already running.
+    pub fn claim(app: &AppHandle, portal_id: i64) -> Option<Self> {
+        let state = app.state::<SignInState>();
+        let mut sign_ins = state.lock();
+        if sign_ins.running.contains_key(&portal_id) {
+            return None;
+        }
+        let stop = Arc::new(AtomicBool::new(false));
+        sign_ins.running.insert(portal_id, stop.clone());
+        Some(Self {
+            app: app.clone(),
+            portal_id,
+            stop,
+        })
+    }
+}
+
+impl Drop for RunningSignIn {
+    fn drop(&mut self) {
+        let state = self.app.state::<SignInState>();
+        let mut sign_ins = state.lock();
+        // Only this claim's own entry: never one a later claim made.
+        if sign_ins
+            .running
+            .get(&self.portal_id)
+            .is_some_and(|s| Arc::ptr_eq(s, &self.stop))
+        {
+            sign_ins.running.remove(&self.portal_id);
+        }
     }
 }
