@@ -18,12 +18,12 @@
 
 use serde::Serialize;
 
+pub use super::action::{Action, CodeWanted, OfferedCode};
 use super::failure::{Failure, Filled};
 pub use super::observation::{FillReport, Observation, Seen};
 use super::recipe::Recipe;
-use crate::pending::{Channel, MessageKey};
+use crate::pending::Channel;
 use crate::portal::{Portal, SecondStep};
-use crate::secret::Secret;
 
 /// How long a page may show nothing Keydesk recognizes before the sign-in gives up.
 pub const FORM_TIMEOUT_MS: i64 = 30_000;
@@ -66,71 +66,6 @@ impl State {
     pub fn is_final(&self) -> bool {
         matches!(self, State::SignedIn { .. } | State::Failed { .. })
     }
-}
-
-/// Which code the adapter should look up before the next step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CodeWanted {
-    /// A mailed or texted code of this portal that arrived at or after `since` (UNIX seconds).
-    Mailed {
-        /// The portal.
-        portal_id: i64,
-        /// E-mail or text.
-        channel: Channel,
-        /// When the code was asked for.
-        since: i64,
-    },
-    /// The current code of the authenticator entry linked to this portal.
-    Authenticator {
-        /// The portal.
-        portal_id: i64,
-    },
-}
-
-/// A code the adapter found.
-#[derive(Debug, Clone)]
-pub struct OfferedCode {
-    /// The code.
-    pub code: Secret,
-    /// The inbox message it came in (mark it used once filled); `None` for an authenticator code.
-    pub key: Option<MessageKey>,
-}
-
-/// What the adapter does next.
-#[derive(Debug, Clone)]
-pub enum Action {
-    /// Nothing yet: observe again shortly.
-    Wait,
-    /// Fill username and password and send them, only if the page's origin is `origin`.
-    FillCredentials {
-        /// The origin the fill script must find.
-        origin: String,
-    },
-    /// Press the button that asks for a code by `channel`, only on `origin`.
-    ChooseChannel {
-        /// E-mail or text.
-        channel: Channel,
-        /// The origin the script must find.
-        origin: String,
-    },
-    /// Fill the code, tick "remember this device" where offered, and send it, only on `origin`.
-    FillCode {
-        /// The code.
-        code: Secret,
-        /// Its inbox message, to mark used once filled.
-        key: Option<MessageKey>,
-        /// The origin the fill script must find.
-        origin: String,
-    },
-    /// Signed in.
-    Done {
-        /// The code step was skipped (remembered device or live session).
-        skipped_code: bool,
-        /// "Remember this device" was ticked during this sign-in.
-        remember_ticked: bool,
-    },
-    /// Stopped.
-    Fail(Failure),
 }
 
 /// Figures of one sign-in, in milliseconds; no secrets.

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::portal::{PortalFields, SecondStep};
+use crate::secret::Secret;
 use crate::signin::failure::Filled;
 use crate::signin::{Recipes, RetryGuard, SignInView};
 

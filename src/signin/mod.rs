@@ -5,6 +5,7 @@
 //! |---|---|
 //! | [`recipe`] | the form recipes (data in `recipes.toml`), merged over a generic fallback |
 //! | [`machine`] | [`SignIn`]: observations in, actions out; origin checks, no retry into a lockout |
+//! | [`action`] | what else goes between the machine and the shell: the code wanted, the code found, the action |
 //! | [`observation`] | what the page scripts report: the page seen, a fill's result |
 //! | [`script`] | the observe and fill scripts (each fill script re-checks `location.origin`) |
 //! | [`failure`] | why a sign-in stopped, in plain words with the next step |
@@ -14,6 +15,7 @@
 //! [`crate::inbox::Inbox::code_for_sign_in`], or the linked authenticator entry), and performs the
 //! [`Action`]s. [`SignInView`] is what the main window is told, and never carries a secret.
 
+pub mod action;
 pub mod failure;
 pub mod machine;
 pub mod observation;

@@ -1,0 +1,71 @@
+//! What goes between the machine and the shell's adapter besides observations: the code the
+//! machine wants looked up, the code the adapter found, and the action to perform.
+
+use super::failure::Failure;
+use crate::pending::{Channel, MessageKey};
+use crate::secret::Secret;
+
+/// Which code the adapter should look up before the next step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeWanted {
+    /// A mailed or texted code of this portal that arrived at or after `since` (UNIX seconds).
+    Mailed {
+        /// The portal.
+        portal_id: i64,
+        /// E-mail or text.
+        channel: Channel,
+        /// When the code was asked for.
+        since: i64,
+    },
+    /// The current code of the authenticator entry linked to this portal.
+    Authenticator {
+        /// The portal.
+        portal_id: i64,
+    },
+}
+
+/// A code the adapter found.
+#[derive(Debug, Clone)]
+pub struct OfferedCode {
+    /// The code.
+    pub code: Secret,
+    /// The inbox message it came in (mark it used once filled); `None` for an authenticator code.
+    pub key: Option<MessageKey>,
+}
+
+/// What the adapter does next.
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// Nothing yet: observe again shortly.
+    Wait,
+    /// Fill username and password and send them, only if the page's origin is `origin`.
+    FillCredentials {
+        /// The origin the fill script must find.
+        origin: String,
+    },
+    /// Press the button that asks for a code by `channel`, only on `origin`.
+    ChooseChannel {
+        /// E-mail or text.
+        channel: Channel,
+        /// The origin the script must find.
+        origin: String,
+    },
+    /// Fill the code, tick "remember this device" where offered, and send it, only on `origin`.
+    FillCode {
+        /// The code.
+        code: Secret,
+        /// Its inbox message, to mark used once filled.
+        key: Option<MessageKey>,
+        /// The origin the fill script must find.
+        origin: String,
+    },
+    /// Signed in.
+    Done {
+        /// The code step was skipped (remembered device or live session).
+        skipped_code: bool,
+        /// "Remember this device" was ticked during this sign-in.
+        remember_ticked: bool,
+    },
+    /// Stopped.
+    Fail(Failure),
+}
