@@ -24,13 +24,18 @@ pub enum CodeWanted {
     },
 }
 
-/// A code the adapter found.
+/// A code the adapter found. The machine keeps it until it is written into the page, so a
+/// code is looked up once (an HOTP code moves its counter on when it is made).
 #[derive(Debug, Clone)]
 pub struct OfferedCode {
     /// The code.
     pub code: Secret,
     /// The inbox message it came in (mark it used once filled); `None` for an authenticator code.
     pub key: Option<MessageKey>,
+    /// When a time-based (TOTP) code's period ends (UNIX milliseconds); `None` for a code
+    /// that does not change with the clock. One that ends within
+    /// [`TOTP_MARGIN_MS`](super::codes::TOTP_MARGIN_MS) is not filled.
+    pub good_until_ms: Option<i64>,
 }
 
 /// What the adapter does next.

@@ -19,6 +19,7 @@
 use serde::Serialize;
 
 pub use super::action::{Action, CodeWanted, OfferedCode};
+use super::codes::TOTP_MARGIN_MS;
 use super::failure::{Failure, Filled};
 pub use super::observation::{FillReport, Observation, Seen};
 use super::recipe::Recipe;
@@ -115,6 +116,10 @@ pub struct SignIn {
     stale_document: Option<String>,
     /// Since when fills have found no field to write into (the page changed under them).
     unwritten_since_ms: Option<i64>,
+    /// The code found for this sign-in, kept until it is written into the page.
+    held_code: Option<OfferedCode>,
+    /// No code is asked for before this (UNIX ms): the next TOTP period.
+    code_not_before_ms: Option<i64>,
 }
 
 impl SignIn {
@@ -136,6 +141,8 @@ impl SignIn {
             ended_ms: None,
             stale_document: None,
             unwritten_since_ms: None,
+            held_code: None,
+            code_not_before_ms: None,
         }
     }
 
@@ -177,20 +184,33 @@ impl SignIn {
         }
     }
 
-    /// The code to look up for the next step, if the page is waiting for one.
-    pub fn wants(&self) -> Option<CodeWanted> {
+    /// The code to look up before the next step, given what the page shows now: only when the
+    /// page on one of the portal's origins shows its code field, the machine waits for a code,
+    /// and it holds none yet. So the keychain is not read, nor an HOTP counter moved on, while
+    /// the page is still loading, and each code is looked up once.
+    pub fn wants(&self, seen_page: &Observation, now_ms: i64) -> Option<CodeWanted> {
+        let State::WaitingForCode { since } = self.state else {
+            return None;
+        };
+        let page_asks = seen_page.ready
+            && seen_page.seen.code
+            && !seen_page.seen.password
+            && self.stale_document.as_ref() != Some(&seen_page.document)
+            && self.portal.accepts_origin(&seen_page.origin);
+        if !page_asks
+            || self.code_sent
+            || self.held_code.is_some()
+            || self.code_not_before_ms.is_some_and(|t| now_ms < t)
+        {
+            return None;
+        }
         let portal_id = self.portal.id;
-        match (&self.state, self.portal.fields.second_step) {
-            (State::WaitingForCode { .. }, SecondStep::Authenticator) => {
-                Some(CodeWanted::Authenticator { portal_id })
-            }
-            (
-                State::WaitingForCode { since },
-                step @ (SecondStep::EmailCode | SecondStep::SmsCode),
-            ) => Some(CodeWanted::Mailed {
+        match self.portal.fields.second_step {
+            SecondStep::Authenticator => Some(CodeWanted::Authenticator { portal_id }),
+            step @ (SecondStep::EmailCode | SecondStep::SmsCode) => Some(CodeWanted::Mailed {
                 portal_id,
                 channel: channel_of(step),
-                since: *since,
+                since,
             }),
             _ => None,
         }
@@ -238,6 +258,10 @@ impl SignIn {
             return None;
         }
         self.unwritten_since_ms = None;
+        if what == Submitted::Code {
+            // Written: it is used, whatever the page does next.
+            self.held_code = None;
+        }
         if let Some(in_flight) = self.in_flight.as_mut() {
             in_flight.submitted = report.submitted;
         }
@@ -386,12 +410,21 @@ impl SignIn {
                 since: asked.div_euclid(1000),
             };
             self.last_progress_ms = now_ms;
-            if self.portal.fields.second_step == SecondStep::Authenticator {
-                // The authenticator code is looked up on the next step (see `wants`).
-                return Action::Wait;
-            }
         }
-        match code {
+        if let Some(found) = code {
+            self.held_code = Some(found);
+        }
+        if let Some(end) = self
+            .held_code
+            .as_ref()
+            .and_then(|c| c.good_until_ms)
+            .filter(|end| end - now_ms < TOTP_MARGIN_MS)
+        {
+            // It could expire on its way to the portal: wait for the next period's code.
+            self.held_code = None;
+            self.code_not_before_ms = Some(end);
+        }
+        match self.held_code.clone() {
             Some(found) => {
                 // Only a mailed or texted code is waited for; an authenticator code is at hand.
                 let mailed = matches!(
@@ -494,3 +527,7 @@ fn moved_on(in_flight: &InFlight, seen_page: &Observation) -> bool {
 #[cfg(test)]
 #[path = "machine_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "code_tests.rs"]
+mod code_tests;

@@ -6,6 +6,7 @@
 //! | [`recipe`] | the form recipes (data in `recipes.toml`), merged over a generic fallback |
 //! | [`machine`] | [`SignIn`]: observations in, actions out; origin checks, no retry into a lockout |
 //! | [`action`] | what else goes between the machine and the shell: the code wanted, the code found, the action |
+//! | [`codes`] | where the code comes from: the inbox, or the linked authenticator entry (once per code) |
 //! | [`observation`] | what the page scripts report: the page seen, a fill's result |
 //! | [`script`] | the observe and fill scripts (each fill script re-checks `location.origin`) |
 //! | [`failure`] | why a sign-in stopped, in plain words with the next step |
@@ -16,6 +17,7 @@
 //! [`Action`]s. [`SignInView`] is what the main window is told, and never carries a secret.
 
 pub mod action;
+pub mod codes;
 pub mod failure;
 pub mod machine;
 pub mod observation;

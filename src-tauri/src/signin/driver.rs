@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use keydesk::Secret;
 use keydesk::devices::DeviceBook;
-use keydesk::otp::entries;
 use keydesk::pending::MessageKey;
 use keydesk::portal::{Portal, PortalBook, SecondStep};
 use keydesk::signin::{
-    Action, CodeWanted, Failure, FillReport, Observation, OfferedCode, SignIn, SignInView, script,
+    Action, CodeWanted, Failure, FillReport, Observation, OfferedCode, SignIn, SignInView, codes,
+    script,
 };
 use tauri::{AppHandle, Emitter, Manager, WebviewWindow};
 
@@ -48,7 +48,7 @@ pub async fn drive(app: AppHandle, mut machine: SignIn, password: Secret, claim:
         let seen: Observation = eval_json(&window, &observe, SCRIPT_WAIT)
             .await
             .unwrap_or_default();
-        let code = match machine.wants() {
+        let code = match machine.wants(&seen, now_ms()) {
             Some(wanted) => match find_code(&app, wanted, &known_before).await {
                 Ok(code) => code,
                 Err(failure) => {
@@ -184,7 +184,7 @@ async fn find_code(
     wanted: CodeWanted,
     known_before: &[MessageKey],
 ) -> Result<Option<OfferedCode>, Failure> {
-    let now = now_ms() / 1000;
+    let now_ms = now_ms();
     match wanted {
         CodeWanted::Mailed {
             portal_id, since, ..
@@ -194,33 +194,16 @@ async fn find_code(
             // Without a watched mailbox the desk can still type the code in the window itself.
             Ok(inbox
                 .as_ref()
-                .and_then(|i| i.code_for_sign_in(portal_id, since, known_before, now))
-                .map(|c| OfferedCode {
-                    code: c.code,
-                    key: Some(c.key),
-                }))
+                .and_then(|i| i.code_for_sign_in(portal_id, since, known_before, now_ms / 1000))
+                .map(OfferedCode::from))
         }
         CodeWanted::Authenticator { portal_id } => {
             let desk = app.state::<DeskState>();
             let mut desk = desk.lock().await;
-            let linked = entries::for_portal(desk.store().conn(), portal_id).map_err(|e| {
-                Failure::NoCodeSource {
-                    missing: e.to_string(),
-                }
-            })?;
-            let Some(entry) = linked else {
-                return Err(Failure::NoCodeSource {
-                    missing: "no authenticator entry is linked to this portal (keydesk-cli otp link ENTRY --portal PORTAL)".into(),
-                });
-            };
             let keychain = desk.keychain().map_err(|e| Failure::Keychain {
                 message: e.to_string(),
             })?;
-            let code = entries::use_code(desk.store().conn(), &keychain, entry.id, now as u64)
-                .map_err(|e| Failure::NoCodeSource {
-                    missing: e.to_string(),
-                })?;
-            Ok(Some(OfferedCode { code, key: None }))
+            codes::authenticator_code(desk.store().conn(), &keychain, portal_id, now_ms).map(Some)
         }
     }
 }
