@@ -14,11 +14,12 @@
 //! | [`store`] | the local SQLite database (WAL, versioned migrations, damaged files moved aside) |
 //! | [`mailbox`] | the code mailbox: settings, TLS/STARTTLS connection, sign-in and its status |
 //! | [`pending`] | pending one-time codes in memory: countdown, superseded, used, expired, newest first |
-//! | [`watcher`] | the IMAP watch per folder: IDLE or polling, reconnect with backoff, exactly-once resync by UIDVALIDITY/UID |
+//! | [`watcher`] | the IMAP watch per folder: IDLE or polling, reconnect with backoff, exactly-once resync by UIDVALIDITY/UID, the shared "used" keyword |
 //! | [`message`] | an RFC 5322 message to plain text and the sender headers, bounded in time and memory |
 //! | [`extract`] | the one-time code and its lifetime in a message's text |
 //! | [`inbox`] | the code inbox: a fetched message to a pending code matched to its portal (DKIM/DMARC-aware), and the running watch of every folder |
 //! | [`portal`] | [`Portal`](portal::Portal)s: model and validation, presets, the [`PortalBook`](portal::PortalBook) (SQLite + keychain), password age, export/import |
+//! | [`calendar`] | civil dates from UNIX time, for IMAP searches and printed times |
 //! | [`clipboard`] | when to clear a copied secret: after a delay, and only if the clipboard still holds it |
 //! | [`otp`] | the authenticator: TOTP/HOTP codes, `otpauth://` and QR and other apps' exports, encrypted backup, clock check |
 //! | [`desk`] | [`Desk`], one desk's profile (data folder, database, keychain) and its [`DeskStatus`] |
@@ -48,6 +49,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod calendar;
 pub mod clipboard;
 pub mod desk;
 pub mod extract;

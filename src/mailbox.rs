@@ -66,6 +66,21 @@ impl MailboxSettings {
         if self.folders.is_empty() {
             return Err(MailboxError::Invalid("no folder to watch".into()));
         }
+        for (i, folder) in self.folders.iter().enumerate() {
+            if folder.trim().is_empty() {
+                return Err(MailboxError::Invalid("a folder name is empty".into()));
+            }
+            if self.folders[..i].contains(folder) {
+                return Err(MailboxError::Invalid(format!(
+                    "the folder \"{folder}\" is listed twice"
+                )));
+            }
+        }
+        if self.port == 0 {
+            return Err(MailboxError::Invalid(
+                "the port must be a number from 1 to 65535".into(),
+            ));
+        }
         if self.security == Security::Plain && !is_loopback(&self.host) {
             return Err(MailboxError::Invalid(format!(
                 "an unencrypted connection to {} would expose the mailbox password; \
@@ -387,5 +402,17 @@ mod tests {
         let mut s = settings("mail.example.org", Security::Tls);
         s.folders.clear();
         assert!(s.validate().unwrap_err().to_string().contains("no folder"));
+        s.folders = vec!["INBOX".into(), "INBOX".into()];
+        assert!(
+            s.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("listed twice")
+        );
+        s.folders = vec!["INBOX".into(), " ".into()];
+        assert!(s.validate().unwrap_err().to_string().contains("empty"));
+        s.folders = vec!["INBOX".into()];
+        s.port = 0;
+        assert!(s.validate().unwrap_err().to_string().contains("port"));
     }
 }

@@ -131,6 +131,7 @@ CONF
   export KEYDESK_TEST_PASSWD_FILE=$d/passwd
   export KEYDESK_TEST_USERS_DIR=$d/users
   export KEYDESK_TEST_MAIL_ROOT=$d/mail
+  export KEYDESK_TEST_DOVECOT_CONF=$d/dovecot.conf
   bed_log "dovecot: imaps 127.0.0.1:$imaps, imap+starttls :$imap, lmtp :$lmtp"
 }
 

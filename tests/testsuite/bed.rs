@@ -143,3 +143,26 @@ pub fn cli(profile: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Out
     drop(child.stdin.take());
     child.wait_with_output().expect("keydesk-cli output")
 }
+
+/// A code e-mail from `from` whose footer is full of numbers that are not the code; the
+/// Message-ID is unique.
+#[allow(dead_code)] // not every test module uses it
+pub fn code_mail(from: &str, code: &str) -> Vec<u8> {
+    format!(
+        "From: Portal <{from}>\r\nTo: frontdesk@localhost\r\nSubject: Your verification code\r\n\
+         Message-ID: <{}@portal.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+         Your verification code is {code}. It expires in 10 minutes.\r\n\r\n\
+         Questions? Call 800.981.9114, Mon-Fri. 900 Cottage Grove Rd, Bloomfield, CT 06002.\r\n",
+        rand::random::<u64>()
+    )
+    .into_bytes()
+}
+
+/// Now, UNIX seconds.
+#[allow(dead_code)]
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}

@@ -7,6 +7,7 @@
 mod bed;
 mod e2e;
 mod extract;
+mod inbox;
 mod keychain;
 mod mailbox;
 mod otp;
