@@ -5,6 +5,7 @@
 //! scores) live here too, so one run reports everything.
 
 mod bed;
+mod cli_watch;
 mod e2e;
 mod extract;
 mod inbox;

@@ -9,6 +9,7 @@ mod mailbox;
 mod otp;
 mod portal;
 mod status;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,6 +36,8 @@ enum Command {
     Mailbox(mailbox::Command),
     /// Print the one-time code found in each message, one JSON line per file.
     Extract(extract::Args),
+    /// Print codes as they arrive in the code mailbox (one JSON line each with --json).
+    Watch(watch::Args),
     /// Portals and their credentials.
     #[command(subcommand)]
     Portal(Box<portal::Command>),
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
         Command::Status(args) => status::run(&data_dir, args),
         Command::Mailbox(command) => mailbox::run(&data_dir, command),
         Command::Extract(args) => extract::run(args),
+        Command::Watch(args) => watch::run(&data_dir, args),
         Command::Portal(command) => portal::run(&data_dir, *command),
         Command::Otp(command) => otp::run(&data_dir, command),
     };
