@@ -23,7 +23,10 @@ use crate::secret::Secret;
 use crate::watcher::Fetched;
 use crate::watcher::{FolderCommand, FolderWatch, RetryTimings, WatchEvent};
 
+mod connection;
 mod feed;
+
+pub use self::connection::InboxConnection;
 
 /// The lifetime assumed when neither the message nor the portal says.
 pub const DEFAULT_LIFETIME: Duration = Duration::from_secs(10 * 60);
@@ -225,6 +228,9 @@ pub struct Inbox {
     connections: Arc<Mutex<BTreeMap<String, MailboxStatus>>>,
     /// Each folder watch's command channel, to share used marks.
     commands: BTreeMap<String, mpsc::UnboundedSender<FolderCommand>>,
+    /// `user@host:port` and the watched folders, for [`Inbox::connection`].
+    account: String,
+    folders: Vec<String>,
     stop: watch::Sender<bool>,
 }
 
@@ -276,17 +282,20 @@ impl Inbox {
             ));
         }
         drop(watch_tx);
+        let account = format!("{}@{}:{}", settings.username, settings.host, settings.port);
         let feed = feed::Feed {
             pending: pending.clone(),
             connections: connections.clone(),
             rules,
-            account: format!("{}@{}:{}", settings.username, settings.host, settings.port),
+            account: account.clone(),
         };
         tokio::spawn(feed.run(watch_rx, events));
         Self {
             pending,
             connections,
             commands,
+            account,
+            folders: settings.folders.clone(),
             stop,
         }
     }
@@ -322,6 +331,15 @@ impl Inbox {
     /// Each folder's connection state.
     pub fn connections(&self) -> BTreeMap<String, MailboxStatus> {
         self.connections.lock().unwrap().clone()
+    }
+
+    /// The connection state of all folders together, with the last error in plain words.
+    pub fn connection(&self) -> InboxConnection {
+        connection::summarize(
+            &self.account,
+            &self.folders,
+            &self.connections.lock().unwrap(),
+        )
     }
 
     /// Stops every watch (also done on drop).

@@ -16,6 +16,7 @@
 //! | [`pending`] | pending one-time codes in memory: countdown, superseded, used, expired, newest first |
 //! | [`watcher`] | the IMAP watch per folder: IDLE or polling, reconnect with backoff, exactly-once resync by UIDVALIDITY/UID, the shared "used" keyword |
 //! | [`message`] | an RFC 5322 message to plain text and the sender headers, bounded in time and memory |
+//! | [`notification`] | the words of a new code's desktop notification (the code only if the desk turned that on) |
 //! | [`extract`] | the one-time code and its lifetime in a message's text |
 //! | [`inbox`] | the code inbox: a fetched message to a pending code matched to its portal (DKIM/DMARC-aware), and the running watch of every folder |
 //! | [`portal`] | [`Portal`](portal::Portal)s: model and validation, presets, the [`PortalBook`](portal::PortalBook) (SQLite + keychain), password age, export/import |
@@ -57,6 +58,7 @@ pub mod inbox;
 pub mod keychain;
 pub mod mailbox;
 pub mod message;
+pub mod notification;
 pub mod otp;
 pub mod pending;
 pub mod portal;

@@ -296,6 +296,12 @@ async fn secure(
     }
 }
 
+/// Checks that a certificate file to trust can be read and holds a usable certificate, so a
+/// wrong path is reported when the settings are saved rather than at the next connection.
+pub fn check_certificate_file(path: &std::path::Path) -> Result<(), MailboxError> {
+    tls_config(Some(path)).map(|_| ())
+}
+
 fn tls_config(trusted: Option<&std::path::Path>) -> Result<rustls::ClientConfig, MailboxError> {
     use rustls::pki_types::{CertificateDer, pem::PemObject};
     let mut roots = rustls::RootCertStore::empty();
@@ -395,6 +401,17 @@ mod tests {
                 .validate()
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn a_certificate_file_that_is_missing_or_not_pem_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("office.pem");
+        let err = check_certificate_file(&missing).unwrap_err();
+        assert!(err.to_string().contains("office.pem"), "{err}");
+        std::fs::write(&missing, "not a certificate").unwrap();
+        let err = check_certificate_file(&missing).unwrap_err();
+        assert!(err.to_string().contains("holds no certificate"), "{err}");
     }
 
     #[test]

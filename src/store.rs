@@ -163,7 +163,11 @@ impl Store {
         Ok(())
     }
 
-    fn setting<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
+    /// A setting stored as JSON under `key` (each area owns its keys).
+    pub(crate) fn setting<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> Result<Option<T>, StoreError> {
         let raw: Option<String> = self
             .conn
             .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
@@ -174,7 +178,12 @@ impl Store {
             .transpose()
     }
 
-    fn set_setting<T: serde::Serialize>(&mut self, key: &str, value: &T) -> Result<(), StoreError> {
+    /// Stores a setting as JSON under `key`.
+    pub(crate) fn set_setting<T: serde::Serialize>(
+        &mut self,
+        key: &str,
+        value: &T,
+    ) -> Result<(), StoreError> {
         let text = serde_json::to_string(value).map_err(|_| StoreError::Damaged(key.to_owned()))?;
         self.conn.execute(
             "INSERT INTO setting (key, value) VALUES (?1, ?2)

@@ -335,6 +335,7 @@ impl FolderWatch {
                 .await?;
             if first {
                 first = false;
+                tracing::info!(folder = %self.folder, messages = handed_out, "first sync done");
                 let synced = WatchEvent::Synced {
                     folder: self.folder.clone(),
                     messages: handed_out,

@@ -7,6 +7,7 @@ mod authenticator;
 mod clipboard;
 mod error;
 mod inbox;
+mod mailbox;
 mod portals;
 mod state;
 mod status;
@@ -44,6 +45,11 @@ fn main() -> ExitCode {
             status::desk_status,
             inbox::pending_codes,
             inbox::copy_code,
+            inbox::inbox_connection,
+            mailbox::mailbox_setup,
+            mailbox::save_mailbox,
+            mailbox::notification_settings,
+            mailbox::set_notification_settings,
             portals::portal_list,
             portals::portal_copy,
             portals::portal_reveal,

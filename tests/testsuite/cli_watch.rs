@@ -11,6 +11,16 @@ use crate::bed;
 
 /// A profile with the bed mailbox (INBOX only) and one portal for `sender`.
 pub fn profile_with_mailbox(name: &str, user: &bed::MailUser, sender: &str) -> std::path::PathBuf {
+    profile_with_portal(name, user, "Cigna", sender)
+}
+
+/// [`profile_with_mailbox`] with a portal of another name.
+pub fn profile_with_portal(
+    name: &str,
+    user: &bed::MailUser,
+    portal: &str,
+    sender: &str,
+) -> std::path::PathBuf {
     let profile = bed::profile_dir(name);
     let settings = bed::mailbox_settings(user, Security::Tls);
     let port = settings.port.to_string();
@@ -44,7 +54,7 @@ pub fn profile_with_mailbox(name: &str, user: &bed::MailUser, sender: &str) -> s
             "portal",
             "add",
             "--name",
-            "Cigna",
+            portal,
             "--login-url",
             "https://cignaforhcp.cigna.com/app/login",
             "--username",

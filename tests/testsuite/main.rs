@@ -11,6 +11,7 @@ mod extract;
 mod inbox;
 mod keychain;
 mod mailbox;
+mod notify;
 mod otp;
 mod portal;
 mod watcher;

@@ -6,6 +6,7 @@
 
 mod extract;
 mod mailbox;
+mod notifications;
 mod otp;
 mod portal;
 mod status;
@@ -36,6 +37,9 @@ enum Command {
     Mailbox(mailbox::Command),
     /// Print the one-time code found in each message, one JSON line per file.
     Extract(extract::Args),
+    /// How the app announces a new code (whether the code itself is shown).
+    #[command(subcommand)]
+    Notifications(notifications::Command),
     /// Print codes as they arrive in the code mailbox (one JSON line each with --json).
     Watch(watch::Args),
     /// Portals and their credentials.
@@ -56,6 +60,7 @@ fn main() -> ExitCode {
         Command::Status(args) => status::run(&data_dir, args),
         Command::Mailbox(command) => mailbox::run(&data_dir, command),
         Command::Extract(args) => extract::run(args),
+        Command::Notifications(command) => notifications::run(&data_dir, command),
         Command::Watch(args) => watch::run(&data_dir, args),
         Command::Portal(command) => portal::run(&data_dir, *command),
         Command::Otp(command) => otp::run(&data_dir, command),
