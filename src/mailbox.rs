@@ -121,7 +121,10 @@ pub enum MailboxError {
     )]
     Untrusted(String),
     /// The server refused the user name or password.
-    #[error("mailbox sign-in failed: the server refused the user name or password")]
+    #[error(
+        "mailbox sign-in failed: the server refused the user name or password. Check them in \
+         the mailbox settings."
+    )]
     SignInFailed,
     /// No password stored for the mailbox.
     #[error("no mailbox password is stored in the keychain; enter it in the mailbox settings")]

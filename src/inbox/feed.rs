@@ -44,9 +44,14 @@ impl Feed {
                     error,
                     retry_in,
                 } => {
+                    let said = error.to_string();
+                    let stop = if said.ends_with('.') { " " } else { ". " };
                     let status = MailboxStatus::Error {
                         code: error.code().to_owned(),
-                        message: format!("{error} (trying again in {})", in_words(retry_in)),
+                        message: format!(
+                            "{said}{stop}Keydesk tries again in {}.",
+                            in_words(retry_in)
+                        ),
                     };
                     self.set_connection(&folder, &status);
                     Some(InboxEvent::Connection { folder, status })

@@ -11,7 +11,7 @@ use keydesk::mailbox::Security;
 use crate::bed;
 
 /// tauri-driver drives one app at a time.
-static ONE_SESSION: Mutex<()> = Mutex::new(());
+pub static ONE_SESSION: Mutex<()> = Mutex::new(());
 
 /// Where screenshots go; tests/run prints the paths at the end.
 fn artifacts() -> PathBuf {
@@ -20,7 +20,7 @@ fn artifacts() -> PathBuf {
     dir
 }
 
-async fn launch(profile: &Path) -> Client {
+pub async fn launch(profile: &Path) -> Client {
     let app = bed::var("KEYDESK_APP_BIN");
     assert!(
         Path::new(&app).exists(),
@@ -43,7 +43,7 @@ async fn launch(profile: &Path) -> Client {
 }
 
 /// Waits for an element's text to contain `needle`, returning the text.
-async fn wait_for_text(client: &Client, css: &str, needle: &str) -> String {
+pub async fn wait_for_text(client: &Client, css: &str, needle: &str) -> String {
     let mut last = String::new();
     for _ in 0..150 {
         if let Ok(element) = client.find(Locator::Css(css)).await {
@@ -57,7 +57,7 @@ async fn wait_for_text(client: &Client, css: &str, needle: &str) -> String {
     panic!("{css} never showed {needle:?}; last text: {last:?}");
 }
 
-async fn screenshot(client: &Client, name: &str) -> PathBuf {
+pub async fn screenshot(client: &Client, name: &str) -> PathBuf {
     // A screenshot taken right after an assertion can be one frame stale.
     tokio::time::sleep(Duration::from_millis(500)).await;
     let png = client.screenshot().await.expect("screenshot");
@@ -67,7 +67,35 @@ async fn screenshot(client: &Client, name: &str) -> PathBuf {
     path
 }
 
-fn run<F: std::future::Future>(future: F) -> F::Output {
+/// Runs `body` against the app on `profile`, and always ends the WebDriver session (tauri-driver
+/// drives one app at a time: a session left open fails every later test). On a failure the
+/// window is saved as `failed-NAME.png` and its text printed before the panic goes on.
+pub async fn with_app<F>(profile: &Path, name: &str, body: impl FnOnce(Client) -> F)
+where
+    F: std::future::Future<Output = ()>,
+{
+    use futures::FutureExt;
+    let client = launch(profile).await;
+    let outcome = std::panic::AssertUnwindSafe(body(client.clone()))
+        .catch_unwind()
+        .await;
+    if outcome.is_err() {
+        if let Ok(png) = client.screenshot().await {
+            let path = artifacts().join(format!("failed-{name}.png"));
+            let _ = std::fs::write(&path, png);
+            println!("screenshot of the failure: {}", path.display());
+        }
+        if let Ok(body) = client.find(Locator::Css("body")).await {
+            println!("window text: {}", body.text().await.unwrap_or_default());
+        }
+    }
+    let _ = client.close().await;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+pub fn run<F: std::future::Future>(future: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

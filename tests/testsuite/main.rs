@@ -7,6 +7,7 @@
 mod bed;
 mod cli_watch;
 mod e2e;
+mod e2e_inbox;
 mod extract;
 mod inbox;
 mod keychain;
