@@ -57,21 +57,22 @@ pub(super) fn summarize(
             _ => None,
         })
         .collect();
-    if let Some((_, code, first)) = failures.first() {
-        // One account: a refused password fails every folder alike; say it once.
-        let message =
-            if failures.iter().all(|(_, _, m)| m == first) && failures.len() == folders.len() {
-                (*first).clone()
-            } else {
-                failures
-                    .iter()
-                    .map(|(f, _, m)| format!("{f}: {m}"))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            };
+    if let Some(&(_, code, first)) = failures.first() {
+        // One account: a refused password fails every folder alike (each with its own retry
+        // time); say it once.
+        let same = failures.iter().all(|(_, c, _)| *c == code);
+        let message = if same && failures.len() == folders.len() {
+            first.clone()
+        } else {
+            failures
+                .iter()
+                .map(|(f, _, m)| format!("{f}: {m}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
         return InboxConnection::Failing {
             account: account.to_owned(),
-            code: (*code).clone(),
+            code: code.clone(),
             message,
         };
     }
@@ -137,18 +138,30 @@ mod tests {
     #[test]
     fn the_same_failure_everywhere_is_said_once_and_others_name_their_folder() {
         let mut states = BTreeMap::new();
-        states.insert("INBOX".to_owned(), error("mailbox sign-in failed"));
-        states.insert("Junk".to_owned(), error("mailbox sign-in failed"));
+        states.insert(
+            "INBOX".to_owned(),
+            error("mailbox sign-in failed. Keydesk tries again in 5 minutes."),
+        );
+        states.insert(
+            "Junk".to_owned(),
+            error("mailbox sign-in failed. Keydesk tries again in 6 minutes."),
+        );
         let InboxConnection::Failing { message, code, .. } = summarize("a", &folders(), &states)
         else {
             panic!("failing expected")
         };
-        assert_eq!(message, "mailbox sign-in failed");
+        assert_eq!(
+            message, "mailbox sign-in failed. Keydesk tries again in 5 minutes.",
+            "said once, with the first folder's retry time"
+        );
         assert_eq!(code, "mailbox_sign_in_failed");
         states.insert("INBOX".to_owned(), connected());
         let InboxConnection::Failing { message, .. } = summarize("a", &folders(), &states) else {
             panic!("failing expected")
         };
-        assert_eq!(message, "Junk: mailbox sign-in failed");
+        assert_eq!(
+            message,
+            "Junk: mailbox sign-in failed. Keydesk tries again in 6 minutes."
+        );
     }
 }

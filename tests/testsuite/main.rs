@@ -9,6 +9,7 @@ mod cli_watch;
 mod e2e;
 mod e2e_inbox;
 mod extract;
+mod faults;
 mod inbox;
 mod keychain;
 mod mailbox;
