@@ -304,7 +304,9 @@ impl FolderWatch {
         events: &mpsc::Sender<WatchEvent>,
         shutdown: &mut watch::Receiver<bool>,
     ) -> Result<(), Halt> {
+        let began = std::time::Instant::now();
         let mut session = mailbox::sign_in(&self.settings, &self.password).await?;
+        tracing::debug!(folder = %self.folder, took = ?began.elapsed(), "signed in");
         let capabilities = session.capabilities().await.map_err(protocol)?;
         let (idle, within) = (capabilities.has_str("IDLE"), capabilities.has_str("WITHIN"));
         let selected = match session.select(&self.folder).await {
@@ -314,6 +316,7 @@ impl FolderWatch {
             }
             Err(e) => return Err(protocol(e).into()),
         };
+        tracing::debug!(folder = %self.folder, took = ?began.elapsed(), "selected");
         let uid_validity = selected.uid_validity.unwrap_or(0);
         let marks_allowed = marks::keyword_allowed(&selected.permanent_flags);
         state.tracked.check_validity(uid_validity);
@@ -331,11 +334,14 @@ impl FolderWatch {
             let handed_out = self
                 .sync(&mut session, uid_validity, within, state, events)
                 .await?;
+            if first {
+                tracing::debug!(folder = %self.folder, took = ?began.elapsed(), "fetched");
+            }
             self.refresh_flags(&mut session, uid_validity, state, events)
                 .await?;
             if first {
                 first = false;
-                tracing::info!(folder = %self.folder, messages = handed_out, "first sync done");
+                tracing::info!(folder = %self.folder, messages = handed_out, took = ?began.elapsed(), "first sync done");
                 let synced = WatchEvent::Synced {
                     folder: self.folder.clone(),
                     messages: handed_out,
