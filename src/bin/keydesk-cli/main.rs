@@ -59,7 +59,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Status(args) => status::run(&data_dir, args),
         Command::Mailbox(command) => mailbox::run(&data_dir, command),
-        Command::Extract(args) => extract::run(args),
+        Command::Extract(args) => extract::run(&data_dir, args),
         Command::Notifications(command) => notifications::run(&data_dir, command),
         Command::Watch(args) => watch::run(&data_dir, args),
         Command::Portal(command) => portal::run(&data_dir, *command),
