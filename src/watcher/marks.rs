@@ -11,6 +11,11 @@
 use std::collections::BTreeMap;
 
 use async_imap::types::Flag;
+use futures::TryStreamExt;
+use tokio::sync::mpsc;
+
+use super::{Halt, State, WatchEvent, protocol, send, unix_now};
+use crate::mailbox::{MailboxError, Session};
 
 /// The keyword set on a code's message once the code was copied or used, at any desk.
 pub const USED_KEYWORD: &str = "$KeydeskUsed";
@@ -123,6 +128,92 @@ pub(super) fn uid_set(uids: impl IntoIterator<Item = u32>) -> Option<String> {
         flush(&mut out, r);
     }
     (!out.is_empty()).then_some(out)
+}
+
+/// Storing this desk's marks and noticing other desks' ones, on a folder watch's session.
+impl super::FolderWatch {
+    /// Stores the keyword on the messages this desk marked used.
+    pub(super) async fn store_marks(
+        &self,
+        session: &mut Session,
+        uid_validity: u32,
+        allowed: bool,
+        state: &mut State,
+    ) -> Result<(), MailboxError> {
+        let before = state.to_mark.len();
+        state.to_mark.retain(|(v, _)| *v == uid_validity);
+        if state.to_mark.len() < before {
+            tracing::warn!(folder = %self.folder, "the folder was renumbered; some used marks could not be shared");
+        }
+        if state.to_mark.is_empty() {
+            return Ok(());
+        }
+        if !allowed {
+            if !state.warned_no_keywords {
+                state.warned_no_keywords = true;
+                tracing::warn!(folder = %self.folder, "the server does not allow keywords here; other desks will not see codes used");
+            }
+            state.to_mark.clear();
+            return Ok(());
+        }
+        let uids: Vec<u32> = state.to_mark.iter().map(|(_, uid)| *uid).collect();
+        let set = uid_set(uids.iter().copied()).unwrap_or_default();
+        let stored = session
+            .uid_store(&set, format!("+FLAGS.SILENT ({USED_KEYWORD})"))
+            .await;
+        let result = match stored {
+            Ok(stream) => stream.try_collect::<Vec<_>>().await.map(|_| ()),
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(()) => {}
+            // The server refused (a read-only folder…): retrying will not help.
+            Err(async_imap::error::Error::No(_) | async_imap::error::Error::Bad(_)) => {
+                tracing::warn!(folder = %self.folder, "the server refused to store the used mark");
+            }
+            Err(e) => return Err(protocol(e)),
+        }
+        for uid in uids {
+            state.tracked.set_used(uid);
+        }
+        state.to_mark.clear();
+        Ok(())
+    }
+
+    /// Re-reads the flags of the recent messages and reports those another desk marked used.
+    pub(super) async fn refresh_flags(
+        &self,
+        session: &mut Session,
+        uid_validity: u32,
+        state: &mut State,
+        events: &mpsc::Sender<WatchEvent>,
+    ) -> Result<(), Halt> {
+        state
+            .tracked
+            .prune(unix_now() - self.lookback.as_secs() as i64 - 3600);
+        let Some(set) = state.tracked.unmarked_set() else {
+            return Ok(());
+        };
+        let fetched: Vec<_> = session
+            .uid_fetch(&set, "(UID FLAGS)")
+            .await
+            .map_err(protocol)?
+            .try_collect()
+            .await
+            .map_err(protocol)?;
+        for f in &fetched {
+            let Some(uid) = f.uid else { continue };
+            if state.tracked.observe(uid, has_used_keyword(f.flags())) {
+                let used = WatchEvent::Used {
+                    folder: self.folder.clone(),
+                    uid_validity,
+                    uid,
+                };
+                send(events, used).await?;
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
