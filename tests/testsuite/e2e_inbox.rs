@@ -77,6 +77,7 @@ fn e2e_mailbox_form_sets_up_the_inbox_and_codes_view_shows_its_state() {
             ca.to_str().unwrap(),
         )
         .await;
+        screenshot(&client, "mailbox-form.png").await;
         click(&client, "[data-testid=mailbox-save]").await;
         wait_for_text(&client, "[data-testid=mailbox-saved]", "Saved").await;
 
