@@ -18,7 +18,9 @@ pub fn start(app: &AppHandle) {
     tauri::async_runtime::spawn(async move { run(app).await });
 }
 
-/// Stops the running inbox, if any, and starts it again with the saved settings.
+/// Stops the running inbox, if any, and starts it again with the saved settings and portals:
+/// called after either changes, since the portals' senders decide which codes are matched (and
+/// the new first sync matches the recent mail again).
 pub async fn restart(app: &AppHandle) {
     let old = app.state::<InboxState>().lock().await.take();
     // Dropping the inbox stops its watches; its event loop below then ends by itself.
