@@ -12,6 +12,9 @@ use crate::store::{Store, StoreError};
 /// Environment variable that overrides the data directory (tests, several desks on one machine).
 pub const DATA_DIR_ENV: &str = "KEYDESK_DATA_DIR";
 
+/// The setting that holds [`crate::notification::NotificationSettings`].
+const NOTIFICATIONS_KEY: &str = "notifications";
+
 /// One desk's profile.
 #[derive(Debug)]
 pub struct Desk {
@@ -29,6 +32,15 @@ pub struct DeskStatus {
     pub mailbox: MailboxStatus,
     /// Things the user should know about, in plain words (e.g. a damaged database moved aside).
     pub notices: Vec<String>,
+}
+
+/// The mailbox as a settings form shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MailboxSetup {
+    /// The saved settings, if a mailbox is set up.
+    pub settings: Option<MailboxSettings>,
+    /// Whether the keychain holds its password (the password itself never leaves the core).
+    pub password_saved: bool,
 }
 
 /// Why the profile could not be opened.
@@ -122,6 +134,64 @@ impl Desk {
             .set(&ItemKey::mailbox_password(), password)?;
         self.store.set_mailbox_settings(settings)?;
         Ok(())
+    }
+
+    /// How new codes are announced.
+    pub fn notification_settings(
+        &self,
+    ) -> Result<crate::notification::NotificationSettings, DeskError> {
+        Ok(self.store.setting(NOTIFICATIONS_KEY)?.unwrap_or_default())
+    }
+
+    /// Saves how new codes are announced.
+    pub fn set_notification_settings(
+        &mut self,
+        settings: &crate::notification::NotificationSettings,
+    ) -> Result<(), DeskError> {
+        Ok(self.store.set_setting(NOTIFICATIONS_KEY, settings)?)
+    }
+
+    /// The mailbox settings for a settings form: never the password, only whether one is
+    /// stored.
+    pub fn mailbox_setup(&self) -> Result<MailboxSetup, DeskError> {
+        let settings = self.store.mailbox_settings()?;
+        let password_saved = settings.is_some()
+            && self
+                .keychain()
+                .and_then(|k| k.get(&ItemKey::mailbox_password()))
+                .is_ok_and(|p| p.is_some());
+        Ok(MailboxSetup {
+            settings,
+            password_saved,
+        })
+    }
+
+    /// Saves mailbox settings from a form. `password` replaces the stored one; `None` keeps it
+    /// (and fails when none is stored). Everything is checked before anything is written.
+    pub fn save_mailbox(
+        &mut self,
+        settings: &MailboxSettings,
+        password: Option<&crate::Secret>,
+    ) -> Result<(), DeskError> {
+        settings.validate()?;
+        if let Some(path) = &settings.trusted_certificate {
+            mailbox::check_certificate_file(path)?;
+        }
+        match password {
+            Some(password) if password.expose().is_empty() => Err(MailboxError::Invalid(
+                "the password is empty; type it, or leave the field untouched to keep the saved one"
+                    .into(),
+            )
+            .into()),
+            Some(password) => self.set_mailbox(settings, password),
+            None => {
+                if self.keychain()?.get(&ItemKey::mailbox_password())?.is_none() {
+                    return Err(MailboxError::NoPassword.into());
+                }
+                self.store.set_mailbox_settings(settings)?;
+                Ok(())
+            }
+        }
     }
 
     /// The mailbox settings and its password, when a mailbox is set up.
@@ -219,3 +289,28 @@ fn restrict_to_owner(dir: &Path) {
 
 #[cfg(not(unix))]
 fn restrict_to_owner(_dir: &Path) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notification::NotificationSettings;
+
+    #[test]
+    fn notification_settings_default_to_hiding_the_code_and_persist() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let mut desk = Desk::open(dir.path()).unwrap();
+            assert!(
+                !desk.notification_settings().unwrap().show_code,
+                "off by default"
+            );
+            desk.set_notification_settings(&NotificationSettings { show_code: true })
+                .unwrap();
+        }
+        let desk = Desk::open(dir.path()).unwrap();
+        assert!(
+            desk.notification_settings().unwrap().show_code,
+            "kept across opens"
+        );
+    }
+}

@@ -21,7 +21,12 @@ use crate::pending::{Channel, MessageKey, Origin, PendingCode};
 use crate::pending::{PendingCodeView, PendingCodes};
 use crate::secret::Secret;
 use crate::watcher::Fetched;
-use crate::watcher::{FolderWatch, WatchEvent};
+use crate::watcher::{FolderCommand, FolderWatch, RetryTimings, WatchEvent};
+
+mod connection;
+mod feed;
+
+pub use self::connection::InboxConnection;
 
 /// The lifetime assumed when neither the message nor the portal says.
 pub const DEFAULT_LIFETIME: Duration = Duration::from_secs(10 * 60);
@@ -173,7 +178,7 @@ pub fn read(fetched: &Fetched, rules: &InboxRules) -> Reading {
 }
 
 /// What the running inbox tells its owner. Events carry no code: the owner asks
-/// [`Inbox::view`] when it has a window that shows codes.
+/// [`Inbox::view`] (or [`Inbox::code`]) when it has a window that shows codes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum InboxEvent {
@@ -192,6 +197,20 @@ pub enum InboxEvent {
         from: String,
         /// When it expires, UNIX seconds.
         expires_at: i64,
+        /// True when the desk should be told (a notification): the code arrived while the
+        /// inbox watched, or during an outage, and nobody has used it. Codes that a first sync
+        /// brings back after a start are shown, not announced.
+        announce: bool,
+    },
+    /// A code was used at another desk (its message got the used keyword).
+    Used {
+        /// Where it is.
+        key: MessageKey,
+    },
+    /// A folder's first sync is done: every code already in it is pending.
+    Synced {
+        /// The folder.
+        folder: String,
     },
     /// A message could not be read and was skipped.
     Skipped {
@@ -207,6 +226,11 @@ pub enum InboxEvent {
 pub struct Inbox {
     pending: Arc<Mutex<PendingCodes>>,
     connections: Arc<Mutex<BTreeMap<String, MailboxStatus>>>,
+    /// Each folder watch's command channel, to share used marks.
+    commands: BTreeMap<String, mpsc::UnboundedSender<FolderCommand>>,
+    /// `user@host:port` and the watched folders, for [`Inbox::connection`].
+    account: String,
+    folders: Vec<String>,
     stop: watch::Sender<bool>,
 }
 
@@ -220,6 +244,17 @@ impl Inbox {
         rules: InboxRules,
         events: mpsc::Sender<InboxEvent>,
     ) -> Self {
+        Self::start_with(settings, password, rules, events, RetryTimings::default())
+    }
+
+    /// [`Inbox::start`] with other reconnect timings (tests that restart their server).
+    pub fn start_with(
+        settings: &MailboxSettings,
+        password: &Secret,
+        rules: InboxRules,
+        events: mpsc::Sender<InboxEvent>,
+        retry: RetryTimings,
+    ) -> Self {
         let pending = Arc::new(Mutex::new(PendingCodes::default()));
         let connections = Arc::new(Mutex::new(BTreeMap::new()));
         let (stop, stop_rx) = watch::channel(false);
@@ -231,83 +266,36 @@ impl Inbox {
             .max()
             .unwrap_or(DEFAULT_LIFETIME)
             .min(MAX_LIFETIME);
-        let (watch_tx, mut watch_rx) = mpsc::channel::<WatchEvent>(256);
+        let (watch_tx, watch_rx) = mpsc::channel::<WatchEvent>(256);
+        let mut commands = BTreeMap::new();
         for folder in &settings.folders {
-            let watch =
+            let mut watch =
                 FolderWatch::new(settings.clone(), password.clone(), folder.clone(), lookback);
-            tokio::spawn(watch.run(watch_tx.clone(), stop_rx.clone(), rand::random::<f64>));
+            watch.retry = retry;
+            let (command_tx, command_rx) = mpsc::unbounded_channel();
+            commands.insert(folder.clone(), command_tx);
+            tokio::spawn(watch.run_with(
+                watch_tx.clone(),
+                Some(command_rx),
+                stop_rx.clone(),
+                rand::random::<f64>,
+            ));
         }
         drop(watch_tx);
-        let (pending_task, connections_task) = (pending.clone(), connections.clone());
         let account = format!("{}@{}:{}", settings.username, settings.host, settings.port);
-        tokio::spawn(async move {
-            while let Some(event) = watch_rx.recv().await {
-                let out = match event {
-                    WatchEvent::Connected { folder, .. } => {
-                        let status = MailboxStatus::Connected {
-                            account: account.clone(),
-                            folders: vec![folder.clone()],
-                        };
-                        connections_task
-                            .lock()
-                            .unwrap()
-                            .insert(folder.clone(), status.clone());
-                        InboxEvent::Connection { folder, status }
-                    }
-                    WatchEvent::Failed {
-                        folder,
-                        error,
-                        retry_in,
-                    } => {
-                        let status = MailboxStatus::Error {
-                            code: error.code().to_owned(),
-                            message: format!("{error} (trying again in {} s)", retry_in.as_secs()),
-                        };
-                        connections_task
-                            .lock()
-                            .unwrap()
-                            .insert(folder.clone(), status.clone());
-                        InboxEvent::Connection { folder, status }
-                    }
-                    WatchEvent::Message(fetched) => match read(&fetched, &rules) {
-                        Reading::Code(code) => {
-                            let event = InboxEvent::NewCode {
-                                key: code.key.clone(),
-                                from: match &code.origin {
-                                    Origin::Portal { name, .. }
-                                    | Origin::Suspicious { name, .. } => name.clone(),
-                                    Origin::Unmatched { sender } => sender.clone(),
-                                },
-                                expires_at: code.expires_at,
-                            };
-                            if !pending_task.lock().unwrap().insert(code) {
-                                continue;
-                            }
-                            event
-                        }
-                        Reading::NoCode => continue,
-                        Reading::Unreadable(e) => {
-                            let key = MessageKey {
-                                folder: fetched.folder,
-                                uid_validity: fetched.uid_validity,
-                                uid: fetched.uid,
-                            };
-                            tracing::warn!(folder = %key.folder, uid = key.uid, reason = %e, "skipped a message");
-                            InboxEvent::Skipped {
-                                key,
-                                reason: e.to_string(),
-                            }
-                        }
-                    },
-                };
-                if events.send(out).await.is_err() {
-                    break;
-                }
-            }
-        });
+        let feed = feed::Feed {
+            pending: pending.clone(),
+            connections: connections.clone(),
+            rules,
+            account: account.clone(),
+        };
+        tokio::spawn(feed.run(watch_rx, events));
         Self {
             pending,
             connections,
+            commands,
+            account,
+            folders: settings.folders.clone(),
             stop,
         }
     }
@@ -344,14 +332,34 @@ impl Inbox {
             .cloned()
     }
 
-    /// Marks a code used.
+    /// Marks a code used at this desk and stores the used keyword on its message, so every
+    /// other desk watching the mailbox shows it used too. False when the code is unknown or was
+    /// used already.
     pub fn mark_used(&self, key: &MessageKey) -> bool {
-        self.pending.lock().unwrap().mark_used(key)
+        let newly = self.pending.lock().unwrap().mark_used(key);
+        if newly && let Some(commands) = self.commands.get(&key.folder) {
+            let mark = FolderCommand::MarkUsed {
+                uid_validity: key.uid_validity,
+                uid: key.uid,
+            };
+            // The watch ends only when the inbox stops; then nobody needs the mark.
+            let _ = commands.send(mark);
+        }
+        newly
     }
 
     /// Each folder's connection state.
     pub fn connections(&self) -> BTreeMap<String, MailboxStatus> {
         self.connections.lock().unwrap().clone()
+    }
+
+    /// The connection state of all folders together, with the last error in plain words.
+    pub fn connection(&self) -> InboxConnection {
+        connection::summarize(
+            &self.account,
+            &self.folders,
+            &self.connections.lock().unwrap(),
+        )
     }
 
     /// Stops every watch (also done on drop).
@@ -392,166 +400,4 @@ fn portal_named_in<'p>(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn rules() -> InboxRules {
-        InboxRules {
-            portals: vec![
-                PortalSender {
-                    portal_id: 1,
-                    name: "Cigna".into(),
-                    addresses: vec!["@cigna.example".into()],
-                    code_lifetime: Some(Duration::from_secs(3600)),
-                },
-                PortalSender {
-                    portal_id: 2,
-                    name: "MyChart".into(),
-                    addresses: vec!["mychart@clinic.example".into()],
-                    code_lifetime: None,
-                },
-            ],
-            sms_forwarders: vec!["15551234567@txt.forward.example".into()],
-        }
-    }
-
-    fn fetched(headers: &str, body: &str) -> Fetched {
-        Fetched {
-            folder: "INBOX".into(),
-            uid_validity: 7,
-            uid: 42,
-            delivered_at: 1_000_000,
-            raw: format!("{headers}\r\nMessage-ID: <x@y>\r\n\r\n{body}\r\n").into_bytes(),
-            truncated: false,
-        }
-    }
-
-    fn code(reading: Reading) -> PendingCode {
-        match reading {
-            Reading::Code(c) => c,
-            other => panic!("expected a code, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn a_portal_sender_matches_and_takes_the_portal_lifetime() {
-        let m = fetched(
-            "From: Cigna <no-reply@cigna.example>\r\nSubject: Your code",
-            "Your verification code is 482913.",
-        );
-        let c = code(read(&m, &rules()));
-        assert_eq!(
-            c.origin,
-            Origin::Portal {
-                portal_id: 1,
-                name: "Cigna".into()
-            }
-        );
-        assert_eq!(c.code.expose(), "482913");
-        assert_eq!(c.expires_at - c.delivered_at, 3600, "the portal's lifetime");
-        assert_eq!(c.channel, Channel::Email);
-    }
-
-    #[test]
-    fn the_message_lifetime_beats_the_portal_default() {
-        let m = fetched(
-            "From: no-reply@cigna.example\r\nSubject: Code",
-            "Your code is 482913. It expires in 10 minutes.",
-        );
-        let c = code(read(&m, &rules()));
-        assert_eq!(c.expires_at - c.delivered_at, 600);
-    }
-
-    #[test]
-    fn a_failed_dmarc_check_makes_a_portal_look_alike_suspicious() {
-        let m = fetched(
-            "Authentication-Results: mx.office.example; dkim=fail header.d=cigna.example; dmarc=fail\r\nFrom: no-reply@cigna.example\r\nSubject: Code",
-            "Your verification code is 482913.",
-        );
-        let c = code(read(&m, &rules()));
-        assert!(
-            matches!(c.origin, Origin::Suspicious { .. }),
-            "{:?}",
-            c.origin
-        );
-    }
-
-    #[test]
-    fn a_passing_check_keeps_the_match() {
-        let m = fetched(
-            "Authentication-Results: mx.office.example; dkim=pass header.d=cigna.example; dmarc=pass\r\nFrom: no-reply@cigna.example\r\nSubject: Code",
-            "Your verification code is 482913.",
-        );
-        assert!(matches!(
-            code(read(&m, &rules())).origin,
-            Origin::Portal { portal_id: 1, .. }
-        ));
-    }
-
-    #[test]
-    fn an_unknown_sender_is_unmatched_and_a_look_alike_domain_does_not_match() {
-        let m = fetched(
-            "From: no-reply@cigna.example.evil.test\r\nSubject: Code",
-            "Your verification code is 482913.",
-        );
-        assert!(matches!(
-            code(read(&m, &rules())).origin,
-            Origin::Unmatched { .. }
-        ));
-        let m = fetched(
-            "From: no-reply@notcigna.example\r\nSubject: Code",
-            "Your verification code is 482913.",
-        );
-        assert!(matches!(
-            code(read(&m, &rules())).origin,
-            Origin::Unmatched { .. }
-        ));
-        let m = fetched(
-            "From: no-reply@mail.cigna.example\r\nSubject: Code",
-            "Your verification code is 482913.",
-        );
-        assert!(
-            matches!(code(read(&m, &rules())).origin, Origin::Unmatched { .. }),
-            "a subdomain is not the portal's domain"
-        );
-    }
-
-    #[test]
-    fn a_forwarded_text_is_matched_by_the_portal_named_in_it() {
-        let m = fetched(
-            "From: 15551234567@txt.forward.example\r\nSubject: SMS from 12345",
-            "MyChart: your verification code is TM3KX2. It expires in 15 minutes.",
-        );
-        let c = code(read(&m, &rules()));
-        assert_eq!(c.channel, Channel::Sms);
-        assert_eq!(
-            c.origin,
-            Origin::Portal {
-                portal_id: 2,
-                name: "MyChart".into()
-            }
-        );
-        assert_eq!(c.code.expose(), "TM3KX2");
-    }
-
-    #[test]
-    fn a_text_naming_a_portal_from_an_unknown_forwarder_is_not_trusted() {
-        let m = fetched(
-            "From: stranger@txt.elsewhere.example\r\nSubject: SMS",
-            "MyChart: your verification code is 482913.",
-        );
-        assert!(matches!(
-            code(read(&m, &rules())).origin,
-            Origin::Unmatched { .. }
-        ));
-    }
-
-    #[test]
-    fn a_message_without_a_code_is_no_code() {
-        let m = fetched(
-            "From: no-reply@cigna.example\r\nSubject: Claim update",
-            "Claim 4829130021 was processed. Call 800.981.9114.",
-        );
-        assert!(matches!(read(&m, &rules()), Reading::NoCode));
-    }
-}
+mod tests;

@@ -14,11 +14,13 @@
 //! | [`store`] | the local SQLite database (WAL, versioned migrations, damaged files moved aside) |
 //! | [`mailbox`] | the code mailbox: settings, TLS/STARTTLS connection, sign-in and its status |
 //! | [`pending`] | pending one-time codes in memory: countdown, superseded, used, expired, newest first |
-//! | [`watcher`] | the IMAP watch per folder: IDLE or polling, reconnect with backoff, exactly-once resync by UIDVALIDITY/UID |
+//! | [`watcher`] | the IMAP watch per folder: IDLE or polling, reconnect with backoff, exactly-once resync by UIDVALIDITY/UID, the shared "used" keyword |
 //! | [`message`] | an RFC 5322 message to plain text and the sender headers, bounded in time and memory |
+//! | [`notification`] | the words of a new code's desktop notification (the code only if the desk turned that on) |
 //! | [`extract`] | the one-time code and its lifetime in a message's text |
 //! | [`inbox`] | the code inbox: a fetched message to a pending code matched to its portal (DKIM/DMARC-aware), and the running watch of every folder |
 //! | [`portal`] | [`Portal`](portal::Portal)s: model and validation, presets, the [`PortalBook`](portal::PortalBook) (SQLite + keychain), password age, export/import |
+//! | [`calendar`] | civil dates from UNIX time, for IMAP searches and printed times |
 //! | [`clipboard`] | when to clear a copied secret: after a delay (a profile setting, 1 s to 10 min), and only if the clipboard still holds it |
 //! | [`file`](mod@file) | files people carry to another desk (portal list, backup): written whole or not at all, owner-only |
 //! | [`otp`] | the authenticator: TOTP/HOTP codes, `otpauth://` and QR and other apps' exports, encrypted backup, clock check |
@@ -51,6 +53,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod calendar;
 pub mod clipboard;
 pub mod desk;
 pub mod devices;
@@ -60,6 +63,7 @@ pub mod inbox;
 pub mod keychain;
 pub mod mailbox;
 pub mod message;
+pub mod notification;
 pub mod otp;
 pub mod pending;
 pub mod portal;

@@ -66,6 +66,21 @@ impl MailboxSettings {
         if self.folders.is_empty() {
             return Err(MailboxError::Invalid("no folder to watch".into()));
         }
+        for (i, folder) in self.folders.iter().enumerate() {
+            if folder.trim().is_empty() {
+                return Err(MailboxError::Invalid("a folder name is empty".into()));
+            }
+            if self.folders[..i].contains(folder) {
+                return Err(MailboxError::Invalid(format!(
+                    "the folder \"{folder}\" is listed twice"
+                )));
+            }
+        }
+        if self.port == 0 {
+            return Err(MailboxError::Invalid(
+                "the port must be a number from 1 to 65535".into(),
+            ));
+        }
         if self.security == Security::Plain && !is_loopback(&self.host) {
             return Err(MailboxError::Invalid(format!(
                 "an unencrypted connection to {} would expose the mailbox password; \
@@ -106,7 +121,10 @@ pub enum MailboxError {
     )]
     Untrusted(String),
     /// The server refused the user name or password.
-    #[error("mailbox sign-in failed: the server refused the user name or password")]
+    #[error(
+        "mailbox sign-in failed: the server refused the user name or password. Check them in \
+         the mailbox settings."
+    )]
     SignInFailed,
     /// No password stored for the mailbox.
     #[error("no mailbox password is stored in the keychain; enter it in the mailbox settings")]
@@ -281,6 +299,12 @@ async fn secure(
     }
 }
 
+/// Checks that a certificate file to trust can be read and holds a usable certificate, so a
+/// wrong path is reported when the settings are saved rather than at the next connection.
+pub fn check_certificate_file(path: &std::path::Path) -> Result<(), MailboxError> {
+    tls_config(Some(path)).map(|_| ())
+}
+
 fn tls_config(trusted: Option<&std::path::Path>) -> Result<rustls::ClientConfig, MailboxError> {
     use rustls::pki_types::{CertificateDer, pem::PemObject};
     let mut roots = rustls::RootCertStore::empty();
@@ -383,9 +407,32 @@ mod tests {
     }
 
     #[test]
+    fn a_certificate_file_that_is_missing_or_not_pem_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("office.pem");
+        let err = check_certificate_file(&missing).unwrap_err();
+        assert!(err.to_string().contains("office.pem"), "{err}");
+        std::fs::write(&missing, "not a certificate").unwrap();
+        let err = check_certificate_file(&missing).unwrap_err();
+        assert!(err.to_string().contains("holds no certificate"), "{err}");
+    }
+
+    #[test]
     fn empty_fields_are_named() {
         let mut s = settings("mail.example.org", Security::Tls);
         s.folders.clear();
         assert!(s.validate().unwrap_err().to_string().contains("no folder"));
+        s.folders = vec!["INBOX".into(), "INBOX".into()];
+        assert!(
+            s.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("listed twice")
+        );
+        s.folders = vec!["INBOX".into(), " ".into()];
+        assert!(s.validate().unwrap_err().to_string().contains("empty"));
+        s.folders = vec!["INBOX".into()];
+        s.port = 0;
+        assert!(s.validate().unwrap_err().to_string().contains("port"));
     }
 }

@@ -115,13 +115,28 @@ pub struct PendingCodeView {
     pub expires_at: i64,
     /// State at the time of the view.
     pub state: CodeState,
+    /// True when the code was seen being used at another desk (the server's keyword appeared
+    /// while this desk watched). A code found used at start may have been used here before a
+    /// restart, so it is not claimed for another desk.
+    pub used_at_another_desk: bool,
+}
+
+/// Where a code was used, as far as this desk can tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UsedWhere {
+    /// Copied or filled at this desk.
+    ThisDesk,
+    /// Another desk marked it while this one watched.
+    AnotherDesk,
+    /// Already marked on the server when this desk first read it.
+    Unknown,
 }
 
 /// The codes waiting at this desk.
 #[derive(Debug, Default)]
 pub struct PendingCodes {
     codes: HashMap<MessageKey, PendingCode>,
-    used: std::collections::HashSet<MessageKey>,
+    used: HashMap<MessageKey, UsedWhere>,
 }
 
 impl PendingCodes {
@@ -134,9 +149,19 @@ impl PendingCodes {
         true
     }
 
-    /// Marks a code used (copied, filled, or seen used by another desk).
+    /// Marks a code used at this desk (copied or filled); false when unknown or used already.
     pub fn mark_used(&mut self, key: &MessageKey) -> bool {
-        self.codes.contains_key(key) && self.used.insert(key.clone())
+        self.mark_used_at(key, UsedWhere::ThisDesk)
+    }
+
+    /// Marks a code used, saying where; false when unknown or used already (the first mark
+    /// stands).
+    pub fn mark_used_at(&mut self, key: &MessageKey, place: UsedWhere) -> bool {
+        if !self.codes.contains_key(key) || self.used.contains_key(key) {
+            return false;
+        }
+        self.used.insert(key.clone(), place);
+        true
     }
 
     /// A code by its message.
@@ -146,7 +171,7 @@ impl PendingCodes {
 
     /// The state of one code at `now`.
     pub fn state(&self, code: &PendingCode, now: i64) -> CodeState {
-        if self.used.contains(&code.key) {
+        if self.used.contains_key(&code.key) {
             CodeState::Used
         } else if now >= code.expires_at {
             CodeState::Expired
@@ -211,7 +236,7 @@ impl PendingCodes {
         let fade = FADE.as_secs() as i64;
         self.codes.retain(|_, c| now < c.expires_at + fade);
         let codes = &self.codes;
-        self.used.retain(|k| codes.contains_key(k));
+        self.used.retain(|k, _| codes.contains_key(k));
     }
 
     /// Everything to show at `now`, newest first.
@@ -227,6 +252,7 @@ impl PendingCodes {
                 delivered_at: c.delivered_at,
                 expires_at: c.expires_at,
                 state: self.state(c, now),
+                used_at_another_desk: self.used.get(&c.key) == Some(&UsedWhere::AnotherDesk),
             })
             .collect();
         views.sort_by_key(|v| std::cmp::Reverse((v.delivered_at, v.key.uid)));
@@ -331,6 +357,36 @@ mod tests {
         assert!(pending.mark_used(&key));
         assert_eq!(pending.view(1001)[0].state, CodeState::Used);
         assert_eq!(pending.view(5000)[0].state, CodeState::Used);
+    }
+
+    #[test]
+    fn a_code_used_at_another_desk_says_so_and_the_first_mark_stands() {
+        let mut pending = PendingCodes::default();
+        pending.insert(code(1, Some(1), 1000, 300));
+        pending.insert(code(2, Some(2), 1000, 300));
+        pending.insert(code(3, Some(3), 1000, 300));
+        let key = |uid| MessageKey {
+            folder: "INBOX".into(),
+            uid_validity: 1,
+            uid,
+        };
+        assert!(pending.mark_used_at(&key(1), UsedWhere::AnotherDesk));
+        assert!(pending.mark_used(&key(2)));
+        assert!(pending.mark_used_at(&key(3), UsedWhere::Unknown));
+        assert!(
+            !pending.mark_used_at(&key(2), UsedWhere::AnotherDesk),
+            "already used here"
+        );
+        let view = pending.view(1001);
+        let by_uid = |uid| view.iter().find(|v| v.key.uid == uid).unwrap();
+        assert!(by_uid(1).used_at_another_desk);
+        assert!(!by_uid(2).used_at_another_desk, "used here");
+        assert!(
+            !by_uid(3).used_at_another_desk,
+            "found used at start: may have been this desk before a restart"
+        );
+        assert!(view.iter().all(|v| v.state == CodeState::Used));
+        assert!(!pending.mark_used(&key(9)), "unknown code");
     }
 
     #[test]

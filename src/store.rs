@@ -167,6 +167,7 @@ impl Store {
         Ok(())
     }
 
+    /// A setting stored as JSON under `key` (each area owns its keys).
     pub(crate) fn setting<T: serde::de::DeserializeOwned>(
         &self,
         key: &str,
@@ -181,6 +182,7 @@ impl Store {
             .transpose()
     }
 
+    /// Stores a setting as JSON under `key`.
     pub(crate) fn set_setting<T: serde::Serialize>(
         &mut self,
         key: &str,

@@ -12,14 +12,29 @@
 //! (`UID SEARCH YOUNGER`, or `SINCE` where the server lacks WITHIN), never the whole mailbox; each
 //! message is fetched up to [`MAX_MESSAGE_BYTES`], so a 50 MB message costs at most that.
 //!
-//! Failures back off exponentially with jitter; a refused password backs off for minutes, so a
-//! wrong mailbox password never becomes a retry storm that locks the office's mail account.
+//! Several desks, one mailbox: a [`FolderCommand::MarkUsed`] stores [`USED_KEYWORD`] on a
+//! message. The command interrupts IDLE at once (DONE, STORE, IDLE again), so a mark never waits
+//! behind a 25-minute IDLE. Marks set by other desks are noticed on every wake by re-reading the
+//! flags of the recent messages this watch handed out, and reported as [`WatchEvent::Used`]; the
+//! first sync reads the keyword too ([`Fetched::used`]), so a code used before a restart stays
+//! used.
+//!
+//! Failures back off exponentially with jitter ([`Backoff`]); a refused password backs off for
+//! minutes, so a wrong mailbox password never becomes a retry storm that locks the account.
 
-use std::time::Duration;
+mod backoff;
+mod marks;
+mod query;
+mod sync;
 
-use futures::TryStreamExt;
+use std::collections::BTreeSet;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
 use tokio::sync::{mpsc, watch};
 
+pub use self::backoff::{Backoff, RetryTimings};
+use self::marks::Tracked;
+pub use self::marks::USED_KEYWORD;
 use crate::mailbox::{self, MailboxError, MailboxSettings, Session};
 use crate::secret::Secret;
 
@@ -56,6 +71,8 @@ pub struct Fetched {
     pub raw: Vec<u8>,
     /// True when the message was longer than what was fetched.
     pub truncated: bool,
+    /// True when it already carries [`USED_KEYWORD`] (its code was used, here or elsewhere).
+    pub used: bool,
 }
 
 /// What a folder watch reports.
@@ -71,6 +88,23 @@ pub enum WatchEvent {
     },
     /// A new message.
     Message(Fetched),
+    /// The connection's first sync is done: everything already in the folder (within the
+    /// lookback) has been handed out.
+    Synced {
+        /// The folder.
+        folder: String,
+        /// How many messages that sync handed out.
+        messages: usize,
+    },
+    /// A message handed out earlier now carries [`USED_KEYWORD`], stored by another desk.
+    Used {
+        /// The folder.
+        folder: String,
+        /// The folder's UIDVALIDITY.
+        uid_validity: u32,
+        /// The message's UID.
+        uid: u32,
+    },
     /// The connection failed; the watch retries after `retry_in`.
     Failed {
         /// The folder.
@@ -82,34 +116,18 @@ pub enum WatchEvent {
     },
 }
 
-/// Delays between reconnect attempts.
-#[derive(Debug, Default, Clone)]
-pub struct Backoff {
-    failures: u32,
-}
-
-impl Backoff {
-    /// The delay after another failure. `jitter` in `[0, 1)` spreads desks that failed together.
-    pub fn next(&mut self, error: &MailboxError, jitter: f64) -> Duration {
-        self.failures = self.failures.saturating_add(1);
-        let (base, cap) = match error {
-            // A refused password will not fix itself in seconds; retrying fast could lock the
-            // account. Start at five minutes, at most one attempt an hour.
-            MailboxError::SignInFailed | MailboxError::NoPassword | MailboxError::Invalid(_) => {
-                (300.0, 3600.0)
-            }
-            MailboxError::Untrusted(_) | MailboxError::NoSuchFolder(_) => (60.0, 3600.0),
-            _ => (1.0, 300.0),
-        };
-        let exponent = (self.failures - 1).min(16) as i32;
-        let delay: f64 = (base * 2f64.powi(exponent)).min(cap);
-        Duration::from_secs_f64(delay * (1.0 + 0.25 * jitter.clamp(0.0, 1.0)))
-    }
-
-    /// Forgets past failures after a good connection.
-    pub fn reset(&mut self) {
-        self.failures = 0;
-    }
+/// What the owner of a folder watch can ask of it while it runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FolderCommand {
+    /// Store [`USED_KEYWORD`] on a message, so every desk shows its code as used. Kept until
+    /// the watch is connected; dropped if the folder was renumbered meanwhile.
+    MarkUsed {
+        /// The folder's UIDVALIDITY the UID belongs to.
+        uid_validity: u32,
+        /// The message's UID.
+        uid: u32,
+    },
 }
 
 /// One watched folder.
@@ -127,6 +145,78 @@ pub struct FolderWatch {
     pub idle_renew: Duration,
     /// Poll this often without IDLE.
     pub poll_interval: Duration,
+    /// Delays between reconnect attempts.
+    pub retry: RetryTimings,
+}
+
+/// Why a connection's life ended.
+enum Halt {
+    /// It failed; retry after a delay.
+    Failed(MailboxError),
+    /// Shutdown was asked for, or nobody listens to the events any more.
+    Stopped,
+}
+
+impl From<MailboxError> for Halt {
+    fn from(error: MailboxError) -> Self {
+        Self::Failed(error)
+    }
+}
+
+/// What a watch keeps across reconnects.
+struct State {
+    cursor: Option<Cursor>,
+    tracked: Tracked,
+    /// Marks to store: (UIDVALIDITY, UID).
+    to_mark: BTreeSet<(u32, u32)>,
+    /// `None` once the owner dropped its command sender.
+    commands: Option<mpsc::UnboundedReceiver<FolderCommand>>,
+    /// Whether the missing-keyword-permission warning was logged already.
+    warned_no_keywords: bool,
+}
+
+impl State {
+    fn take_command(&mut self, command: FolderCommand) {
+        match command {
+            FolderCommand::MarkUsed { uid_validity, uid } => {
+                self.to_mark.insert((uid_validity, uid));
+            }
+        }
+    }
+
+    /// Takes every command already queued, without waiting.
+    fn drain_commands(&mut self) {
+        while let Some(rx) = self.commands.as_mut() {
+            match rx.try_recv() {
+                Ok(command) => self.take_command(command),
+                Err(mpsc::error::TryRecvError::Empty) => break,
+                Err(mpsc::error::TryRecvError::Disconnected) => self.commands = None,
+            }
+        }
+    }
+}
+
+/// The next command; never resolves once the sender is gone.
+async fn next_command(
+    commands: &mut Option<mpsc::UnboundedReceiver<FolderCommand>>,
+) -> FolderCommand {
+    if let Some(rx) = commands.as_mut() {
+        if let Some(command) = rx.recv().await {
+            return command;
+        }
+        *commands = None;
+    }
+    std::future::pending().await
+}
+
+/// Why a wait for new mail ended.
+enum Woke {
+    /// The server said something (new mail, a flag change) or the renewal time came.
+    Server,
+    /// The owner sent a command.
+    Command,
+    /// Shutdown was asked for.
+    Shutdown,
 }
 
 impl FolderWatch {
@@ -144,6 +234,7 @@ impl FolderWatch {
             lookback,
             idle_renew: IDLE_RENEW,
             poll_interval: POLL_INTERVAL,
+            retry: RetryTimings::default(),
         }
     }
 
@@ -152,18 +243,35 @@ impl FolderWatch {
     pub async fn run(
         self,
         events: mpsc::Sender<WatchEvent>,
+        shutdown: watch::Receiver<bool>,
+        jitter: impl FnMut() -> f64 + Send,
+    ) {
+        self.run_with(events, None, shutdown, jitter).await;
+    }
+
+    /// [`FolderWatch::run`], also taking [`FolderCommand`]s while it runs.
+    pub async fn run_with(
+        self,
+        events: mpsc::Sender<WatchEvent>,
+        commands: Option<mpsc::UnboundedReceiver<FolderCommand>>,
         mut shutdown: watch::Receiver<bool>,
         mut jitter: impl FnMut() -> f64 + Send,
     ) {
-        let mut cursor: Option<Cursor> = None;
-        let mut backoff = Backoff::default();
+        let mut state = State {
+            cursor: None,
+            tracked: Tracked::default(),
+            to_mark: BTreeSet::new(),
+            commands,
+            warned_no_keywords: false,
+        };
+        let mut backoff = Backoff::with_timings(self.retry);
         while !*shutdown.borrow() {
             let error = match self
-                .session(&mut cursor, &mut backoff, &events, &mut shutdown)
+                .session(&mut state, &mut backoff, &events, &mut shutdown)
                 .await
             {
-                Ok(()) => return,
-                Err(error) => error,
+                Ok(()) | Err(Halt::Stopped) => return,
+                Err(Halt::Failed(error)) => error,
             };
             let retry_in = backoff.next(&error, jitter());
             tracing::warn!(folder = %self.folder, error = %error, retry_in = ?retry_in, "mailbox watch failed");
@@ -175,9 +283,15 @@ impl FolderWatch {
             if events.send(failed).await.is_err() {
                 return;
             }
-            tokio::select! {
-                () = tokio::time::sleep(retry_in) => {}
-                _ = shutdown.changed() => return,
+            // Commands that come in while waiting are kept for the next connection.
+            let sleep = tokio::time::sleep(retry_in);
+            tokio::pin!(sleep);
+            loop {
+                tokio::select! {
+                    () = &mut sleep => break,
+                    _ = shutdown.changed() => return,
+                    command = next_command(&mut state.commands) => state.take_command(command),
+                }
             }
         }
     }
@@ -185,192 +299,119 @@ impl FolderWatch {
     /// One connection's life: sign in, resync, then wait for mail until it fails or shutdown.
     async fn session(
         &self,
-        cursor: &mut Option<Cursor>,
+        state: &mut State,
         backoff: &mut Backoff,
         events: &mpsc::Sender<WatchEvent>,
         shutdown: &mut watch::Receiver<bool>,
-    ) -> Result<(), MailboxError> {
+    ) -> Result<(), Halt> {
+        let began = std::time::Instant::now();
         let mut session = mailbox::sign_in(&self.settings, &self.password).await?;
+        tracing::debug!(folder = %self.folder, took = ?began.elapsed(), "signed in");
         let capabilities = session.capabilities().await.map_err(protocol)?;
         let (idle, within) = (capabilities.has_str("IDLE"), capabilities.has_str("WITHIN"));
         let selected = match session.select(&self.folder).await {
             Ok(selected) => selected,
             Err(async_imap::error::Error::No(_)) => {
-                return Err(MailboxError::NoSuchFolder(self.folder.clone()));
+                return Err(MailboxError::NoSuchFolder(self.folder.clone()).into());
             }
-            Err(e) => return Err(protocol(e)),
+            Err(e) => return Err(protocol(e).into()),
         };
+        tracing::debug!(folder = %self.folder, took = ?began.elapsed(), "selected");
         let uid_validity = selected.uid_validity.unwrap_or(0);
+        let marks_allowed = marks::keyword_allowed(&selected.permanent_flags);
+        state.tracked.check_validity(uid_validity);
         backoff.reset();
         let connected = WatchEvent::Connected {
             folder: self.folder.clone(),
             idle,
         };
-        if events.send(connected).await.is_err() {
-            return Ok(());
-        }
+        send(events, connected).await?;
+        let mut first = true;
         loop {
-            self.sync(&mut session, uid_validity, within, cursor, events)
+            state.drain_commands();
+            self.store_marks(&mut session, uid_validity, marks_allowed, state)
                 .await?;
-            if idle {
-                let handle = session.idle();
-                match self.wait_idle(handle, shutdown).await? {
-                    (s, false) => session = s,
-                    (s, true) => {
-                        let mut s = s;
-                        let _ = s.logout().await;
-                        return Ok(());
-                    }
-                }
+            let handed_out = self
+                .sync(&mut session, uid_validity, within, state, events)
+                .await?;
+            if first {
+                tracing::debug!(folder = %self.folder, took = ?began.elapsed(), "fetched");
+            }
+            self.refresh_flags(&mut session, uid_validity, state, events)
+                .await?;
+            if first {
+                first = false;
+                tracing::info!(folder = %self.folder, messages = handed_out, took = ?began.elapsed(), "first sync done");
+                let synced = WatchEvent::Synced {
+                    folder: self.folder.clone(),
+                    messages: handed_out,
+                };
+                send(events, synced).await?;
+            }
+            let (s, woke) = if idle {
+                self.wait_idle(session.idle(), state, shutdown).await?
             } else {
-                tokio::select! {
-                    () = tokio::time::sleep(self.poll_interval) => {}
-                    _ = shutdown.changed() => {
-                        let _ = session.logout().await;
-                        return Ok(());
+                let woke = tokio::select! {
+                    () = tokio::time::sleep(self.poll_interval) => Woke::Server,
+                    _ = shutdown.changed() => Woke::Shutdown,
+                    command = next_command(&mut state.commands) => {
+                        state.take_command(command);
+                        Woke::Command
                     }
+                };
+                if !matches!(woke, Woke::Shutdown) {
+                    session.noop().await.map_err(protocol)?;
                 }
-                session.noop().await.map_err(protocol)?;
+                (session, woke)
+            };
+            session = s;
+            match woke {
+                Woke::Server | Woke::Command => {}
+                Woke::Shutdown => {
+                    let _ = session.logout().await;
+                    return Err(Halt::Stopped);
+                }
             }
         }
     }
 
-    /// Waits in IDLE for new data, the renewal time or shutdown; returns the session and
-    /// whether shutdown was asked for.
+    /// Waits in IDLE for new data, a command, the renewal time or shutdown.
     async fn wait_idle(
         &self,
         mut handle: async_imap::extensions::idle::Handle<Box<dyn mailbox::ImapTransport>>,
+        state: &mut State,
         shutdown: &mut watch::Receiver<bool>,
-    ) -> Result<(Session, bool), MailboxError> {
+    ) -> Result<(Session, Woke), MailboxError> {
         handle.init().await.map_err(protocol)?;
-        let stop = {
+        let woke = {
             let (wait, _interrupt) = handle.wait_with_timeout(self.idle_renew);
             tokio::select! {
-                result = wait => { result.map_err(protocol)?; false }
-                () = tokio::time::sleep(self.idle_renew) => false,
-                _ = shutdown.changed() => true,
+                result = wait => { result.map_err(protocol)?; Woke::Server }
+                () = tokio::time::sleep(self.idle_renew) => Woke::Server,
+                _ = shutdown.changed() => Woke::Shutdown,
+                command = next_command(&mut state.commands) => {
+                    state.take_command(command);
+                    Woke::Command
+                }
             }
         };
         let session = handle.done().await.map_err(protocol)?;
-        Ok((session, stop))
-    }
-
-    /// Fetches what arrived since `cursor` (or recent mail on a first or renumbered sync).
-    async fn sync(
-        &self,
-        session: &mut Session,
-        uid_validity: u32,
-        within: bool,
-        cursor: &mut Option<Cursor>,
-        events: &mpsc::Sender<WatchEvent>,
-    ) -> Result<(), MailboxError> {
-        let mut uids: Vec<u32> = match cursor {
-            Some(c) if c.uid_validity == uid_validity => {
-                let last = c.last_uid;
-                // "n:*" always matches the newest message even when its UID is below n.
-                let found = session
-                    .uid_search(format!("UID {}:*", last + 1))
-                    .await
-                    .map_err(protocol)?;
-                found.into_iter().filter(|&uid| uid > last).collect()
-            }
-            _ => {
-                let query = recent_query(self.lookback, within, std::time::SystemTime::now());
-                session
-                    .uid_search(query)
-                    .await
-                    .map_err(protocol)?
-                    .into_iter()
-                    .collect()
-            }
-        };
-        uids.sort_unstable();
-        let mut last_uid = match cursor {
-            Some(c) if c.uid_validity == uid_validity => c.last_uid,
-            _ => 0,
-        };
-        for batch in uids.chunks(FETCH_BATCH) {
-            let set = batch
-                .iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join(",");
-            let query =
-                format!("(UID INTERNALDATE RFC822.SIZE BODY.PEEK[]<0.{MAX_MESSAGE_BYTES}>)");
-            let fetched: Vec<_> = session
-                .uid_fetch(&set, &query)
-                .await
-                .map_err(protocol)?
-                .try_collect()
-                .await
-                .map_err(protocol)?;
-            let mut messages: Vec<Fetched> = fetched
-                .iter()
-                .filter_map(|f| {
-                    let uid = f.uid?;
-                    let raw = f.body().unwrap_or_default().to_vec();
-                    Some(Fetched {
-                        folder: self.folder.clone(),
-                        uid_validity,
-                        uid,
-                        delivered_at: f.internal_date().map(|d| d.timestamp()).unwrap_or(0),
-                        truncated: f.size.is_some_and(|size| size as usize > raw.len()),
-                        raw,
-                    })
-                })
-                .collect();
-            messages.sort_by_key(|m| m.uid);
-            for message in messages {
-                let uid = message.uid;
-                if events.send(WatchEvent::Message(message)).await.is_err() {
-                    return Ok(());
-                }
-                last_uid = last_uid.max(uid);
-                *cursor = Some(Cursor {
-                    uid_validity,
-                    last_uid,
-                });
-            }
-        }
-        if cursor.is_none_or(|c| c.uid_validity != uid_validity) {
-            *cursor = Some(Cursor {
-                uid_validity,
-                last_uid,
-            });
-        }
-        Ok(())
+        Ok((session, woke))
     }
 }
 
-/// The search for mail younger than `lookback`: exact with WITHIN (RFC 5032), else by whole
-/// days with SINCE (the caller filters by delivery time).
-fn recent_query(lookback: Duration, within: bool, now: std::time::SystemTime) -> String {
-    if within {
-        return format!("YOUNGER {}", lookback.as_secs().max(1));
-    }
-    let since = now.checked_sub(lookback).unwrap_or(std::time::UNIX_EPOCH);
-    let days = since
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() / 86_400)
-        .unwrap_or(0);
-    format!("SINCE {}", imap_date(days as i64))
+async fn send(events: &mpsc::Sender<WatchEvent>, event: WatchEvent) -> Result<(), Halt> {
+    events.send(event).await.map_err(|_| Halt::Stopped)
 }
 
-/// `DD-Mon-YYYY` for a day number since 1970-01-01 (civil-from-days, Howard Hinnant).
-fn imap_date(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    format!("{day:02}-{}-{year}", MONTHS[(month - 1) as usize])
+fn unix_of(time: SystemTime) -> i64 {
+    time.duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+fn unix_now() -> i64 {
+    unix_of(SystemTime::now())
 }
 
 fn protocol(error: async_imap::error::Error) -> MailboxError {
@@ -388,82 +429,5 @@ fn protocol(error: async_imap::error::Error) -> MailboxError {
             ))
         }
         _ => MailboxError::Protocol("the server sent a response Keydesk could not read".into()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn network_failures_back_off_exponentially_with_a_cap() {
-        let mut backoff = Backoff::default();
-        let error = MailboxError::Protocol("x".into());
-        let delays: Vec<u64> = (0..12)
-            .map(|_| backoff.next(&error, 0.0).as_secs())
-            .collect();
-        assert_eq!(&delays[..5], &[1, 2, 4, 8, 16]);
-        assert_eq!(*delays.last().unwrap(), 300, "capped at five minutes");
-        backoff.reset();
-        assert_eq!(
-            backoff.next(&error, 0.0).as_secs(),
-            1,
-            "a good connection resets the backoff"
-        );
-    }
-
-    #[test]
-    fn a_refused_password_is_retried_rarely_so_the_account_never_locks() {
-        let mut backoff = Backoff::default();
-        let first = backoff.next(&MailboxError::SignInFailed, 0.0);
-        assert!(
-            first >= Duration::from_secs(300),
-            "first retry after {first:?}"
-        );
-        let attempts_in_a_day = {
-            let mut b = Backoff::default();
-            let mut elapsed = Duration::ZERO;
-            let mut n = 0;
-            while elapsed < Duration::from_secs(86_400) {
-                elapsed += b.next(&MailboxError::SignInFailed, 0.0);
-                n += 1;
-            }
-            n
-        };
-        assert!(
-            attempts_in_a_day <= 30,
-            "{attempts_in_a_day} sign-in attempts a day is a storm"
-        );
-    }
-
-    #[test]
-    fn jitter_spreads_retries_by_at_most_a_quarter() {
-        let error = MailboxError::Protocol("x".into());
-        let low = Backoff::default().next(&error, 0.0);
-        let high = Backoff::default().next(&error, 0.999);
-        assert!(
-            high > low && high <= low.mul_f64(1.25),
-            "{low:?} .. {high:?}"
-        );
-    }
-
-    #[test]
-    fn recent_mail_query_is_exact_with_within_and_by_day_without() {
-        assert_eq!(
-            recent_query(Duration::from_secs(86_400), true, std::time::UNIX_EPOCH),
-            "YOUNGER 86400"
-        );
-        let now = std::time::UNIX_EPOCH + Duration::from_secs(1_763_800_000); // 2025-11-22
-        assert_eq!(
-            recent_query(Duration::from_secs(86_400), false, now),
-            "SINCE 21-Nov-2025"
-        );
-    }
-
-    #[test]
-    fn imap_dates_follow_the_calendar() {
-        assert_eq!(imap_date(0), "01-Jan-1970");
-        assert_eq!(imap_date(11_016), "29-Feb-2000");
-        assert_eq!(imap_date(20_780), "23-Nov-2026");
     }
 }

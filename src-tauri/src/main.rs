@@ -8,6 +8,7 @@ mod clipboard;
 mod devices;
 mod error;
 mod inbox;
+mod mailbox;
 mod picked_file;
 mod portals;
 mod settings;
@@ -79,6 +80,11 @@ fn main() -> ExitCode {
             status::desk_status,
             inbox::pending_codes,
             inbox::copy_code,
+            inbox::inbox_connection,
+            mailbox::mailbox_setup,
+            mailbox::save_mailbox,
+            mailbox::notification_settings,
+            mailbox::set_notification_settings,
             portals::portal_list,
             portals::portal_copy,
             portals::portal_reveal,

@@ -70,6 +70,33 @@ fn huge_and_deep_messages_stay_bounded() {
     );
 }
 
+/// A message nested `depth` multiparts deep (the code in the innermost part).
+fn deep_message(depth: usize) -> Vec<u8> {
+    let mut raw = b"From: a@b.example\r\nSubject: deep\r\nMIME-Version: 1.0\r\n".to_vec();
+    for level in 0..depth {
+        raw.extend_from_slice(
+            format!("Content-Type: multipart/mixed; boundary=L{level}\r\n\r\n--L{level}\r\n")
+                .as_bytes(),
+        );
+    }
+    raw.extend_from_slice(b"Content-Type: text/plain\r\n\r\nYour code is 482913.\r\n");
+    for level in (0..depth).rev() {
+        raw.extend_from_slice(format!("--L{level}--\r\n").as_bytes());
+    }
+    raw
+}
+
+#[test]
+fn nesting_as_deep_as_the_parsed_bytes_allow_neither_overflows_the_stack_nor_goes_unbounded() {
+    // Run on a small stack, as the watcher's tasks do, so recursion would show.
+    let handle = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(|| parse(&deep_message(40_000)).map(|m| m.text.len()))
+        .unwrap();
+    let text_len = handle.join().expect("no stack overflow").expect("readable");
+    assert!(text_len <= MAX_PARTS * (MAX_PART_TEXT + 1));
+}
+
 #[test]
 fn unknown_charset_does_not_fail() {
     let raw = b"From: a@b.example\r\nSubject: x\r\nContent-Type: text/plain; charset=x-klingon\r\n\r\nCode 482913\r\n";

@@ -7,12 +7,22 @@ use zeroize::Zeroizing;
 
 use super::OtpError;
 
+/// The largest picture read, per side: a 4K screenshot fits with room to spare; a small file
+/// that claims to be enormous (a decompression bomb) is refused before any pixel is allocated.
+pub const MAX_IMAGE_SIDE: u32 = 10_000;
+
 /// The text of every QR code in the image file at `path`.
 pub fn decode_file(path: &Path) -> Result<Vec<Zeroizing<String>>, OtpError> {
-    let image = image::ImageReader::open(path)
+    let mut reader = image::ImageReader::open(path)
         .map_err(|e| OtpError::BadImage(e.to_string()))?
         .with_guessed_format()
-        .map_err(|e| OtpError::BadImage(e.to_string()))?
+        .map_err(|e| OtpError::BadImage(e.to_string()))?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_IMAGE_SIDE);
+    limits.max_image_height = Some(MAX_IMAGE_SIDE);
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    reader.limits(limits);
+    let image = reader
         .decode()
         .map_err(|e| OtpError::BadImage(format!("{e}; PNG and JPEG images are read")))?;
     decode_image(&image)
@@ -52,6 +62,29 @@ pub fn decode_image(image: &image::DynamicImage) -> Result<Vec<Zeroizing<String>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_picture_wider_than_the_limit_is_refused_before_decoding() {
+        // A valid PNG header for a picture one pixel wider than the limit, and no pixel data:
+        // only the side limit can refuse it (its few kilobytes would fit any memory limit).
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        png.extend_from_slice(&(MAX_IMAGE_SIDE + 1).to_be_bytes());
+        png.extend_from_slice(&1u32.to_be_bytes());
+        png.extend_from_slice(&[8, 6, 0, 0, 0]); // 8-bit RGBA, no interlace
+        png.extend_from_slice(&0x971c_df35u32.to_be_bytes()); // the chunk's CRC-32
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bomb.png");
+        std::fs::write(&path, png).unwrap();
+        match decode_file(&path) {
+            Err(OtpError::BadImage(reason)) => {
+                assert!(
+                    reason.contains("limit") || reason.contains("large"),
+                    "{reason}"
+                )
+            }
+            other => panic!("an oversized picture must be refused as a bad image: {other:?}"),
+        }
+    }
 
     fn fixture(name: &str) -> std::path::PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR"))

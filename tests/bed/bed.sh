@@ -33,15 +33,24 @@ bed_wait() {
 
 bed_port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-bed_start_dovecot() {
-  local d="$KEYDESK_BED_DIR/dovecot"
+# Writes a Dovecot configuration into folder $1 with fresh ports: IMAPS, IMAP (+STARTTLS) and
+# LMTP on 127.0.0.1, a passwd-file per user under $1/users, Maildirs under $1/mail. The TLS
+# certificate is made for this run, or copied from $2/cert.pem and $2/key.pem when given (a
+# private Dovecot a test starts shares the bed's certificate). Sets BED_DOVECOT_IMAPS,
+# BED_DOVECOT_IMAP and BED_DOVECOT_LMTP to the ports.
+bed_dovecot_setup() {
+  local d=$1 cert_from=${2:-}
   mkdir -p "$d/base" "$d/state" "$d/mail" "$d/users"
-  # A leaf certificate rustls accepts: CA:FALSE, SAN for localhost and 127.0.0.1, serverAuth.
-  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=localhost" \
-    -keyout "$d/key.pem" -out "$d/cert.pem" \
-    -addext "basicConstraints=critical,CA:FALSE" \
-    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
-    -addext "extendedKeyUsage=serverAuth" >/dev/null 2>&1 || bed_die "openssl could not make a certificate"
+  if [ -n "$cert_from" ]; then
+    cp "$cert_from/cert.pem" "$cert_from/key.pem" "$d/"
+  else
+    # A leaf certificate rustls accepts: CA:FALSE, SAN for localhost and 127.0.0.1, serverAuth.
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=localhost" \
+      -keyout "$d/key.pem" -out "$d/cert.pem" \
+      -addext "basicConstraints=critical,CA:FALSE" \
+      -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+      -addext "extendedKeyUsage=serverAuth" >/dev/null 2>&1 || bed_die "openssl could not make a certificate"
+  fi
   : >"$d/passwd"
   chmod 644 "$d/passwd" "$d/cert.pem"
   chmod 640 "$d/key.pem"
@@ -120,18 +129,43 @@ service stats {
   }
 }
 CONF
-  dovecot -c "$d/dovecot.conf" || bed_die "dovecot did not start (see $d/dovecot.log)"
-  bed_wait 100 bed_port_open "$imaps" || bed_die "dovecot is not listening on $imaps"
-  bed_wait 50 bed_port_open "$lmtp" || bed_die "dovecot LMTP is not listening on $lmtp"
+  BED_DOVECOT_IMAPS=$imaps BED_DOVECOT_IMAP=$imap BED_DOVECOT_LMTP=$lmtp
+}
+
+# Configures (bed_dovecot_setup "$@") and starts a Dovecot in folder $1, and waits until it
+# listens. A port chosen free can be taken by someone else before Dovecot binds it: then it is
+# configured again with other ports, up to three times.
+bed_dovecot_run() {
+  local d=$1 attempt
+  for attempt in 1 2 3; do
+    bed_dovecot_setup "$@"
+    # The master keeps the standard streams it was given: hand it none, so a caller reading our
+    # output (a test starting a private Dovecot) is not kept waiting for the daemon to exit.
+    if dovecot -c "$d/dovecot.conf" </dev/null >/dev/null 2>"$d/start.log"; then
+      bed_wait 100 bed_port_open "$BED_DOVECOT_IMAPS" || bed_die "dovecot is not listening on $BED_DOVECOT_IMAPS"
+      bed_wait 50 bed_port_open "$BED_DOVECOT_LMTP" || bed_die "dovecot LMTP is not listening on $BED_DOVECOT_LMTP"
+      return 0
+    fi
+    grep -q "Address already in use" "$d/start.log" || break
+    bed_log "a port was taken meanwhile; trying other ports"
+  done
+  bed_die "dovecot did not start: $(cat "$d/start.log") (see $d/dovecot.log)"
+}
+
+bed_start_dovecot() {
+  local d="$KEYDESK_BED_DIR/dovecot"
+  bed_dovecot_run "$d"
   export KEYDESK_TEST_IMAP_HOST=127.0.0.1
-  export KEYDESK_TEST_IMAPS_PORT=$imaps
-  export KEYDESK_TEST_IMAP_PORT=$imap
-  export KEYDESK_TEST_LMTP_PORT=$lmtp
+  export KEYDESK_TEST_IMAPS_PORT=$BED_DOVECOT_IMAPS
+  export KEYDESK_TEST_IMAP_PORT=$BED_DOVECOT_IMAP
+  export KEYDESK_TEST_LMTP_PORT=$BED_DOVECOT_LMTP
   export KEYDESK_TEST_CA=$d/cert.pem
   export KEYDESK_TEST_PASSWD_FILE=$d/passwd
   export KEYDESK_TEST_USERS_DIR=$d/users
   export KEYDESK_TEST_MAIL_ROOT=$d/mail
-  bed_log "dovecot: imaps 127.0.0.1:$imaps, imap+starttls :$imap, lmtp :$lmtp"
+  # Tests that stop, start or kick this Dovecot (doveadm -c CONF ...) need its configuration.
+  export KEYDESK_TEST_DOVECOT_CONF=$d/dovecot.conf
+  bed_log "dovecot: imaps 127.0.0.1:$BED_DOVECOT_IMAPS, imap+starttls :$BED_DOVECOT_IMAP, lmtp :$BED_DOVECOT_LMTP"
 }
 
 bed_start_keychain() {
@@ -173,6 +207,11 @@ bed_start_display() {
   local port native
   port=$(bed_free_port); native=$(bed_free_port)
   command -v tauri-driver >/dev/null || bed_die "tauri-driver is not installed"
+  # The app turns WebKit's accelerated compositing off to save memory (see lighten_the_web_engine
+  # in src-tauri/src/main.rs). WebKitWebDriver then stalls: every session spent 60 s waiting,
+  # and one hung for good. The apps it drives keep compositing on; tests/bench/window measures
+  # the app as people run it.
+  export WEBKIT_DISABLE_COMPOSITING_MODE=0
   tauri-driver --port "$port" --native-port "$native" --native-driver /usr/bin/WebKitWebDriver \
     >"$KEYDESK_BED_DIR/tauri-driver.log" 2>&1 &
   echo $! >"$KEYDESK_BED_DIR/tauri-driver.pid"
@@ -203,7 +242,10 @@ bed_stop() {
   rm -f "$KEYDESK_BED_DIR/keyring.pid"
   [ -f "$KEYDESK_BED_DIR/dbus.pid" ] && kill "$(cat "$KEYDESK_BED_DIR/dbus.pid")" 2>/dev/null || true
   rm -f "$KEYDESK_BED_DIR/dbus.pid"
-  [ -f "$KEYDESK_BED_DIR/dovecot/dovecot.conf" ] && doveadm -c "$KEYDESK_BED_DIR/dovecot/dovecot.conf" stop 2>/dev/null
+  # The bed's Dovecot, and any private one a test started (tests/bed/private-dovecot).
+  for f in "$KEYDESK_BED_DIR"/dovecot/dovecot.conf "$KEYDESK_BED_DIR"/private-dovecot-*/dovecot.conf; do
+    [ -f "$f" ] && doveadm -c "$f" stop 2>/dev/null
+  done
   bed_log "stopped (state kept in $KEYDESK_BED_DIR)"
   return 0
 }

@@ -2,7 +2,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use keydesk::mailbox::{MailboxSettings, Security};
@@ -46,11 +46,14 @@ pub struct MailUser {
 /// then renamed into place, so Dovecot never reads half of it. (One shared file would race:
 /// Dovecot rereads a passwd-file only when its whole-second mtime changes.)
 pub fn fresh_mail_user() -> MailUser {
+    add_user_to(&PathBuf::from(var("KEYDESK_TEST_USERS_DIR")))
+}
+
+fn add_user_to(dir: &Path) -> MailUser {
     let user = MailUser {
         name: format!("desk{}", token()),
         password: test_secret("mail"),
     };
-    let dir = PathBuf::from(var("KEYDESK_TEST_USERS_DIR"));
     let staging = dir.join(format!(".{}.tmp", user.name));
     std::fs::write(
         &staging,
@@ -142,4 +145,207 @@ pub fn cli(profile: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Out
     }
     drop(child.stdin.take());
     child.wait_with_output().expect("keydesk-cli output")
+}
+
+/// A code e-mail from `from` whose footer is full of numbers that are not the code; the
+/// Message-ID is unique.
+#[allow(dead_code)] // not every test module uses it
+pub fn code_mail(from: &str, code: &str) -> Vec<u8> {
+    format!(
+        "From: Portal <{from}>\r\nTo: frontdesk@localhost\r\nSubject: Your verification code\r\n\
+         Message-ID: <{}@portal.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+         Your verification code is {code}. It expires in 10 minutes.\r\n\r\n\
+         Questions? Call 800.981.9114, Mon-Fri. 900 Cottage Grove Rd, Bloomfield, CT 06002.\r\n",
+        rand::random::<u64>()
+    )
+    .into_bytes()
+}
+
+/// Now, UNIX seconds.
+#[allow(dead_code)]
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// A child process that is killed when the test ends, passed or not.
+pub struct KillOnDrop(pub std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A Dovecot of one test's own (tests/bed/private-dovecot), for tests that stop and restart
+/// their server; the bed's Dovecot stays up for the others. Stopped when dropped.
+#[allow(dead_code)]
+pub struct PrivateDovecot {
+    pub conf: String,
+    pub imaps_port: u16,
+    pub users_dir: PathBuf,
+    pub mail_root: PathBuf,
+    pub ca: PathBuf,
+}
+
+#[allow(dead_code)]
+impl PrivateDovecot {
+    pub fn start() -> Self {
+        let dir =
+            PathBuf::from(var("KEYDESK_BED_DIR")).join(format!("private-dovecot-{}", token()));
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bed/private-dovecot");
+        let out = Command::new("bash")
+            .arg(script)
+            .arg(&dir)
+            .output()
+            .expect("run tests/bed/private-dovecot");
+        assert!(
+            out.status.success(),
+            "a private Dovecot did not start: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        let get = |key: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(&format!("{key}=")))
+                .unwrap_or_else(|| panic!("private-dovecot printed no {key}: {text}"))
+                .to_owned()
+        };
+        Self {
+            conf: get("conf"),
+            imaps_port: get("imaps").parse().unwrap(),
+            users_dir: get("users").into(),
+            mail_root: get("mail").into(),
+            ca: get("ca").into(),
+        }
+    }
+
+    /// A new mail user on this Dovecot.
+    pub fn add_user(&self) -> MailUser {
+        add_user_to(&self.users_dir)
+    }
+
+    /// Settings for `user` on this Dovecot over TLS, watching INBOX only.
+    pub fn settings(&self, user: &MailUser) -> MailboxSettings {
+        MailboxSettings {
+            host: "127.0.0.1".into(),
+            port: self.imaps_port,
+            security: Security::Tls,
+            username: user.name.clone(),
+            folders: vec!["INBOX".into()],
+            trusted_certificate: Some(self.ca.clone()),
+            sms_forwarders: Vec::new(),
+        }
+    }
+
+    /// Stops the server, as an outage would: every connection is cut. (doveadm waits until
+    /// the master is down, but an IMAP session that logged in moments before can outlive it and
+    /// go on serving its client; those are ended too, found by their working folder in this
+    /// server's mail root.)
+    pub fn stop(&self) {
+        let out = Command::new("doveadm")
+            .args(["-c", &self.conf, "stop"])
+            .output()
+            .expect("doveadm stop");
+        assert!(out.status.success(), "doveadm stop: {out:?}");
+        self.end_leftover_sessions();
+    }
+
+    fn end_leftover_sessions(&self) {
+        let root = std::fs::canonicalize(&self.mail_root).unwrap_or(self.mail_root.clone());
+        for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            let in_root = std::fs::read_link(entry.path().join("cwd"))
+                .is_ok_and(|cwd| cwd.starts_with(&root));
+            if in_root {
+                let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+            }
+        }
+    }
+
+    /// Starts the server again and waits until it listens.
+    pub fn start_again(&self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            // No inherited pipes: the daemon keeps whatever streams it is given.
+            let out = Command::new("dovecot")
+                .args(["-c", &self.conf])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .expect("dovecot");
+            if out.success() {
+                break;
+            }
+            // The old master may still be on its way out.
+            assert!(
+                std::time::Instant::now() < deadline,
+                "dovecot did not start again: {out:?}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        while TcpStream::connect(("127.0.0.1", self.imaps_port)).is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "dovecot does not listen again"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    /// Cuts every connection of `user`.
+    pub fn kick(&self, user: &MailUser) {
+        kick(&self.conf, user);
+    }
+}
+
+impl Drop for PrivateDovecot {
+    fn drop(&mut self) {
+        let _ = Command::new("doveadm")
+            .args(["-c", &self.conf, "stop"])
+            .output();
+        self.end_leftover_sessions();
+    }
+}
+
+/// Cuts every connection of `user` on the Dovecot of `conf`.
+#[allow(dead_code)]
+pub fn kick(conf: &str, user: &MailUser) {
+    let out = Command::new("doveadm")
+        .args(["-c", conf, "kick", &user.name])
+        .output()
+        .expect("doveadm");
+    assert!(out.status.success(), "doveadm kick: {out:?}");
+}
+
+/// Delivers a message by writing it into `user`'s Maildir under `mail_root` (a file written to
+/// tmp/ and renamed into new/, as a local delivery agent does). Works while Dovecot is down. The
+/// folder must exist already: Dovecot makes it at the user's first sign-in.
+#[allow(dead_code)]
+pub fn deliver_to_maildir(mail_root: &Path, user: &MailUser, raw: &[u8]) {
+    use std::os::unix::fs::MetadataExt;
+    let maildir = mail_root.join(&user.name).join("Maildir");
+    let new = maildir.join("new");
+    let owner = std::fs::metadata(&new)
+        .unwrap_or_else(|e| panic!("{} is missing ({e}): sign in once first", new.display()));
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    let name = format!(
+        "{}.M{}P{}Q{}.keydesk-test",
+        now.as_secs(),
+        now.subsec_micros(),
+        std::process::id(),
+        token()
+    );
+    let tmp = maildir.join("tmp").join(&name);
+    std::fs::write(&tmp, raw).expect("write into Maildir/tmp");
+    std::os::unix::fs::chown(&tmp, Some(owner.uid()), Some(owner.gid())).expect("chown");
+    std::fs::rename(&tmp, new.join(&name)).expect("rename into Maildir/new");
 }

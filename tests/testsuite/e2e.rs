@@ -71,6 +71,34 @@ pub(crate) async fn screenshot(client: &Client, name: &str) -> PathBuf {
     path
 }
 
+/// Runs `body` against the app on `profile`, and always ends the WebDriver session (tauri-driver
+/// drives one app at a time: a session left open fails every later test). On a failure the
+/// window is saved as `failed-NAME.png` and its text printed before the panic goes on.
+pub(crate) async fn with_app<F>(profile: &Path, name: &str, body: impl FnOnce(Client) -> F)
+where
+    F: std::future::Future<Output = ()>,
+{
+    use futures::FutureExt;
+    let client = launch(profile).await;
+    let outcome = std::panic::AssertUnwindSafe(body(client.clone()))
+        .catch_unwind()
+        .await;
+    if outcome.is_err() {
+        if let Ok(png) = client.screenshot().await {
+            let path = artifacts().join(format!("failed-{name}.png"));
+            let _ = std::fs::write(&path, png);
+            println!("screenshot of the failure: {}", path.display());
+        }
+        if let Ok(body) = client.find(Locator::Css("body")).await {
+            println!("window text: {}", body.text().await.unwrap_or_default());
+        }
+    }
+    let _ = client.close().await;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
 pub(crate) fn run<F: std::future::Future>(future: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()

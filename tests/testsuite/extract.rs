@@ -179,7 +179,11 @@ fn cli_extract_prints_one_json_line_per_input() {
         .find(|v| v["code"].is_null())
         .expect("a negative fixture");
     let negative = negative["file"].as_str().expect("file").to_owned();
+    // No profile: nothing to match against (and none is made).
+    let empty = tempfile::tempdir().unwrap();
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_keydesk-cli"))
+        .arg("--data-dir")
+        .arg(empty.path().join("profile"))
         .arg("extract")
         .arg(dir.join(&coded))
         .arg(dir.join(&negative))
@@ -206,7 +210,11 @@ fn cli_extract_prints_one_json_line_per_input() {
         "the coded fixture's code is printed"
     );
     assert_eq!(lines[0]["expires_minutes"], first["expires_minutes"]);
-    assert!(lines[0]["portal"].is_null());
+    assert!(lines[0]["portal"].is_null(), "no profile, no portal");
+    assert!(
+        !empty.path().join("profile").exists(),
+        "extract makes no profile"
+    );
     assert!(
         lines[1]["code"].is_null(),
         "the negative fixture yields no code"
@@ -214,5 +222,65 @@ fn cli_extract_prints_one_json_line_per_input() {
     assert!(
         lines[2]["error"].is_string(),
         "the missing file is reported"
+    );
+}
+
+#[test]
+fn cli_extract_names_the_portal_the_inbox_would_match() {
+    let profile = crate::bed::profile_dir("cli-extract-portal");
+    let out = crate::bed::cli(
+        &profile,
+        &[
+            "portal",
+            "add",
+            "--preset",
+            "cigna",
+            "--username",
+            "frontdesk",
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "portal add: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dir = repo_root().join("tests/fixtures/mail");
+    let cigna = dir.join("cigna-00-qp.eml");
+    let availity = dir.join("availity-00-plain.eml");
+    let out = crate::bed::cli(
+        &profile,
+        &[
+            "extract",
+            cigna.to_str().unwrap(),
+            availity.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(
+        lines[0]["portal"]
+            .as_str()
+            .is_some_and(|p| p.contains("Cigna")),
+        "a Cigna sender matches the Cigna portal: {}",
+        lines[0]
+    );
+    assert!(
+        lines[1]["portal"].is_null(),
+        "no Availity portal in this profile: {}",
+        lines[1]
+    );
+    assert!(
+        lines[1]["code"].is_string(),
+        "the code is found all the same"
     );
 }

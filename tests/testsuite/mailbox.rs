@@ -134,3 +134,36 @@ fn imap_status_is_connected_after_cli_setup_with_password_in_keychain() {
     assert_eq!(status["keychain"]["state"], "available", "{status}");
     assert_eq!(status["mailbox"]["state"], "connected", "{status}");
 }
+
+#[test]
+fn imap_cli_setup_with_a_missing_certificate_file_saves_nothing() {
+    let profile = bed::profile_dir("cli-mailbox-bad-cert");
+    let out = bed::cli(
+        &profile,
+        &[
+            "mailbox",
+            "set",
+            "--host",
+            "imap.example.org",
+            "--user",
+            "frontdesk",
+            "--trust-certificate",
+            "/nonexistent/office.pem",
+        ],
+        Some(&format!("{}\n", bed::test_secret("mail"))),
+    );
+    assert!(
+        !out.status.success(),
+        "a missing certificate file is refused"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("/nonexistent/office.pem"),
+        "names the file: {err}"
+    );
+    let shown = bed::cli(&profile, &["mailbox", "show"], None);
+    assert!(
+        String::from_utf8_lossy(&shown.stdout).contains("not set up"),
+        "nothing was saved"
+    );
+}

@@ -5,13 +5,18 @@
 //! scores) live here too, so one run reports everything.
 
 mod bed;
+mod cli_watch;
 mod devices;
 mod e2e;
+mod e2e_inbox;
 mod e2e_manage;
 mod e2e_safety;
 mod extract;
+mod faults;
+mod inbox;
 mod keychain;
 mod mailbox;
+mod notify;
 mod otp;
 mod portal;
 mod signin;

@@ -3,6 +3,7 @@
 use keydesk::Secret;
 use keydesk::portal::{Portal, PortalBook, PortalFields, Preset};
 use serde::Serialize;
+use tauri::AppHandle;
 
 use crate::error::CommandError;
 use crate::state::DeskState;
@@ -56,32 +57,41 @@ pub async fn portal_get(
 /// settings or the keychain fail.
 #[tauri::command]
 pub async fn portal_add(
+    app: AppHandle,
     desk: tauri::State<'_, DeskState>,
     fields: PortalFields,
     password: Option<String>,
 ) -> Result<Portal, CommandError> {
-    let mut desk = desk.lock().await;
-    let now = crate::unix_now();
-    match password.filter(|p| !p.is_empty()).map(Secret::new) {
-        Some(password) => {
-            // Check the fields first, so a form error is shown even while the keychain is closed.
-            let fields = fields.validate()?;
-            let keychain = desk.keychain()?;
-            Ok(PortalBook::new(desk.store())
-                .add_with_password(fields, &keychain, &password, now)?)
+    let added = {
+        let mut desk = desk.lock().await;
+        let now = crate::unix_now();
+        match password.filter(|p| !p.is_empty()).map(Secret::new) {
+            Some(password) => {
+                // Check the fields first, so a form error is shown even while the keychain is
+                // closed.
+                let fields = fields.validate()?;
+                let keychain = desk.keychain()?;
+                PortalBook::new(desk.store())
+                    .add_with_password(fields, &keychain, &password, now)?
+            }
+            None => PortalBook::new(desk.store()).add(fields, now)?,
         }
-        None => Ok(PortalBook::new(desk.store()).add(fields, now)?),
-    }
+    };
+    crate::inbox::restart(&app).await;
+    Ok(added)
 }
 
 /// Replaces a portal's settings; needs no keychain.
 #[tauri::command]
 pub async fn portal_update(
+    app: AppHandle,
     desk: tauri::State<'_, DeskState>,
     id: i64,
     fields: PortalFields,
 ) -> Result<Portal, CommandError> {
-    Ok(PortalBook::new(desk.lock().await.store()).update(id, fields)?)
+    let updated = PortalBook::new(desk.lock().await.store()).update(id, fields)?;
+    crate::inbox::restart(&app).await;
+    Ok(updated)
 }
 
 /// Removes a portal with its password and recovery codes from the keychain. When the keychain

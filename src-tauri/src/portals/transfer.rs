@@ -46,9 +46,12 @@ pub async fn portal_import_check(
 /// Adds the valid portals of `path` in one transaction; the report names each rejected one.
 #[tauri::command]
 pub async fn portal_import(
+    app: tauri::AppHandle,
     desk: tauri::State<'_, DeskState>,
     path: String,
 ) -> Result<ImportReport, CommandError> {
     let bytes = picked_file::read(&path)?;
-    Ok(PortalBook::new(desk.lock().await.store()).import(&bytes, crate::unix_now())?)
+    let report = PortalBook::new(desk.lock().await.store()).import(&bytes, crate::unix_now())?;
+    crate::inbox::restart(&app).await;
+    Ok(report)
 }

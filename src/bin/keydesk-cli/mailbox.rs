@@ -71,7 +71,8 @@ pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
                 sms_forwarders,
             };
             let password = super::read_secret_from_stdin()?;
-            desk.set_mailbox(&settings, &password)?;
+            // Checks everything (the certificate file too) before anything is written.
+            desk.save_mailbox(&settings, Some(&password))?;
             println!(
                 "mailbox saved: {}@{}:{}",
                 settings.username, settings.host, settings.port

@@ -7,9 +7,11 @@
 mod device;
 mod extract;
 mod mailbox;
+mod notifications;
 mod otp;
 mod portal;
 mod status;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,6 +38,11 @@ enum Command {
     Mailbox(mailbox::Command),
     /// Print the one-time code found in each message, one JSON line per file.
     Extract(extract::Args),
+    /// How the app announces a new code (whether the code itself is shown).
+    #[command(subcommand)]
+    Notifications(notifications::Command),
+    /// Print codes as they arrive in the code mailbox (one JSON line each with --json).
+    Watch(watch::Args),
     /// Portals and their credentials.
     #[command(subcommand)]
     Portal(Box<portal::Command>),
@@ -56,7 +63,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Status(args) => status::run(&data_dir, args),
         Command::Mailbox(command) => mailbox::run(&data_dir, command),
-        Command::Extract(args) => extract::run(args),
+        Command::Extract(args) => extract::run(&data_dir, args),
+        Command::Notifications(command) => notifications::run(&data_dir, command),
+        Command::Watch(args) => watch::run(&data_dir, args),
         Command::Portal(command) => portal::run(&data_dir, *command),
         Command::Otp(command) => otp::run(&data_dir, command),
         Command::Device(command) => device::run(&data_dir, command),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatLeft, fromLabel, grouped, secondsLeft, shareLeft, stateAt, type PendingCode } from "./codes";
+import { copyable, formatLeft, fromLabel, grouped, secondsLeft, shareLeft, stateAt, stateLabel, type PendingCode } from "./codes";
 
 const code: PendingCode = {
   key: { folder: "INBOX", uid_validity: 1, uid: 9 },
@@ -9,6 +9,7 @@ const code: PendingCode = {
   delivered_at: 1000,
   expires_at: 1600,
   state: "fresh",
+  used_at_another_desk: false,
 };
 
 describe("pending code display", () => {
@@ -38,5 +39,18 @@ describe("pending code display", () => {
     expect(grouped("482913")).toBe("482 913");
     expect(grouped("TM3KX2")).toBe("TM3 KX2");
     expect(grouped("12345")).toBe("12345");
+  });
+
+  it("says when another desk used the code", () => {
+    expect(stateLabel({ ...code, state: "used", used_at_another_desk: true }, "used", 1100)).toBe("Used at another desk");
+    expect(stateLabel({ ...code, state: "used" }, "used", 1100)).toBe("Used");
+    expect(stateLabel(code, "fresh", 1055)).toBe("9:05 left");
+    expect(stateLabel(code, "superseded", 1100)).toBe("Replaced by a newer code");
+  });
+
+  it("offers copying only a usable code", () => {
+    expect(copyable("fresh")).toBe(true);
+    expect(copyable("used")).toBe(false);
+    expect(copyable("expired")).toBe(false);
   });
 });

@@ -21,6 +21,8 @@ export interface PendingCode {
   delivered_at: number;
   expires_at: number;
   state: CodeState;
+  /** True when another desk was seen using it (the server's keyword appeared). */
+  used_at_another_desk: boolean;
 }
 
 /** Seconds left at `now` (UNIX seconds), never below zero. */
@@ -70,4 +72,24 @@ export function stateAt(code: PendingCode, now: number): CodeState {
 /** Groups a code for reading: "482913" → "482 913". */
 export function grouped(code: string): string {
   return code.length === 6 || code.length === 8 ? `${code.slice(0, code.length / 2)} ${code.slice(code.length / 2)}` : code;
+}
+
+/** The words under a code that is no longer usable, or the time left. */
+export function stateLabel(code: PendingCode, state: CodeState, now: number): string {
+  switch (state) {
+    case "fresh":
+      return `${formatLeft(secondsLeft(code, now))} left`;
+    case "used":
+      return code.used_at_another_desk ? "Used at another desk" : "Used";
+    case "superseded":
+      return "Replaced by a newer code";
+    case "expired":
+      return "Expired";
+  }
+}
+
+/** Whether the code may be copied: only a usable one. Unmatched and suspicious codes can be
+ *  copied by hand after a warning, but are never filled into a portal (the core refuses). */
+export function copyable(state: CodeState): boolean {
+  return state === "fresh";
 }

@@ -17,6 +17,7 @@ import type {
 import type { ClockLine, EntryCodes, OtpImportReport } from "../authenticator/authenticator";
 import type { SignInView } from "../signin/signin";
 import type { DeviceSource, RememberedDevice } from "../devices/devices";
+import type { InboxConnection, MailboxSettings, MailboxSetup, NotificationSettings } from "../mailbox/mailbox";
 
 /** What a failed command sends: a stable code, a plain-words message, and for a validation
  * error the field at fault (as the core names it). */
@@ -46,6 +47,29 @@ export function pendingCodes(): Promise<PendingCode[]> {
 /** Copies a code to the clipboard (cleared again after the configured delay) and marks it used. */
 export function copyCode(key: MessageKey): Promise<void> {
   return invoke("copy_code", { key });
+}
+
+/** The mailbox connection above the codes, with the last error in plain words. */
+export function inboxConnection(): Promise<InboxConnection> {
+  return invoke<InboxConnection>("inbox_connection");
+}
+
+/** The saved mailbox settings and whether a password is stored (never the password). */
+export function mailboxSetup(): Promise<MailboxSetup> {
+  return invoke<MailboxSetup>("mailbox_setup");
+}
+
+/** Saves the mailbox settings and restarts the inbox. `password` null keeps the saved one. */
+export function saveMailbox(settings: MailboxSettings, password: string | null): Promise<void> {
+  return invoke("save_mailbox", { settings, password });
+}
+
+export function notificationSettings(): Promise<NotificationSettings> {
+  return invoke<NotificationSettings>("notification_settings");
+}
+
+export function setNotificationSettings(settings: NotificationSettings): Promise<void> {
+  return invoke("set_notification_settings", { settings });
 }
 
 export function portalList(): Promise<PortalSummary[]> {

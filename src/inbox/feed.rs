@@ -1,0 +1,168 @@
+//! The running inbox's one consumer of its folder watches: every watch event becomes a change
+//! of the pending codes or the connection states, and an [`InboxEvent`] for the owner.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::mpsc;
+
+use super::{InboxEvent, InboxRules, Reading};
+use crate::mailbox::MailboxStatus;
+use crate::pending::{MessageKey, Origin, PendingCodes, UsedWhere};
+use crate::watcher::{Fetched, WatchEvent};
+
+/// What the feed updates.
+pub(super) struct Feed {
+    pub(super) pending: Arc<Mutex<PendingCodes>>,
+    pub(super) connections: Arc<Mutex<BTreeMap<String, MailboxStatus>>>,
+    pub(super) rules: InboxRules,
+    /// `user@host:port`, for the connection state.
+    pub(super) account: String,
+}
+
+impl Feed {
+    /// Runs until every watch has stopped or the owner stops listening.
+    pub(super) async fn run(
+        self,
+        mut watch_events: mpsc::Receiver<WatchEvent>,
+        events: mpsc::Sender<InboxEvent>,
+    ) {
+        // Folders whose first sync is done: codes after that are announced.
+        let mut synced = BTreeSet::new();
+        while let Some(event) = watch_events.recv().await {
+            let out = match event {
+                WatchEvent::Connected { folder, .. } => {
+                    let status = MailboxStatus::Connected {
+                        account: self.account.clone(),
+                        folders: vec![folder.clone()],
+                    };
+                    self.set_connection(&folder, &status);
+                    Some(InboxEvent::Connection { folder, status })
+                }
+                WatchEvent::Failed {
+                    folder,
+                    error,
+                    retry_in,
+                } => {
+                    let said = error.to_string();
+                    let stop = if said.ends_with('.') { " " } else { ". " };
+                    let status = MailboxStatus::Error {
+                        code: error.code().to_owned(),
+                        message: format!(
+                            "{said}{stop}Keydesk tries again in {}.",
+                            in_words(retry_in)
+                        ),
+                    };
+                    self.set_connection(&folder, &status);
+                    Some(InboxEvent::Connection { folder, status })
+                }
+                WatchEvent::Synced { folder, .. } => {
+                    synced.insert(folder.clone());
+                    Some(InboxEvent::Synced { folder })
+                }
+                WatchEvent::Used {
+                    folder,
+                    uid_validity,
+                    uid,
+                } => {
+                    let key = MessageKey {
+                        folder,
+                        uid_validity,
+                        uid,
+                    };
+                    let newly = self
+                        .pending
+                        .lock()
+                        .unwrap()
+                        .mark_used_at(&key, UsedWhere::AnotherDesk);
+                    newly.then_some(InboxEvent::Used { key })
+                }
+                WatchEvent::Message(fetched) => {
+                    let live = synced.contains(&fetched.folder);
+                    self.message(fetched, live)
+                }
+            };
+            if let Some(out) = out
+                && events.send(out).await.is_err()
+            {
+                break;
+            }
+        }
+    }
+
+    fn set_connection(&self, folder: &str, status: &MailboxStatus) {
+        self.connections
+            .lock()
+            .unwrap()
+            .insert(folder.to_owned(), status.clone());
+    }
+
+    /// A fetched message to a pending code; `live` when the folder's first sync is done.
+    fn message(&self, fetched: Fetched, live: bool) -> Option<InboxEvent> {
+        let key = MessageKey {
+            folder: fetched.folder.clone(),
+            uid_validity: fetched.uid_validity,
+            uid: fetched.uid,
+        };
+        if fetched.truncated {
+            // Never the content: where it is and how much was read.
+            tracing::info!(folder = %key.folder, uid = key.uid, read_bytes = fetched.raw.len(), "a large message was read only in part");
+        }
+        match super::read(&fetched, &self.rules) {
+            Reading::Code(code) => {
+                let from = match &code.origin {
+                    Origin::Portal { name, .. } | Origin::Suspicious { name, .. } => name.clone(),
+                    Origin::Unmatched { sender } => sender.clone(),
+                };
+                let expires_at = code.expires_at;
+                let mut pending = self.pending.lock().unwrap();
+                if !pending.insert(code) {
+                    return None;
+                }
+                if fetched.used {
+                    pending.mark_used_at(&key, UsedWhere::Unknown);
+                }
+                Some(InboxEvent::NewCode {
+                    key,
+                    from,
+                    expires_at,
+                    announce: live && !fetched.used,
+                })
+            }
+            Reading::NoCode => None,
+            Reading::Unreadable(e) => {
+                tracing::warn!(folder = %key.folder, uid = key.uid, reason = %e, "skipped a message");
+                Some(InboxEvent::Skipped {
+                    key,
+                    reason: e.to_string(),
+                })
+            }
+        }
+    }
+}
+
+/// "30 seconds", "5 minutes", "1 hour": when the next attempt is, for the status line.
+fn in_words(delay: std::time::Duration) -> String {
+    let secs = delay.as_secs();
+    match secs {
+        0..=1 => "a second".into(),
+        2..=119 => format!("{secs} seconds"),
+        120..=7199 => format!("{} minutes", secs / 60),
+        _ => format!("{} hours", secs / 3600),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn retry_delays_read_as_words() {
+        assert_eq!(in_words(Duration::from_millis(300)), "a second");
+        assert_eq!(in_words(Duration::from_secs(45)), "45 seconds");
+        assert_eq!(in_words(Duration::from_secs(330)), "5 minutes");
+        assert_eq!(in_words(Duration::from_secs(3600)), "60 minutes");
+        assert_eq!(in_words(Duration::from_secs(7200)), "2 hours");
+    }
+}

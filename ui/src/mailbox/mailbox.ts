@@ -1,0 +1,121 @@
+// The mailbox settings form and the inbox connection line. The shapes are the core's
+// (keydesk::mailbox::MailboxSettings, keydesk::desk::MailboxSetup,
+// keydesk::inbox::InboxConnection); the core checks the settings, this file only turns form
+// fields into them and chooses words.
+
+export type Security = "tls" | "start_tls" | "plain";
+
+export interface MailboxSettings {
+  host: string;
+  port: number;
+  security: Security;
+  username: string;
+  folders: string[];
+  trusted_certificate: string | null;
+  sms_forwarders: string[];
+}
+
+export interface MailboxSetup {
+  settings: MailboxSettings | null;
+  password_saved: boolean;
+}
+
+export type InboxConnection =
+  | { state: "not_set_up" }
+  | { state: "stopped"; code: string; message: string }
+  | { state: "connecting"; account: string }
+  | { state: "watching"; account: string; folders: string[] }
+  | { state: "failing"; account: string; code: string; message: string };
+
+export interface NotificationSettings {
+  show_code: boolean;
+}
+
+/** The form's fields, as the user edits them (lists as text, the port as text). */
+export interface MailboxForm {
+  host: string;
+  port: string;
+  security: Security;
+  username: string;
+  password: string;
+  folders: string;
+  trustedCertificate: string;
+  smsForwarders: string;
+}
+
+/** Codes often land in junk, so both are watched unless the office says otherwise. */
+export const DEFAULT_FOLDERS = ["INBOX", "Junk"];
+
+export function defaultPort(security: Security): number {
+  return security === "tls" ? 993 : 143;
+}
+
+/** The form for saved settings, or an empty one with the defaults. */
+export function formFrom(settings: MailboxSettings | null): MailboxForm {
+  return {
+    host: settings?.host ?? "",
+    port: String(settings?.port ?? defaultPort("tls")),
+    security: settings?.security ?? "tls",
+    username: settings?.username ?? "",
+    password: "",
+    folders: (settings?.folders ?? DEFAULT_FOLDERS).join(", "),
+    trustedCertificate: settings?.trusted_certificate ?? "",
+    smsForwarders: (settings?.sms_forwarders ?? []).join(", "),
+  };
+}
+
+/** A list typed as "a, b" or one per line. */
+export function splitList(text: string): string[] {
+  return text
+    .split(/[,\n]/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+/** The settings the form describes, or the plain-words reason it cannot describe any. */
+export function settingsFrom(form: MailboxForm): { settings: MailboxSettings } | { problem: string } {
+  const port = Number(form.port.trim());
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    return { problem: "The port must be a number from 1 to 65535 (993 for TLS, 143 for STARTTLS)." };
+  }
+  const folders = splitList(form.folders);
+  return {
+    settings: {
+      host: form.host.trim(),
+      port,
+      security: form.security,
+      username: form.username.trim(),
+      folders: folders.length > 0 ? folders : DEFAULT_FOLDERS,
+      trusted_certificate: form.trustedCertificate.trim() === "" ? null : form.trustedCertificate.trim(),
+      sms_forwarders: splitList(form.smsForwarders),
+    },
+  };
+}
+
+/** When the security changes and the port was the old default, follow the new default. */
+export function portAfterSecurityChange(port: string, from: Security, to: Security): string {
+  return port.trim() === String(defaultPort(from)) || port.trim() === "" ? String(defaultPort(to)) : port;
+}
+
+export type Tone = "ok" | "warn" | "bad";
+
+/** The connection line above the codes. */
+export function connectionLine(c: InboxConnection): { tone: Tone; text: string } {
+  switch (c.state) {
+    case "not_set_up":
+      return { tone: "warn", text: "No mailbox is set up. Set it up under Status to see codes here." };
+    case "stopped":
+      return { tone: "bad", text: `The mailbox is not being watched: ${c.message}` };
+    case "connecting":
+      return { tone: "warn", text: `Connecting to ${c.account}…` };
+    case "watching":
+      return { tone: "ok", text: `Watching ${c.folders.join(", ")} at ${c.account}` };
+    case "failing":
+      return { tone: "bad", text: sentence(c.message) };
+  }
+}
+
+/** The core's messages start in lower case (they also follow a colon); a line starts upper. */
+export function sentence(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
