@@ -321,6 +321,7 @@ impl Inbox {
     pub fn code_for_sign_in(
         &self,
         portal_id: i64,
+        channel: Channel,
         since: i64,
         known_before: &[MessageKey],
         now: i64,
@@ -328,7 +329,7 @@ impl Inbox {
         self.pending
             .lock()
             .unwrap()
-            .for_sign_in(portal_id, since, known_before, now)
+            .for_sign_in(portal_id, channel, since, known_before, now)
             .cloned()
     }
 

@@ -213,12 +213,15 @@ impl PendingCodes {
     }
 
     /// The code a sign-in may fill: the newest fresh code of the portal (from its own sender,
-    /// so never an unmatched or suspicious one) that arrived at or after `since` — whole seconds,
-    /// as servers stamp delivery — and is not one of `known_before` (codes that were already in
-    /// the inbox when the sign-in asked for its code, which the portal has voided since).
+    /// so never an unmatched or suspicious one) that came by `channel` — an e-mail-code sign-in
+    /// never takes a forwarded text, which anyone who knows the forwarding number can send, nor
+    /// the other way round — arrived at or after `since` — whole seconds, as servers stamp
+    /// delivery — and is not one of `known_before` (codes that were already in the inbox when
+    /// the sign-in asked for its code, which the portal has voided since).
     pub fn for_sign_in(
         &self,
         portal_id: i64,
+        channel: Channel,
         since: i64,
         known_before: &[MessageKey],
         now: i64,
@@ -226,6 +229,7 @@ impl PendingCodes {
         self.codes
             .values()
             .filter(|c| matches!(c.origin, Origin::Portal { portal_id: id, .. } if id == portal_id))
+            .filter(|c| c.channel == channel)
             .filter(|c| c.delivered_at >= since && !known_before.contains(&c.key))
             .filter(|c| self.state(c, now) == CodeState::Fresh)
             .max_by_key(|c| (c.delivered_at, c.key.uid))
@@ -413,15 +417,27 @@ mod tests {
         let known = pending.keys_of_portal(1);
         assert_eq!(known.len(), 1);
         // Delivered in the same whole second as the request, but already known: voided.
-        assert!(pending.for_sign_in(1, 1000, &known, 1001).is_none());
+        assert!(
+            pending
+                .for_sign_in(1, Channel::Email, 1000, &known, 1001)
+                .is_none()
+        );
         pending.insert(code(2, Some(1), 1000, 600));
         assert_eq!(
-            pending.for_sign_in(1, 1000, &known, 1001).unwrap().key.uid,
+            pending
+                .for_sign_in(1, Channel::Email, 1000, &known, 1001)
+                .unwrap()
+                .key
+                .uid,
             2
         );
         pending.insert(code(3, None, 1001, 600));
         assert_eq!(
-            pending.for_sign_in(1, 1000, &known, 1001).unwrap().key.uid,
+            pending
+                .for_sign_in(1, Channel::Email, 1000, &known, 1001)
+                .unwrap()
+                .key
+                .uid,
             2,
             "an unmatched sender is never taken"
         );
@@ -431,6 +447,47 @@ mod tests {
             .key
             .clone();
         pending.mark_used(&key);
-        assert!(pending.for_sign_in(1, 1000, &known, 1001).is_none(), "used");
+        assert!(
+            pending
+                .for_sign_in(1, Channel::Email, 1000, &known, 1001)
+                .is_none(),
+            "used"
+        );
+    }
+
+    #[test]
+    fn a_sign_in_takes_only_a_code_of_the_channel_it_asked_for() {
+        // Regression: a forwarded "text" (anyone who knows the forwarding number can send one)
+        // was filled into an e-mail-code sign-in, and an e-mail into a text-code one.
+        let mut pending = PendingCodes::default();
+        let mut text = code(1, Some(1), 1000, 600);
+        text.channel = Channel::Sms;
+        pending.insert(text);
+        assert!(
+            pending
+                .for_sign_in(1, Channel::Email, 1000, &[], 1001)
+                .is_none(),
+            "an e-mail-code sign-in ignores the text"
+        );
+        assert_eq!(
+            pending
+                .for_sign_in(1, Channel::Sms, 1000, &[], 1001)
+                .map(|c| c.key.uid),
+            Some(1)
+        );
+        pending.insert(code(2, Some(1), 1001, 600));
+        assert_eq!(
+            pending
+                .for_sign_in(1, Channel::Sms, 1000, &[], 1002)
+                .map(|c| c.key.uid),
+            None,
+            "the newer e-mail supersedes the text (a new code voids the old), and is not a text"
+        );
+        assert_eq!(
+            pending
+                .for_sign_in(1, Channel::Email, 1000, &[], 1002)
+                .map(|c| c.key.uid),
+            Some(2)
+        );
     }
 }

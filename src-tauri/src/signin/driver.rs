@@ -187,14 +187,18 @@ async fn find_code(
     let now_ms = now_ms();
     match wanted {
         CodeWanted::Mailed {
-            portal_id, since, ..
+            portal_id,
+            channel,
+            since,
         } => {
             let inbox = app.state::<InboxState>();
             let inbox = inbox.lock().await;
             // Without a watched mailbox the desk can still type the code in the window itself.
             Ok(inbox
                 .as_ref()
-                .and_then(|i| i.code_for_sign_in(portal_id, since, known_before, now_ms / 1000))
+                .and_then(|i| {
+                    i.code_for_sign_in(portal_id, channel, since, known_before, now_ms / 1000)
+                })
                 .map(OfferedCode::from))
         }
         CodeWanted::Authenticator { portal_id } => {
