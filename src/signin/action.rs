@@ -14,7 +14,9 @@ pub enum CodeWanted {
         portal_id: i64,
         /// E-mail or text.
         channel: Channel,
-        /// When the code was asked for.
+        /// When the code was asked for, by the desk's clock, less
+        /// [`SERVER_CLOCK_TOLERANCE_SECS`](super::codes::SERVER_CLOCK_TOLERANCE_SECS) (the
+        /// delivery time it is compared with is the mail server's).
         since: i64,
     },
     /// The current code of the authenticator entry linked to this portal.

@@ -165,3 +165,43 @@ fn a_totp_code_about_to_end_its_period_waits_for_the_next_one() {
     };
     assert_eq!(code.expose(), "222222");
 }
+
+#[test]
+fn a_code_stamped_by_a_mail_server_whose_clock_is_behind_is_still_taken() {
+    // Regression: `since` is the desk's clock and a code's delivery time the mail server's
+    // (INTERNALDATE). A server 20 s behind stamped each new code "before" the request, so no
+    // code ever matched and every sign-in ended "the code did not arrive".
+    use crate::pending::{MessageKey, Origin, PendingCode, PendingCodes};
+    let message = |uid: u32, delivered_at: i64| PendingCode {
+        key: MessageKey {
+            folder: "INBOX".into(),
+            uid_validity: 1,
+            uid,
+        },
+        code: Secret::from("482913"),
+        origin: Origin::Portal {
+            portal_id: 7,
+            name: "Cigna".into(),
+        },
+        channel: Channel::Email,
+        delivered_at,
+        expires_at: delivered_at + 600,
+    };
+    let mut inbox = PendingCodes::default();
+    // A code from an earlier sign-in, already in the inbox when this one asked: by the server's
+    // clock 5 s before the new one, so inside the tolerance; the snapshot keeps it out.
+    inbox.insert(message(1, 975));
+    let known_before = inbox.keys_of_portal(7);
+    let m = waiting(SecondStep::EmailCode);
+    let Some(CodeWanted::Mailed { since, channel, .. }) = m.wants(&code_page(), 1_000_400) else {
+        panic!("a mailed code is wanted");
+    };
+    // Asked at desk time 1000; the server, 20 s behind, stamps the new code 980.
+    inbox.insert(message(2, 980));
+    let found = inbox.for_sign_in(7, channel, since, &known_before, 1_000);
+    assert_eq!(
+        found.map(|c| c.key.uid),
+        Some(2),
+        "the new code is taken, and the one known before the request is not"
+    );
+}

@@ -14,12 +14,13 @@
 //!   ends; a new one needs the user to ask (see [`super::RetryGuard`]): never a retry into a lockout.
 //! - **One code per sign-in**, the same way: a refused code ends the sign-in.
 //! - **Only a fresh code**: the adapter looks codes up with the time this sign-in asked for one
-//!   ([`CodeWanted::Mailed`]), so a code from before can never be filled.
+//!   ([`CodeWanted::Mailed`], less the mail server's clock tolerance) and leaves out the codes
+//!   the inbox already held just before the request, so a code from before is never filled.
 
 use serde::Serialize;
 
 pub use super::action::{Action, CodeWanted, OfferedCode};
-use super::codes::TOTP_MARGIN_MS;
+use super::codes::{SERVER_CLOCK_TOLERANCE_SECS, TOTP_MARGIN_MS};
 use super::failure::{Failure, Filled};
 pub use super::observation::{FillReport, Observation, Seen};
 use super::recipe::Recipe;
@@ -210,7 +211,7 @@ impl SignIn {
             step @ (SecondStep::EmailCode | SecondStep::SmsCode) => Some(CodeWanted::Mailed {
                 portal_id,
                 channel: channel_of(step),
-                since,
+                since: since - SERVER_CLOCK_TOLERANCE_SECS,
             }),
             _ => None,
         }

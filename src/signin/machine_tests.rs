@@ -152,9 +152,10 @@ fn email_code_happy_path_fills_everything_once_and_ticks_remember() {
         Some(CodeWanted::Mailed {
             portal_id: 7,
             channel: Channel::Email,
-            since: 1000
+            since: 1000 - crate::signin::codes::SERVER_CLOCK_TOLERANCE_SECS
         }),
-        "codes count from the moment the code was asked for, in whole seconds"
+        "codes count from the moment the code was asked for, in whole seconds, less the \
+         server clock's tolerance"
     );
     let Action::FillCode { code, .. } = m.step(&code_page(), offered("482913"), 1_001_500) else {
         panic!("the offered code is filled");
