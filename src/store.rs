@@ -39,6 +39,9 @@ const MIGRATIONS: &[&str] = &[
     crate::otp::entries::MIGRATION,
     // 4: remembered devices per portal and source (see devices).
     crate::devices::MIGRATION,
+    // 5: the sign-in retry guard per portal, so a restart does not forget it (see
+    // signin::guard).
+    crate::signin::guard::MIGRATION,
 ];
 
 /// Why the database could not be used.

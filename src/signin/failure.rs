@@ -28,6 +28,13 @@ pub enum Failure {
         /// The origin the page was on.
         origin: String,
     },
+    /// The page left the approved origin between the machine's check and the fill: the web
+    /// engine or the fill script found another address. Nothing (more) was filled; as the page
+    /// may have taken what was written before, a new try needs confirmation.
+    AddressChanged {
+        /// The origin the page was on then, as far as known.
+        origin: String,
+    },
     /// The portal refused the code.
     CodeRefused,
     /// The portal did not send a code when asked.
@@ -79,6 +86,7 @@ impl Failure {
             Self::CodeNeverCame => "code_never_came",
             Self::Sso => "sso",
             Self::LookAlikeOrigin { .. } => "look_alike_origin",
+            Self::AddressChanged { .. } => "address_changed",
             Self::CodeRefused => "code_refused",
             Self::CodeNotSent => "code_not_sent",
             Self::ChannelNotOffered { .. } => "channel_not_offered",
@@ -104,6 +112,10 @@ impl Failure {
             Self::Sso => format!("This {portal} account signs in through your organization (SSO)."),
             Self::LookAlikeOrigin { origin } => format!(
                 "The page is not {portal}'s own address ({origin}), so Keydesk filled in nothing."
+            ),
+            Self::AddressChanged { origin } => format!(
+                "The page left {portal}'s own address ({origin}) just as Keydesk was filling it, \
+                 so Keydesk stopped."
             ),
             Self::CodeRefused => format!("{portal} did not accept the code."),
             Self::CodeNotSent => format!("{portal} did not send a code."),
@@ -157,6 +169,10 @@ impl Failure {
             Self::LookAlikeOrigin { .. } => format!(
                 "Close that window. If {portal} really moved, edit the portal's allowed origins."
             ),
+            Self::AddressChanged { .. } => format!(
+                "Look at the portal window: sign in again only once it shows {portal}'s own \
+                 sign-in page."
+            ),
             Self::CodeRefused => "Ask for a new code in the portal window and type it yourself, or \
                  sign in again later. Keydesk will not try another code by itself."
                 .to_owned(),
@@ -185,11 +201,13 @@ impl Failure {
     }
 
     /// True for failures after which a new sign-in must be asked for explicitly: the portal
-    /// counts them towards a lockout.
+    /// counts them towards a lockout, or may have taken what was written. (A sign-in adds the
+    /// ones that count only after the password was sent: see
+    /// [`SignIn::needs_confirmation_to_retry`](super::SignIn::needs_confirmation_to_retry).)
     pub fn needs_confirmation_to_retry(&self) -> bool {
         matches!(
             self,
-            Self::WrongCredentials | Self::Locked | Self::CodeRefused
+            Self::WrongCredentials | Self::Locked | Self::CodeRefused | Self::AddressChanged { .. }
         )
     }
 }
@@ -236,6 +254,9 @@ mod tests {
             Failure::CodeNeverCame,
             Failure::Sso,
             Failure::LookAlikeOrigin {
+                origin: "http://127.0.0.1:9".into(),
+            },
+            Failure::AddressChanged {
                 origin: "http://127.0.0.1:9".into(),
             },
             Failure::CodeRefused,

@@ -12,6 +12,7 @@
 //! - **One password per sign-in.** Credentials are filled at most once. If the portal shows its
 //!   sign-in form again, or says the password is wrong or the account is locked, the sign-in
 //!   ends; a new one needs the user to ask (see [`super::RetryGuard`]): never a retry into a lockout.
+//!   Stopping after the password was written without learning the portal's answer counts too.
 //! - **One code per sign-in**, the same way: a refused code ends the sign-in.
 //! - **Only a fresh code**: the adapter looks codes up with the time this sign-in asked for one
 //!   ([`CodeWanted::Mailed`], less the mail server's clock tolerance) and leaves out the codes
@@ -93,6 +94,8 @@ struct InFlight {
     document: String,
     alert_before: Option<String>,
     at_ms: i64,
+    /// The origin the machine approved for the fill.
+    origin: String,
     /// The script sent the form (false: it wrote the value but found no button, and the page
     /// may send itself).
     submitted: bool,
@@ -238,8 +241,9 @@ impl SignIn {
     pub fn filled(&mut self, report: FillReport, now_ms: i64) -> Option<Action> {
         let what = self.in_flight.as_ref()?.what;
         if !report.origin_ok {
-            let failure = Failure::LookAlikeOrigin {
-                origin: "(the page changed address while Keydesk was filling it)".into(),
+            let origin = Some(report.origin).filter(|o| !o.is_empty());
+            let failure = Failure::AddressChanged {
+                origin: origin.unwrap_or_else(|| "unknown".into()),
             };
             return Some(self.fail(failure, now_ms));
         }
@@ -268,6 +272,36 @@ impl SignIn {
         }
         self.remember_ticked |= report.remember_ticked;
         None
+    }
+
+    /// Takes the web engine's own idea of the window's origin, read right before the fill
+    /// script runs — a check no page script can influence. Another origin than the one the
+    /// machine approved for the fill in flight means the page moved between the approval and
+    /// the fill: the sign-in stops ([`Failure::AddressChanged`]) and nothing is filled.
+    pub fn engine_reports(&mut self, origin: Option<&str>, now_ms: i64) -> Option<Action> {
+        let approved = self.in_flight.as_ref()?.origin.clone();
+        if origin == Some(approved.as_str()) {
+            return None;
+        }
+        let failure = Failure::AddressChanged {
+            origin: origin.unwrap_or("unknown").to_owned(),
+        };
+        Some(self.fail(failure, now_ms))
+    }
+
+    /// True when a new sign-in must be confirmed after this one: its failure counts towards a
+    /// lockout, or it stopped after the password was written without Keydesk learning the
+    /// portal's answer (it stopped answering, or the page could not be sent).
+    pub fn needs_confirmation_to_retry(&self) -> bool {
+        let State::Failed { failure } = &self.state else {
+            return false;
+        };
+        failure.needs_confirmation_to_retry()
+            || (self.credentials_sent
+                && matches!(
+                    failure,
+                    Failure::NotResponding | Failure::SubmitNotFound { .. }
+                ))
     }
 
     /// What was written into the page without a button to send it, while the machine waits for
@@ -459,6 +493,7 @@ impl SignIn {
             document: seen_page.document.clone(),
             alert_before: seen_page.alert_text.clone(),
             at_ms: now_ms,
+            origin: seen_page.origin.clone(),
             submitted: true,
         });
     }

@@ -10,6 +10,7 @@
 //! | [`observation`] | what the page scripts report: the page seen, a fill's result |
 //! | [`script`] | the observe and fill scripts (each fill script re-checks `location.origin`) |
 //! | [`failure`] | why a sign-in stopped, in plain words with the next step |
+//! | [`guard`] | [`RetryGuard`]: no new try without confirmation after a lockout risk, kept across restarts |
 //!
 //! The shell drives it: it opens the portal window with its own browser profile, observes the
 //! page every few hundred milliseconds, looks up the code [`SignIn::wants`] (the inbox's
@@ -19,22 +20,20 @@
 pub mod action;
 pub mod codes;
 pub mod failure;
+pub mod guard;
 pub mod machine;
 pub mod observation;
 pub mod recipe;
 pub mod script;
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 pub use failure::Failure;
+pub use guard::{RetryGuard, StartError};
 pub use machine::{
     Action, CodeWanted, FillReport, Observation, OfferedCode, SignIn, State, Timing,
 };
 pub use recipe::{Recipe, RecipeError, Recipes};
-
-use crate::portal::Portal;
 
 /// What the main window shows of one sign-in ("signin-changed"). No secret in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -54,6 +53,9 @@ pub struct SignInView {
     pub failure_code: Option<&'static str>,
     /// A new sign-in must be confirmed (the last one ended in a way a lockout counts).
     pub retry_needs_confirmation: bool,
+    /// How near the portal's lockout the sign-ins that failed in a row are, when near (see
+    /// [`guard::lockout_warning`]).
+    pub lockout_warning: Option<String>,
     /// When the sign-in started (UNIX milliseconds).
     pub started_ms: i64,
     /// Its figures.
@@ -120,7 +122,7 @@ impl SignInView {
                 format!("Failed: {}", failure.words(&name)),
                 Some(failure.next_step(&name, portal.fields.support_phone.as_deref())),
                 Some(failure.code()),
-                failure.needs_confirmation_to_retry(),
+                sign_in.needs_confirmation_to_retry(),
             ),
         };
         let words = waiting_for_the_page.unwrap_or(words);
@@ -132,79 +134,15 @@ impl SignInView {
             next_step,
             failure_code,
             retry_needs_confirmation: confirm,
+            lockout_warning: None,
             started_ms: sign_in.started_ms(),
             timing: sign_in.timing(),
         }
     }
-}
 
-/// Why a sign-in could not start.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum StartError {
-    /// The last sign-in ended with a refused password, a locked account or a refused code, and
-    /// the password has not been changed since: the user must confirm a new try.
-    #[error(
-        "The last sign-in to {portal} ended with: {reason} Keydesk does not try again by itself, \
-         so the account does not lock; confirm to try once more."
-    )]
-    NeedsConfirmation {
-        /// The portal's name.
-        portal: String,
-        /// The last failure, in words.
-        reason: String,
-    },
-    /// A sign-in to this portal is already running.
-    #[error("Keydesk is already signing in to {0}.")]
-    AlreadyRunning(String),
-}
-
-impl StartError {
-    /// A stable code for the UI.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::NeedsConfirmation { .. } => "signin_needs_confirmation",
-            Self::AlreadyRunning(_) => "signin_running",
-        }
-    }
-}
-
-/// Remembers, per portal, a failure that the portal counts towards a lockout, so that a new
-/// sign-in needs an explicit "try once more" — unless the password was changed since.
-#[derive(Debug, Default)]
-pub struct RetryGuard {
-    blocked: HashMap<i64, (i64, String)>,
-}
-
-impl RetryGuard {
-    /// Notes how a sign-in ended at `now` (UNIX seconds).
-    pub fn record(&mut self, sign_in: &SignIn, now: i64) {
-        let portal = sign_in.portal();
-        match sign_in.state() {
-            State::Failed { failure } if failure.needs_confirmation_to_retry() => {
-                self.blocked
-                    .insert(portal.id, (now, failure.words(&portal.fields.name)));
-            }
-            State::SignedIn { .. } => {
-                self.blocked.remove(&portal.id);
-            }
-            _ => {}
-        }
-    }
-
-    /// May a new sign-in to `portal` start? `confirmed` is the user's explicit "try once more".
-    pub fn check(&mut self, portal: &Portal, confirmed: bool) -> Result<(), StartError> {
-        let Some((at, reason)) = self.blocked.get(&portal.id) else {
-            return Ok(());
-        };
-        let password_changed_since = portal.password_changed_at.is_some_and(|c| c >= *at);
-        if confirmed || password_changed_since {
-            self.blocked.remove(&portal.id);
-            return Ok(());
-        }
-        Err(StartError::NeedsConfirmation {
-            portal: portal.fields.name.clone(),
-            reason: reason.clone(),
-        })
+    /// The view with the guard's lockout warning for this portal.
+    pub fn with_lockout_warning(mut self, warning: Option<String>) -> Self {
+        self.lockout_warning = warning;
+        self
     }
 }

@@ -46,15 +46,31 @@ pub struct Observation {
 /// What a fill script reported back. Writing a value and sending the form are told apart: a
 /// code box that sends itself on input has no button, and a value once written into a page must
 /// never be written again (each try may count towards a lockout).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(default)]
 pub struct FillReport {
     /// The script found the expected origin.
     pub origin_ok: bool,
+    /// The origin it found instead, when it was not the expected one.
+    pub origin: String,
     /// It found the field and wrote the value (password, code), or pressed the button (channel).
     pub written: bool,
     /// It also sent the form: pressed its button or submitted it.
     pub submitted: bool,
     /// It ticked (or found ticked) the remember-device checkbox.
     pub remember_ticked: bool,
+}
+
+impl FillReport {
+    /// What a fill script that gave no answer counts as: the page was already navigating away
+    /// after the submit (the engine drops the answers of a page being replaced), so the value
+    /// counts as written and sent — nothing is ever sent twice.
+    pub fn no_answer() -> Self {
+        Self {
+            origin_ok: true,
+            written: true,
+            submitted: true,
+            ..Self::default()
+        }
+    }
 }

@@ -95,7 +95,8 @@ return {{ origin: location.origin, url: location.href, document: window.__keydes
 fn origin_guard(origin: &str) -> String {
     let origin = serde_json::to_string(origin).expect("a string serializes");
     format!(
-        "if (location.origin !== {origin}) return {{ origin_ok: false, written: false, submitted: false }};"
+        "if (location.origin !== {origin}) return {{ origin_ok: false, origin: location.origin, \
+         written: false, submitted: false }};"
     )
 }
 

@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::bed;
 use crate::e2e::{ONE_SESSION, screenshot};
 use crate::signin_support::{
-    add_portal, attempts, cli_ok, click, outcomes_of, print_timing, row_xpath, session,
+    add_portal, attempts, cli_ok, click, outcomes_of, print_timing, row_text, row_xpath, session,
     set_mailbox, sign_in, start_sandbox, start_twice_at_once, steps, tab,
 };
 
@@ -420,8 +420,8 @@ fn e2e_signin_fills_nothing_on_a_look_alike_and_a_portal_page_gets_no_ipc() {
 }
 
 #[test]
-fn e2e_signin_started_twice_at_once_runs_once_and_stops_after_a_wrong_password_or_a_locked_account()
-{
+fn e2e_signin_started_twice_at_once_runs_once_and_stops_after_a_wrong_password_or_a_locked_account_even_after_a_restart()
+ {
     let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
     let (right, wrong) = (bed::test_secret("right"), bed::test_secret("wrong"));
     let sandbox = start_sandbox(&format!(
@@ -452,7 +452,7 @@ locked = true
         "Cigna",
     ];
     let mut args = preset.to_vec();
-    args.extend(["--username", "frontdesk"]);
+    args.extend(["--username", "frontdesk", "--lockout-threshold", "2"]);
     add_portal(&profile, &args, &wrong);
     // No preset: this one is read with the generic recipe alone.
     let generic = ["--login-url", &login, "--second-step", "email_code"];
@@ -495,6 +495,11 @@ locked = true
         assert!(
             refused.text.contains("reset the password"),
             "the next step: {}",
+            refused.text
+        );
+        assert!(
+            refused.text.contains("one more may lock it"),
+            "1 of the portal's 2 tries is gone: {}",
             refused.text
         );
         let locked = sign_in(&client, "Cigna locked").await;
@@ -563,5 +568,30 @@ locked = true
             );
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
+    });
+
+    // Regression: the guard lived in the app's memory, so after a restart one click sent the
+    // refused password again. It is in the profile's database now.
+    let base = sandbox.urls["cigna"].clone();
+    session(&profile, |client| async move {
+        for portal in ["Cigna", "Cigna locked"] {
+            tab(&client, "portals").await;
+            click(&client, Locator::XPath(&row_xpath(portal, "signin-button"))).await;
+            let notice = row_text(&client, portal, "signin-notice", "confirm").await;
+            assert!(
+                notice.contains("does not try again by itself"),
+                "{portal}: {notice}"
+            );
+            if portal == "Cigna" {
+                assert!(notice.contains("one more may lock it"), "{notice}");
+            }
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        assert_eq!(
+            outcomes_of(&base, "frontdesk").await,
+            ["wrong_password"],
+            "after the restart, still one wrong password"
+        );
+        assert_eq!(outcomes_of(&base, "locked.user").await, ["locked"]);
     });
 }

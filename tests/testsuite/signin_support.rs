@@ -163,6 +163,23 @@ pub(crate) fn row_xpath(portal: &str, inner: &str) -> String {
     )
 }
 
+/// Waits until the element `inner` of the portal's row shows `needle`, and returns its text.
+pub(crate) async fn row_text(client: &Client, portal: &str, inner: &str, needle: &str) -> String {
+    let xpath = row_xpath(portal, inner);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let mut last = String::new();
+    while Instant::now() < deadline {
+        if let Ok(element) = client.find(Locator::XPath(&xpath)).await {
+            last = element.text().await.unwrap_or_default();
+            if last.contains(needle) {
+                return last;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{portal}'s {inner} never showed {needle:?}; last text: {last:?}");
+}
+
 /// What the main window shows of one portal's sign-in once it has ended.
 pub(crate) struct Shown {
     pub(crate) state: String,

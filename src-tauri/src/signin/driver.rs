@@ -9,8 +9,8 @@ use keydesk::devices::DeviceBook;
 use keydesk::pending::MessageKey;
 use keydesk::portal::{Portal, PortalBook, SecondStep};
 use keydesk::signin::{
-    Action, CodeWanted, Failure, FillReport, Observation, OfferedCode, SignIn, SignInView, codes,
-    script,
+    Action, CodeWanted, Failure, FillReport, Observation, OfferedCode, RetryGuard, SignIn,
+    SignInView, codes, script,
 };
 use tauri::{AppHandle, Emitter, Manager, WebviewWindow};
 
@@ -80,12 +80,20 @@ pub async fn drive(app: AppHandle, mut machine: SignIn, password: Secret, claim:
         tokio::time::sleep(POLL).await;
     }
     let now = now_ms() / 1000;
-    app.state::<SignInState>()
-        .lock()
-        .guard
-        .record(&machine, now);
+    let warning = {
+        let desk = app.state::<DeskState>();
+        let mut desk = desk.lock().await;
+        let mut guard = RetryGuard::new(desk.store());
+        if let Err(e) = guard.record(&machine, now) {
+            tracing::warn!(error = %e, "could not note how the sign-in ended");
+        }
+        guard.lockout_warning(&portal).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "could not read the failures in a row");
+            None
+        })
+    };
     // The view is published before the claim goes, so a new start sees this one's end.
-    publish(&app, SignInView::of(&machine));
+    publish(&app, SignInView::of(&machine).with_lockout_warning(warning));
     drop(claim);
 }
 
@@ -133,30 +141,17 @@ async fn perform(
             ref origin,
         } => (script::fill_code(&recipe, origin, code), key.clone()),
     };
-    let origin = match &action {
-        Action::FillCredentials { origin }
-        | Action::ChooseChannel { origin, .. }
-        | Action::FillCode { origin, .. } => origin,
-        _ => unreachable!("only fill actions get here"),
-    };
-    // The third check, independent of the page's scripts: the engine's own idea of the address.
-    if window::engine_origin(window).as_deref() != Some(origin.as_str()) {
-        let failure = Failure::LookAlikeOrigin {
-            origin: window::engine_origin(window).unwrap_or_else(|| "(unknown)".into()),
-        };
-        machine.fail(failure, now_ms());
+    // Right before the fill: the engine's own idea of the address, which no page script can
+    // influence, must still be the origin the machine approved.
+    if machine
+        .engine_reports(window::engine_origin(window).as_deref(), now_ms())
+        .is_some()
+    {
         return true;
     }
-    // No answer means the page was already navigating away after the submit: count it as sent,
-    // so that nothing is ever sent twice.
     let report = eval_json::<FillReport>(window, script.expose(), SCRIPT_WAIT)
         .await
-        .unwrap_or(FillReport {
-            origin_ok: true,
-            written: true,
-            submitted: true,
-            remember_ticked: false,
-        });
+        .unwrap_or_else(FillReport::no_answer);
     drop(script);
     // A code written into the page is used, whether the page's button was found or not.
     if let Some(key) = key.filter(|_| report.written && report.origin_ok) {

@@ -6,7 +6,7 @@ pub mod window;
 
 use keydesk::Secret;
 use keydesk::portal::PortalBook;
-use keydesk::signin::{Failure, SignIn, SignInView};
+use keydesk::signin::{Failure, RetryGuard, SignIn, SignInView};
 use tauri::{AppHandle, Manager};
 
 use crate::error::CommandError;
@@ -31,14 +31,14 @@ pub async fn signin_start(
             portal.fields.name.clone(),
         ))
     })?;
-    let recipe = {
-        let mut state = sign_ins.lock();
-        state.guard.check(&portal, confirm).map_err(start_error)?;
-        state
-            .recipes
-            .for_preset(portal.fields.preset.as_deref())
-            .clone()
-    };
+    RetryGuard::new(desk.lock().await.store())
+        .check(&portal, confirm)
+        .map_err(start_error)?;
+    let recipe = sign_ins
+        .lock()
+        .recipes
+        .for_preset(portal.fields.preset.as_deref())
+        .clone();
     let password: Result<Option<Secret>, Failure> = {
         let mut desk = desk.lock().await;
         desk.keychain()

@@ -1,11 +1,12 @@
 //! The sign-ins of this run: the latest view per portal, and which are still running — each
-//! held by a [`RunningSignIn`] claim, so that one portal never has two.
+//! held by a [`RunningSignIn`] claim, so that one portal never has two. (The retry guard is in
+//! the profile's database: see `keydesk::signin::RetryGuard`.)
 
 use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use keydesk::signin::{Recipes, RetryGuard, SignInView};
+use keydesk::signin::{Recipes, SignInView};
 use tauri::{AppHandle, Manager};
 
 /// Everything the sign-in commands and drivers share. A plain mutex: it is held only to read or
@@ -20,8 +21,6 @@ pub struct SignIns {
     pub views: HashMap<i64, SignInView>,
     /// Portals whose sign-in is running, each with the flag that asks its driver to stop.
     running: HashMap<i64, Arc<AtomicBool>>,
-    /// Failures a new sign-in must be confirmed after.
-    pub guard: RetryGuard,
 }
 
 impl SignInState {
@@ -31,7 +30,6 @@ impl SignInState {
             recipes,
             views: HashMap::new(),
             running: HashMap::new(),
-            guard: RetryGuard::default(),
         }))
     }
 

@@ -10,6 +10,7 @@ const base: SignInView = {
   next_step: null,
   failure_code: null,
   retry_needs_confirmation: false,
+  lockout_warning: null,
   started_ms: 0,
   timing: { total_ms: null, waiting_for_code_ms: null },
 };

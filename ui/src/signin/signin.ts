@@ -20,6 +20,8 @@ export interface SignInView {
   next_step: string | null;
   failure_code: string | null;
   retry_needs_confirmation: boolean;
+  /** Set when the sign-ins that failed in a row near the portal's lockout. */
+  lockout_warning: string | null;
   started_ms: number;
   timing: { total_ms: number | null; waiting_for_code_ms: number | null };
 }

@@ -1,0 +1,349 @@
+//! The retry guard: after a sign-in that ended in a way the portal may count towards a lockout
+//! (see [`SignIn::needs_confirmation_to_retry`]), a new one needs the desk's explicit "try once
+//! more" — unless the password was changed since. Kept in the database, so a restart does not
+//! forget it, together with how many sign-ins to the portal ended that way in a row, to warn as
+//! that nears the portal's lockout threshold.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::machine::{SignIn, State};
+use crate::portal::Portal;
+use crate::store::{Store, StoreError};
+
+/// The schema step for `store::MIGRATIONS` (migration 5). One row per portal that has a
+/// failure in a row; a sign-in that succeeds removes it.
+pub const MIGRATION: &str = "CREATE TABLE signin_guard (
+    portal_id INTEGER PRIMARY KEY REFERENCES portal (id) ON DELETE CASCADE,
+    failures_in_a_row INTEGER NOT NULL DEFAULT 0,
+    blocked_at INTEGER,
+    blocked_reason TEXT
+) STRICT;";
+
+/// Why a sign-in could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartError {
+    /// The last sign-in ended with a refused password, a locked account, a refused code, or
+    /// in a way Keydesk cannot tell apart from those, and the password has not been changed
+    /// since: the user must confirm a new try.
+    #[error(
+        "The last sign-in to {portal} ended with: {reason} Keydesk does not try again by itself, \
+         so the account does not lock; confirm to try once more.{}",
+        .warning.as_deref().map(|w| format!(" {w}")).unwrap_or_default()
+    )]
+    NeedsConfirmation {
+        /// The portal's name.
+        portal: String,
+        /// The last failure, in words.
+        reason: String,
+        /// How near the portal's lockout the failures in a row are, when near.
+        warning: Option<String>,
+    },
+    /// A sign-in to this portal is already running.
+    #[error("Keydesk is already signing in to {0}.")]
+    AlreadyRunning(String),
+    /// The guard could not be read or saved.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl StartError {
+    /// A stable code for the UI.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NeedsConfirmation { .. } => "signin_needs_confirmation",
+            Self::AlreadyRunning(_) => "signin_running",
+            Self::Store(_) => "database",
+        }
+    }
+}
+
+impl From<rusqlite::Error> for StartError {
+    fn from(error: rusqlite::Error) -> Self {
+        Self::Store(StoreError::Sqlite(error))
+    }
+}
+
+/// The guard of one desk, over its database.
+#[derive(Debug)]
+pub struct RetryGuard<'s> {
+    store: &'s mut Store,
+}
+
+impl<'s> RetryGuard<'s> {
+    /// The guard in `store`.
+    pub fn new(store: &'s mut Store) -> Self {
+        Self { store }
+    }
+
+    /// Notes how a sign-in ended at `now` (UNIX seconds). A portal removed meanwhile is left
+    /// alone.
+    pub fn record(&mut self, sign_in: &SignIn, now: i64) -> Result<(), StoreError> {
+        let portal = sign_in.portal();
+        let conn = self.store.conn();
+        match sign_in.state() {
+            State::Failed { failure } if sign_in.needs_confirmation_to_retry() => {
+                conn.execute(
+                    "INSERT INTO signin_guard (portal_id, failures_in_a_row, blocked_at, blocked_reason)
+                     SELECT ?1, 1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM portal WHERE id = ?1)
+                     ON CONFLICT (portal_id) DO UPDATE SET
+                        failures_in_a_row = failures_in_a_row + 1,
+                        blocked_at = excluded.blocked_at, blocked_reason = excluded.blocked_reason",
+                    params![portal.id, now, failure.words(&portal.fields.name)],
+                )?;
+            }
+            State::SignedIn { .. } => {
+                conn.execute("DELETE FROM signin_guard WHERE portal_id = ?1", [portal.id])?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// May a new sign-in to `portal` start? `confirmed` is the user's explicit "try once more";
+    /// it (or a password changed since) lifts the block, and the count in a row stays until a
+    /// sign-in succeeds.
+    pub fn check(&mut self, portal: &Portal, confirmed: bool) -> Result<(), StartError> {
+        let row: Option<(u32, Option<i64>, Option<String>)> = self
+            .store
+            .conn()
+            .query_row(
+                "SELECT failures_in_a_row, blocked_at, blocked_reason FROM signin_guard
+                 WHERE portal_id = ?1",
+                [portal.id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((failures, Some(at), reason)) = row else {
+            return Ok(());
+        };
+        let password_changed_since = portal.password_changed_at.is_some_and(|c| c >= at);
+        if confirmed || password_changed_since {
+            self.store.conn().execute(
+                "UPDATE signin_guard SET blocked_at = NULL, blocked_reason = NULL
+                 WHERE portal_id = ?1",
+                [portal.id],
+            )?;
+            return Ok(());
+        }
+        Err(StartError::NeedsConfirmation {
+            portal: portal.fields.name.clone(),
+            reason: reason.unwrap_or_default(),
+            warning: lockout_warning(portal, failures),
+        })
+    }
+
+    /// How many sign-ins to the portal in a row ended in a way that may count towards its
+    /// lockout.
+    pub fn failures_in_a_row(&mut self, portal_id: i64) -> Result<u32, StoreError> {
+        Ok(self
+            .store
+            .conn()
+            .query_row(
+                "SELECT failures_in_a_row FROM signin_guard WHERE portal_id = ?1",
+                [portal_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(0))
+    }
+
+    /// [`lockout_warning`] for the portal's count now.
+    pub fn lockout_warning(&mut self, portal: &Portal) -> Result<Option<String>, StoreError> {
+        Ok(lockout_warning(portal, self.failures_in_a_row(portal.id)?))
+    }
+}
+
+/// A warning in plain words once `failures` in a row near the portal's lockout threshold (or,
+/// with no threshold known, from the second one on).
+pub fn lockout_warning(portal: &Portal, failures: u32) -> Option<String> {
+    let name = &portal.fields.name;
+    let in_a_row = match failures {
+        1 => format!("1 sign-in to {name} was"),
+        n => format!("{n} sign-ins in a row to {name} were"),
+    };
+    match portal.fields.lockout_threshold {
+        Some(t) if failures >= t => Some(format!(
+            "{in_a_row} refused or left unfinished, and {name} locks an account after {t} \
+             wrong tries: it may be locked already. Ask your office administrator before \
+             trying again."
+        )),
+        Some(t) if failures > 0 && failures + 1 >= t => Some(format!(
+            "{in_a_row} refused or left unfinished; {name} locks an account after {t} wrong \
+             tries, so one more may lock it. Check the saved password first."
+        )),
+        None if failures >= 2 => Some(format!(
+            "{in_a_row} refused or left unfinished; portals lock an account after a few wrong \
+             tries. Check the saved password first."
+        )),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::portal::{PortalBook, PortalFields, SecondStep};
+    use crate::signin::observation::Seen;
+    use crate::signin::{Observation, Recipes};
+
+    const ORIGIN: &str = "https://cignaforhcp.cigna.com";
+
+    fn portal(store: &mut Store, lockout_threshold: Option<u32>) -> Portal {
+        PortalBook::new(store)
+            .add(
+                PortalFields {
+                    name: "Cigna".into(),
+                    preset: Some("cigna".into()),
+                    login_url: format!("{ORIGIN}/app/login"),
+                    second_step: SecondStep::EmailCode,
+                    lockout_threshold,
+                    ..Default::default()
+                },
+                100,
+            )
+            .unwrap()
+    }
+
+    fn login(doc: &str, alert: Option<&str>) -> Observation {
+        Observation {
+            origin: ORIGIN.into(),
+            url: format!("{ORIGIN}/app/login"),
+            document: doc.into(),
+            ready: true,
+            seen: Seen {
+                username: true,
+                password: true,
+                alert: alert.is_some(),
+                ..Seen::default()
+            },
+            alert_text: alert.map(str::to_owned),
+        }
+    }
+
+    /// A sign-in whose password the portal refused.
+    fn refused(portal: &Portal) -> SignIn {
+        let recipes = Recipes::shipped().unwrap();
+        let mut m = SignIn::new(portal, recipes.for_preset(Some("cigna")), 1_000_000);
+        m.step(&login("a", None), None, 1_000_100);
+        m.step(
+            &login("b", Some("The password is incorrect.")),
+            None,
+            1_000_200,
+        );
+        assert!(m.needs_confirmation_to_retry());
+        m
+    }
+
+    #[test]
+    fn the_guard_survives_a_restart_and_a_confirmation_or_new_password_lifts_it() {
+        // Regression: the guard lived in the app's memory, so after a restart one click sent
+        // the refused password again.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keydesk.db");
+        let mut store = Store::open(&path).unwrap();
+        let mut p = portal(&mut store, None);
+        RetryGuard::new(&mut store)
+            .record(&refused(&p), 1_000)
+            .unwrap();
+        drop(store);
+
+        let mut store = Store::open(&path).unwrap();
+        let err = RetryGuard::new(&mut store).check(&p, false).unwrap_err();
+        assert_eq!(err.code(), "signin_needs_confirmation");
+        assert!(err.to_string().contains("did not accept"), "{err}");
+        p.password_changed_at = Some(1_001);
+        assert!(
+            RetryGuard::new(&mut store).check(&p, false).is_ok(),
+            "a password changed since lifts it"
+        );
+        p.password_changed_at = None;
+        RetryGuard::new(&mut store)
+            .record(&refused(&p), 2_000)
+            .unwrap();
+        assert!(RetryGuard::new(&mut store).check(&p, false).is_err());
+        assert!(
+            RetryGuard::new(&mut store).check(&p, true).is_ok(),
+            "so does confirming"
+        );
+        assert!(
+            RetryGuard::new(&mut store).check(&p, false).is_ok(),
+            "once lifted, it stays lifted"
+        );
+    }
+
+    #[test]
+    fn failures_in_a_row_are_counted_and_warned_about_near_the_threshold() {
+        let mut store = Store::open_in_memory().unwrap();
+        let p = portal(&mut store, Some(3));
+        let mut guard = RetryGuard::new(&mut store);
+        guard.record(&refused(&p), 1_000).unwrap();
+        assert_eq!(guard.failures_in_a_row(p.id).unwrap(), 1);
+        assert_eq!(
+            guard.lockout_warning(&p).unwrap(),
+            None,
+            "1 of 3: no warning yet"
+        );
+        guard.check(&p, true).unwrap();
+        guard.record(&refused(&p), 2_000).unwrap();
+        assert_eq!(
+            guard.failures_in_a_row(p.id).unwrap(),
+            2,
+            "confirming does not reset the count"
+        );
+        let warning = guard.lockout_warning(&p).unwrap().expect("2 of 3 warns");
+        assert!(warning.contains("one more may lock it"), "{warning}");
+        let err = guard.check(&p, false).unwrap_err();
+        assert!(
+            err.to_string().contains("one more may lock it"),
+            "the confirmation says it too: {err}"
+        );
+        guard.check(&p, true).unwrap();
+        guard.record(&refused(&p), 3_000).unwrap();
+        assert!(
+            guard
+                .lockout_warning(&p)
+                .unwrap()
+                .unwrap()
+                .contains("may be locked already")
+        );
+
+        let recipes = Recipes::shipped().unwrap();
+        let mut ok = SignIn::new(&p, recipes.for_preset(Some("cigna")), 1_000_000);
+        ok.step(&login("a", None), None, 1_000_100);
+        let mut home = login("home", None);
+        home.seen = Seen {
+            signed_in: true,
+            ..Seen::default()
+        };
+        ok.step(&home, None, 1_000_200);
+        guard.record(&ok, 4_000).unwrap();
+        assert_eq!(
+            guard.failures_in_a_row(p.id).unwrap(),
+            0,
+            "a sign-in resets it"
+        );
+        assert!(guard.check(&p, false).is_ok());
+    }
+
+    #[test]
+    fn without_a_known_threshold_the_second_failure_warns_and_a_removed_portal_is_left_alone() {
+        let mut store = Store::open_in_memory().unwrap();
+        let p = portal(&mut store, None);
+        assert_eq!(lockout_warning(&p, 1), None);
+        assert!(
+            lockout_warning(&p, 2)
+                .unwrap()
+                .contains("a few wrong tries")
+        );
+        let keychain = crate::keychain::MemoryKeychain::default();
+        PortalBook::new(&mut store).remove(p.id, &keychain).unwrap();
+        RetryGuard::new(&mut store)
+            .record(&refused(&p), 1_000)
+            .unwrap();
+        assert_eq!(
+            RetryGuard::new(&mut store).failures_in_a_row(p.id).unwrap(),
+            0
+        );
+    }
+}
