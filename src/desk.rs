@@ -123,6 +123,24 @@ impl Desk {
         &self.profile_id
     }
 
+    /// Removes a portal with everything that belongs to it: its keychain items, its records
+    /// (recovery codes, remembered devices, retry guard) and its browser profile, whose cookies
+    /// may hold a live session. The keychain must answer first, or nothing is removed; the
+    /// profile goes before the records, so one that cannot be deleted keeps the portal and the
+    /// desk can try again. The app closes the portal's window before calling this.
+    pub fn remove_portal(&mut self, id: i64) -> Result<(), crate::portal::PortalError> {
+        use crate::portal::{PortalBook, PortalError};
+        let keychain = self.keychain().map_err(PortalError::RemoveBlocked)?;
+        PortalBook::new(&mut self.store).get(id)?;
+        crate::browser_profile::remove(&self.data_dir, id).map_err(|e| {
+            PortalError::ProfileKept(format!(
+                "{}: {e}",
+                crate::browser_profile::dir(&self.data_dir, id).display()
+            ))
+        })?;
+        PortalBook::new(&mut self.store).remove(id, &keychain)
+    }
+
     /// Saves mailbox settings and its password (into the keychain) after checking the settings.
     pub fn set_mailbox(
         &mut self,

@@ -5,12 +5,15 @@
 //! ([`DeviceSource::KeydeskWindow`]); its end comes from the portal's remember cookie when that
 //! is readable, else from the portal's `remember_device_days` policy, else it is unknown.
 //! Records for a desk remembered in another browser are kept by hand
-//! ([`DeviceSource::OutsideBrowser`]). Forgetting a Keydesk-window record is the shell's job too
-//! (it clears that portal's cookies); here the record goes. One record per portal and source.
+//! ([`DeviceSource::OutsideBrowser`]). Forgetting a Keydesk-window device clears the portal's
+//! cookies first — through the app's web view, or the profile folder when no Keydesk window
+//! runs ([`crate::browser_profile`]) — and its record only then. One record per portal and
+//! source.
 
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
+use crate::browser_profile::PortalCookies;
 use crate::portal::Portal;
 use crate::store::{Store, StoreError};
 
@@ -121,6 +124,15 @@ pub struct RememberedDevice {
     pub reminded_at: Option<i64>,
 }
 
+/// What forgetting a device did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Forgotten {
+    /// The portal's cookies were there and were cleared.
+    pub cookies_cleared: bool,
+    /// The record was there and was removed.
+    pub record_removed: bool,
+}
+
 /// Why a device operation failed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -135,6 +147,15 @@ pub enum DeviceError {
         portal: String,
         /// Where the record was for, in words.
         place: &'static str,
+    },
+    /// The portal's cookies could not all be cleared; the record was kept, so the list stays
+    /// true.
+    #[error("{portal}: {reason}. The record was kept; close the portal window and try again.")]
+    Cookies {
+        /// The portal's name.
+        portal: String,
+        /// What could not be cleared.
+        reason: String,
     },
     /// A value given is not usable; nothing was saved.
     #[error("{field}: {reason}")]
@@ -152,6 +173,7 @@ impl DeviceError {
         match self {
             Self::Store(_) => "database",
             Self::NotFound { .. } => "device_not_found",
+            Self::Cookies { .. } => "device_cookies",
             Self::Invalid { .. } => "device_invalid",
         }
     }
@@ -174,12 +196,6 @@ pub fn until_for(
         (_, Some(days)) => (Some(now + i64::from(days) * DAY), UntilFrom::Policy),
         _ => (None, UntilFrom::Unknown),
     }
-}
-
-/// The browser profile of a portal's Keydesk window: its cookies, and so its remembered device.
-/// One folder per portal under the profile's data folder, so portals never share cookies.
-pub fn webview_dir(data_dir: &std::path::Path, portal_id: i64) -> std::path::PathBuf {
-    data_dir.join("webviews").join(portal_id.to_string())
 }
 
 fn source_words(source: DeviceSource) -> &'static str {
@@ -311,19 +327,42 @@ impl<'s> DeviceBook<'s> {
         Ok(())
     }
 
-    /// Removes a record.
-    pub fn forget(&mut self, portal: &Portal, source: DeviceSource) -> Result<(), DeviceError> {
-        let removed = self.store.conn().execute(
+    /// Forgets a remembered device, for the app and the command-line tool alike. For the
+    /// Keydesk window the portal's cookies go first, through `cookies`, and the record only once
+    /// that worked: the list never says "forgotten" while the portal still remembers the desk.
+    /// Cookies cleared without a record (it was never made, or lost) still count as forgotten.
+    /// An outside browser's record just goes (its cookies are that browser's).
+    pub fn forget(
+        &mut self,
+        portal: &Portal,
+        source: DeviceSource,
+        cookies: &dyn PortalCookies,
+    ) -> Result<Forgotten, DeviceError> {
+        let cookies_cleared = match source {
+            DeviceSource::KeydeskWindow => {
+                cookies
+                    .clear(portal)
+                    .map_err(|reason| DeviceError::Cookies {
+                        portal: portal.fields.name.clone(),
+                        reason,
+                    })?
+            }
+            DeviceSource::OutsideBrowser => false,
+        };
+        let record_removed = self.store.conn().execute(
             "DELETE FROM remembered_device WHERE portal_id = ?1 AND source = ?2",
             params![portal.id, source.as_str()],
-        )?;
-        if removed == 0 {
+        )? > 0;
+        if !record_removed && !cookies_cleared {
             return Err(DeviceError::NotFound {
                 portal: portal.fields.name.clone(),
                 place: source_words(source),
             });
         }
-        Ok(())
+        Ok(Forgotten {
+            cookies_cleared,
+            record_removed,
+        })
     }
 
     /// The records that lapse soon and whose reminder has not been given yet.
@@ -351,134 +390,5 @@ impl<'s> DeviceBook<'s> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::portal::{PortalBook, PortalFields};
-
-    fn setup(remember_days: Option<u32>) -> (Store, Portal) {
-        let mut store = Store::open_in_memory().unwrap();
-        let portal = PortalBook::new(&mut store)
-            .add(
-                PortalFields {
-                    name: "Cigna".into(),
-                    login_url: "https://cignaforhcp.cigna.com/app/login".into(),
-                    remember_device_days: remember_days,
-                    ..Default::default()
-                },
-                0,
-            )
-            .unwrap();
-        (store, portal)
-    }
-
-    #[test]
-    fn the_cookie_expiry_beats_the_policy_and_days_left_count_down() {
-        let (mut store, portal) = setup(Some(30));
-        let now = 1_000_000;
-        DeviceBook::new(&mut store)
-            .remembered(&portal, Some(now + 10 * DAY), now)
-            .unwrap();
-        let list = DeviceBook::new(&mut store).list(now).unwrap();
-        assert_eq!(list.len(), 1);
-        assert_eq!(
-            (list[0].until, list[0].until_from),
-            (Some(now + 10 * DAY), UntilFrom::Cookie)
-        );
-        assert_eq!(list[0].days_left, Some(10));
-        assert!(!list[0].lapses_soon);
-        let later = DeviceBook::new(&mut store).list(now + 8 * DAY).unwrap();
-        assert!(later[0].lapses_soon && !later[0].lapsed);
-        assert_eq!(later[0].days_left, Some(2));
-        let gone = DeviceBook::new(&mut store).list(now + 10 * DAY).unwrap();
-        assert!(gone[0].lapsed && !gone[0].lapses_soon && gone[0].days_left.is_none());
-    }
-
-    #[test]
-    fn without_a_cookie_the_policy_decides_and_without_either_it_is_unknown() {
-        let (mut store, portal) = setup(Some(30));
-        DeviceBook::new(&mut store)
-            .remembered(&portal, None, 100)
-            .unwrap();
-        let d = &DeviceBook::new(&mut store).list(100).unwrap()[0];
-        assert_eq!(
-            (d.until, d.until_from),
-            (Some(100 + 30 * DAY), UntilFrom::Policy)
-        );
-        let (mut store, portal) = setup(None);
-        DeviceBook::new(&mut store)
-            .remembered(&portal, Some(50), 100)
-            .unwrap();
-        let d = &DeviceBook::new(&mut store).list(100).unwrap()[0];
-        assert_eq!(
-            (d.until, d.until_from),
-            (None, UntilFrom::Unknown),
-            "an expired cookie is no end"
-        );
-    }
-
-    #[test]
-    fn a_reminder_is_due_once_per_end_date() {
-        let (mut store, portal) = setup(None);
-        let now = 1_000_000;
-        DeviceBook::new(&mut store)
-            .remembered(&portal, Some(now + 2 * DAY), now)
-            .unwrap();
-        let due = DeviceBook::new(&mut store).due_reminders(now).unwrap();
-        assert_eq!(due.len(), 1);
-        DeviceBook::new(&mut store)
-            .mark_reminded(portal.id, DeviceSource::KeydeskWindow, now)
-            .unwrap();
-        assert!(
-            DeviceBook::new(&mut store)
-                .due_reminders(now)
-                .unwrap()
-                .is_empty()
-        );
-        // The portal moved the cookie's end: a new end gets its own reminder later.
-        DeviceBook::new(&mut store)
-            .refresh(&portal, Some(now + DAY), now)
-            .unwrap();
-        assert_eq!(
-            DeviceBook::new(&mut store)
-                .due_reminders(now)
-                .unwrap()
-                .len(),
-            1
-        );
-    }
-
-    #[test]
-    fn outside_browser_records_are_kept_by_hand_beside_the_window_record_and_forgotten() {
-        let (mut store, portal) = setup(Some(7));
-        let mut book = DeviceBook::new(&mut store);
-        book.remembered(&portal, None, 100).unwrap();
-        book.add_by_hand(&portal, "Chrome at the front desk", 50, Some(50 + 90 * DAY))
-            .unwrap();
-        assert_eq!(book.list(100).unwrap().len(), 2);
-        let err = book
-            .add_by_hand(&portal, "Edge", 100, Some(90))
-            .unwrap_err();
-        assert_eq!(err.code(), "device_invalid");
-        book.forget(&portal, DeviceSource::OutsideBrowser).unwrap();
-        let left = book.list(100).unwrap();
-        assert_eq!(left.len(), 1);
-        assert_eq!(left[0].source, DeviceSource::KeydeskWindow);
-        let err = book
-            .forget(&portal, DeviceSource::OutsideBrowser)
-            .unwrap_err();
-        assert_eq!(err.code(), "device_not_found");
-    }
-
-    #[test]
-    fn a_removed_portal_takes_its_records_with_it() {
-        let (mut store, portal) = setup(Some(7));
-        DeviceBook::new(&mut store)
-            .remembered(&portal, None, 100)
-            .unwrap();
-        let keychain = crate::keychain::MemoryKeychain::default();
-        PortalBook::new(&mut store)
-            .remove(portal.id, &keychain)
-            .unwrap();
-        assert!(DeviceBook::new(&mut store).list(100).unwrap().is_empty());
-    }
-}
+#[path = "devices_tests.rs"]
+mod tests;

@@ -26,6 +26,7 @@
 //! | [`otp`] | the authenticator: TOTP/HOTP codes, `otpauth://` and QR and other apps' exports, encrypted backup, clock check |
 //! | [`signin`] | one-click sign-in: the state machine, the portal form recipes (data), the page scripts, failures in plain words |
 //! | [`devices`] | remembered devices per portal: since, until (cookie or policy), days left, reminders, outside-browser records |
+//! | [`browser_profile`] | what of the web engine's data is a portal's: its profile folder, its macOS data store, its cookies; deleting it |
 //! | [`desk`] | [`Desk`], one desk's profile (data folder, database, keychain) and its [`DeskStatus`] |
 //!
 //! ## Decisions
@@ -53,6 +54,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod browser_profile;
 pub mod calendar;
 pub mod clipboard;
 pub mod desk;

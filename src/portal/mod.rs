@@ -226,6 +226,13 @@ pub enum PortalError {
          keychain ({0}); unlock the keychain and try again"
     )]
     RemoveBlocked(KeychainError),
+    /// The portal was kept because its browser profile (its cookies, a live session) could not
+    /// be deleted.
+    #[error(
+        "the portal was not removed, because its browser profile could not be deleted ({0}); \
+         close its window and try again"
+    )]
+    ProfileKept(String),
     /// The keychain could not be used; nothing that needs it was changed.
     #[error(transparent)]
     Keychain(#[from] KeychainError),
@@ -248,6 +255,7 @@ impl PortalError {
             Self::NoSuchRecoveryCode(_) => "portal_no_such_recovery_code",
             Self::BadRecoveryCode(_) => "portal_bad_recovery_code",
             Self::RemoveBlocked(_) => "portal_remove_blocked",
+            Self::ProfileKept(_) => "portal_profile_kept",
             Self::Keychain(e) => e.code(),
             Self::Store(_) => "database",
             Self::Damaged(_) => "portal_damaged",

@@ -1,5 +1,6 @@
 //! `keydesk-cli device`: records kept by hand for a desk remembered in another browser, listed
-//! with their days left, and forgotten; bad dates refused with nothing saved.
+//! with their days left, and forgotten; the Keydesk window's profile forgotten with or without a
+//! record; bad dates refused with nothing saved.
 
 use crate::bed;
 
@@ -72,8 +73,24 @@ fn cli_device_records_are_added_listed_and_forgotten() {
     let out = bed::cli(&profile, &["device", "forget", "Cigna"], None);
     assert!(
         !out.status.success(),
-        "there is no Keydesk-window record to forget"
+        "there is no Keydesk-window record or profile to forget"
     );
+    // Regression: with no record, the window's browser profile was never deleted (and with
+    // one, the record went first). The cookies are what remembers the desk: they go.
+    let window_profile = keydesk::browser_profile::dir(&profile, 1);
+    std::fs::create_dir_all(&window_profile).unwrap();
+    std::fs::write(window_profile.join("cookies.sqlite"), "sp_cigna_device").unwrap();
+    let out = bed::cli(&profile, &["device", "forget", "Cigna"], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("browser profile"),
+        "says what it deleted"
+    );
+    assert!(!window_profile.exists(), "the profile is deleted");
     let out = bed::cli(
         &profile,
         &["device", "forget", "Cigna", "--source", "browser"],

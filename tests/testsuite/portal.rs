@@ -290,7 +290,15 @@ fn cli_adds_lists_exports_and_imports() {
     let codes = ok(&cli(&desk, &["portal", "codes", "Humana", "--reveal"], ""));
     assert!(codes.contains("kdS3cr3t-c2"), "{codes}");
 
+    // A signed-in window left its browser profile (its session cookies) behind.
+    let profile = keydesk::browser_profile::dir(&desk, 1);
+    std::fs::create_dir_all(profile.join("storage")).unwrap();
+    std::fs::write(profile.join("cookies.sqlite"), "session").unwrap();
     ok(&cli(&desk, &["portal", "remove", "Humana"], ""));
+    assert!(
+        !profile.exists(),
+        "a removed portal's browser profile, with its live session, is deleted too"
+    );
     assert_eq!(
         os_keychain(&desk)
             .get(&ItemKey::portal_recovery_codes(1))

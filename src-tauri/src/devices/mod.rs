@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use keydesk::browser_profile::{PortalCookies, ProfileFolder};
 use keydesk::devices::{DeviceBook, DeviceError, DeviceSource, RememberedDevice};
 use keydesk::portal::PortalBook;
 use tauri::{AppHandle, Emitter, Manager};
@@ -34,8 +35,9 @@ pub async fn device_list(
     Ok(DeviceBook::new(desk.store()).list(crate::unix_now())?)
 }
 
-/// Forgets a remembered device. For the Keydesk window its cookies go first, checked by reading
-/// them back; the record is kept if they could not all be deleted, so the list stays true.
+/// Forgets a remembered device. For the Keydesk window the portal's own cookies go first,
+/// checked by reading them back; the record is kept if they could not all be deleted, so the
+/// list stays true (the core decides the order: [`DeviceBook::forget`]).
 #[tauri::command]
 pub async fn device_forget(
     app: AppHandle,
@@ -44,18 +46,33 @@ pub async fn device_forget(
     source: DeviceSource,
 ) -> Result<(), CommandError> {
     let portal = PortalBook::new(desk.lock().await.store()).get(portal_id)?;
-    if source == DeviceSource::KeydeskWindow {
-        window::forget_cookies(&app, &portal).await.map_err(|e| {
-            CommandError::new(
-                "device_cookies",
-                &format!(
-                    "{}: {e}. The record was kept; close the portal window and try again.",
-                    portal.fields.name
-                ),
-            )
-        })?;
-    }
-    DeviceBook::new(desk.lock().await.store()).forget(&portal, source)?;
+    let worker = app.clone();
+    // The web engine's cookie calls wait on the GTK main loop: never on the main thread.
+    tauri::async_runtime::spawn_blocking(move || -> Result<(), CommandError> {
+        let state = worker.state::<DeskState>();
+        let window =
+            match source {
+                DeviceSource::KeydeskWindow => window::WindowCookies::open(&worker, &portal)
+                    .map_err(|reason| DeviceError::Cookies {
+                        portal: portal.fields.name.clone(),
+                        reason,
+                    })?,
+                DeviceSource::OutsideBrowser => None,
+            };
+        // No window and no profile folder: there are no cookies to clear.
+        let nothing = ProfileFolder {
+            data_dir: &state.profile_dir,
+        };
+        let cookies: &dyn PortalCookies = match &window {
+            Some(w) => w,
+            None => &nothing,
+        };
+        let mut desk = state.blocking_lock();
+        DeviceBook::new(desk.store()).forget(&portal, source, cookies)?;
+        Ok(())
+    })
+    .await
+    .map_err(|e| CommandError::new("internal", &e.to_string()))??;
     tracing::info!(
         portal = portal_id,
         source = source.as_str(),

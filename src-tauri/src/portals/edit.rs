@@ -3,7 +3,7 @@
 use keydesk::Secret;
 use keydesk::portal::{Portal, PortalBook, PortalFields, Preset};
 use serde::Serialize;
-use tauri::AppHandle;
+use tauri::{AppHandle, Manager};
 
 use crate::error::CommandError;
 use crate::state::DeskState;
@@ -94,16 +94,24 @@ pub async fn portal_update(
     Ok(updated)
 }
 
-/// Removes a portal with its password and recovery codes from the keychain. When the keychain
-/// cannot be reached the portal is kept, so no secret is orphaned.
+/// Removes a portal with its password and recovery codes from the keychain and its browser
+/// profile (its window is closed first: the cookies may hold a live session). When the keychain
+/// cannot be reached, or the profile cannot be deleted, the portal is kept, so nothing is
+/// orphaned.
 #[tauri::command]
-pub async fn portal_remove(desk: tauri::State<'_, DeskState>, id: i64) -> Result<(), CommandError> {
-    let mut desk = desk.lock().await;
-    // Said as the core says a blocked removal: what was kept, and what to do.
-    let keychain = desk
-        .keychain()
-        .map_err(keydesk::portal::PortalError::RemoveBlocked)?;
-    Ok(PortalBook::new(desk.store()).remove(id, &keychain)?)
+pub async fn portal_remove(
+    app: AppHandle,
+    desk: tauri::State<'_, DeskState>,
+    id: i64,
+) -> Result<(), CommandError> {
+    if let Some(window) = app.get_webview_window(&crate::signin::window::label(id)) {
+        let _ = window.destroy();
+        // The engine lets go of the profile's files once the page is torn down.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+    desk.lock().await.remove_portal(id)?;
+    crate::inbox::restart(&app).await;
+    Ok(())
 }
 
 /// Saves a new password (after it was changed at the portal) and records today as its date.

@@ -25,16 +25,32 @@ pub fn open(app: &AppHandle, portal: &Portal) -> Result<WebviewWindow, String> {
         let _ = window.set_focus();
         return Ok(window);
     }
-    let data_dir = app.state::<crate::state::DeskState>().profile_dir.clone();
-    let profile = keydesk::devices::webview_dir(&data_dir, portal.id);
-    std::fs::create_dir_all(&profile)
-        .map_err(|e| format!("cannot create {}: {e}", profile.display()))?;
-    WebviewWindowBuilder::new(app, label(portal.id), WebviewUrl::External(url))
+    builder(app, portal, WebviewUrl::External(url))?
         .title(format!("{} — Keydesk", portal.fields.name))
         .inner_size(1000.0, 760.0)
-        .data_directory(profile)
         .build()
         .map_err(|e| e.to_string())
+}
+
+/// A window on the portal's own browser profile: its folder (Linux, Windows) and, on macOS,
+/// where WebKit ignores the folder, its own data store (macOS 14 and later; older versions share
+/// one, see `keydesk::browser_profile`).
+fn builder<'a>(
+    app: &'a AppHandle,
+    portal: &Portal,
+    url: WebviewUrl,
+) -> Result<WebviewWindowBuilder<'a, tauri::Wry, AppHandle>, String> {
+    let desk = app.state::<crate::state::DeskState>();
+    let folder = keydesk::browser_profile::dir(&desk.profile_dir, portal.id);
+    std::fs::create_dir_all(&folder)
+        .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
+    let window = WebviewWindowBuilder::new(app, label(portal.id), url).data_directory(folder);
+    #[cfg(target_os = "macos")]
+    let window = window.data_store_identifier(keydesk::browser_profile::data_store_id(
+        &desk.profile_id,
+        portal.id,
+    ));
+    Ok(window)
 }
 
 /// Runs `script` in the window and parses its JSON result; `None` when the page gave no answer
@@ -91,43 +107,81 @@ pub async fn remember_cookie_expiry(
     .flatten()
 }
 
-/// Deletes every cookie in the portal's browser profile and reads them back to be sure (the
-/// engine reports success even when a deletion did not happen). Opens the profile in a hidden
-/// window when the portal's window is closed.
-pub async fn forget_cookies(app: &AppHandle, portal: &Portal) -> Result<(), String> {
-    let window = match app.get_webview_window(&label(portal.id)) {
-        Some(w) => w,
-        None => {
-            let data_dir = app.state::<crate::state::DeskState>().profile_dir.clone();
-            let profile = keydesk::devices::webview_dir(&data_dir, portal.id);
-            if !profile.exists() {
-                return Ok(());
-            }
-            let blank = Url::parse("about:blank").map_err(|e| e.to_string())?;
-            WebviewWindowBuilder::new(app, label(portal.id), WebviewUrl::External(blank))
-                .visible(false)
-                .data_directory(profile)
-                .build()
-                .map_err(|e| e.to_string())?
+/// The portal's cookies as its window's web engine holds them, for
+/// [`DeviceBook::forget`](keydesk::devices::DeviceBook::forget): only the cookies of the portal's
+/// own origins ([`keydesk::browser_profile::is_portal_cookie`]) are deleted, and they are read
+/// back to be sure (the engine reports success even when a deletion did not happen). Its calls
+/// wait on the GTK main loop on Linux: use it on a blocking thread, never the main one.
+pub struct WindowCookies {
+    window: WebviewWindow,
+    hidden: bool,
+}
+
+impl WindowCookies {
+    /// The portal's open window, or its profile opened in a hidden window; `None` when the
+    /// portal has no window and no profile folder (nothing to clear).
+    pub fn open(app: &AppHandle, portal: &Portal) -> Result<Option<Self>, String> {
+        if let Some(window) = app.get_webview_window(&label(portal.id)) {
+            return Ok(Some(Self {
+                window,
+                hidden: false,
+            }));
         }
-    };
-    let worker = window.clone();
-    let left = tauri::async_runtime::spawn_blocking(move || -> Result<usize, String> {
-        for cookie in worker.cookies().map_err(|e| e.to_string())? {
-            if let Err(e) = worker.delete_cookie(cookie) {
+        let folder = keydesk::browser_profile::dir(
+            &app.state::<crate::state::DeskState>().profile_dir,
+            portal.id,
+        );
+        if !folder.exists() {
+            return Ok(None);
+        }
+        let blank = Url::parse("about:blank").map_err(|e| e.to_string())?;
+        let window = builder(app, portal, WebviewUrl::External(blank))?
+            .visible(false)
+            .build()
+            .map_err(|e| e.to_string())?;
+        Ok(Some(Self {
+            window,
+            hidden: true,
+        }))
+    }
+
+    fn portal_cookies(
+        &self,
+        portal: &Portal,
+    ) -> Result<Vec<tauri::webview::Cookie<'static>>, String> {
+        Ok(self
+            .window
+            .cookies()
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .filter(|c| {
+                c.domain()
+                    .is_some_and(|d| keydesk::browser_profile::is_portal_cookie(portal, d))
+            })
+            .collect())
+    }
+}
+
+impl keydesk::browser_profile::PortalCookies for WindowCookies {
+    fn clear(&self, portal: &Portal) -> Result<bool, String> {
+        let found = self.portal_cookies(portal)?;
+        for cookie in &found {
+            if let Err(e) = self.window.delete_cookie(cookie.clone()) {
                 tracing::warn!(error = %e, "a cookie could not be deleted");
             }
         }
-        Ok(worker.cookies().map_err(|e| e.to_string())?.len())
-    })
-    .await
-    .map_err(|e| e.to_string())??;
-    if !window.is_visible().unwrap_or(true) {
-        let _ = window.close();
+        match self.portal_cookies(portal)?.len() {
+            0 => Ok(!found.is_empty()),
+            n => Err(format!("{n} cookies of the portal could not be deleted")),
+        }
     }
-    match left {
-        0 => Ok(()),
-        n => Err(format!("{n} cookies of the portal could not be deleted")),
+}
+
+impl Drop for WindowCookies {
+    fn drop(&mut self) {
+        if self.hidden {
+            let _ = self.window.close();
+        }
     }
 }
 

@@ -12,6 +12,10 @@ pub struct DeskState {
     /// The profile's folder, readable without the lock (portal windows keep their browser
     /// profiles under it).
     pub profile_dir: PathBuf,
+    /// The profile's id, readable without the lock (portal windows' data stores on macOS are
+    /// derived from it).
+    #[cfg(target_os = "macos")]
+    pub profile_id: String,
 }
 
 impl DeskState {
@@ -19,6 +23,8 @@ impl DeskState {
     pub fn new(desk: Desk) -> Self {
         Self {
             profile_dir: desk.data_dir().to_owned(),
+            #[cfg(target_os = "macos")]
+            profile_id: desk.profile_id().to_owned(),
             desk: Mutex::new(desk),
         }
     }

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use keydesk::Desk;
+use keydesk::browser_profile::ProfileFolder;
 use keydesk::devices::{DeviceBook, DeviceSource};
 use keydesk::portal::PortalBook;
 
@@ -155,14 +156,17 @@ pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
         }
         Command::Forget { portal, source } => {
             let portal = PortalBook::new(desk.store()).find(&portal)?;
-            DeviceBook::new(desk.store()).forget(&portal, source)?;
-            if source == DeviceSource::KeydeskWindow {
-                let profile = keydesk::devices::webview_dir(desk.data_dir(), portal.id);
-                match std::fs::remove_dir_all(&profile) {
-                    Ok(()) => println!("deleted the {} window's browser profile", portal.fields.name),
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => return Err(format!("the record was removed, but the browser profile {} could not be deleted: {e}", profile.display()).into()),
-                }
+            // Keydesk's window is not running (see the help): its profile folder is the jar.
+            let data_dir = desk.data_dir().to_owned();
+            let cookies = ProfileFolder {
+                data_dir: &data_dir,
+            };
+            let done = DeviceBook::new(desk.store()).forget(&portal, source, &cookies)?;
+            if done.cookies_cleared {
+                println!(
+                    "deleted the {} window's browser profile",
+                    portal.fields.name
+                );
             }
             println!("forgot the remembered device of {}", portal.fields.name);
         }

@@ -57,7 +57,8 @@ pub enum Command {
         #[arg(long)]
         password_stdin: bool,
     },
-    /// Remove a portal and its keychain items.
+    /// Remove a portal with its keychain items and its browser profile (the cookies of its
+    /// Keydesk window). Do it while Keydesk is closed, or use its Portals view.
     Remove {
         /// Name or id.
         portal: String,
@@ -307,12 +308,9 @@ pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
         }
         Command::Remove { portal } => {
             let found = PortalBook::new(desk.store()).find(&portal)?;
-            let keychain = desk
-                .keychain()
-                .map_err(keydesk::portal::PortalError::RemoveBlocked)?;
-            PortalBook::new(desk.store()).remove(found.id, &keychain)?;
+            desk.remove_portal(found.id)?;
             println!(
-                "removed portal \"{}\" and its keychain items",
+                "removed portal \"{}\", its keychain items and its browser profile",
                 found.fields.name
             );
         }
