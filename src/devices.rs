@@ -108,6 +108,9 @@ pub struct RememberedDevice {
     pub source: DeviceSource,
     /// The other browser's name, for outside-browser records.
     pub browser: String,
+    /// Where the desk is remembered, in words: "Keydesk window", the other browser's name, or
+    /// "Outside browser". The one wording the app, its reminders and the CLI all show.
+    pub place: String,
     /// Remembered since (UNIX seconds).
     pub since: i64,
     /// Remembered until (UNIX seconds), when known.
@@ -198,6 +201,37 @@ pub fn until_for(
     }
 }
 
+fn place(source: DeviceSource, browser: &str) -> String {
+    match source {
+        DeviceSource::KeydeskWindow => "Keydesk window".to_owned(),
+        DeviceSource::OutsideBrowser if browser.is_empty() => "Outside browser".to_owned(),
+        DeviceSource::OutsideBrowser => browser.to_owned(),
+    }
+}
+
+impl RememberedDevice {
+    /// The reminder shown a few days before the device lapses: a summary and a body that says
+    /// what to do.
+    pub fn reminder(&self) -> (&'static str, String) {
+        let when = match self.days_left.unwrap_or(0) {
+            ..=1 => "within a day".to_owned(),
+            days => format!("in {days} days"),
+        };
+        let place = match self.source {
+            DeviceSource::KeydeskWindow => "this desk's Keydesk window",
+            DeviceSource::OutsideBrowser => self.place.as_str(),
+        };
+        (
+            "A remembered device lapses soon",
+            format!(
+                "{} stops remembering {place} {when}. Sign in and tick \"Remember this device\" \
+                 to renew it.",
+                self.portal
+            ),
+        )
+    }
+}
+
 fn source_words(source: DeviceSource) -> &'static str {
     match source {
         DeviceSource::KeydeskWindow => "the Keydesk window",
@@ -230,11 +264,14 @@ impl<'s> DeviceBook<'s> {
             let until: Option<i64> = r.get(5)?;
             let source: String = r.get(2)?;
             let from: String = r.get(6)?;
+            let source = DeviceSource::parse(&source).unwrap_or(DeviceSource::OutsideBrowser);
+            let browser: String = r.get(3)?;
             Ok(RememberedDevice {
                 portal_id: r.get(0)?,
                 portal: r.get(1)?,
-                source: DeviceSource::parse(&source).unwrap_or(DeviceSource::OutsideBrowser),
-                browser: r.get(3)?,
+                place: place(source, &browser),
+                source,
+                browser,
                 since: r.get(4)?,
                 until,
                 until_from: UntilFrom::parse(&from),
@@ -267,6 +304,27 @@ impl<'s> DeviceBook<'s> {
             params![portal.id, now, until, from.as_str()],
         )?;
         Ok(())
+    }
+
+    /// Records what a finished sign-in through the Keydesk window says about this desk: a
+    /// ticked "Remember this device" makes (or renews) the record; a code the portal did not ask
+    /// for, on a portal that has a second step, means the desk was remembered, and the cookie's
+    /// end is taken if it moved. `cookie_expiry` is the remember cookie's end, when read.
+    pub fn after_sign_in(
+        &mut self,
+        portal: &Portal,
+        remember_ticked: bool,
+        skipped_code: bool,
+        cookie_expiry: Option<i64>,
+        now: i64,
+    ) -> Result<(), DeviceError> {
+        if remember_ticked {
+            self.remembered(portal, cookie_expiry, now)
+        } else if skipped_code && portal.fields.second_step != crate::portal::SecondStep::None {
+            self.refresh(portal, cookie_expiry, now)
+        } else {
+            Ok(())
+        }
     }
 
     /// After a sign-in that the remembered device let skip the code: takes the cookie's new

@@ -100,6 +100,15 @@ fn a_reminder_is_due_once_per_end_date() {
         .unwrap();
     let due = DeviceBook::new(&mut store).due_reminders(now).unwrap();
     assert_eq!(due.len(), 1);
+    let (summary, body) = due[0].reminder();
+    assert_eq!(summary, "A remembered device lapses soon");
+    assert!(
+        body.starts_with(&format!(
+            "{} stops remembering this desk's Keydesk window in 2 days.",
+            portal.fields.name
+        )),
+        "{body}"
+    );
     DeviceBook::new(&mut store)
         .mark_reminded(portal.id, DeviceSource::KeydeskWindow, now)
         .unwrap();
@@ -129,7 +138,18 @@ fn outside_browser_records_are_kept_by_hand_beside_the_window_record_and_forgott
     book.remembered(&portal, None, 100).unwrap();
     book.add_by_hand(&portal, "Chrome at the front desk", 50, Some(50 + 90 * DAY))
         .unwrap();
-    assert_eq!(book.list(100).unwrap().len(), 2);
+    let places: Vec<String> = book
+        .list(100)
+        .unwrap()
+        .into_iter()
+        .map(|d| d.place)
+        .collect();
+    assert_eq!(places.len(), 2);
+    assert!(places.contains(&"Keydesk window".to_owned()), "{places:?}");
+    assert!(
+        places.contains(&"Chrome at the front desk".to_owned()),
+        "{places:?}"
+    );
     let err = book
         .add_by_hand(&portal, "Edge", 100, Some(90))
         .unwrap_err();
@@ -209,4 +229,36 @@ fn forgetting_clears_the_cookies_before_the_record_and_keeps_the_record_when_the
         .forget(&portal, DeviceSource::KeydeskWindow, &jar)
         .unwrap_err();
     assert_eq!(err.code(), "device_not_found");
+}
+
+#[test]
+fn a_sign_in_records_the_desk_only_when_the_portal_remembered_it() {
+    let (mut store, portal) = setup(Some(30));
+    let mut book = DeviceBook::new(&mut store);
+    // No second step at all (SSO): skipping the code says nothing about this desk.
+    book.after_sign_in(&portal, false, true, None, 100).unwrap();
+    assert!(book.list(100).unwrap().is_empty());
+    // A code was asked for and sent, the box left unticked: nothing to remember.
+    book.after_sign_in(&portal, false, false, None, 100)
+        .unwrap();
+    assert!(book.list(100).unwrap().is_empty());
+    // Ticked: recorded, until the cookie's end.
+    book.after_sign_in(&portal, true, false, Some(100 + 10 * DAY), 100)
+        .unwrap();
+    let list = book.list(100).unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].until, Some(100 + 10 * DAY));
+    assert_eq!(list[0].until_from, UntilFrom::Cookie);
+}
+
+#[test]
+fn a_skipped_code_on_a_portal_with_a_second_step_takes_the_cookies_new_end() {
+    let (mut store, mut portal) = setup(None);
+    portal.fields.second_step = crate::portal::SecondStep::EmailCode;
+    let mut book = DeviceBook::new(&mut store);
+    book.after_sign_in(&portal, true, false, Some(100 + 10 * DAY), 100)
+        .unwrap();
+    book.after_sign_in(&portal, false, true, Some(200 + 20 * DAY), 200)
+        .unwrap();
+    assert_eq!(book.list(200).unwrap()[0].until, Some(200 + 20 * DAY));
 }

@@ -5,9 +5,12 @@
 //! Every fill script starts by comparing `location.origin` with the origin the machine approved,
 //! in the same run that writes into the page: the second of two independent origin checks (the
 //! machine's is the first). A script carrying a secret is itself a [`Secret`], so it is redacted
-//! in logs and wiped when dropped.
+//! in logs and wiped when dropped; it is built in buffers sized up front, so no copy of the
+//! secret is left behind by a reallocation. The web engine's own copy, once the script is handed
+//! to it, is beyond Keydesk's reach.
 
 use serde_json::json;
+use zeroize::Zeroizing;
 
 use super::recipe::Recipe;
 use crate::pending::Channel;
@@ -108,8 +111,7 @@ pub fn fill_credentials(
     password: &Secret,
 ) -> Secret {
     let username = serde_json::to_string(username).expect("a string serializes");
-    let password = serde_json::to_string(password.expose()).expect("a string serializes");
-    Secret::new(format!(
+    let before = format!(
         r#"(function () {{
 {guard}
 {HELPERS}
@@ -117,14 +119,31 @@ var pw = kdFind({pw_sel});
 if (!pw) return {{ origin_ok: true, written: false, submitted: false }};
 var user = kdFind({user_sel}, pw.form);
 if (user && user !== pw) kdSet(user, {username});
-kdSet(pw, {password});
-return {{ origin_ok: true, written: true, submitted: kdSubmit({submit_sel}, pw) }};
-}})()"#,
+kdSet(pw, "#,
         guard = origin_guard(origin),
         pw_sel = selectors(&recipe.password),
         user_sel = selectors(&recipe.username),
+    );
+    let after = format!(
+        r#");
+return {{ origin_ok: true, written: true, submitted: kdSubmit({submit_sel}, pw) }};
+}})()"#,
         submit_sel = selectors(&recipe.submit),
-    ))
+    );
+    around(&before, password, &after)
+}
+
+/// `before`, the secret as a JSON string, then `after`, as one [`Secret`]. Every buffer that
+/// holds the secret is reserved at its final size first and wiped when dropped.
+fn around(before: &str, secret: &Secret, after: &str) -> Secret {
+    // JSON escapes a byte into at most six (`\u001f`), plus the two quotes.
+    let mut literal = Zeroizing::new(Vec::with_capacity(secret.expose().len() * 6 + 2));
+    serde_json::to_writer(&mut *literal, secret.expose()).expect("a string serializes");
+    let mut script = String::with_capacity(before.len() + literal.len() + after.len());
+    script.push_str(before);
+    script.push_str(std::str::from_utf8(&literal).expect("JSON is UTF-8"));
+    script.push_str(after);
+    Secret::new(script)
 }
 
 /// Presses the button that asks for a code by `channel`, only on `origin`.
@@ -151,8 +170,7 @@ return {{ origin_ok: true, written: true, submitted: true }};
 /// only on `origin`. The box is ticked before the code is written: a code box that sends itself
 /// on input would otherwise go before the tick.
 pub fn fill_code(recipe: &Recipe, origin: &str, code: &Secret) -> Secret {
-    let code = serde_json::to_string(code.expose()).expect("a string serializes");
-    Secret::new(format!(
+    let before = format!(
         r#"(function () {{
 {guard}
 {HELPERS}
@@ -161,14 +179,18 @@ if (!c) return {{ origin_ok: true, written: false, submitted: false }};
 var r = kdFind({remember_sel}, c.form);
 if (r && !r.checked) r.click();
 var ticked = !!(r && r.checked);
-kdSet(c, {code});
-return {{ origin_ok: true, written: true, submitted: kdSubmit({submit_sel}, c), remember_ticked: ticked }};
-}})()"#,
+kdSet(c, "#,
         guard = origin_guard(origin),
         code_sel = selectors(&recipe.code),
         remember_sel = selectors(&recipe.remember),
+    );
+    let after = format!(
+        r#");
+return {{ origin_ok: true, written: true, submitted: kdSubmit({submit_sel}, c), remember_ticked: ticked }};
+}})()"#,
         submit_sel = selectors(&recipe.code_submit),
-    ))
+    );
+    around(&before, code, &after)
 }
 
 #[cfg(test)]
@@ -215,7 +237,18 @@ mod tests {
     }
 
     #[test]
-    fn the_observe_script_carries_the_recipe_and_no_secret() {
+    fn a_secret_of_control_characters_is_escaped_whole_within_the_reserved_size() {
+        // The worst case for the reserved size: every byte escaped as `\u00XX`.
+        let nasty = Secret::new("\u{1}\u{1f}\"\\\n".repeat(40));
+        let script = fill_code(&recipe(), "https://x.example", &nasty);
+        let literal = serde_json::to_string(nasty.expose()).unwrap();
+        assert!(script.expose().contains(&format!("kdSet(c, {literal});")));
+        let back: String = serde_json::from_str(&literal).unwrap();
+        assert_eq!(back, nasty.expose());
+    }
+
+    #[test]
+    fn the_observe_and_channel_scripts_carry_the_recipe() {
         let script = observe(&recipe());
         assert!(script.contains("#send-code"));
         assert!(script.contains("input[type=password]"));

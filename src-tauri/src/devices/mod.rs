@@ -129,27 +129,11 @@ async fn remind(app: &AppHandle) {
         }
     };
     for device in due {
-        let days = device.days_left.unwrap_or(0);
-        let when = if days <= 1 {
-            "within a day".to_owned()
-        } else {
-            format!("in {days} days")
-        };
-        let place = match device.source {
-            DeviceSource::KeydeskWindow => "this desk".to_owned(),
-            DeviceSource::OutsideBrowser if device.browser.is_empty() => {
-                "this desk's other browser".to_owned()
-            }
-            DeviceSource::OutsideBrowser => device.browser.clone(),
-        };
-        let body = format!(
-            "{} stops remembering {place} {when}. Sign in and tick \"Remember this device\" to renew it.",
-            device.portal
-        );
+        let (summary, body) = device.reminder();
         let shown = tauri::async_runtime::spawn_blocking(move || {
             notify_rust::Notification::new()
                 .appname("Keydesk")
-                .summary("A remembered device lapses soon")
+                .summary(summary)
                 .body(&body)
                 .show()
                 .map(|_| ())

@@ -7,7 +7,7 @@ use std::time::Duration;
 use keydesk::Secret;
 use keydesk::devices::DeviceBook;
 use keydesk::pending::MessageKey;
-use keydesk::portal::{Portal, PortalBook, SecondStep};
+use keydesk::portal::{Portal, PortalBook};
 use keydesk::signin::{
     Action, CodeWanted, Failure, FillReport, Observation, OfferedCode, RetryGuard, SignIn,
     SignInView, codes, script,
@@ -33,8 +33,10 @@ pub fn publish(app: &AppHandle, view: SignInView) {
     }
 }
 
-/// Runs the sign-in to its end; `claim` is released when it has.
+/// Runs the sign-in to its end; `claim` is released when it has. The password is dropped (and
+/// wiped) as soon as the page has it: the machine never sends it twice.
 pub async fn drive(app: AppHandle, mut machine: SignIn, password: Secret, claim: RunningSignIn) {
+    let mut password = Some(password);
     let portal = machine.portal().clone();
     let observe = script::observe(machine.recipe());
     let mut known_before: Vec<MessageKey> = Vec::new();
@@ -64,7 +66,7 @@ pub async fn drive(app: AppHandle, mut machine: SignIn, password: Secret, claim:
             &window,
             &mut machine,
             action,
-            &password,
+            &mut password,
             &mut known_before,
         )
         .await;
@@ -103,7 +105,7 @@ async fn perform(
     window: &WebviewWindow,
     machine: &mut SignIn,
     action: Action,
-    password: &Secret,
+    password: &mut Option<Secret>,
     known_before: &mut Vec<MessageKey>,
 ) -> bool {
     let portal = machine.portal().clone();
@@ -119,9 +121,14 @@ async fn perform(
             return true;
         }
         Action::FillCredentials { ref origin } => {
+            let Some(secret) = password.as_ref() else {
+                // The machine asks for the password only until it was written once.
+                machine.fail(Failure::WrongCredentials, now_ms());
+                return true;
+            };
             *known_before = inbox_keys(app, portal.id).await;
             (
-                script::fill_credentials(&recipe, origin, &portal.fields.username, password),
+                script::fill_credentials(&recipe, origin, &portal.fields.username, secret),
                 None,
             )
         }
@@ -153,6 +160,9 @@ async fn perform(
         .await
         .unwrap_or_else(FillReport::no_answer);
     drop(script);
+    if matches!(action, Action::FillCredentials { .. }) && report.written {
+        *password = None;
+    }
     // A code written into the page is used, whether the page's button was found or not.
     if let Some(key) = key.filter(|_| report.written && report.origin_ok) {
         if let Some(inbox) = app.state::<InboxState>().lock().await.as_ref() {
@@ -227,14 +237,13 @@ async fn signed_in(
     if let Err(e) = PortalBook::new(desk.store()).record_sign_in(portal.id, now) {
         tracing::warn!(error = %e, "could not record the sign-in");
     }
-    let recorded = if remember_ticked {
-        DeviceBook::new(desk.store()).remembered(portal, expiry, now)
-    } else if skipped_code && portal.fields.second_step != SecondStep::None {
-        DeviceBook::new(desk.store()).refresh(portal, expiry, now)
-    } else {
-        Ok(())
-    };
-    if let Err(e) = recorded {
+    if let Err(e) = DeviceBook::new(desk.store()).after_sign_in(
+        portal,
+        remember_ticked,
+        skipped_code,
+        expiry,
+        now,
+    ) {
         tracing::warn!(error = %e, "could not record the remembered device");
     }
     let _ = app.emit_to("main", "devices-changed", ());
