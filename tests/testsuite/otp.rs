@@ -379,6 +379,10 @@ fn qr_images_and_links() {
         let err = fails(&profile, &["add", uri], None);
         assert!(err.contains(message), "{uri}: {err}");
     }
+    // The same checks for a link read from standard input (`otp add -`).
+    let err = fails(&profile, &["add", "-"], Some("otpauth:/broken\n"));
+    assert!(err.contains("not a valid authenticator link"), "{err}");
+    assert!(fails(&profile, &["add", "-"], Some("")).contains("no secret on standard input"));
     ok(&profile, &["remove", "RFC"], None);
     assert!(fails(&profile, &["code", "RFC"], None).contains("no authenticator entry"));
 }

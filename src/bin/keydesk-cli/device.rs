@@ -57,7 +57,14 @@ fn parse_date(text: &str) -> Result<i64, String> {
     let (Some(Ok(y)), Some(Ok(m)), Some(Ok(d))) = (parts.next(), parts.next(), parts.next()) else {
         return Err(bad());
     };
-    if !(1970..=9999).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days_in_month = match m {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if !(1970..=9999).contains(&y) || !(1..=12).contains(&m) || !(1..=days_in_month).contains(&d) {
         return Err(bad());
     }
     // Days from the civil date (Howard Hinnant's algorithm), proleptic Gregorian.
@@ -105,13 +112,7 @@ pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
                 println!("no remembered devices yet");
             }
             for d in list {
-                let place = match d.source {
-                    DeviceSource::KeydeskWindow => "Keydesk window".to_owned(),
-                    DeviceSource::OutsideBrowser if d.browser.is_empty() => {
-                        "outside browser".into()
-                    }
-                    DeviceSource::OutsideBrowser => d.browser.clone(),
-                };
+                let place = &d.place;
                 let until = match (d.until, d.lapsed) {
                     (None, _) => "until unknown".to_owned(),
                     (Some(u), true) => format!("lapsed {}", date(u)),
@@ -186,5 +187,21 @@ mod tests {
         assert_eq!(date(parse_date("2024-02-29").unwrap()), "2024-02-29");
         assert!(parse_date("2026-13-01").is_err());
         assert!(parse_date("tomorrow").is_err());
+    }
+
+    #[test]
+    fn a_day_the_month_does_not_have_is_refused() {
+        // Regression: 2026-02-31 was taken, and became 2026-03-03.
+        for bad in [
+            "2026-02-31",
+            "2026-02-29",
+            "2026-04-31",
+            "2100-02-29",
+            "2026-06-00",
+        ] {
+            assert!(parse_date(bad).is_err(), "{bad}");
+        }
+        assert_eq!(date(parse_date("2000-02-29").unwrap()), "2000-02-29");
+        assert_eq!(date(parse_date("2026-12-31").unwrap()), "2026-12-31");
     }
 }

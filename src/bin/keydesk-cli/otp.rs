@@ -11,7 +11,9 @@ use keydesk::{Desk, Keychain};
 pub enum Command {
     /// Add an entry from an otpauth:// link, a QR image, or another app's export.
     Add {
-        /// An otpauth:// or otpauth-migration:// link.
+        /// An otpauth:// or otpauth-migration:// link, or `-` to read it from standard input.
+        /// Prefer `-`: a link given here holds the secret key, and arguments are visible to
+        /// other programs on this computer and kept in the shell's history.
         #[arg(conflicts_with_all = ["qr", "import"], required_unless_present_any = ["qr", "import"])]
         uri: Option<String>,
         /// An image file (PNG or JPEG) showing the QR code.
@@ -151,8 +153,11 @@ pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
                 let text = zeroize::Zeroizing::new(std::fs::read_to_string(&path)?);
                 otp::add_text(conn, &keychain, &text, format, now())?
             } else {
-                let text = zeroize::Zeroizing::new(uri.unwrap_or_default());
-                otp::add_link(conn, &keychain, &text, now())?
+                let text = match uri.as_deref() {
+                    Some("-") => super::read_secret_from_stdin()?,
+                    _ => keydesk::Secret::new(uri.unwrap_or_default()),
+                };
+                otp::add_link(conn, &keychain, text.expose(), now())?
             };
             print_report(&report, json)?;
         }

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { daysLeftLabel, fromDateField, place, untilLabel, type RememberedDevice } from "./devices";
+import { daysLeftLabel, fromDateField, untilLabel, type RememberedDevice } from "./devices";
 
 const base: RememberedDevice = {
   portal_id: 1,
   portal: "Cigna",
   source: "keydesk_window",
   browser: "",
+  place: "Keydesk window",
   since: 0,
   until: 1_772_323_200,
   until_from: "cookie",
@@ -17,8 +18,6 @@ const base: RememberedDevice = {
 
 describe("remembered devices wording", () => {
   it("says where and until when", () => {
-    expect(place(base)).toBe("Keydesk window");
-    expect(place({ ...base, source: "outside_browser", browser: "Chrome" })).toBe("Chrome");
     expect(untilLabel(base)).toBe("Mar 1, 2026 (from the portal's cookie)");
     expect(untilLabel({ ...base, until: null, until_from: "unknown" })).toBe("Unknown");
   });
@@ -32,5 +31,11 @@ describe("remembered devices wording", () => {
   it("reads a date field as UTC midnight", () => {
     expect(fromDateField("2026-03-01")).toBe(1_772_323_200);
     expect(fromDateField("")).toBeNull();
+  });
+
+  it("refuses a day the month does not have instead of dropping it", () => {
+    expect(() => fromDateField("2026-02-31")).toThrow(/not a date/);
+    expect(() => fromDateField("03/01/2026")).toThrow(/not a date/);
+    expect(fromDateField("2024-02-29")).toBe(1_709_164_800);
   });
 });

@@ -7,6 +7,8 @@ export interface RememberedDevice {
   portal: string;
   source: DeviceSource;
   browser: string;
+  /** Where the desk is remembered, in the core's words. */
+  place: string;
   since: number;
   until: number | null;
   until_from: "cookie" | "policy" | "by_hand" | "unknown";
@@ -19,12 +21,6 @@ export interface RememberedDevice {
 /** A date as the desk reads it, e.g. "Mar 31, 2026". */
 export function day(unix: number): string {
   return new Date(unix * 1000).toLocaleDateString("en-US", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
-}
-
-/** Where the desk is remembered. */
-export function place(d: RememberedDevice): string {
-  if (d.source === "keydesk_window") return "Keydesk window";
-  return d.browser ? d.browser : "Outside browser";
 }
 
 /** The "until" column: the date and where it came from, or why it is not known. */
@@ -42,9 +38,15 @@ export function daysLeftLabel(d: RememberedDevice): string {
   return d.lapses_soon ? `${n} (lapses soon)` : n;
 }
 
-/** A date field's value ("2026-03-31") as UNIX seconds at 00:00 UTC, or null when empty. */
+/**
+ * A date field's value ("2026-03-31") as UNIX seconds at 00:00 UTC, or null when empty. A date
+ * that does not exist (2026-02-31) is refused with a plain message, never quietly dropped.
+ */
 export function fromDateField(value: string): number | null {
   if (!value) return null;
   const t = Date.parse(`${value}T00:00:00Z`);
-  return Number.isNaN(t) ? null : Math.floor(t / 1000);
+  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== value) {
+    throw new Error(`"${value}" is not a date like 2026-03-31`);
+  }
+  return Math.floor(t / 1000);
 }
