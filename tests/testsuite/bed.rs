@@ -147,6 +147,45 @@ pub fn cli(profile: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Out
     child.wait_with_output().expect("keydesk-cli output")
 }
 
+/// Runs `keydesk-cli` and asserts it succeeded, with its error output in the message; its
+/// standard output.
+pub fn cli_ok(profile: &Path, args: &[&str], stdin: Option<&str>) -> String {
+    let out = cli(profile, args, stdin);
+    assert!(
+        out.status.success(),
+        "keydesk-cli {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Points a profile at the bed's Dovecot for `user` with `keydesk-cli mailbox set` (implicit
+/// TLS, this run's certificate trusted), `password` read from standard input; `extra` adds
+/// arguments such as folders or an SMS forwarder.
+pub fn set_mailbox(profile: &Path, user: &MailUser, password: &str, extra: &[&str]) {
+    let settings = mailbox_settings(user, Security::Tls);
+    let port = settings.port.to_string();
+    let ca = settings
+        .trusted_certificate
+        .clone()
+        .expect("the bed's certificate");
+    let mut args = vec![
+        "mailbox",
+        "set",
+        "--host",
+        &settings.host,
+        "--port",
+        &port,
+        "--user",
+        &user.name,
+        "--trust-certificate",
+        ca.to_str().expect("a UTF-8 path"),
+    ];
+    args.extend_from_slice(extra);
+    cli_ok(profile, &args, Some(&format!("{password}\n")));
+}
+
 /// A code e-mail from `from` whose footer is full of numbers that are not the code; the
 /// Message-ID is unique.
 #[allow(dead_code)] // not every test module uses it

@@ -5,8 +5,6 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use keydesk::mailbox::Security;
-
 use crate::bed;
 
 /// A profile with the bed mailbox (INBOX only) and one portal for `sender`.
@@ -22,33 +20,8 @@ pub fn profile_with_portal(
     sender: &str,
 ) -> std::path::PathBuf {
     let profile = bed::profile_dir(name);
-    let settings = bed::mailbox_settings(user, Security::Tls);
-    let port = settings.port.to_string();
-    let ca = settings.trusted_certificate.clone().unwrap();
-    let out = bed::cli(
-        &profile,
-        &[
-            "mailbox",
-            "set",
-            "--host",
-            &settings.host,
-            "--port",
-            &port,
-            "--user",
-            &user.name,
-            "--trust-certificate",
-            ca.to_str().unwrap(),
-            "--folder",
-            "INBOX",
-        ],
-        Some(&format!("{}\n", user.password)),
-    );
-    assert!(
-        out.status.success(),
-        "mailbox set: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out = bed::cli(
+    bed::set_mailbox(&profile, user, &user.password, &["--folder", "INBOX"]);
+    bed::cli_ok(
         &profile,
         &[
             "portal",
@@ -65,11 +38,6 @@ pub fn profile_with_portal(
             sender,
         ],
         None,
-    );
-    assert!(
-        out.status.success(),
-        "portal add: {}",
-        String::from_utf8_lossy(&out.stderr)
     );
     profile
 }

@@ -5,19 +5,14 @@
 use crate::bed;
 
 fn json(profile: &std::path::Path) -> Vec<serde_json::Value> {
-    let out = bed::cli(profile, &["device", "list", "--json"], None);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("device list --json prints JSON")
+    let out = bed::cli_ok(profile, &["device", "list", "--json"], None);
+    serde_json::from_str(&out).expect("device list --json prints JSON")
 }
 
 #[test]
 fn cli_device_records_are_added_listed_and_forgotten() {
     let profile = bed::profile_dir("cli-devices");
-    let out = bed::cli(
+    bed::cli_ok(
         &profile,
         &[
             "portal",
@@ -28,11 +23,6 @@ fn cli_device_records_are_added_listed_and_forgotten() {
             "https://cignaforhcp.cigna.com/app/login",
         ],
         None,
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     assert!(json(&profile).is_empty());
 
@@ -80,26 +70,13 @@ fn cli_device_records_are_added_listed_and_forgotten() {
     let window_profile = keydesk::browser_profile::dir(&profile, 1);
     std::fs::create_dir_all(&window_profile).unwrap();
     std::fs::write(window_profile.join("cookies.sqlite"), "sp_cigna_device").unwrap();
-    let out = bed::cli(&profile, &["device", "forget", "Cigna"], None);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        String::from_utf8_lossy(&out.stdout).contains("browser profile"),
-        "says what it deleted"
-    );
+    let said = bed::cli_ok(&profile, &["device", "forget", "Cigna"], None);
+    assert!(said.contains("browser profile"), "says what it deleted");
     assert!(!window_profile.exists(), "the profile is deleted");
-    let out = bed::cli(
+    bed::cli_ok(
         &profile,
         &["device", "forget", "Cigna", "--source", "browser"],
         None,
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     assert!(json(&profile).is_empty());
 }

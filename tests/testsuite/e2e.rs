@@ -6,7 +6,6 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder, Locator};
-use keydesk::mailbox::Security;
 
 use crate::bed;
 
@@ -112,32 +111,7 @@ fn e2e_main_window_shows_keychain_available_and_mailbox_connected() {
     let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
     let user = bed::fresh_mail_user();
     let profile = bed::profile_dir("e2e-status");
-    let settings = bed::mailbox_settings(&user, Security::Tls);
-    let (port, ca) = (
-        settings.port.to_string(),
-        settings.trusted_certificate.clone().unwrap(),
-    );
-    let out = bed::cli(
-        &profile,
-        &[
-            "mailbox",
-            "set",
-            "--host",
-            &settings.host,
-            "--port",
-            &port,
-            "--user",
-            &user.name,
-            "--trust-certificate",
-            ca.to_str().unwrap(),
-        ],
-        Some(&format!("{}\n", user.password)),
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    bed::set_mailbox(&profile, &user, &user.password, &[]);
 
     run(async {
         let client = launch(&profile).await;
@@ -159,33 +133,8 @@ fn e2e_main_window_explains_a_mailbox_sign_in_failure() {
     let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
     let user = bed::fresh_mail_user();
     let profile = bed::profile_dir("e2e-wrong-password");
-    let settings = bed::mailbox_settings(&user, Security::Tls);
-    let (port, ca) = (
-        settings.port.to_string(),
-        settings.trusted_certificate.clone().unwrap(),
-    );
     let wrong = bed::test_secret("wrong");
-    let out = bed::cli(
-        &profile,
-        &[
-            "mailbox",
-            "set",
-            "--host",
-            &settings.host,
-            "--port",
-            &port,
-            "--user",
-            &user.name,
-            "--trust-certificate",
-            ca.to_str().unwrap(),
-        ],
-        Some(&format!("{wrong}\n")),
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    bed::set_mailbox(&profile, &user, &wrong, &[]);
 
     run(async {
         let client = launch(&profile).await;
@@ -222,35 +171,8 @@ fn e2e_codes_view_shows_mailed_codes_with_their_portal_and_countdown() {
     let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
     let user = bed::fresh_mail_user();
     let profile = bed::profile_dir("e2e-codes");
-    let settings = bed::mailbox_settings(&user, Security::Tls);
-    let (port, ca) = (
-        settings.port.to_string(),
-        settings.trusted_certificate.clone().unwrap(),
-    );
-    let out = bed::cli(
-        &profile,
-        &[
-            "mailbox",
-            "set",
-            "--host",
-            &settings.host,
-            "--port",
-            &port,
-            "--user",
-            &user.name,
-            "--trust-certificate",
-            ca.to_str().unwrap(),
-            "--folder",
-            "INBOX",
-        ],
-        Some(&format!("{}\n", user.password)),
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out = bed::cli(
+    bed::set_mailbox(&profile, &user, &user.password, &["--folder", "INBOX"]);
+    bed::cli_ok(
         &profile,
         &[
             "portal",
@@ -267,11 +189,6 @@ fn e2e_codes_view_shows_mailed_codes_with_their_portal_and_countdown() {
             "no-reply@cigna.example",
         ],
         None,
-    );
-    assert!(
-        out.status.success(),
-        "portal add: {}",
-        String::from_utf8_lossy(&out.stderr)
     );
     // One code before the app starts (the first sync finds it), one while it runs (IDLE).
     bed::deliver(&user, &code_mail("no-reply@cigna.example", "482913"));
@@ -308,7 +225,7 @@ fn e2e_portals_and_authenticator_views_show_what_the_core_holds() {
     let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
     let profile = bed::profile_dir("e2e-portals");
     let password = bed::test_secret("portal");
-    let out = bed::cli(
+    bed::cli_ok(
         &profile,
         &[
             "portal",
@@ -321,19 +238,9 @@ fn e2e_portals_and_authenticator_views_show_what_the_core_holds() {
         ],
         Some(&format!("{password}\n")),
     );
-    assert!(
-        out.status.success(),
-        "portal add: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let uri =
         "otpauth://totp/Availity:frontdesk-e2e?secret=KDSECRETJBSWY3DPEHPK3PXP&issuer=Availity";
-    let out = bed::cli(&profile, &["otp", "add", uri], None);
-    assert!(
-        out.status.success(),
-        "otp add: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    bed::cli_ok(&profile, &["otp", "add", "-"], Some(uri));
 
     run(async {
         let client = launch(&profile).await;

@@ -237,17 +237,13 @@ fn codes_around_now(profile: &Path, label: &str) -> Vec<String> {
     [now - 30, now, now + 30]
         .iter()
         .map(|at| {
-            let out = bed::cli(
+            bed::cli_ok(
                 profile,
                 &["otp", "code", label, "--at", &at.to_string()],
                 None,
-            );
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            String::from_utf8_lossy(&out.stdout).trim().to_owned()
+            )
+            .trim()
+            .to_owned()
         })
         .collect()
 }
@@ -261,7 +257,7 @@ fn e2e_authenticator_adds_from_a_link_and_a_clipboard_qr_shows_the_code_in_its_p
 {
     let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
     let profile = bed::profile_dir("e2e-manage-otp");
-    let out = bed::cli(
+    bed::cli_ok(
         &profile,
         &[
             "portal",
@@ -272,11 +268,6 @@ fn e2e_authenticator_adds_from_a_link_and_a_clipboard_qr_shows_the_code_in_its_p
             "frontdesk-otp",
         ],
         None,
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     let link = "otpauth://totp/UnitedHealthcare:frontdesk-otp?secret=KDSECRETGEZDGNBVGY3TQOJQ&issuer=UnitedHealthcare";
 

@@ -34,7 +34,7 @@ fn e2e_views_say_keychain_unavailable_and_keep_what_needs_no_secret() {
     let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
     let profile = bed::profile_dir("e2e-no-keychain");
     let password = bed::test_secret("no-keychain");
-    let out = bed::cli(
+    bed::cli_ok(
         &profile,
         &[
             "portal",
@@ -47,19 +47,9 @@ fn e2e_views_say_keychain_unavailable_and_keep_what_needs_no_secret() {
         ],
         Some(&format!("{password}\n")),
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let link =
         "otpauth://totp/Availity:frontdesk-nokc?secret=KDSECRETMFRGGZDFMZTWQ2LK&issuer=Availity";
-    let out = bed::cli(&profile, &["otp", "add", link], None);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    bed::cli_ok(&profile, &["otp", "add", "-"], Some(link));
     let script = app_without_keychain();
 
     run(async {
@@ -140,7 +130,7 @@ fn e2e_a_copied_password_is_cleared_but_what_the_person_copied_since_is_left_alo
     let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
     let profile = bed::profile_dir("e2e-clipboard");
     let password = bed::test_secret("clipboard");
-    let out = bed::cli(
+    bed::cli_ok(
         &profile,
         &[
             "portal",
@@ -152,11 +142,6 @@ fn e2e_a_copied_password_is_cleared_but_what_the_person_copied_since_is_left_alo
             "--password-stdin",
         ],
         Some(&format!("{password}\n")),
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     let delay = Duration::from_secs(2);
     keydesk::clipboard::save_clear_after(keydesk::Desk::open(&profile).unwrap().store(), delay)

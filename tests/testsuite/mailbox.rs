@@ -100,35 +100,7 @@ fn imap_missing_folder_is_named() {
 fn imap_status_is_connected_after_cli_setup_with_password_in_keychain() {
     let user = bed::fresh_mail_user();
     let profile = bed::profile_dir("cli-mailbox");
-    let settings = bed::mailbox_settings(&user, Security::Tls);
-    let port = settings.port.to_string();
-    let ca = settings
-        .trusted_certificate
-        .as_ref()
-        .unwrap()
-        .to_str()
-        .unwrap();
-    let out = bed::cli(
-        &profile,
-        &[
-            "mailbox",
-            "set",
-            "--host",
-            &settings.host,
-            "--port",
-            &port,
-            "--user",
-            &user.name,
-            "--trust-certificate",
-            ca,
-        ],
-        Some(&format!("{}\n", user.password)),
-    );
-    assert!(
-        out.status.success(),
-        "mailbox set: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    bed::set_mailbox(&profile, &user, &user.password, &[]);
     let out = bed::cli(&profile, &["status", "--json"], None);
     let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(status["keychain"]["state"], "available", "{status}");

@@ -96,15 +96,10 @@ fn notify_a_new_code_shows_portal_and_time_left_and_the_code_only_when_turned_on
         "the code must not be shown by default: {body}"
     );
 
-    let out = bed::cli(
+    bed::cli_ok(
         &profile,
         &["notifications", "set", "--show-code", "on"],
         None,
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     bed::deliver(&user, &bed::code_mail(sender, "270581"));
     let (_, body) = wait_for_notification(&portal, 1);

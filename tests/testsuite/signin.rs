@@ -257,7 +257,7 @@ totp_seed = "{seed}"
     );
     for (issuer, portal) in [("Availity", "Availity"), ("AvailitySPA", "Availity SPA")] {
         let uri = format!("otpauth://totp/{issuer}:frontdesk?secret={seed}&issuer={issuer}");
-        cli_ok(&profile, &["otp", "add", &uri], None);
+        cli_ok(&profile, &["otp", "add", "-"], Some(&uri));
         cli_ok(&profile, &["otp", "link", issuer, "--portal", portal], None);
     }
 

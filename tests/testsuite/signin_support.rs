@@ -8,7 +8,6 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
-use keydesk::mailbox::Security;
 use serde_json::Value;
 
 use crate::bed::{self, MailUser};
@@ -96,41 +95,21 @@ pub(crate) async fn outcomes_of(base: &str, user: &str) -> Vec<String> {
 }
 
 pub(crate) fn cli_ok(profile: &Path, args: &[&str], stdin: Option<&str>) {
-    let out = bed::cli(profile, args, stdin);
-    assert!(
-        out.status.success(),
-        "keydesk-cli {}: {}",
-        args[0],
-        String::from_utf8_lossy(&out.stderr)
-    );
+    bed::cli_ok(profile, args, stdin);
 }
 
 /// The bed's mailbox for `user`, watching INBOX, with the sandbox's SMS gateway as a forwarder.
 pub(crate) fn set_mailbox(profile: &Path, user: &MailUser) {
-    let settings = bed::mailbox_settings(user, Security::Tls);
-    let (port, ca) = (
-        settings.port.to_string(),
-        settings.trusted_certificate.clone().unwrap(),
-    );
-    cli_ok(
+    bed::set_mailbox(
         profile,
+        user,
+        &user.password,
         &[
-            "mailbox",
-            "set",
-            "--host",
-            &settings.host,
-            "--port",
-            &port,
-            "--user",
-            &user.name,
-            "--trust-certificate",
-            ca.to_str().unwrap(),
             "--folder",
             "INBOX",
             "--sms-forwarder",
             "+15551234567@sms.example",
         ],
-        Some(&format!("{}\n", user.password)),
     );
 }
 
