@@ -152,7 +152,27 @@ fn chain_candidates(text: &Text, chain: &[Atom], links: &[Link], out: &mut Vec<C
     // A run that trails off with a hyphen ("388-941-") is part of a longer number.
     let dangling = (first.start > 0 && text.chars[first.start - 1] == '-')
         || text.chars.get(last.end) == Some(&'-');
-    if links.contains(&Link::Numeric) || plus_before || dangling || chain.len() > 2 {
+    let numeric = links.contains(&Link::Numeric);
+    if chain.len() == 3
+        && !(numeric || plus_before || dangling)
+        && links.iter().all(|l| *l == Link::Space)
+        && chain.iter().all(|a| a.all_digits() && a.len() == 2)
+    {
+        // "83 12 09": some senders print a six-digit code in pairs. Only three pairs: four or
+        // five are a phone number ("06 12 34 56 78"), and hyphens make a date ("12-03-26").
+        out.push(Candidate {
+            code: chain
+                .iter()
+                .flat_map(|a| text.chars[a.start..a.end].iter())
+                .collect(),
+            start: first.start,
+            end: last.end,
+            shape: Shape::Digits,
+            self_labelled: false,
+        });
+        return;
+    }
+    if numeric || plus_before || dangling || chain.len() > 2 {
         // Dates, times, amounts, dotted or international phone numbers, SSN-like runs.
         return;
     }
@@ -243,6 +263,9 @@ mod tests {
         assert_eq!(codes("is 482-913."), ["482913"]);
         assert_eq!(codes("G-412157 is"), ["412157"]);
         assert_eq!(codes("RKJ-YP6"), ["RKJYP6"]);
+        assert_eq!(codes("Code: 83 12 09"), ["831209"]);
+        assert!(codes("06 12 34 56 78").is_empty(), "a French phone number");
+        assert!(codes("12-03-26").is_empty(), "a date");
     }
 
     #[test]

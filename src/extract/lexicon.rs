@@ -91,6 +91,13 @@ const CODE_PHRASES: &[(&str, Cue)] = &[
     ("sign in", WEAK),
     ("sign-in", WEAK),
     ("signin", WEAK),
+    ("signing in", WEAK),
+    ("sign into", WEAK),
+    ("signing into", WEAK),
+    ("logging in", WEAK),
+    ("log into", WEAK),
+    ("logging into", WEAK),
+    ("confirm", WEAK),
     ("valid", VALIDITY),
     ("expires", VALIDITY),
     ("expire", VALIDITY),
@@ -179,6 +186,13 @@ const CODE_PHRASES: &[(&str, Cue)] = &[
 /// Phrases that label a number that is not a one-time code, and "code" phrases that are not
 /// one-time codes (longest match wins over the bare "code").
 const NOT_CODE_PHRASES: &[&str] = &[
+    // A code for a shop or a booking, not for signing in ("order confirmation code": the
+    // longest match, so the bare "code" inside it does not count).
+    "order confirmation",
+    "order confirmation code",
+    "pickup code",
+    "pick-up code",
+    "booking code",
     "claim",
     "claim #",
     "claim number",

@@ -37,12 +37,29 @@ const CUES_BEFORE: &[&str] = &[
     "有效",
     "유효",
     "hiệu lực",
+    "vigencia",
+    "vigente",
+    "läuft",
+    "gilt",
+    "valide",
     "durata",
     "durée",
     "valable",
 ];
 /// Validity phrases that follow the number and unit ("10分钟内有效", "5 minutes to expire").
-const CUES_AFTER: &[&str] = &["内有效", "內有效", "有效", "以内", "内", "後に失効", "유효"];
+const CUES_AFTER: &[&str] = &[
+    "内有效",
+    "內有效",
+    "有效",
+    "以内",
+    "内",
+    "後に失効",
+    "유효",
+    "gültig",
+    "lang gültig",
+    "de validez",
+    "de vigencia",
+];
 
 /// (unit spelling, seconds). Longer spellings first so "minutes" wins over "min".
 const UNITS: &[(&str, u64)] = &[
@@ -138,9 +155,10 @@ pub(crate) fn lifetime_in(text: &Text) -> Option<Duration> {
         };
         let window_start = num_start.saturating_sub(30);
         let before: String = lower[window_start..num_start].iter().collect();
-        let after: String = lower[u + unit_len..(u + unit_len + 6).min(lower.len())]
+        let after: String = lower[u + unit_len..(u + unit_len + 14).min(lower.len())]
             .iter()
             .collect();
+        let after = after.trim_start_matches(' ');
         let cued = CUES_BEFORE.iter().any(|c| before.contains(c))
             || CUES_AFTER.iter().any(|c| after.starts_with(c));
         if cued && value > 0 && value <= 100_000 {
@@ -218,6 +236,9 @@ mod tests {
         assert_eq!(minutes("您的验证码是 199035，10分钟内有效"), Some(10));
         assert_eq!(minutes("有效时间为一分钟"), Some(1));
         assert_eq!(minutes("valid for fifteen minutes"), Some(15));
+        assert_eq!(minutes("Der Code ist 5 Minuten gültig."), Some(5));
+        assert_eq!(minutes("Er läuft in 10 Minuten ab."), Some(10));
+        assert_eq!(minutes("Vigencia: 10 minutos"), Some(10));
     }
 
     #[test]

@@ -225,7 +225,33 @@ fn plausible_in_context(text: &Text, cand: &Candidate) -> bool {
             return false;
         }
     }
-    true
+    !in_a_sales_pitch(text, cand)
+}
+
+/// "30% off with code FALL2024 at checkout": a code in the same sentence as words of a sale is
+/// a discount, even where the word "promo" is missing.
+fn in_a_sales_pitch(text: &Text, cand: &Candidate) -> bool {
+    const SALE: &[&str] = &[
+        "% off",
+        " off your",
+        " off with",
+        " off at",
+        "at checkout",
+        " discount",
+        " coupon",
+        "% de descuento",
+        " descuento",
+    ];
+    let ends = |c: &char| matches!(c, '.' | '!' | '?' | '\n');
+    let from = (cand.start.saturating_sub(120)..cand.start)
+        .rev()
+        .find(|&i| text.chars.get(i).is_some_and(ends))
+        .map_or(cand.start.saturating_sub(120), |i| i + 1);
+    let to = (cand.end..(cand.end + 120).min(text.len()))
+        .find(|&i| text.chars.get(i).is_some_and(ends))
+        .unwrap_or((cand.end + 120).min(text.len()));
+    let sentence = text.lower_slice(from, to);
+    SALE.iter().any(|w| sentence.contains(w))
 }
 
 /// True when a label of a non-code number stands right before the candidate ("Claim #
@@ -382,6 +408,15 @@ mod tests {
             Some("733104".into())
         );
         assert_eq!(code("MyChart code: TM3KX2"), Some("TM3KX2".into()));
+        assert_eq!(
+            code("Use 4820 to confirm the transfer."),
+            Some("4820".into())
+        );
+        assert_eq!(
+            code("Enter 803356 to finish signing in to Atlassian."),
+            Some("803356".into())
+        );
+        assert_eq!(code("Code: 83 12 09"), Some("831209".into()));
     }
 
     #[test]
@@ -391,6 +426,8 @@ mod tests {
             "Appointment on 03/14/2026 at 10:30 AM. Confirmation #: 58213",
             "Member ID: 84736291. Your balance is $1,234.56.",
             "Use promo code SAVE2026 for 20% off",
+            "Take 30% off with code FALL2024 at checkout.",
+            "Your order confirmation code is 772049. Show it at the pickup counter.",
             "Questions? Call (800) 555-0199 or write to PO Box 1234, Hartford, CT 06002.",
         ] {
             assert_eq!(code(body), None, "{body}");

@@ -1,7 +1,7 @@
 //! Quality of the one-time-code extractor, measured on labelled messages: the public corpus
-//! (`../shared/corpus/otp-public.jsonl`) and the project's own e-mail fixtures
-//! (`tests/fixtures/mail/`). Both must reach ≥ 99 % exact on messages with a code and ≤ 1 %
-//! false codes on messages without one.
+//! (`../shared/corpus/otp-public.jsonl`), the project's own e-mail fixtures
+//! (`tests/fixtures/mail/`) and its written texts (`tests/fixtures/texts/`). Each must reach
+//! ≥ 99 % exact on messages with a code and ≤ 1 % false codes on messages without one.
 
 use std::path::{Path, PathBuf};
 
@@ -118,6 +118,51 @@ fn public_corpus_meets_the_bar() {
         "the corpus holds about 120 coded messages"
     );
     score.report_and_check("public corpus");
+}
+
+/// Texts written for the project by someone who had not seen the extractor, the corpus or the
+/// e-mail fixtures (`tests/fixtures/texts/labels.jsonl`: 162 texts in English and Spanish, a
+/// few in French, Portuguese and German). Scored unseen first, they showed patterns the
+/// extractor missed (96.9 % exact, 4.5 % false codes); the fixes were general ones, and the set
+/// stays here so they stay fixed. It no longer measures generalisation: it was tuned on.
+/// Lifetimes are checked too.
+#[test]
+fn written_texts_meet_the_bar_with_their_lifetimes() {
+    let path = repo_root().join("tests/fixtures/texts/labels.jsonl");
+    let labels = std::fs::read_to_string(&path).expect("texts/labels.jsonl present");
+    let mut score = Score::default();
+    let (mut lifetimes, mut lifetimes_right) = (0, 0);
+    for line in labels.lines().filter(|l| !l.trim().is_empty()) {
+        let v: Value = serde_json::from_str(line).expect("each label line is JSON");
+        if v["ambiguous"].as_bool() == Some(true) {
+            continue;
+        }
+        let id = v["id"].as_str().unwrap_or("?");
+        let found = extract::extract("", v["text"].as_str().expect("text field"));
+        if v["code"].is_string() {
+            lifetimes += 1;
+            let got = found
+                .as_ref()
+                .and_then(|e| e.lifetime)
+                .map(|d| d.as_secs() / 60);
+            if got == v["expires_minutes"].as_u64() {
+                lifetimes_right += 1;
+            } else {
+                score.misses.push(format!(
+                    "{id}: lifetime expected {:?} min, got {got:?}",
+                    v["expires_minutes"]
+                ));
+            }
+        }
+        score.record(id, &expected(&v), found.map(|e| e.code.expose().to_owned()));
+    }
+    println!("written texts: lifetime right on {lifetimes_right}/{lifetimes}");
+    assert!(score.with_code >= 90, "the set holds 96 coded texts");
+    assert!(
+        lifetimes_right as f64 >= 0.95 * lifetimes as f64,
+        "lifetimes right on only {lifetimes_right}/{lifetimes}"
+    );
+    score.report_and_check("written texts");
 }
 
 /// The project's own e-mail fixtures: each `.eml` goes through the message parser first.
