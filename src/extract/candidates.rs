@@ -144,6 +144,10 @@ pub(crate) fn candidates(text: &Text) -> Vec<Candidate> {
 fn chain_candidates(text: &Text, chain: &[Atom], links: &[Link], out: &mut Vec<Candidate>) {
     let first = chain[0];
     let last = chain[chain.len() - 1];
+    if text.chars.get(last.end) == Some(&'#') {
+        // "482 9103#": digits for a phone's keypad (a meeting's access code).
+        return;
+    }
     if chain.len() == 1 {
         push_single(text, &first, out);
         return;
@@ -153,13 +157,7 @@ fn chain_candidates(text: &Text, chain: &[Atom], links: &[Link], out: &mut Vec<C
     let dangling = (first.start > 0 && text.chars[first.start - 1] == '-')
         || text.chars.get(last.end) == Some(&'-');
     let numeric = links.contains(&Link::Numeric);
-    if chain.len() == 3
-        && !(numeric || plus_before || dangling)
-        && links.iter().all(|l| *l == Link::Space)
-        && chain.iter().all(|a| a.all_digits() && a.len() == 2)
-    {
-        // "83 12 09": some senders print a six-digit code in pairs. Only three pairs: four or
-        // five are a phone number ("06 12 34 56 78"), and hyphens make a date ("12-03-26").
+    if !(numeric || plus_before || dangling) && spelled_out(text, chain, links) {
         out.push(Candidate {
             code: chain
                 .iter()
@@ -209,6 +207,32 @@ fn chain_candidates(text: &Text, chain: &[Atom], links: &[Link], out: &mut Vec<C
         push_single(text, &a, out);
         push_single(text, &b, out);
     }
+}
+
+/// A code printed in pieces longer chains than two groups can be: digit boxes flattened to text
+/// ("8 2 0 4 1 7", four to eight single digits with spaces), or three pairs ("83 12 09",
+/// "84-21-93"). Four or five pairs are a phone number ("06 12 34 56 78"), and pairs with
+/// hyphens that read as a day and a month are a date ("12-03-26").
+fn spelled_out(text: &Text, chain: &[Atom], links: &[Link]) -> bool {
+    let digits = chain.iter().all(Atom::all_digits);
+    let spaces = links.iter().all(|l| *l == Link::Space);
+    let hyphens = links.iter().all(|l| *l == Link::Hyphen);
+    if digits && spaces && (4..=8).contains(&chain.len()) && chain.iter().all(|a| a.len() == 1) {
+        return true;
+    }
+    if !(digits && chain.len() == 3 && chain.iter().all(|a| a.len() == 2)) {
+        return false;
+    }
+    let value = |a: &Atom| -> u32 {
+        text.chars[a.start..a.end]
+            .iter()
+            .filter_map(|c| c.to_digit(10))
+            .fold(0, |n, d| n * 10 + d)
+    };
+    let (x, y) = (value(&chain[0]), value(&chain[1]));
+    let day_month = (1..=31).contains(&x) && (1..=12).contains(&y);
+    let month_day = (1..=12).contains(&x) && (1..=31).contains(&y);
+    spaces || (hyphens && !day_month && !month_day)
 }
 
 fn push_single(text: &Text, atom: &Atom, out: &mut Vec<Candidate>) {
@@ -266,6 +290,12 @@ mod tests {
         assert_eq!(codes("Code: 83 12 09"), ["831209"]);
         assert!(codes("06 12 34 56 78").is_empty(), "a French phone number");
         assert!(codes("12-03-26").is_empty(), "a date");
+        assert_eq!(codes("84-21-93 is"), ["842193"]);
+        assert_eq!(codes("  8 2 0 4 1 7\n"), ["820417"]);
+        assert!(
+            codes("1 2 3").is_empty(),
+            "three single digits are not a code"
+        );
     }
 
     #[test]

@@ -98,6 +98,11 @@ const CODE_PHRASES: &[(&str, Cue)] = &[
     ("log into", WEAK),
     ("logging into", WEAK),
     ("confirm", WEAK),
+    // "Enter 51407 within the next 15 minutes": a number to type in.
+    ("enter", WEAK),
+    ("ingrese", WEAK),
+    ("ingresa", WEAK),
+    ("introduce", WEAK),
     ("valid", VALIDITY),
     ("expires", VALIDITY),
     ("expire", VALIDITY),

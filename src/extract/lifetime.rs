@@ -42,6 +42,8 @@ const CUES_BEFORE: &[&str] = &[
     "läuft",
     "gilt",
     "valide",
+    "scade",
+    "scadrà",
     "durata",
     "durée",
     "valable",
@@ -239,6 +241,7 @@ mod tests {
         assert_eq!(minutes("Der Code ist 5 Minuten gültig."), Some(5));
         assert_eq!(minutes("Er läuft in 10 Minuten ab."), Some(10));
         assert_eq!(minutes("Vigencia: 10 minutos"), Some(10));
+        assert_eq!(minutes("Scade tra 5 minuti."), Some(5));
     }
 
     #[test]

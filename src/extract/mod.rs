@@ -129,7 +129,7 @@ fn find_code(text: &Text) -> Option<String> {
         }
     }
     let (_, cand) = best?;
-    if spent(cand, &phrases) {
+    if spent(cand, &phrases) || booking_confirmation(text, cand, &phrases) {
         return None;
     }
     Some(cand.code.clone())
@@ -183,6 +183,18 @@ fn plausible_in_context(text: &Text, cand: &Candidate) -> bool {
     if text.get(cand.end) == Some('.') && text.get(cand.end + 1).is_some_and(|c| c.is_ascii_digit())
     {
         return false;
+    }
+    // "(***) ***-4821", "XXX-XXX-0199": the visible end of a masked number.
+    let mut k = cand.start;
+    while k > 0 && cand.start - k < 3 && matches!(chars[k - 1], '-' | '.' | ' ' | ')') {
+        k -= 1;
+    }
+    if k < cand.start && k > 0 && matches!(chars[k - 1], '*' | '•' | 'x' | 'X') {
+        let masked = chars[k - 1] != 'x' && chars[k - 1] != 'X'
+            || (k > 1 && matches!(chars[k - 2], 'x' | 'X'));
+        if masked {
+            return false;
+        }
     }
     // A unit right after: "15 minutes", "20 USD".
     let after = text.lower_slice(cand.end, cand.end + 10);
@@ -241,6 +253,10 @@ fn in_a_sales_pitch(text: &Text, cand: &Candidate) -> bool {
         " coupon",
         "% de descuento",
         " descuento",
+        " promo",
+        "promocional",
+        " cupón",
+        " cupon",
     ];
     let ends = |c: &char| matches!(c, '.' | '!' | '?' | '\n');
     let from = (cand.start.saturating_sub(120)..cand.start)
@@ -270,7 +286,21 @@ fn labelled_not_code(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> bool 
                 gap,
                 "no" | "no." | "number" | "id" | "number is" | "ending in"
             );
-        if bare {
+        // "CVS Pharmacy: 631045 is your verification code": the label is the sender's name.
+        let named_a_code_after = phrases
+            .iter()
+            .find(|q| q.start >= cand.end)
+            .is_some_and(|q| {
+                matches!(q.cue, Cue::Code { weight, .. } if weight >= 70)
+                    && q.start - cand.end <= 25
+                    && text
+                        .lower_slice(cand.end, q.start)
+                        .split_whitespace()
+                        .all(|w| {
+                            matches!(w, "is" | "your" | "the" | "es" | "su" | "tu" | "one-time")
+                        })
+            });
+        if bare && !named_a_code_after {
             return true;
         }
         if joined_by_is {
@@ -382,6 +412,39 @@ fn score(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> Option<i32> {
     (score >= 25).then_some(score)
 }
 
+/// "Your appointment is confirmed … Confirmation code: 7QX4M2", a flight's "Confirmation:
+/// GH7K2M": a booking's reference printed like a code. Only when the label right before the
+/// candidate is "confirmation" and nothing in the message is about signing in or verifying.
+fn booking_confirmation(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> bool {
+    let Some(label) = phrases.iter().rev().find(|p| p.end <= cand.start) else {
+        return false;
+    };
+    let labelled = cand.start - label.end <= 4
+        && text
+            .lower_slice(label.start, label.end)
+            .starts_with("confirmation");
+    const BOOKING: &[&str] = &[
+        "appointment",
+        "flight",
+        "reservation",
+        "booking",
+        "itinerary",
+        "check in",
+        "check-in",
+        "is confirmed",
+        "pickup",
+        "pick up",
+        "cita",
+        "reserva",
+    ];
+    const SIGNING_IN: &[&str] = &[
+        "sign in", "sign-in", "log in", "login", "verif", "one-time", "password", "account",
+    ];
+    labelled
+        && BOOKING.iter().any(|w| text.lower.contains(w))
+        && !SIGNING_IN.iter().any(|w| text.lower.contains(w))
+}
+
 /// "Your code 123456 was used to sign in": the message reports a spent code.
 fn spent(cand: &Candidate, phrases: &[Phrase]) -> bool {
     phrases
@@ -417,6 +480,18 @@ mod tests {
             Some("803356".into())
         );
         assert_eq!(code("Code: 83 12 09"), Some("831209".into()));
+        assert_eq!(
+            code("CVS Pharmacy: 631045 is your verification code."),
+            Some("631045".into())
+        );
+        assert_eq!(
+            code("Enter this code on the sign-in page:\n\n  8 2 0 4 1 7\n"),
+            Some("820417".into())
+        );
+        assert_eq!(
+            code("Enter 51407 within the next 15 minutes to verify your phone number."),
+            Some("51407".into())
+        );
     }
 
     #[test]
@@ -427,6 +502,10 @@ mod tests {
             "Member ID: 84736291. Your balance is $1,234.56.",
             "Use promo code SAVE2026 for 20% off",
             "Take 30% off with code FALL2024 at checkout.",
+            "We sent a 6-digit verification code to (***) ***-4821. Enter it to continue.",
+            "Your appointment is confirmed for 04/02 at 8:15 AM. Confirmation code: 7QX4M2.",
+            "Dial-in: +1 646-555-0123, Access code: 482 9103#.",
+            "Tu código promocional para tu próxima visita es SALUD25. Válido hasta el 30/04.",
             "Your order confirmation code is 772049. Show it at the pickup counter.",
             "Questions? Call (800) 555-0199 or write to PO Box 1234, Hartford, CT 06002.",
         ] {
