@@ -202,6 +202,20 @@ fn chain_candidates(text: &Text, chain: &[Atom], links: &[Link], out: &mut Vec<C
             }
         }
     }
+    let uneven_groups = (2..=4).contains(&a.len())
+        && (2..=4).contains(&b.len())
+        && (5..=8).contains(&(a.len() + b.len()));
+    if links[0] == Link::Space && a.all_digits() && b.all_digits() && uneven_groups {
+        // "7782 01", "48 2913": a code printed in two uneven groups.
+        out.push(Candidate {
+            code: format!("{}{}", word(&a), word(&b)),
+            start: a.start,
+            end: b.end,
+            shape: Shape::Digits,
+            self_labelled: false,
+        });
+        return;
+    }
     if links[0] == Link::Space {
         // Two unrelated numbers side by side ("code 123456 10"): each stands alone.
         push_single(text, &a, out);

@@ -59,6 +59,11 @@ const CUES_AFTER: &[&str] = &[
     "유효",
     "gültig",
     "lang gültig",
+    "para usarlo",
+    "para usar",
+    "para ingresarlo",
+    "to use it",
+    "to enter it",
     "de validez",
     "de vigencia",
 ];
@@ -167,7 +172,26 @@ pub(crate) fn lifetime_in(text: &Text) -> Option<Duration> {
             return Some(Duration::from_secs(value * secs));
         }
     }
-    None
+    half_an_hour(&lower)
+}
+
+/// "It expires in half an hour", "vence en media hora".
+fn half_an_hour(lower: &[char]) -> Option<Duration> {
+    let text: String = lower.iter().collect();
+    ["half an hour", "half hour", "media hora"]
+        .iter()
+        .find_map(|phrase| {
+            let at = text.find(phrase)?;
+            let from = text[..at]
+                .char_indices()
+                .rev()
+                .nth(29)
+                .map_or(0, |(i, _)| i);
+            CUES_BEFORE
+                .iter()
+                .any(|c| text[from..at].contains(c))
+                .then(|| Duration::from_secs(1800))
+        })
 }
 
 /// A number starting at `i`: ASCII digits (1–5 of them) or a number word on its own.
@@ -242,6 +266,9 @@ mod tests {
         assert_eq!(minutes("Er läuft in 10 Minuten ab."), Some(10));
         assert_eq!(minutes("Vigencia: 10 minutos"), Some(10));
         assert_eq!(minutes("Scade tra 5 minuti."), Some(5));
+        assert_eq!(minutes("It expires in half an hour."), Some(30));
+        assert_eq!(minutes("Tiene 30 minutos para usarlo."), Some(30));
+        assert_eq!(minutes("Llegue media hora antes."), None);
     }
 
     #[test]

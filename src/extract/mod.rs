@@ -129,7 +129,7 @@ fn find_code(text: &Text) -> Option<String> {
         }
     }
     let (_, cand) = best?;
-    if spent(cand, &phrases) || booking_confirmation(text, cand, &phrases) {
+    if spent(cand, &phrases) || booking_confirmation(text, cand, &phrases) || meeting_invite(text) {
         return None;
     }
     Some(cand.code.clone())
@@ -267,7 +267,11 @@ fn in_a_sales_pitch(text: &Text, cand: &Candidate) -> bool {
         .find(|&i| text.chars.get(i).is_some_and(ends))
         .unwrap_or((cand.end + 120).min(text.len()));
     let sentence = text.lower_slice(from, to);
-    SALE.iter().any(|w| sentence.contains(w))
+    let percent_saved = sentence.contains('%')
+        && ["save", "saving", "ahorra", "ahorro"]
+            .iter()
+            .any(|w| sentence.contains(w));
+    percent_saved || SALE.iter().any(|w| sentence.contains(w))
 }
 
 /// True when a label of a non-code number stands right before the candidate ("Claim #
@@ -292,13 +296,15 @@ fn labelled_not_code(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> bool 
             .find(|q| q.start >= cand.end)
             .is_some_and(|q| {
                 matches!(q.cue, Cue::Code { weight, .. } if weight >= 70)
-                    && q.start - cand.end <= 25
-                    && text
-                        .lower_slice(cand.end, q.start)
-                        .split_whitespace()
-                        .all(|w| {
-                            matches!(w, "is" | "your" | "the" | "es" | "su" | "tu" | "one-time")
-                        })
+                    && q.start - cand.end <= 30
+                    && {
+                        let gap = text.lower_slice(cand.end, q.start);
+                        let words: Vec<&str> = gap.split_whitespace().collect();
+                        // "is your CVS verification code": the sender's name may come again.
+                        !gap.contains(['\n', '.', ',', ';'])
+                            && matches!(words.first(), Some(&("is" | "es")))
+                            && words.len() <= 4
+                    }
             });
         if bare && !named_a_code_after {
             return true;
@@ -445,6 +451,22 @@ fn booking_confirmation(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> bo
         && !SIGNING_IN.iter().any(|w| text.lower.contains(w))
 }
 
+/// A meeting invitation: its passcode or PIN opens a call, it signs nobody in.
+fn meeting_invite(text: &Text) -> bool {
+    [
+        "meeting id",
+        "join zoom meeting",
+        "join the meeting",
+        "join microsoft teams meeting",
+        "conference id",
+        "dial-in",
+        "dial in number",
+        "id de reunión",
+    ]
+    .iter()
+    .any(|w| text.lower.contains(w))
+}
+
 /// "Your code 123456 was used to sign in": the message reports a spent code.
 fn spent(cand: &Candidate, phrases: &[Phrase]) -> bool {
     phrases
@@ -485,6 +507,14 @@ mod tests {
             Some("631045".into())
         );
         assert_eq!(
+            code("CVS Pharmacy: 488213 is your CVS verification code."),
+            Some("488213".into())
+        );
+        assert_eq!(
+            code("Su código de seguridad es 7782 01."),
+            Some("778201".into())
+        );
+        assert_eq!(
             code("Enter this code on the sign-in page:\n\n  8 2 0 4 1 7\n"),
             Some("820417".into())
         );
@@ -506,6 +536,9 @@ mod tests {
             "Your appointment is confirmed for 04/02 at 8:15 AM. Confirmation code: 7QX4M2.",
             "Dial-in: +1 646-555-0123, Access code: 482 9103#.",
             "Tu código promocional para tu próxima visita es SALUD25. Válido hasta el 30/04.",
+            "Save 25% on paper and ink with code SPRING25. Offer valid through 04/30.",
+            "Meeting ID: 938 1200 4712\nPasscode: 481920",
+            "Le enviamos un código de verificación al teléfono que termina en 4821.",
             "Your order confirmation code is 772049. Show it at the pickup counter.",
             "Questions? Call (800) 555-0199 or write to PO Box 1234, Hartford, CT 06002.",
         ] {

@@ -121,10 +121,10 @@ fn public_corpus_meets_the_bar() {
 }
 
 /// Texts written for the project by people who had not seen the extractor, the corpus or the
-/// e-mail fixtures (`tests/fixtures/texts/labels.jsonl`: 367 texts, mostly English and Spanish,
-/// a few in French, Portuguese, German and Italian), in two sets. Each was scored unseen first
-/// and showed patterns the extractor missed — the first 96.9 % exact with 4.5 % false codes, the
-/// second (after fixing the first's) 95.1 % and 7.3 % — and each pattern was fixed in general.
+/// e-mail fixtures (`tests/fixtures/texts/labels.jsonl`: 571 texts, mostly English and Spanish,
+/// a few in French, Portuguese, German and Italian), in three sets. Each was scored unseen
+/// first — 96.9 % exact with 4.5 % false codes, then (after the first set's fixes) 95.1 % and
+/// 7.3 %, then 98.3 % and 3.5 % — and the patterns behind the misses were fixed in general.
 /// They stay here so those stay fixed; having been tuned on, they no longer measure
 /// generalisation. Lifetimes are checked too.
 #[test]
@@ -158,7 +158,7 @@ fn written_texts_meet_the_bar_with_their_lifetimes() {
         score.record(id, &expected(&v), found.map(|e| e.code.expose().to_owned()));
     }
     println!("written texts: lifetime right on {lifetimes_right}/{lifetimes}");
-    assert!(score.with_code >= 200, "the sets hold 219 coded texts");
+    assert!(score.with_code >= 300, "the sets hold 337 coded texts");
     assert!(
         lifetimes_right as f64 >= 0.95 * lifetimes as f64,
         "lifetimes right on only {lifetimes_right}/{lifetimes}"
