@@ -7,7 +7,7 @@
 //! then leave. Nothing here is written to disk: after a restart the watcher's first sync brings
 //! the codes back from the mailbox.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -16,6 +16,17 @@ use crate::secret::Secret;
 
 /// How long an expired code stays on screen (faded) before it leaves.
 pub const FADE: Duration = Duration::from_secs(120);
+
+/// The most a sign-in allows for a mail server whose clock is behind the desk's: a code counts
+/// as new when the server stamped its delivery (INTERNALDATE, the server's clock) at most this
+/// long before the desk asked for it (the desk's clock). Once codes have been seen arriving
+/// live, the allowance shrinks to the lag they showed ([`PendingCodes::note_live_delivery`]),
+/// so a code from a moment before the request is not taken for a new one. Older codes known
+/// at the request are kept out by the snapshot (`known_before`), not by the clock.
+pub const SERVER_CLOCK_TOLERANCE_SECS: i64 = 30;
+
+/// How many live deliveries the lag estimate remembers.
+const LAG_SAMPLES: usize = 20;
 
 /// A message's identity on the server: unique per folder while UIDVALIDITY holds.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -137,9 +148,34 @@ pub enum UsedWhere {
 pub struct PendingCodes {
     codes: HashMap<MessageKey, PendingCode>,
     used: HashMap<MessageKey, UsedWhere>,
+    /// For recent live deliveries: the desk's clock when the code was seen, less the server's
+    /// delivery stamp (its clock lag plus the delivery's own delay).
+    lags: VecDeque<i64>,
 }
 
 impl PendingCodes {
+    /// Notes that a code stamped `delivered_at` by the server was seen as it arrived, at
+    /// `seen_at` by the desk's clock: the smallest difference of recent ones bounds how far the
+    /// server's clock is behind.
+    pub fn note_live_delivery(&mut self, delivered_at: i64, seen_at: i64) {
+        if self.lags.len() == LAG_SAMPLES {
+            self.lags.pop_front();
+        }
+        self.lags.push_back(seen_at - delivered_at);
+    }
+
+    /// How many seconds before a sign-in's request a code's delivery stamp may be: the lag
+    /// recent live deliveries showed, with 2 s for the stamp's whole seconds, at most
+    /// [`SERVER_CLOCK_TOLERANCE_SECS`] (and that before any delivery was seen).
+    pub fn clock_allowance(&self) -> i64 {
+        self.lags
+            .iter()
+            .min()
+            .map_or(SERVER_CLOCK_TOLERANCE_SECS, |lag| {
+                (lag.max(&0) + 2).min(SERVER_CLOCK_TOLERANCE_SECS)
+            })
+    }
+
     /// Adds a code; returns false when that message was already known (a resync repeat).
     pub fn insert(&mut self, code: PendingCode) -> bool {
         if self.codes.contains_key(&code.key) {
@@ -182,12 +218,16 @@ impl PendingCodes {
         }
     }
 
+    /// A newer code of the same portal replaces it (a new code voids the old) — unless the newer
+    /// one is a forwarded "text" and this one is not: anyone who knows the forwarding number
+    /// can send a text naming the portal, and it must not push the portal's e-mailed code aside.
     fn is_superseded(&self, code: &PendingCode) -> bool {
         let Origin::Portal { portal_id, .. } = code.origin else {
             return false;
         };
         self.codes.values().any(|other| {
             matches!(other.origin, Origin::Portal { portal_id: id, .. } if id == portal_id)
+                && (other.channel == code.channel || other.channel == Channel::Email)
                 && (other.delivered_at, &other.key.folder, other.key.uid)
                     > (code.delivered_at, &code.key.folder, code.key.uid)
         })
@@ -216,8 +256,9 @@ impl PendingCodes {
     /// so never an unmatched or suspicious one) that came by `channel` — an e-mail-code sign-in
     /// never takes a forwarded text, which anyone who knows the forwarding number can send, nor
     /// the other way round — arrived at or after `since` — whole seconds, as servers stamp
-    /// delivery — and is not one of `known_before` (codes that were already in the inbox when
-    /// the sign-in asked for its code, which the portal has voided since).
+    /// delivery, and less [`PendingCodes::clock_allowance`] for the server's clock — and is not
+    /// one of `known_before` (codes that were already in the inbox when the sign-in asked for
+    /// its code, which the portal has voided since). `since` is the desk's clock.
     pub fn for_sign_in(
         &self,
         portal_id: i64,
@@ -226,6 +267,7 @@ impl PendingCodes {
         known_before: &[MessageKey],
         now: i64,
     ) -> Option<&PendingCode> {
+        let since = since - self.clock_allowance();
         self.codes
             .values()
             .filter(|c| matches!(c.origin, Origin::Portal { portal_id: id, .. } if id == portal_id))
@@ -326,6 +368,79 @@ mod tests {
             ],
             "newest first; only portal 1's older code is voided"
         );
+    }
+
+    #[test]
+    fn a_forwarded_text_never_pushes_the_emailed_code_aside() {
+        // Regression: anyone can text "Cigna 123456" to the forwarding number; the newer
+        // "text" superseded the real e-mailed code and the sign-in found no code.
+        let mut pending = PendingCodes::default();
+        pending.insert(code(1, Some(1), 1000, 600));
+        let mut text = code(2, Some(1), 1010, 600);
+        text.channel = Channel::Sms;
+        pending.insert(text);
+        assert!(
+            pending
+                .view(1020)
+                .iter()
+                .all(|v| v.state == CodeState::Fresh),
+            "a text does not void the e-mailed code"
+        );
+        let mut newer_mail = code(3, Some(1), 1015, 600);
+        newer_mail.channel = Channel::Email;
+        pending.insert(newer_mail);
+        let states: Vec<(u32, CodeState)> = pending
+            .view(1020)
+            .iter()
+            .map(|v| (v.key.uid, v.state))
+            .collect();
+        assert_eq!(
+            states,
+            vec![
+                (3, CodeState::Fresh),
+                (2, CodeState::Superseded),
+                (1, CodeState::Superseded)
+            ],
+            "a newer e-mail voids both"
+        );
+    }
+
+    #[test]
+    fn the_allowance_for_the_servers_clock_follows_what_live_deliveries_showed() {
+        // Regression: a fixed 30 s let a sign-in retried within 30 s take the first try's code,
+        // fetched late (polling, a reconnect), which the portal had voided.
+        let mut pending = PendingCodes::default();
+        assert_eq!(
+            pending.clock_allowance(),
+            SERVER_CLOCK_TOLERANCE_SECS,
+            "nothing seen yet"
+        );
+        pending.insert(code(1, Some(1), 990, 600));
+        // A server in step with the desk: codes are seen within a second of their stamp.
+        pending.note_live_delivery(1_100, 1_101);
+        pending.note_live_delivery(1_200, 1_200);
+        assert_eq!(pending.clock_allowance(), 2);
+        assert!(
+            pending
+                .for_sign_in(1, Channel::Email, 1_000, &[], 1_001)
+                .is_none(),
+            "stamped 10 s before the request, by a clock in step: an older code"
+        );
+        // A server 20 s behind: every code seen 20 s after its stamp.
+        let mut behind = PendingCodes::default();
+        behind.insert(code(2, Some(1), 980, 600));
+        behind.note_live_delivery(1_080, 1_100);
+        assert_eq!(behind.clock_allowance(), 22);
+        assert_eq!(
+            behind
+                .for_sign_in(1, Channel::Email, 1_000, &[], 1_001)
+                .map(|c| c.key.uid),
+            Some(2),
+            "stamped 980 by a clock 20 s behind: asked for at 1000, it is new"
+        );
+        // A server ahead of the desk never widens it past the stamp's rounding.
+        behind.note_live_delivery(1_300, 1_290);
+        assert_eq!(behind.clock_allowance(), 2);
     }
 
     #[test]

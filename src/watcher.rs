@@ -410,7 +410,7 @@ fn unix_of(time: SystemTime) -> i64 {
         .unwrap_or(0)
 }
 
-fn unix_now() -> i64 {
+pub(crate) fn unix_now() -> i64 {
     unix_of(SystemTime::now())
 }
 

@@ -115,9 +115,13 @@ impl Feed {
                     Origin::Unmatched { sender } => sender.clone(),
                 };
                 let expires_at = code.expires_at;
+                let delivered_at = code.delivered_at;
                 let mut pending = self.pending.lock().unwrap();
                 if !pending.insert(code) {
                     return None;
+                }
+                if live && delivered_at > 0 {
+                    pending.note_live_delivery(delivered_at, crate::watcher::unix_now());
                 }
                 if fetched.used {
                     pending.mark_used_at(&key, UsedWhere::Unknown);

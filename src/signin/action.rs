@@ -14,9 +14,8 @@ pub enum CodeWanted {
         portal_id: i64,
         /// E-mail or text.
         channel: Channel,
-        /// When the code was asked for, by the desk's clock, less
-        /// [`SERVER_CLOCK_TOLERANCE_SECS`](super::codes::SERVER_CLOCK_TOLERANCE_SECS) (the
-        /// delivery time it is compared with is the mail server's).
+        /// When the code was asked for, by the desk's clock (the inbox allows for the mail
+        /// server's clock: [`PendingCodes::for_sign_in`](crate::pending::PendingCodes::for_sign_in)).
         since: i64,
     },
     /// The current code of the authenticator entry linked to this portal.

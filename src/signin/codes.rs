@@ -11,13 +11,6 @@ use crate::keychain::Keychain;
 use crate::otp::{Kind, OtpError, entries};
 use crate::pending::PendingCode;
 
-/// How far behind this desk's clock the mail server's may be. A mailed code counts as new when
-/// the server stamped its delivery (INTERNALDATE, the server's clock) at most this long before
-/// the desk asked for it (the desk's clock): a server whose clock is behind would otherwise stamp
-/// every new code "before" the request, and none would ever match. Older codes are kept out by
-/// the inbox snapshot taken just before the request (`known_before`), not by the clock.
-pub const SERVER_CLOCK_TOLERANCE_SECS: i64 = 30;
-
 /// A TOTP code with less than this left in its period is not filled: it could expire between
 /// the fill and the portal's check. The machine waits for the next period instead.
 pub const TOTP_MARGIN_MS: i64 = 3_000;

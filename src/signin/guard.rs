@@ -95,14 +95,24 @@ impl<'s> RetryGuard<'s> {
             State::SignedIn { .. } => {
                 conn.execute("DELETE FROM signin_guard WHERE portal_id = ?1", [portal.id])?;
             }
+            // A confirmed try that ended without counting (maintenance, no code came): the
+            // block it was allowed past goes; the count in a row stays.
+            State::Failed { .. } => {
+                conn.execute(
+                    "UPDATE signin_guard SET blocked_at = NULL, blocked_reason = NULL
+                     WHERE portal_id = ?1",
+                    [portal.id],
+                )?;
+            }
             _ => {}
         }
         Ok(())
     }
 
     /// May a new sign-in to `portal` start? `confirmed` is the user's explicit "try once more";
-    /// it (or a password changed since) lifts the block, and the count in a row stays until a
-    /// sign-in succeeds.
+    /// it (or a password changed since) lets one try past the block. The block itself goes only
+    /// when that try has ended and [`RetryGuard::record`] noted how (a try cut short by the app
+    /// quitting leaves it in place), and the count in a row stays until a sign-in succeeds.
     pub fn check(&mut self, portal: &Portal, confirmed: bool) -> Result<(), StartError> {
         let row: Option<(u32, Option<i64>, Option<String>)> = self
             .store
@@ -119,11 +129,6 @@ impl<'s> RetryGuard<'s> {
         };
         let password_changed_since = portal.password_changed_at.is_some_and(|c| c >= at);
         if confirmed || password_changed_since {
-            self.store.conn().execute(
-                "UPDATE signin_guard SET blocked_at = NULL, blocked_reason = NULL
-                 WHERE portal_id = ?1",
-                [portal.id],
-            )?;
             return Ok(());
         }
         Err(StartError::NeedsConfirmation {
@@ -267,8 +272,23 @@ mod tests {
             "so does confirming"
         );
         assert!(
+            RetryGuard::new(&mut store).check(&p, false).is_err(),
+            "regression: confirming lifted the block before the try ran, so quitting mid-try \
+             left no block"
+        );
+        let recipes = Recipes::shipped().unwrap();
+        let mut maintenance = SignIn::new(&p, recipes.for_preset(Some("cigna")), 3_000_000);
+        maintenance.fail(crate::signin::Failure::Maintenance, 3_000_100);
+        RetryGuard::new(&mut store)
+            .record(&maintenance, 3_000)
+            .unwrap();
+        assert!(
             RetryGuard::new(&mut store).check(&p, false).is_ok(),
-            "once lifted, it stays lifted"
+            "the confirmed try ended without counting: the block is gone"
+        );
+        assert_eq!(
+            RetryGuard::new(&mut store).failures_in_a_row(p.id).unwrap(),
+            2
         );
     }
 

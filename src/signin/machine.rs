@@ -15,13 +15,13 @@
 //!   Stopping after the password was written without learning the portal's answer counts too.
 //! - **One code per sign-in**, the same way: a refused code ends the sign-in.
 //! - **Only a fresh code**: the adapter looks codes up with the time this sign-in asked for one
-//!   ([`CodeWanted::Mailed`], less the mail server's clock tolerance) and leaves out the codes
+//!   ([`CodeWanted::Mailed`]; the inbox allows for the mail server's clock) and leaves out the codes
 //!   the inbox already held just before the request, so a code from before is never filled.
 
 use serde::Serialize;
 
 pub use super::action::{Action, CodeWanted, OfferedCode};
-use super::codes::{SERVER_CLOCK_TOLERANCE_SECS, TOTP_MARGIN_MS};
+use super::codes::TOTP_MARGIN_MS;
 use super::failure::{Failure, Filled};
 pub use super::observation::{FillReport, Observation, Seen};
 use super::recipe::Recipe;
@@ -214,7 +214,7 @@ impl SignIn {
             step @ (SecondStep::EmailCode | SecondStep::SmsCode) => Some(CodeWanted::Mailed {
                 portal_id,
                 channel: channel_of(step),
-                since: since - SERVER_CLOCK_TOLERANCE_SECS,
+                since,
             }),
             _ => None,
         }
@@ -291,12 +291,18 @@ impl SignIn {
 
     /// True when a new sign-in must be confirmed after this one: its failure counts towards a
     /// lockout, or it stopped after the password was written without Keydesk learning the
-    /// portal's answer (it stopped answering, or the page could not be sent).
+    /// portal's answer (it stopped answering, the page could not be sent, or the sign-in ended
+    /// — window closed, address changed — while a password or code was on its way).
     pub fn needs_confirmation_to_retry(&self) -> bool {
         let State::Failed { failure } = &self.state else {
             return false;
         };
+        let unanswered = self
+            .in_flight
+            .as_ref()
+            .is_some_and(|f| matches!(f.what, Submitted::Credentials | Submitted::Code));
         failure.needs_confirmation_to_retry()
+            || unanswered
             || (self.credentials_sent
                 && matches!(
                     failure,

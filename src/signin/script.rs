@@ -5,9 +5,9 @@
 //! Every fill script starts by comparing `location.origin` with the origin the machine approved,
 //! in the same run that writes into the page: the second of two independent origin checks (the
 //! machine's is the first). A script carrying a secret is itself a [`Secret`], so it is redacted
-//! in logs and wiped when dropped; it is built in buffers sized up front, so no copy of the
-//! secret is left behind by a reallocation. The web engine's own copy, once the script is handed
-//! to it, is beyond Keydesk's reach.
+//! in logs and wiped when dropped; it is built in buffers sized up front, so Keydesk's own
+//! building leaves no stray copy behind. The copies Tauri and the web engine make once the
+//! script is handed over are beyond Keydesk's reach.
 
 use serde_json::json;
 use zeroize::Zeroizing;
@@ -237,8 +237,8 @@ mod tests {
     }
 
     #[test]
-    fn a_secret_of_control_characters_is_escaped_whole_within_the_reserved_size() {
-        // The worst case for the reserved size: every byte escaped as `\u00XX`.
+    fn a_secret_of_control_characters_is_escaped_whole() {
+        // The worst case for the size reserved up front: every byte escaped as `\u00XX`.
         let nasty = Secret::new("\u{1}\u{1f}\"\\\n".repeat(40));
         let script = fill_code(&recipe(), "https://x.example", &nasty);
         let literal = serde_json::to_string(nasty.expose()).unwrap();
