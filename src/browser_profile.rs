@@ -95,6 +95,15 @@ pub struct ProfileFolder<'a> {
 
 impl PortalCookies for ProfileFolder<'_> {
     fn clear(&self, portal: &Portal) -> Result<bool, String> {
+        if cfg!(target_os = "macos") {
+            // The window's cookies live in WebKit's data store there, which only the app can
+            // reach: saying "deleted" after removing an empty folder would be untrue.
+            return Err(
+                "on macOS the Keydesk window's cookies are kept by the system's web engine; \
+                 use Forget this device in Keydesk's Devices view"
+                    .into(),
+            );
+        }
         remove(self.data_dir, portal.id).map_err(|e| {
             format!(
                 "the browser profile {} could not be deleted: {e}",
@@ -155,6 +164,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(not(target_os = "macos"))]
     fn the_profile_folder_is_deleted_whole_and_a_missing_one_is_no_error() {
         let data = tempfile::tempdir().unwrap();
         let folder = dir(data.path(), 3);

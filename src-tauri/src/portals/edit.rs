@@ -95,19 +95,51 @@ pub async fn portal_update(
 }
 
 /// Removes a portal with its password and recovery codes from the keychain and its browser
-/// profile (its window is closed first: the cookies may hold a live session). When the keychain
-/// cannot be reached, or the profile cannot be deleted, the portal is kept, so nothing is
-/// orphaned.
+/// profile. When the keychain cannot be reached the portal is kept, and nothing else happens.
+/// Otherwise a running sign-in is stopped by closing its window (the profile's cookies may hold
+/// a live session), no new one may start meanwhile, and the portal goes; a profile that cannot
+/// be deleted keeps the portal, so nothing is orphaned.
 #[tauri::command]
 pub async fn portal_remove(
     app: AppHandle,
     desk: tauri::State<'_, DeskState>,
     id: i64,
 ) -> Result<(), CommandError> {
+    // Said as the core says a blocked removal: what was kept, and what to do.
+    desk.lock()
+        .await
+        .keychain()
+        .map_err(keydesk::portal::PortalError::RemoveBlocked)?;
     if let Some(window) = app.get_webview_window(&crate::signin::window::label(id)) {
         let _ = window.destroy();
-        // The engine lets go of the profile's files once the page is torn down.
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+    // The sign-in's driver ends within a poll once its window is gone; holding its claim
+    // keeps a new sign-in from opening the window (and the profile) again meanwhile.
+    let mut claim = None;
+    for _ in 0..50 {
+        claim = crate::state::RunningSignIn::claim(&app, id);
+        if claim.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let Some(_claim) = claim else {
+        return Err(CommandError::new(
+            "portal_remove_busy",
+            "The portal was not removed: its sign-in is still running. Try again in a moment.",
+        ));
+    };
+    // WebKit on macOS keeps a window's data in its own store, not in the profile folder.
+    #[cfg(target_os = "macos")]
+    if let Err(e) = app
+        .remove_data_store(keydesk::browser_profile::data_store_id(
+            &desk.profile_id,
+            id,
+        ))
+        .await
+    {
+        // Before macOS 14 there is no store of its own to delete (see keydesk::browser_profile).
+        tracing::warn!(error = %e, "could not delete the portal window's data store");
     }
     desk.lock().await.remove_portal(id)?;
     crate::inbox::restart(&app).await;

@@ -25,7 +25,7 @@ pub fn open(app: &AppHandle, portal: &Portal) -> Result<WebviewWindow, String> {
         let _ = window.set_focus();
         return Ok(window);
     }
-    builder(app, portal, WebviewUrl::External(url))?
+    builder(app, portal, label(portal.id), WebviewUrl::External(url))?
         .title(format!("{} — Keydesk", portal.fields.name))
         .inner_size(1000.0, 760.0)
         .build()
@@ -38,13 +38,14 @@ pub fn open(app: &AppHandle, portal: &Portal) -> Result<WebviewWindow, String> {
 fn builder<'a>(
     app: &'a AppHandle,
     portal: &Portal,
+    label: String,
     url: WebviewUrl,
 ) -> Result<WebviewWindowBuilder<'a, tauri::Wry, AppHandle>, String> {
     let desk = app.state::<crate::state::DeskState>();
     let folder = keydesk::browser_profile::dir(&desk.profile_dir, portal.id);
     std::fs::create_dir_all(&folder)
         .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
-    let window = WebviewWindowBuilder::new(app, label(portal.id), url).data_directory(folder);
+    let window = WebviewWindowBuilder::new(app, label, url).data_directory(folder);
     #[cfg(target_os = "macos")]
     let window = window.data_store_identifier(keydesk::browser_profile::data_store_id(
         &desk.profile_id,
@@ -135,7 +136,10 @@ impl WindowCookies {
             return Ok(None);
         }
         let blank = Url::parse("about:blank").map_err(|e| e.to_string())?;
-        let window = builder(app, portal, WebviewUrl::External(blank))?
+        // Its own label: a sign-in started meanwhile opens the portal's real window beside it,
+        // rather than taking this one, which closes when the cookies are cleared.
+        let hidden = format!("{}-cookies", label(portal.id));
+        let window = builder(app, portal, hidden, WebviewUrl::External(blank))?
             .visible(false)
             .build()
             .map_err(|e| e.to_string())?;

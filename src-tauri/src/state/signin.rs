@@ -3,7 +3,6 @@
 //! the profile's database: see `keydesk::signin::RetryGuard`.)
 
 use std::collections::HashMap;
-use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use keydesk::signin::{Recipes, SignInView};
@@ -19,8 +18,8 @@ pub struct SignIns {
     pub recipes: Recipes,
     /// The latest view of each portal's sign-in.
     pub views: HashMap<i64, SignInView>,
-    /// Portals whose sign-in is running, each with the flag that asks its driver to stop.
-    running: HashMap<i64, Arc<AtomicBool>>,
+    /// Portals whose sign-in is running, each with the token of the claim that holds it.
+    running: HashMap<i64, Arc<()>>,
 }
 
 impl SignInState {
@@ -46,7 +45,7 @@ impl SignInState {
 pub struct RunningSignIn {
     app: AppHandle,
     portal_id: i64,
-    stop: Arc<AtomicBool>,
+    token: Arc<()>,
 }
 
 impl RunningSignIn {
@@ -57,12 +56,12 @@ impl RunningSignIn {
         if sign_ins.running.contains_key(&portal_id) {
             return None;
         }
-        let stop = Arc::new(AtomicBool::new(false));
-        sign_ins.running.insert(portal_id, stop.clone());
+        let token = Arc::new(());
+        sign_ins.running.insert(portal_id, token.clone());
         Some(Self {
             app: app.clone(),
             portal_id,
-            stop,
+            token,
         })
     }
 }
@@ -75,7 +74,7 @@ impl Drop for RunningSignIn {
         if sign_ins
             .running
             .get(&self.portal_id)
-            .is_some_and(|s| Arc::ptr_eq(s, &self.stop))
+            .is_some_and(|s| Arc::ptr_eq(s, &self.token))
         {
             sign_ins.running.remove(&self.portal_id);
         }
