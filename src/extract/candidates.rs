@@ -202,9 +202,13 @@ fn chain_candidates(text: &Text, chain: &[Atom], links: &[Link], out: &mut Vec<C
             }
         }
     }
-    let uneven_groups = (2..=4).contains(&a.len())
-        && (2..=4).contains(&b.len())
-        && (5..=8).contains(&(a.len() + b.len()));
+    // Only 4+2 and 2+4: 3+4 is a local phone number ("555 0199"), and a group that reads as
+    // a year is a date ("Mar 14 2026").
+    let year = |x: &Atom| {
+        let w = word(x);
+        w.len() == 4 && (w.starts_with("19") || w.starts_with("20"))
+    };
+    let uneven_groups = matches!((a.len(), b.len()), (4, 2) | (2, 4)) && !year(&a) && !year(&b);
     if links[0] == Link::Space && a.all_digits() && b.all_digits() && uneven_groups {
         // "7782 01", "48 2913": a code printed in two uneven groups.
         out.push(Candidate {
@@ -214,6 +218,10 @@ fn chain_candidates(text: &Text, chain: &[Atom], links: &[Link], out: &mut Vec<C
             shape: Shape::Digits,
             self_labelled: false,
         });
+        return;
+    }
+    if links[0] == Link::Space && a.all_digits() && b.all_digits() && (a.len(), b.len()) == (3, 4) {
+        // "555 0199": a local phone number, neither half a code.
         return;
     }
     if links[0] == Link::Space {

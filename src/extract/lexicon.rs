@@ -44,6 +44,13 @@ const WEAK: Cue = Cue::Code {
     before: 25,
     after: 40,
 };
+/// "Use 4820 to confirm", "Enter 51407": a verb that takes a code only right next to it, so
+/// "confirm your visit at 1400" does not make 1400 a code.
+const VERB: Cue = Cue::Code {
+    weight: 45,
+    before: 16,
+    after: 8,
+};
 /// "Valid 5 minutes", "expires": supports a code that stands right beside it.
 const VALIDITY: Cue = Cue::Code {
     weight: 40,
@@ -97,12 +104,12 @@ const CODE_PHRASES: &[(&str, Cue)] = &[
     ("logging in", WEAK),
     ("log into", WEAK),
     ("logging into", WEAK),
-    ("confirm", WEAK),
+    ("confirm", VERB),
     // "Enter 51407 within the next 15 minutes": a number to type in.
-    ("enter", WEAK),
-    ("ingrese", WEAK),
-    ("ingresa", WEAK),
-    ("introduce", WEAK),
+    ("enter", VERB),
+    ("ingrese", VERB),
+    ("ingresa", VERB),
+    ("introduce", VERB),
     ("valid", VALIDITY),
     ("expires", VALIDITY),
     ("expire", VALIDITY),

@@ -118,7 +118,10 @@ fn find_code(text: &Text) -> Option<String> {
     let phrases = phrases(text);
     let mut best: Option<(i32, &Candidate)> = None;
     for cand in &candidates {
-        if !plausible_in_context(text, cand) || labelled_not_code(text, cand, &phrases) {
+        if !plausible_in_context(text, cand)
+            || labelled_not_code(text, cand, &phrases)
+            || (in_a_sales_pitch(text, cand) && !verification_named(text, cand, &phrases))
+        {
             continue;
         }
         let Some(score) = score(text, cand, &phrases) else {
@@ -189,12 +192,9 @@ fn plausible_in_context(text: &Text, cand: &Candidate) -> bool {
     while k > 0 && cand.start - k < 3 && matches!(chars[k - 1], '-' | '.' | ' ' | ')') {
         k -= 1;
     }
-    if k < cand.start && k > 0 && matches!(chars[k - 1], '*' | '•' | 'x' | 'X') {
-        let masked = chars[k - 1] != 'x' && chars[k - 1] != 'X'
-            || (k > 1 && matches!(chars[k - 2], 'x' | 'X'));
-        if masked {
-            return false;
-        }
+    let mask = |c: char| matches!(c, '*' | '•' | 'x' | 'X');
+    if k < cand.start && k > 1 && mask(chars[k - 1]) && mask(chars[k - 2]) {
+        return false;
     }
     // A unit right after: "15 minutes", "20 USD".
     let after = text.lower_slice(cand.end, cand.end + 10);
@@ -237,7 +237,7 @@ fn plausible_in_context(text: &Text, cand: &Candidate) -> bool {
             return false;
         }
     }
-    !in_a_sales_pitch(text, cand)
+    true
 }
 
 /// "30% off with code FALL2024 at checkout": a code in the same sentence as words of a sale is
@@ -248,7 +248,6 @@ fn in_a_sales_pitch(text: &Text, cand: &Candidate) -> bool {
         " off your",
         " off with",
         " off at",
-        "at checkout",
         " discount",
         " coupon",
         "% de descuento",
@@ -274,6 +273,20 @@ fn in_a_sales_pitch(text: &Text, cand: &Candidate) -> bool {
     percent_saved || SALE.iter().any(|w| sentence.contains(w))
 }
 
+/// True when a phrase that can only mean a one-time code ("verification code", "código de
+/// verificación", "one-time", "passcode" — not the bare "code") stands within 80 characters.
+fn verification_named(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> bool {
+    phrases.iter().any(|p| {
+        let Cue::Code { weight, .. } = p.cue else {
+            return false;
+        };
+        let words = text.lower_slice(p.start, p.end);
+        let near = (p.end <= cand.start && cand.start - p.end <= 80)
+            || (cand.end <= p.start && p.start - cand.end <= 80);
+        near && weight >= 100 && !matches!(words.as_str(), "code" | "código" | "codigo" | "pin")
+    })
+}
+
 /// True when a label of a non-code number stands right before the candidate ("Claim #
 /// 12345678", "member ID: 12345678") or right after it ("12345678 is your claim number").
 fn labelled_not_code(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> bool {
@@ -295,7 +308,7 @@ fn labelled_not_code(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> bool 
             .iter()
             .find(|q| q.start >= cand.end)
             .is_some_and(|q| {
-                matches!(q.cue, Cue::Code { weight, .. } if weight >= 70)
+                matches!(q.cue, Cue::Code { weight, .. } if weight >= 100)
                     && q.start - cand.end <= 30
                     && {
                         let gap = text.lower_slice(cand.end, q.start);
@@ -303,6 +316,7 @@ fn labelled_not_code(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> bool 
                         // "is your CVS verification code": the sender's name may come again.
                         !gap.contains(['\n', '.', ',', ';'])
                             && matches!(words.first(), Some(&("is" | "es")))
+                            && matches!(words.get(1), Some(&("your" | "the" | "su" | "tu" | "el")))
                             && words.len() <= 4
                     }
             });
@@ -330,14 +344,26 @@ fn labelled_not_code(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> bool 
         });
         // Only a label that names the number: "12345678 is your claim number".
         let gap = text.lower_slice(cand.end, p.start);
-        let names_it = !gap.trim().is_empty()
-            && !gap.contains(['\n', '.', ','])
-            && gap.split_whitespace().all(|w| {
-                matches!(
-                    w,
-                    "is" | "your" | "the" | "our" | "a" | "an" | "es" | "su" | "tu" | "de" | "was"
-                )
-            });
+        // "your 0930 appointment": the label right after the number names it too.
+        let right_after = gap.trim().is_empty() && !gap.contains('\n');
+        let names_it = right_after
+            || !gap.trim().is_empty()
+                && !gap.contains(['\n', '.', ','])
+                && gap.split_whitespace().all(|w| {
+                    matches!(
+                        w,
+                        "is" | "your"
+                            | "the"
+                            | "our"
+                            | "a"
+                            | "an"
+                            | "es"
+                            | "su"
+                            | "tu"
+                            | "de"
+                            | "was"
+                    )
+                });
         return !qualifies_code && names_it;
     }
     false
@@ -443,12 +469,30 @@ fn booking_confirmation(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> bo
         "cita",
         "reserva",
     ];
+    labelled && BOOKING.iter().any(|w| text.lower.contains(w)) && !about_signing_in(text)
+}
+
+/// The message speaks of signing in or verifying, or asks for a code to be typed somewhere.
+fn about_signing_in(text: &Text) -> bool {
     const SIGNING_IN: &[&str] = &[
-        "sign in", "sign-in", "log in", "login", "verif", "one-time", "password", "account",
+        "sign in",
+        "sign-in",
+        "signing in",
+        "log in",
+        "login",
+        "logging in",
+        "verif",
+        "one-time",
+        "password",
+        "account",
+        "enter it",
+        "enter this code",
+        "type it",
+        "iniciar sesión",
+        "ingréselo",
+        "introdúzcalo",
     ];
-    labelled
-        && BOOKING.iter().any(|w| text.lower.contains(w))
-        && !SIGNING_IN.iter().any(|w| text.lower.contains(w))
+    SIGNING_IN.iter().any(|w| text.lower.contains(w))
 }
 
 /// A meeting invitation: its passcode or PIN opens a call, it signs nobody in.
@@ -465,6 +509,7 @@ fn meeting_invite(text: &Text) -> bool {
     ]
     .iter()
     .any(|w| text.lower.contains(w))
+        && !about_signing_in(text)
 }
 
 /// "Your code 123456 was used to sign in": the message reports a spent code.
@@ -514,6 +559,36 @@ mod tests {
             code("Su código de seguridad es 7782 01."),
             Some("778201".into())
         );
+        for (body, want) in [
+            (
+                "Your verification code for the SingleCare prescription discount card is 482913.",
+                "482913",
+            ),
+            (
+                "Su código de verificación para su tarjeta de descuento es 482913.",
+                "482913",
+            ),
+            (
+                "Enter 482913 at checkout to complete your payment.",
+                "482913",
+            ),
+            (
+                "Verification code (for your Mar 14 2026 visit): 482913",
+                "482913",
+            ),
+            ("Your verification code:\n• 482913", "482913"),
+            (
+                "Your confirmation code is 482913. Enter it on the check-in screen to start your \
+                 video visit.",
+                "482913",
+            ),
+            (
+                "Use code 482913 to verify your identity and join the meeting.",
+                "482913",
+            ),
+        ] {
+            assert_eq!(code(body), Some(want.into()), "{body}");
+        }
         assert_eq!(
             code("Enter this code on the sign-in page:\n\n  8 2 0 4 1 7\n"),
             Some("820417".into())
@@ -539,6 +614,10 @@ mod tests {
             "Save 25% on paper and ink with code SPRING25. Offer valid through 04/30.",
             "Meeting ID: 938 1200 4712\nPasscode: 481920",
             "Le enviamos un código de verificación al teléfono que termina en 4821.",
+            "Member ID: 84736291 is required for verification when you call.",
+            "Reply Y to confirm your 0930 appointment on 03/14.",
+            "Please confirm your visit at 1400.",
+            "Please call us at 555 0199 to confirm your appointment.",
             "Your order confirmation code is 772049. Show it at the pickup counter.",
             "Questions? Call (800) 555-0199 or write to PO Box 1234, Hartford, CT 06002.",
         ] {
