@@ -25,8 +25,9 @@ pub const FADE: Duration = Duration::from_secs(120);
 /// at the request are kept out by the snapshot (`known_before`), not by the clock.
 pub const SERVER_CLOCK_TOLERANCE_SECS: i64 = 30;
 
-/// How many live deliveries the lag estimate remembers.
+/// How many live deliveries the lag estimate remembers, and for how long.
 const LAG_SAMPLES: usize = 20;
+const LAG_SAMPLE_AGE_SECS: i64 = 3600;
 
 /// A message's identity on the server: unique per folder while UIDVALIDITY holds.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -148,31 +149,33 @@ pub enum UsedWhere {
 pub struct PendingCodes {
     codes: HashMap<MessageKey, PendingCode>,
     used: HashMap<MessageKey, UsedWhere>,
-    /// For recent live deliveries: the desk's clock when the code was seen, less the server's
-    /// delivery stamp (its clock lag plus the delivery's own delay).
-    lags: VecDeque<i64>,
+    /// For recent live deliveries: when the code was seen (desk's clock), and that less the
+    /// server's delivery stamp (its clock lag plus the delivery's own delay).
+    lags: VecDeque<(i64, i64)>,
 }
 
 impl PendingCodes {
-    /// Notes that a code stamped `delivered_at` by the server was seen as it arrived, at
-    /// `seen_at` by the desk's clock: the smallest difference of recent ones bounds how far the
-    /// server's clock is behind.
+    /// Notes that a portal's code stamped `delivered_at` by the server (its INTERNALDATE, never
+    /// the sender's Date header) was seen as it arrived, at `seen_at` by the desk's clock: the
+    /// smallest difference of the last hour's bounds how far the server's clock is behind.
     pub fn note_live_delivery(&mut self, delivered_at: i64, seen_at: i64) {
         if self.lags.len() == LAG_SAMPLES {
             self.lags.pop_front();
         }
-        self.lags.push_back(seen_at - delivered_at);
+        self.lags.push_back((seen_at, seen_at - delivered_at));
     }
 
-    /// How many seconds before a sign-in's request a code's delivery stamp may be: the lag
-    /// recent live deliveries showed, with 2 s for the stamp's whole seconds, at most
-    /// [`SERVER_CLOCK_TOLERANCE_SECS`] (and that before any delivery was seen).
-    pub fn clock_allowance(&self) -> i64 {
+    /// How many seconds before a sign-in's request a code's delivery stamp may be at `now`:
+    /// the lag the last hour's live deliveries showed, with 2 s for the stamp's whole seconds,
+    /// at most [`SERVER_CLOCK_TOLERANCE_SECS`] (and that when none was seen).
+    pub fn clock_allowance(&self, now: i64) -> i64 {
         self.lags
             .iter()
+            .filter(|(seen_at, _)| now - seen_at <= LAG_SAMPLE_AGE_SECS)
+            .map(|(_, lag)| *lag)
             .min()
             .map_or(SERVER_CLOCK_TOLERANCE_SECS, |lag| {
-                (lag.max(&0) + 2).min(SERVER_CLOCK_TOLERANCE_SECS)
+                (lag.max(0) + 2).min(SERVER_CLOCK_TOLERANCE_SECS)
             })
     }
 
@@ -267,7 +270,7 @@ impl PendingCodes {
         known_before: &[MessageKey],
         now: i64,
     ) -> Option<&PendingCode> {
-        let since = since - self.clock_allowance();
+        let since = since - self.clock_allowance(now);
         self.codes
             .values()
             .filter(|c| matches!(c.origin, Origin::Portal { portal_id: id, .. } if id == portal_id))
@@ -411,7 +414,7 @@ mod tests {
         // fetched late (polling, a reconnect), which the portal had voided.
         let mut pending = PendingCodes::default();
         assert_eq!(
-            pending.clock_allowance(),
+            pending.clock_allowance(1_300),
             SERVER_CLOCK_TOLERANCE_SECS,
             "nothing seen yet"
         );
@@ -419,7 +422,7 @@ mod tests {
         // A server in step with the desk: codes are seen within a second of their stamp.
         pending.note_live_delivery(1_100, 1_101);
         pending.note_live_delivery(1_200, 1_200);
-        assert_eq!(pending.clock_allowance(), 2);
+        assert_eq!(pending.clock_allowance(1_300), 2);
         assert!(
             pending
                 .for_sign_in(1, Channel::Email, 1_000, &[], 1_001)
@@ -430,7 +433,7 @@ mod tests {
         let mut behind = PendingCodes::default();
         behind.insert(code(2, Some(1), 980, 600));
         behind.note_live_delivery(1_080, 1_100);
-        assert_eq!(behind.clock_allowance(), 22);
+        assert_eq!(behind.clock_allowance(1_300), 22);
         assert_eq!(
             behind
                 .for_sign_in(1, Channel::Email, 1_000, &[], 1_001)
@@ -440,7 +443,12 @@ mod tests {
         );
         // A server ahead of the desk never widens it past the stamp's rounding.
         behind.note_live_delivery(1_300, 1_290);
-        assert_eq!(behind.clock_allowance(), 2);
+        assert_eq!(behind.clock_allowance(1_300), 2);
+        assert_eq!(
+            behind.clock_allowance(1_290 + 3_601),
+            SERVER_CLOCK_TOLERANCE_SECS,
+            "an hour later the samples are stale"
+        );
     }
 
     #[test]

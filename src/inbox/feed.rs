@@ -115,12 +115,16 @@ impl Feed {
                     Origin::Unmatched { sender } => sender.clone(),
                 };
                 let expires_at = code.expires_at;
-                let delivered_at = code.delivered_at;
+                // Only a portal's code with the server's own delivery time tells its clock.
+                let clock_sample = (live
+                    && fetched.delivered_at > 0
+                    && matches!(code.origin, Origin::Portal { .. }))
+                .then_some(fetched.delivered_at);
                 let mut pending = self.pending.lock().unwrap();
                 if !pending.insert(code) {
                     return None;
                 }
-                if live && delivered_at > 0 {
+                if let Some(delivered_at) = clock_sample {
                     pending.note_live_delivery(delivered_at, crate::watcher::unix_now());
                 }
                 if fetched.used {

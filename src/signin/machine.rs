@@ -111,6 +111,9 @@ pub struct SignIn {
     last_progress_ms: i64,
     in_flight: Option<InFlight>,
     credentials_sent: bool,
+    /// When the password was last filled: a portal that sends its code straight after the
+    /// password (no channel to choose) sends it from then, before its code page shows.
+    credentials_at_ms: Option<i64>,
     channel_chosen: bool,
     code_sent: bool,
     remember_ticked: bool,
@@ -137,6 +140,7 @@ impl SignIn {
             last_progress_ms: now_ms,
             in_flight: None,
             credentials_sent: false,
+            credentials_at_ms: None,
             channel_chosen: false,
             code_sent: false,
             remember_ticked: false,
@@ -297,10 +301,16 @@ impl SignIn {
         let State::Failed { failure } = &self.state else {
             return false;
         };
-        let unanswered = self
-            .in_flight
-            .as_ref()
-            .is_some_and(|f| matches!(f.what, Submitted::Credentials | Submitted::Code));
+        // Ended from outside (not by the page's answer) while a password or code was on its way.
+        let cut_short = matches!(
+            failure,
+            Failure::WindowClosed | Failure::AddressChanged { .. } | Failure::Window { .. }
+        );
+        let unanswered = cut_short
+            && self
+                .in_flight
+                .as_ref()
+                .is_some_and(|f| matches!(f.what, Submitted::Credentials | Submitted::Code));
         failure.needs_confirmation_to_retry()
             || unanswered
             || (self.credentials_sent
@@ -400,6 +410,7 @@ impl SignIn {
                 return self.fail(Failure::WrongCredentials, now_ms);
             }
             self.credentials_sent = true;
+            self.credentials_at_ms = Some(now_ms);
             self.send(Submitted::Credentials, seen_page, now_ms);
             self.state = State::Credentials;
             return Action::FillCredentials { origin };
@@ -445,8 +456,11 @@ impl SignIn {
             return self.fail(Failure::CodeRefused, now_ms);
         }
         if !matches!(self.state, State::WaitingForCode { .. }) {
-            // Codes sent without a choice (straight after the password) count from then.
-            let asked = *self.code_requested_ms.get_or_insert(now_ms);
+            // Codes sent without a choice (straight after the password) count from then: the
+            // mail may be stamped seconds before the code page shows (redirects, page loads).
+            let asked = *self
+                .code_requested_ms
+                .get_or_insert(self.credentials_at_ms.unwrap_or(now_ms));
             self.state = State::WaitingForCode {
                 since: asked.div_euclid(1000),
             };

@@ -543,6 +543,39 @@ fn a_window_closed_while_the_password_or_code_is_on_its_way_needs_confirmation()
 }
 
 #[test]
+fn a_code_sent_straight_after_the_password_counts_from_the_password() {
+    // Regression: the window started when the code page first showed, seconds after the
+    // portal had sent its mail; with a tight clock allowance the code was turned away.
+    let mut m = machine(SecondStep::EmailCode);
+    m.step(&login(), None, 1_000_000);
+    m.filled(sent(false), 1_000_010);
+    m.step(&code_page(), None, 1_006_000);
+    assert_eq!(
+        m.wants(&code_page(), 1_006_100),
+        Some(CodeWanted::Mailed {
+            portal_id: 7,
+            channel: Channel::Email,
+            since: 1000
+        })
+    );
+}
+
+#[test]
+fn the_portals_own_answer_to_a_fill_is_not_an_unanswered_one() {
+    // Regression: "down for maintenance" shown after the password counted as a try that may
+    // have locked the account, because the fill was still marked as on its way.
+    let mut m = machine(SecondStep::EmailCode);
+    m.step(&login(), None, 1_000_000);
+    m.filled(sent(false), 1_000_010);
+    let down = with_alert(page("c", Seen::default()), "We are down for maintenance.");
+    assert_eq!(
+        expect_fail(m.step(&down, None, 1_000_500)),
+        Failure::Maintenance
+    );
+    assert!(!m.needs_confirmation_to_retry());
+}
+
+#[test]
 fn views_carry_plain_words_and_no_code() {
     let mut m = machine(SecondStep::EmailCode);
     m.step(&login(), None, 1_000_100);

@@ -110,8 +110,18 @@ pub async fn portal_remove(
         .await
         .keychain()
         .map_err(keydesk::portal::PortalError::RemoveBlocked)?;
-    if let Some(window) = app.get_webview_window(&crate::signin::window::label(id)) {
-        let _ = window.destroy();
+    let label = crate::signin::window::label(id);
+    for label in [label.clone(), format!("{label}-cookies")] {
+        if let Some(window) = app.get_webview_window(&label) {
+            let _ = window.destroy();
+        }
+    }
+    // Gone from the app's windows once the engine has torn the page down.
+    for _ in 0..20 {
+        if app.get_webview_window(&label).is_none() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     // The sign-in's driver ends within a poll once its window is gone; holding its claim
     // keeps a new sign-in from opening the window (and the profile) again meanwhile.

@@ -70,14 +70,15 @@ pub async fn drive(app: AppHandle, mut machine: SignIn, password: Secret, claim:
             &mut known_before,
         )
         .await;
+        if done {
+            // Its end is published once, below, with what the guard has to say about it.
+            break;
+        }
         let view = SignInView::of(&machine);
         if view != last {
             tracing::info!(portal = portal.id, state = ?view.failure_code.unwrap_or("ok"), words = %view.words, "sign-in");
             publish(&app, view.clone());
             last = view;
-        }
-        if done {
-            break;
         }
         tokio::time::sleep(POLL).await;
     }
@@ -95,7 +96,9 @@ pub async fn drive(app: AppHandle, mut machine: SignIn, password: Secret, claim:
         })
     };
     // The view is published before the claim goes, so a new start sees this one's end.
-    publish(&app, SignInView::of(&machine).with_lockout_warning(warning));
+    let view = SignInView::of(&machine);
+    tracing::info!(portal = portal.id, state = ?view.failure_code.unwrap_or("ok"), words = %view.words, "sign-in ended");
+    publish(&app, view.with_lockout_warning(warning));
     drop(claim);
 }
 
