@@ -132,7 +132,10 @@ fn find_code(text: &Text) -> Option<String> {
         }
     }
     let (_, cand) = best?;
-    if spent(cand, &phrases) || booking_confirmation(text, cand, &phrases) || meeting_invite(text) {
+    if spent(cand, &phrases)
+        || labelled_for_something_else(text, cand, &phrases)
+        || meeting_invite(text)
+    {
         return None;
     }
     Some(cand.code.clone())
@@ -314,7 +317,9 @@ fn labelled_not_code(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> bool 
                         let gap = text.lower_slice(cand.end, q.start);
                         let words: Vec<&str> = gap.split_whitespace().collect();
                         // "is your CVS verification code": the sender's name may come again.
-                        !gap.contains(['\n', '.', ',', ';'])
+                        // ("ID.me": a dot inside a word is no sentence's end.)
+                        !gap.contains(['\n', ',', ';'])
+                            && !gap.contains(". ")
                             && matches!(words.first(), Some(&("is" | "es")))
                             && matches!(words.get(1), Some(&("your" | "the" | "su" | "tu" | "el")))
                             && words.len() <= 4
@@ -339,8 +344,13 @@ fn labelled_not_code(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> bool 
         && p.start - cand.end <= 20
     {
         // "Use 5677 as Microsoft account security code": the label qualifies a code phrase.
+        // "482091 is your ID.me verification code": so does a brand name ending in one.
         let qualifies_code = after.next().is_some_and(|q| {
-            matches!(q.cue, Cue::Code { weight, .. } if weight >= 70) && q.start - p.end <= 3
+            let between = text.lower_slice(p.end, q.start);
+            matches!(q.cue, Cue::Code { weight, .. } if weight >= 70)
+                && q.start - p.end <= 8
+                && !between.contains(". ")
+                && !between.contains('\n')
         });
         // Only a label that names the number: "12345678 is your claim number".
         let gap = text.lower_slice(cand.end, p.start);
@@ -444,17 +454,11 @@ fn score(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> Option<i32> {
     (score >= 25).then_some(score)
 }
 
-/// "Your appointment is confirmed … Confirmation code: 7QX4M2", a flight's "Confirmation:
-/// GH7K2M": a booking's reference printed like a code. Only when the label right before the
-/// candidate is "confirmation" and nothing in the message is about signing in or verifying.
-fn booking_confirmation(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> bool {
-    let Some(label) = phrases.iter().rev().find(|p| p.end <= cand.start) else {
-        return false;
-    };
-    let labelled = cand.start - label.end <= 4
-        && text
-            .lower_slice(label.start, label.end)
-            .starts_with("confirmation");
+/// A code-like label that, in this message, names something else: "Confirmation code: 7QX4M2"
+/// in an appointment or flight notice (a booking's reference), "Auth code: 04821B" on a card
+/// receipt, "PIN: 0419" of a gift card. Only when that label stands right before the candidate
+/// and nothing in the message is about signing in or verifying.
+fn labelled_for_something_else(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> bool {
     const BOOKING: &[&str] = &[
         "appointment",
         "flight",
@@ -468,12 +472,36 @@ fn booking_confirmation(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> bo
         "pick up",
         "cita",
         "reserva",
+        "prenotazione",
     ];
-    labelled && BOOKING.iter().any(|w| text.lower.contains(w)) && !about_signing_in(text)
+    const RECEIPT: &[&str] = &["receipt", "approval", "approved", "copay", "transaction"];
+    const CARD: &[&str] = &["gift card", "card number", "balance"];
+    let Some(label) = phrases.iter().rev().find(|p| p.end <= cand.start) else {
+        return false;
+    };
+    if cand.start - label.end > 4 {
+        return false;
+    }
+    let words = text.lower_slice(label.start, label.end);
+    let context: &[&str] = if words.starts_with("confirmation") {
+        BOOKING
+    } else if matches!(
+        words.as_str(),
+        "auth code" | "authorization code" | "approval code"
+    ) {
+        RECEIPT
+    } else if words == "pin" {
+        CARD
+    } else {
+        return false;
+    };
+    context.iter().any(|w| text.lower.contains(w)) && !about_signing_in(text, true)
 }
 
 /// The message speaks of signing in or verifying, or asks for a code to be typed somewhere.
-fn about_signing_in(text: &Text) -> bool {
+/// `accounts`: "password" and "account" count too (not in a meeting invite, whose password
+/// opens the call).
+fn about_signing_in(text: &Text, accounts: bool) -> bool {
     const SIGNING_IN: &[&str] = &[
         "sign in",
         "sign-in",
@@ -483,25 +511,38 @@ fn about_signing_in(text: &Text) -> bool {
         "logging in",
         "verif",
         "one-time",
-        "password",
-        "account",
         "enter it",
         "enter this code",
         "type it",
+        "confirm your phone",
+        "confirm your number",
+        "confirm your email",
+        "confirm your e-mail",
+        "confirm it's you",
         "iniciar sesión",
         "ingréselo",
         "introdúzcalo",
     ];
     SIGNING_IN.iter().any(|w| text.lower.contains(w))
+        || (accounts
+            && ["password", "account"]
+                .iter()
+                .any(|w| text.lower.contains(w)))
 }
 
-/// A meeting invitation: its passcode or PIN opens a call, it signs nobody in.
+/// A meeting invitation: its passcode, password or PIN opens a call, it signs nobody in.
 fn meeting_invite(text: &Text) -> bool {
     [
         "meeting id",
+        "meeting number",
+        "meeting password",
+        "meeting passcode",
+        "meeting pin",
         "join zoom meeting",
         "join the meeting",
         "join microsoft teams meeting",
+        "webex meeting",
+        "join by phone",
         "conference id",
         "dial-in",
         "dial in number",
@@ -509,7 +550,7 @@ fn meeting_invite(text: &Text) -> bool {
     ]
     .iter()
     .any(|w| text.lower.contains(w))
-        && !about_signing_in(text)
+        && !about_signing_in(text, false)
 }
 
 /// "Your code 123456 was used to sign in": the message reports a spent code.
@@ -586,6 +627,15 @@ mod tests {
                 "Use code 482913 to verify your identity and join the meeting.",
                 "482913",
             ),
+            (
+                "ID.me: 482091 is your ID.me verification code. It expires in 15 minutes.",
+                "482091",
+            ),
+            (
+                "Please confirm your phone number for appointment reminders. Your confirmation \
+                 code is 7730.",
+                "7730",
+            ),
         ] {
             assert_eq!(code(body), Some(want.into()), "{body}");
         }
@@ -618,6 +668,12 @@ mod tests {
             "Reply Y to confirm your 0930 appointment on 03/14.",
             "Please confirm your visit at 1400.",
             "Please call us at 555 0199 to confirm your appointment.",
+            "Webex meeting\nMeeting number (access code): 2634 118 4402\nMeeting password: uT4mPq7K",
+            "Card: Mastercard •••• 5531\nAuth code: 04821B\nApproval: 118204",
+            "Prenotazione confermata. Codice prenotazione: 4KX92M.",
+            "Your e-gift card number: 6104 2291 8830 4472, PIN: 0419. Balance: $50.00.",
+            "Your prior authorization for MRI (CPT 72148) expires on 05/15/2025.",
+            "Video visit on 04/10 at 3:30 PM. Join from MyChart 15 minutes early. Meeting PIN: 5521.",
             "Your order confirmation code is 772049. Show it at the pickup counter.",
             "Questions? Call (800) 555-0199 or write to PO Box 1234, Hartford, CT 06002.",
         ] {

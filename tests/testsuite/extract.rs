@@ -121,12 +121,12 @@ fn public_corpus_meets_the_bar() {
 }
 
 /// Texts written for the project by people who had not seen the extractor, the corpus or the
-/// e-mail fixtures (`tests/fixtures/texts/labels.jsonl`: 571 texts, mostly English and Spanish,
-/// a few in French, Portuguese, German and Italian), in three sets. Each was scored unseen
-/// first — 96.9 % exact with 4.5 % false codes, then (after the first set's fixes) 95.1 % and
-/// 7.3 %, then 98.3 % and 3.5 % — and the patterns behind the misses were fixed in general.
-/// They stay here so those stay fixed; having been tuned on, they no longer measure
-/// generalisation. Lifetimes are checked too.
+/// e-mail fixtures (`tests/fixtures/texts/labels.jsonl`: 747 texts, mostly English and Spanish,
+/// a few in other languages), in four sets. Each was scored unseen first — 96.9 % exact with
+/// 4.5 % false codes; then, after the first's fixes, 95.1 % and 7.3 %; 98.3 % and 3.5 %; 98.1 %
+/// and 8.6 % — and the patterns behind the misses were fixed in general. They stay here so those
+/// stay fixed; having been tuned on, they no longer measure generalisation. Lifetimes are
+/// checked too.
 #[test]
 fn written_texts_meet_the_bar_with_their_lifetimes() {
     let path = repo_root().join("tests/fixtures/texts/labels.jsonl");
@@ -158,7 +158,7 @@ fn written_texts_meet_the_bar_with_their_lifetimes() {
         score.record(id, &expected(&v), found.map(|e| e.code.expose().to_owned()));
     }
     println!("written texts: lifetime right on {lifetimes_right}/{lifetimes}");
-    assert!(score.with_code >= 300, "the sets hold 337 coded texts");
+    assert!(score.with_code >= 400, "the sets hold 443 coded texts");
     assert!(
         lifetimes_right as f64 >= 0.95 * lifetimes as f64,
         "lifetimes right on only {lifetimes_right}/{lifetimes}"
