@@ -89,6 +89,8 @@ fn e2e_portal_is_added_from_a_preset_edited_and_deleted_with_its_keychain_item()
     let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
     let profile = bed::profile_dir("e2e-manage-portal");
     let password = bed::test_secret("window-portal");
+    let user = bed::fresh_mail_user();
+    bed::set_mailbox(&profile, &user, &user.password, &["--folder", "INBOX"]);
 
     run(async {
         let client = launch(&profile).await;
@@ -161,6 +163,14 @@ fn e2e_portal_is_added_from_a_preset_edited_and_deleted_with_its_keychain_item()
             "a refused edit saves nothing, not even the valid fields"
         );
         screenshot(&client, "portal-edit-error.png").await;
+        // This office gets Availity's codes by e-mail: the senders field appears.
+        click(&client, "select[name=second_step] option[value=email_code]").await;
+        type_into(
+            &client,
+            "textarea[name=code_senders]",
+            "codes@availity-window.example",
+        )
+        .await;
         type_into(&client, "input[name=npi]", "1234567893").await;
         type_into(&client, "input[name=support_phone]", "800-555-0142").await;
         // Enter in a field saves the form.
@@ -182,6 +192,21 @@ fn e2e_portal_is_added_from_a_preset_edited_and_deleted_with_its_keychain_item()
             "editing keeps the password"
         );
         screenshot(&client, "portals-managed.png").await;
+
+        // The running inbox takes the edit at once: mail from the sender just added is the
+        // portal's code, not an unknown sender's.
+        bed::deliver(
+            &user,
+            &bed::code_mail("codes@availity-window.example", "583920"),
+        );
+        click(&client, "[data-testid=tab-codes]").await;
+        let shown = wait_for_text(&client, "[data-testid=pending-code]", "583").await;
+        assert!(shown.contains("Availity"), "matched to the portal: {shown}");
+        assert!(
+            !shown.contains("Not from a known portal"),
+            "the new sender counts without a restart: {shown}"
+        );
+        click(&client, "[data-testid=tab-portals]").await;
         click(&client, "[data-testid=copy-username]").await;
         wait_for_text(
             &client,
