@@ -82,8 +82,17 @@ pub enum Reading {
     Unreadable(message::MessageError),
 }
 
-/// Reads one fetched message.
+/// Reads one fetched message. A message that makes the parser or the extractor panic (a bug,
+/// such as the one the fuzz targets found) is skipped like an unreadable one, so one bad
+/// message never stops the watch.
 pub fn read(fetched: &Fetched, rules: &InboxRules) -> Reading {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_unguarded(fetched, rules)
+    }))
+    .unwrap_or(Reading::Unreadable(message::MessageError::Unreadable))
+}
+
+fn read_unguarded(fetched: &Fetched, rules: &InboxRules) -> Reading {
     let parsed = match message::parse(&fetched.raw) {
         Ok(parsed) => parsed,
         Err(e) => return Reading::Unreadable(e),

@@ -137,7 +137,11 @@ fn skip_element(html: &str, from: usize, name: &str) -> usize {
     let mut i = from;
     while let Some(n) = html[i..].find("</") {
         let at = i + n + 2;
-        if bytes.len() >= at + name.len() && html[at..at + name.len()].eq_ignore_ascii_case(name) {
+        // Bytes, not a `str` slice: what follows `</` may be any character, and a slice that
+        // ends inside one panics (found by the `message` fuzz target).
+        if bytes.len() >= at + name.len()
+            && bytes[at..at + name.len()].eq_ignore_ascii_case(name.as_bytes())
+        {
             return html[at..].find('>').map_or(html.len(), |m| at + m + 1);
         }
         i = at;
@@ -251,6 +255,23 @@ mod tests {
     fn quoted_attribute_holding_a_bracket_does_not_end_the_tag() {
         let html = r#"<a title="a > b" href="x">Sign in</a>"#;
         assert_eq!(to_text(html, 1000), "Sign in");
+    }
+
+    #[test]
+    fn a_closing_tag_of_other_characters_inside_a_skipped_element_is_no_panic() {
+        // Regression, found by the `message` fuzz target: `</` followed by a multi-byte
+        // character inside <style> sliced a `str` in the middle of that character.
+        for html in [
+            "<style>td{x}</é€€€€></style><p>Code: 482913</p>",
+            "<script>a</€",
+            "<head></日本語",
+        ] {
+            let _ = to_text(html, 1000);
+        }
+        assert_eq!(
+            to_text("<style>a</é>b</style><p>Code: 482913</p>", 1000).trim(),
+            "Code: 482913"
+        );
     }
 
     #[test]

@@ -58,6 +58,9 @@ pub enum MessageError {
     /// The input has no e-mail headers (From, Subject, Date…): it is not an e-mail message.
     #[error("This is not an e-mail message (no headers were found). It is skipped.")]
     NotAMessage,
+    /// Reading it failed inside Keydesk (a bug); the watcher keeps going without it.
+    #[error("Keydesk could not read this message (an internal error). It is skipped.")]
+    Unreadable,
 }
 
 impl MessageError {
@@ -66,6 +69,7 @@ impl MessageError {
         match self {
             MessageError::Empty => "message_empty",
             MessageError::NotAMessage => "message_not_rfc5322",
+            MessageError::Unreadable => "message_unreadable",
         }
     }
 }
