@@ -55,6 +55,24 @@ impl fmt::Display for Secret {
     }
 }
 
+/// Replaces the panic message with where it happened. A panic's message can quote the data
+/// it failed on (a slice of a message body holding a code, say), and the default hook prints
+/// it; the app and the command-line tool call this first thing, so an internal error says
+/// where it was, never what it held.
+pub fn withhold_panic_details() {
+    std::panic::set_hook(Box::new(|info| {
+        let place = info.location().map_or_else(
+            || "an unknown place".to_owned(),
+            |l| format!("{}:{}", l.file(), l.line()),
+        );
+        tracing::error!(%place, "internal error (its details are withheld: they may quote a message)");
+        eprintln!(
+            "Keydesk hit an internal error at {place}. Its details are withheld, since they may \
+             quote a message or a secret."
+        );
+    }));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,6 +27,7 @@ use crate::state::{DeskState, InboxState, SignInState};
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
     lighten_the_web_engine();
+    keydesk::secret::withhold_panic_details();
     let data_dir = data_dir_argument().unwrap_or_else(Desk::default_data_dir);
     let desk = match Desk::open(&data_dir) {
         Ok(desk) => desk,

@@ -58,6 +58,7 @@ enum Command {
 type Failure = Box<dyn std::error::Error>;
 
 fn main() -> ExitCode {
+    keydesk::secret::withhold_panic_details();
     let cli = Cli::parse();
     let data_dir = cli.data_dir.unwrap_or_else(Desk::default_data_dir);
     let result = match cli.command {
