@@ -186,6 +186,26 @@ pub fn set_mailbox(profile: &Path, user: &MailUser, password: &str, extra: &[&st
     cli_ok(profile, &args, Some(&format!("{password}\n")));
 }
 
+/// Adds the Availity preset for `username` with `password` (read from standard input), and an
+/// authenticator entry for it with the base32 `seed`, through `keydesk-cli`.
+pub fn availity_with_authenticator(profile: &Path, username: &str, password: &str, seed: &str) {
+    cli_ok(
+        profile,
+        &[
+            "portal",
+            "add",
+            "--preset",
+            "availity",
+            "--username",
+            username,
+            "--password-stdin",
+        ],
+        Some(&format!("{password}\n")),
+    );
+    let link = format!("otpauth://totp/Availity:{username}?secret={seed}&issuer=Availity");
+    cli_ok(profile, &["otp", "add", "-"], Some(&link));
+}
+
 /// A code e-mail from `from` whose footer is full of numbers that are not the code; the
 /// Message-ID is unique.
 #[allow(dead_code)] // not every test module uses it

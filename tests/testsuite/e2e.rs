@@ -225,22 +225,12 @@ fn e2e_portals_and_authenticator_views_show_what_the_core_holds() {
     let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
     let profile = bed::profile_dir("e2e-portals");
     let password = bed::test_secret("portal");
-    bed::cli_ok(
+    bed::availity_with_authenticator(
         &profile,
-        &[
-            "portal",
-            "add",
-            "--preset",
-            "availity",
-            "--username",
-            "frontdesk-e2e",
-            "--password-stdin",
-        ],
-        Some(&format!("{password}\n")),
+        "frontdesk-e2e",
+        &password,
+        "KDSECRETJBSWY3DPEHPK3PXP",
     );
-    let uri =
-        "otpauth://totp/Availity:frontdesk-e2e?secret=KDSECRETJBSWY3DPEHPK3PXP&issuer=Availity";
-    bed::cli_ok(&profile, &["otp", "add", "-"], Some(uri));
 
     run(async {
         let client = launch(&profile).await;

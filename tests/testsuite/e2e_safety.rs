@@ -34,22 +34,12 @@ fn e2e_views_say_keychain_unavailable_and_keep_what_needs_no_secret() {
     let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
     let profile = bed::profile_dir("e2e-no-keychain");
     let password = bed::test_secret("no-keychain");
-    bed::cli_ok(
+    bed::availity_with_authenticator(
         &profile,
-        &[
-            "portal",
-            "add",
-            "--preset",
-            "availity",
-            "--username",
-            "frontdesk-nokc",
-            "--password-stdin",
-        ],
-        Some(&format!("{password}\n")),
+        "frontdesk-nokc",
+        &password,
+        "KDSECRETMFRGGZDFMZTWQ2LK",
     );
-    let link =
-        "otpauth://totp/Availity:frontdesk-nokc?secret=KDSECRETMFRGGZDFMZTWQ2LK&issuer=Availity";
-    bed::cli_ok(&profile, &["otp", "add", "-"], Some(link));
     let script = app_without_keychain();
 
     run(async {
