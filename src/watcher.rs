@@ -328,16 +328,18 @@ impl FolderWatch {
         send(events, connected).await?;
         let mut first = true;
         loop {
+            // The wall clock is read once per wake, here; what runs below takes it as `now`.
+            let now = unix_now();
             state.drain_commands();
             self.store_marks(&mut session, uid_validity, marks_allowed, state)
                 .await?;
             let handed_out = self
-                .sync(&mut session, uid_validity, within, state, events)
+                .sync(&mut session, uid_validity, within, state, events, now)
                 .await?;
             if first {
                 tracing::debug!(folder = %self.folder, took = ?began.elapsed(), "fetched");
             }
-            self.refresh_flags(&mut session, uid_validity, state, events)
+            self.refresh_flags(&mut session, uid_validity, state, events, now)
                 .await?;
             if first {
                 first = false;
@@ -404,14 +406,12 @@ async fn send(events: &mpsc::Sender<WatchEvent>, event: WatchEvent) -> Result<()
     events.send(event).await.map_err(|_| Halt::Stopped)
 }
 
-fn unix_of(time: SystemTime) -> i64 {
-    time.duration_since(UNIX_EPOCH)
+/// The wall clock, UNIX seconds. A watch reads it once per wake and passes it down as `now`.
+pub(crate) fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)
-}
-
-pub(crate) fn unix_now() -> i64 {
-    unix_of(SystemTime::now())
 }
 
 fn protocol(error: async_imap::error::Error) -> MailboxError {
@@ -431,3 +431,6 @@ fn protocol(error: async_imap::error::Error) -> MailboxError {
         _ => MailboxError::Protocol("the server sent a response Keydesk could not read".into()),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -9,12 +9,13 @@
 //! command however large the folder is.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use async_imap::types::Flag;
 use futures::TryStreamExt;
 use tokio::sync::mpsc;
 
-use super::{Halt, State, WatchEvent, protocol, send, unix_now};
+use super::{Halt, State, WatchEvent, protocol, send};
 use crate::mailbox::{MailboxError, Session};
 
 /// The keyword set on a code's message once the code was copied or used, at any desk.
@@ -22,6 +23,15 @@ pub const USED_KEYWORD: &str = "$KeydeskUsed";
 
 /// Most messages whose flags are re-read on each wake; the newest are kept.
 const MAX_TRACKED: usize = 1000;
+
+/// How long past the lookback a message stays tracked: the server stamps delivery by its own
+/// clock, which may run behind the desk's.
+const TRACKED_MARGIN: Duration = Duration::from_secs(3600);
+
+/// The oldest delivery time (UNIX seconds) whose message is still tracked at `now`.
+pub(super) fn tracked_since(lookback: Duration, now: i64) -> i64 {
+    now - (lookback + TRACKED_MARGIN).as_secs() as i64
+}
 
 /// True when the flags include [`USED_KEYWORD`] (keywords are case-insensitive).
 pub(super) fn has_used_keyword<'a>(flags: impl IntoIterator<Item = Flag<'a>>) -> bool {
@@ -180,17 +190,17 @@ impl super::FolderWatch {
         Ok(())
     }
 
-    /// Re-reads the flags of the recent messages and reports those another desk marked used.
+    /// Re-reads the flags of the messages still recent at `now` (UNIX seconds) and reports
+    /// those another desk marked used.
     pub(super) async fn refresh_flags(
         &self,
         session: &mut Session,
         uid_validity: u32,
         state: &mut State,
         events: &mpsc::Sender<WatchEvent>,
+        now: i64,
     ) -> Result<(), Halt> {
-        state
-            .tracked
-            .prune(unix_now() - self.lookback.as_secs() as i64 - 3600);
+        state.tracked.prune(tracked_since(self.lookback, now));
         let Some(set) = state.tracked.unmarked_set() else {
             return Ok(());
         };

@@ -1,19 +1,15 @@
 //! The search that bounds a first sync to recent mail.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-/// The search for mail younger than `lookback`: exact with WITHIN (RFC 5032), else by whole
-/// days with SINCE (the caller filters by delivery time).
-pub(super) fn recent_query(lookback: Duration, within: bool, now: SystemTime) -> String {
+/// The search for mail younger than `lookback` at `now` (UNIX seconds): exact with WITHIN
+/// (RFC 5032), else by whole days with SINCE (the caller filters by delivery time).
+pub(super) fn recent_query(lookback: Duration, within: bool, now: i64) -> String {
     if within {
         return format!("YOUNGER {}", lookback.as_secs().max(1));
     }
-    let since = now.checked_sub(lookback).unwrap_or(UNIX_EPOCH);
-    let days = since
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() / 86_400)
-        .unwrap_or(0);
-    format!("SINCE {}", imap_date(days as i64))
+    let since = now.saturating_sub(lookback.as_secs() as i64).max(0);
+    format!("SINCE {}", imap_date(since / 86_400))
 }
 
 /// `DD-Mon-YYYY` for a day number since 1970-01-01 (civil-from-days, Howard Hinnant).
@@ -32,10 +28,10 @@ mod tests {
     #[test]
     fn recent_mail_query_is_exact_with_within_and_by_day_without() {
         assert_eq!(
-            recent_query(Duration::from_secs(86_400), true, UNIX_EPOCH),
+            recent_query(Duration::from_secs(86_400), true, 0),
             "YOUNGER 86400"
         );
-        let now = UNIX_EPOCH + Duration::from_secs(1_763_800_000); // 2025-11-22
+        let now = 1_763_800_000; // 2025-11-22
         assert_eq!(
             recent_query(Duration::from_secs(86_400), false, now),
             "SINCE 21-Nov-2025"

@@ -2,20 +2,20 @@
 //! sync, handed out in UID order with the cursor advanced message by message — so a connection
 //! that breaks halfway resumes where it broke, and nothing is handed out twice.
 
-use std::time::SystemTime;
+use std::time::Duration;
 
 use futures::TryStreamExt;
 use tokio::sync::mpsc;
 
 use super::{
     Cursor, FETCH_BATCH, Fetched, FolderWatch, Halt, MAX_MESSAGE_BYTES, State, WatchEvent, marks,
-    protocol, query, send, unix_of,
+    protocol, query, send,
 };
 use crate::mailbox::Session;
 
 impl FolderWatch {
-    /// Fetches what arrived since the cursor (or recent mail on a first or renumbered sync);
-    /// returns how many messages were handed out.
+    /// Fetches what arrived since the cursor (or recent mail on a first or renumbered sync, as
+    /// of `now`, UNIX seconds); returns how many messages were handed out.
     pub(super) async fn sync(
         &self,
         session: &mut Session,
@@ -23,9 +23,9 @@ impl FolderWatch {
         within: bool,
         state: &mut State,
         events: &mpsc::Sender<WatchEvent>,
+        now: i64,
     ) -> Result<usize, Halt> {
         let resuming = state.cursor.filter(|c| c.uid_validity == uid_validity);
-        let now = SystemTime::now();
         let mut uids: Vec<u32> = match resuming {
             Some(c) => {
                 let last = c.last_uid;
@@ -47,12 +47,7 @@ impl FolderWatch {
             }
         };
         uids.sort_unstable();
-        // SINCE matches whole days; a first sync hands out only what is within the lookback.
-        // (With WITHIN the server's own clock decides, which is what the lookback means.)
-        let oldest = match resuming {
-            None if !within => unix_of(now) - self.lookback.as_secs() as i64,
-            _ => i64::MIN,
-        };
+        let oldest = oldest_handed_out(self.lookback, within, resuming.is_some(), now);
         let mut last_uid = resuming.map_or(0, |c| c.last_uid);
         let mut handed_out = 0;
         for batch in uids.chunks(FETCH_BATCH) {
@@ -109,5 +104,17 @@ impl FolderWatch {
             });
         }
         Ok(handed_out)
+    }
+}
+
+/// The oldest delivery time (UNIX seconds) a sync at `now` hands out. SINCE matches whole days,
+/// so a first sync without WITHIN hands out only what is within the lookback; with WITHIN the
+/// server's own clock decides, which is what the lookback means, and a resync hands out
+/// everything after the cursor, however old (it arrived during an outage).
+pub(super) fn oldest_handed_out(lookback: Duration, within: bool, resuming: bool, now: i64) -> i64 {
+    if resuming || within {
+        i64::MIN
+    } else {
+        now - lookback.as_secs() as i64
     }
 }
