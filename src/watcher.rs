@@ -176,6 +176,16 @@ struct State {
 }
 
 impl State {
+    fn new(commands: Option<mpsc::UnboundedReceiver<FolderCommand>>) -> Self {
+        Self {
+            cursor: None,
+            tracked: Tracked::default(),
+            to_mark: BTreeSet::new(),
+            commands,
+            warned_no_keywords: false,
+        }
+    }
+
     fn take_command(&mut self, command: FolderCommand) {
         match command {
             FolderCommand::MarkUsed { uid_validity, uid } => {
@@ -254,20 +264,26 @@ impl FolderWatch {
         self,
         events: mpsc::Sender<WatchEvent>,
         commands: Option<mpsc::UnboundedReceiver<FolderCommand>>,
+        shutdown: watch::Receiver<bool>,
+        jitter: impl FnMut() -> f64 + Send,
+    ) {
+        let mut state = State::new(commands);
+        self.run_on(&mut state, events, shutdown, jitter).await;
+    }
+
+    /// [`FolderWatch::run_with`] on a state its caller keeps, so a test can see what the watch
+    /// kept for its next connection.
+    async fn run_on(
+        &self,
+        state: &mut State,
+        events: mpsc::Sender<WatchEvent>,
         mut shutdown: watch::Receiver<bool>,
         mut jitter: impl FnMut() -> f64 + Send,
     ) {
-        let mut state = State {
-            cursor: None,
-            tracked: Tracked::default(),
-            to_mark: BTreeSet::new(),
-            commands,
-            warned_no_keywords: false,
-        };
         let mut backoff = Backoff::with_timings(self.retry);
         while !*shutdown.borrow() {
             let error = match self
-                .session(&mut state, &mut backoff, &events, &mut shutdown)
+                .session(state, &mut backoff, &events, &mut shutdown)
                 .await
             {
                 Ok(()) | Err(Halt::Stopped) => return,
