@@ -161,16 +161,4 @@ fn in_words(delay: std::time::Duration) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::time::Duration;
-
-    #[test]
-    fn retry_delays_read_as_words() {
-        assert_eq!(in_words(Duration::from_millis(300)), "a second");
-        assert_eq!(in_words(Duration::from_secs(45)), "45 seconds");
-        assert_eq!(in_words(Duration::from_secs(330)), "5 minutes");
-        assert_eq!(in_words(Duration::from_secs(3600)), "60 minutes");
-        assert_eq!(in_words(Duration::from_secs(7200)), "2 hours");
-    }
-}
+mod tests;
