@@ -2,15 +2,20 @@
 //! the person chose otherwise), and only if the clipboard still holds what Keydesk put there —
 //! if the person copied something else meanwhile, that is theirs and is left alone.
 //!
-//! This is policy only. The shell implements [`Clipboard`] over the real clipboard and calls
-//! [`ClipboardWatch::tick`] from a timer at [`ClipboardWatch::deadline`]; `now` is passed in, so
-//! the policy is tested without waiting. The chosen delay is a setting of the profile
-//! ([`saved_clear_after`], [`save_clear_after`]).
+//! [`ClipboardWatch`] is the policy, with `now` passed in. [`ClipboardKeeper`] runs it: it copies
+//! to the system clipboard the shell provides ([`Clipboard`]), clears it from a timer task owned
+//! by the desk's [`Tasks`], and clears a copy it still owns when Keydesk quits. The chosen delay
+//! is a setting of the profile ([`saved_clear_after`], [`save_clear_after`]).
 
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
+use tokio::time::Instant;
+
+use crate::error::ErrorCode;
 use crate::secret::Secret;
 use crate::store::{Store, StoreError};
+use crate::tasks::Tasks;
 
 /// How long a copied secret stays on the clipboard unless configured otherwise.
 pub const DEFAULT_CLEAR_AFTER: Duration = Duration::from_secs(20);
@@ -47,7 +52,7 @@ fn check_delay(delay: Duration) -> Result<(), ClipboardError> {
 }
 
 /// The system clipboard, as the shell provides it.
-pub trait Clipboard {
+pub trait Clipboard: Send + Sync {
     /// The clipboard's text, if it holds text.
     fn read_text(&self) -> Result<Option<Secret>, ClipboardError>;
     /// Replaces the clipboard's content with `text`.
@@ -76,11 +81,11 @@ pub enum ClipboardError {
 
 impl ClipboardError {
     /// A stable code for the UI.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Unavailable(_) => "clipboard_unavailable",
-            Self::InvalidDelay => "clipboard_invalid_delay",
-            Self::Store(_) => "database",
+            Self::Unavailable(_) => ErrorCode::ClipboardUnavailable,
+            Self::InvalidDelay => ErrorCode::ClipboardInvalidDelay,
+            Self::Store(_) => ErrorCode::Database,
         }
     }
 }
@@ -162,12 +167,21 @@ impl ClipboardWatch {
         clipboard: &dyn Clipboard,
         now: Instant,
     ) -> Result<Tick, ClipboardError> {
-        let Some((value, clear_at)) = &self.pending else {
+        let Some((_, clear_at)) = &self.pending else {
             return Ok(Tick::Idle);
         };
         if now < *clear_at {
             return Ok(Tick::Waiting(*clear_at));
         }
+        self.release(clipboard)
+    }
+
+    /// Clears the clipboard now, whatever the deadline, if it still holds Keydesk's copy (when
+    /// Keydesk quits).
+    pub fn release(&mut self, clipboard: &dyn Clipboard) -> Result<Tick, ClipboardError> {
+        let Some((value, _)) = &self.pending else {
+            return Ok(Tick::Idle);
+        };
         let still_ours = clipboard.read_text()?.as_ref() == Some(value);
         if still_ours {
             clipboard.clear()?;
@@ -181,16 +195,109 @@ impl ClipboardWatch {
     }
 }
 
+/// Copies secrets to the system clipboard and clears them again: after the delay, from a timer
+/// task of the desk's [`Tasks`], and at once when Keydesk quits ([`ClipboardKeeper::release`]).
+/// Clones share the same watch.
+#[derive(Clone)]
+pub struct ClipboardKeeper {
+    system: Option<Arc<dyn Clipboard>>,
+    watch: Arc<Mutex<ClipboardWatch>>,
+}
+
+impl std::fmt::Debug for ClipboardKeeper {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClipboardKeeper")
+            .field("system", &self.system.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+fn lock(watch: &Mutex<ClipboardWatch>) -> MutexGuard<'_, ClipboardWatch> {
+    watch.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl ClipboardKeeper {
+    /// A keeper over `system` (none where there is no clipboard: the CLI) that clears after
+    /// `clear_after`.
+    pub fn new(system: Option<Arc<dyn Clipboard>>, clear_after: Duration) -> Self {
+        Self {
+            system,
+            watch: Arc::new(Mutex::new(
+                ClipboardWatch::new(clear_after).unwrap_or_default(),
+            )),
+        }
+    }
+
+    /// Copies `secret` and schedules its clearing; returns the delay, for the window to say
+    /// when it is cleared.
+    pub fn copy(&self, tasks: &Tasks, secret: &Secret) -> Result<Duration, ClipboardError> {
+        let system = self
+            .system
+            .clone()
+            .ok_or_else(|| ClipboardError::Unavailable("there is no clipboard here".into()))?;
+        let (clear_at, delay) = {
+            let mut watch = lock(&self.watch);
+            let at = watch.copy(system.as_ref(), secret, Instant::now())?;
+            (at, watch.clear_after())
+        };
+        let watch = self.watch.clone();
+        tasks.spawn(async move {
+            tokio::time::sleep_until(clear_at).await;
+            let mut watch = lock(&watch);
+            // A later copy moved the deadline: that copy's own timer clears it.
+            if watch.deadline().is_some_and(|d| d > Instant::now()) {
+                return;
+            }
+            match watch.tick(system.as_ref(), Instant::now()) {
+                Ok(Tick::Cleared) => tracing::info!("cleared a copied secret from the clipboard"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not clear the clipboard"),
+            }
+        });
+        Ok(delay)
+    }
+
+    /// Clears a copy still waiting to be cleared, if the clipboard still holds it.
+    pub fn release(&self) {
+        let Some(system) = &self.system else { return };
+        match lock(&self.watch).release(system.as_ref()) {
+            Ok(Tick::Cleared) => tracing::info!("cleared a copied secret from the clipboard"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "could not clear the clipboard"),
+        }
+    }
+
+    /// The delay in force.
+    pub fn clear_after(&self) -> Duration {
+        lock(&self.watch).clear_after()
+    }
+
+    /// Uses `clear_after` for the next copies.
+    pub fn set_clear_after(&self, clear_after: Duration) -> Result<(), ClipboardError> {
+        lock(&self.watch).set_clear_after(clear_after)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::cell::RefCell;
 
+    /// The system clipboard in memory.
     #[derive(Default)]
-    struct FakeClipboard {
-        text: RefCell<Option<String>>,
-        clears: RefCell<usize>,
-        broken: bool,
+    pub(crate) struct FakeClipboard {
+        pub(crate) text: Mutex<Option<String>>,
+        pub(crate) clears: Mutex<usize>,
+        pub(crate) broken: bool,
+    }
+
+    impl FakeClipboard {
+        pub(crate) fn holds(&self) -> Option<String> {
+            self.text.lock().unwrap().clone()
+        }
+
+        pub(crate) fn person_copies(&self, text: &str) {
+            *self.text.lock().unwrap() = Some(text.to_owned());
+        }
     }
 
     impl Clipboard for FakeClipboard {
@@ -198,17 +305,94 @@ mod tests {
             if self.broken {
                 return Err(ClipboardError::Unavailable("no display".into()));
             }
-            Ok(self.text.borrow().as_deref().map(Secret::from))
+            Ok(self.text.lock().unwrap().as_deref().map(Secret::from))
         }
         fn write_text(&self, text: &Secret) -> Result<(), ClipboardError> {
-            *self.text.borrow_mut() = Some(text.expose().to_owned());
+            *self.text.lock().unwrap() = Some(text.expose().to_owned());
             Ok(())
         }
         fn clear(&self) -> Result<(), ClipboardError> {
-            *self.text.borrow_mut() = None;
-            *self.clears.borrow_mut() += 1;
+            *self.text.lock().unwrap() = None;
+            *self.clears.lock().unwrap() += 1;
             Ok(())
         }
+    }
+
+    fn keeper(clear_after: u64) -> (Arc<FakeClipboard>, ClipboardKeeper) {
+        let clipboard = Arc::new(FakeClipboard::default());
+        let system: Arc<dyn Clipboard> = clipboard.clone();
+        let keeper = ClipboardKeeper::new(Some(system), Duration::from_secs(clear_after));
+        (clipboard, keeper)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_timer_clears_a_copy_when_its_delay_has_passed_not_before() {
+        let (clipboard, keeper) = keeper(20);
+        let tasks = Tasks::new();
+        let delay = keeper.copy(&tasks, &Secret::from("kdS3cr3t-pw")).unwrap();
+        assert_eq!(delay, Duration::from_secs(20));
+        tokio::time::sleep(Duration::from_millis(19_900)).await;
+        assert_eq!(
+            clipboard.holds().as_deref(),
+            Some("kdS3cr3t-pw"),
+            "not early"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert_eq!(clipboard.holds(), None, "cleared once the delay passed");
+        assert!(tasks.is_empty(), "the timer task ended");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_second_copy_keeps_its_own_full_delay() {
+        let (clipboard, keeper) = keeper(20);
+        let tasks = Tasks::new();
+        keeper.copy(&tasks, &Secret::from("kdS3cr3t-a")).unwrap();
+        tokio::time::sleep(Duration::from_secs(15)).await;
+        keeper.copy(&tasks, &Secret::from("kdS3cr3t-b")).unwrap();
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        assert_eq!(
+            clipboard.holds().as_deref(),
+            Some("kdS3cr3t-b"),
+            "the first copy's timer must not clear the second copy early"
+        );
+        tokio::time::sleep(Duration::from_secs(11)).await;
+        assert_eq!(clipboard.holds(), None);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_timer_leaves_alone_what_the_person_copied_since() {
+        let (clipboard, keeper) = keeper(5);
+        let tasks = Tasks::new();
+        keeper.copy(&tasks, &Secret::from("kdS3cr3t-pw")).unwrap();
+        clipboard.person_copies("claim 12345 notes");
+        tokio::time::sleep(Duration::from_secs(6)).await;
+        assert_eq!(clipboard.holds().as_deref(), Some("claim 12345 notes"));
+        assert_eq!(*clipboard.clears.lock().unwrap(), 0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn quitting_clears_a_copy_still_ours_at_once() {
+        let (clipboard, keeper) = keeper(600);
+        let tasks = Tasks::new();
+        keeper.copy(&tasks, &Secret::from("kdS3cr3t-pw")).unwrap();
+        keeper.release();
+        assert!(tasks.shutdown(Duration::from_secs(1)).await);
+        assert_eq!(
+            clipboard.holds(),
+            None,
+            "not left for ten minutes after quitting"
+        );
+        keeper.release();
+        assert_eq!(*clipboard.clears.lock().unwrap(), 1, "released once");
+    }
+
+    #[test]
+    fn without_a_clipboard_a_copy_says_so() {
+        let keeper = ClipboardKeeper::new(None, DEFAULT_CLEAR_AFTER);
+        let err = keeper
+            .copy(&Tasks::new(), &Secret::from("kdS3cr3t-pw"))
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::ClipboardUnavailable);
     }
 
     #[test]
@@ -228,9 +412,9 @@ mod tests {
             Tick::Waiting(at),
             "must not clear early"
         );
-        assert_eq!(clipboard.text.borrow().as_deref(), Some("kdS3cr3t-pw"));
+        assert_eq!(clipboard.holds().as_deref(), Some("kdS3cr3t-pw"));
         assert_eq!(watch.tick(&clipboard, at).unwrap(), Tick::Cleared);
-        assert_eq!(*clipboard.text.borrow(), None);
+        assert_eq!(clipboard.holds(), None);
         assert_eq!(watch.tick(&clipboard, at).unwrap(), Tick::Idle);
         assert_eq!(watch.deadline(), None);
     }
@@ -243,16 +427,13 @@ mod tests {
         watch
             .copy(&clipboard, &Secret::from("kdS3cr3t-pw"), start)
             .unwrap();
-        *clipboard.text.borrow_mut() = Some("claim 12345 notes".into());
+        clipboard.person_copies("claim 12345 notes");
         let outcome = watch
             .tick(&clipboard, start + Duration::from_secs(5))
             .unwrap();
         assert_eq!(outcome, Tick::LeftAlone);
-        assert_eq!(
-            clipboard.text.borrow().as_deref(),
-            Some("claim 12345 notes")
-        );
-        assert_eq!(*clipboard.clears.borrow(), 0);
+        assert_eq!(clipboard.holds().as_deref(), Some("claim 12345 notes"));
+        assert_eq!(*clipboard.clears.lock().unwrap(), 0);
     }
 
     #[test]
@@ -300,7 +481,7 @@ mod tests {
 
     #[test]
     fn the_chosen_delay_is_kept_in_the_profile_within_bounds() {
-        let mut store = Store::open_in_memory().unwrap();
+        let mut store = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
         assert_eq!(saved_clear_after(&store).unwrap(), DEFAULT_CLEAR_AFTER);
         save_clear_after(&mut store, Duration::from_secs(45)).unwrap();
         assert_eq!(saved_clear_after(&store).unwrap(), Duration::from_secs(45));

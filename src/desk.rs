@@ -1,72 +1,73 @@
-//! [`Desk`]: one desk's profile — its data directory, its database and its keychain — and the
-//! status of its two connections (keychain and mailbox) that the main window shows.
+//! [`Desk`]: one desk's profile — its data folder, its database and its keychain items. The
+//! use-cases of [`crate::api`] work on it; nothing else reaches its database or keychain.
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
-use crate::keychain::{ItemKey, Keychain, KeychainError, KeychainStatus, OsKeychain};
-use crate::mailbox::{self, MailboxError, MailboxSettings, MailboxStatus};
-use crate::store::{Store, StoreError};
+use crate::error::ErrorCode;
+use crate::keychain::{Keychain, OsKeychain};
+use crate::store::{Schema, Store, StoreError};
 
 /// Environment variable that overrides the data directory (tests, several desks on one machine).
 pub const DATA_DIR_ENV: &str = "KEYDESK_DATA_DIR";
 
-/// The setting that holds [`crate::notification::NotificationSettings`].
-const NOTIFICATIONS_KEY: &str = "notifications";
+/// The database's schema, one step per version, each kept beside the code that owns its table;
+/// listed here, where every owner is known, so the store itself depends on none of them.
+/// Append only: a released step never changes.
+pub const SCHEMA: &Schema = &[
+    // 1: settings, as JSON values under a key each area owns.
+    crate::store::SETTINGS_MIGRATION,
+    // 2: portals and which of their recovery codes are used.
+    crate::portal::book::MIGRATION,
+    // 3: authenticator entries; seeds stay in the keychain.
+    crate::otp::entries::MIGRATION,
+    // 4: remembered devices per portal and source.
+    crate::devices::MIGRATION,
+    // 5: the sign-in retry guard per portal, so a restart does not forget it.
+    crate::signin::guard::MIGRATION,
+];
 
 /// One desk's profile.
-#[derive(Debug)]
 pub struct Desk {
     data_dir: PathBuf,
     store: Store,
     profile_id: String,
+    keychain: Box<dyn Keychain>,
 }
 
-/// What the status screen shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DeskStatus {
-    /// Whether secrets can be read and written.
-    pub keychain: KeychainStatus,
-    /// Whether the code mailbox is set up and reachable.
-    pub mailbox: MailboxStatus,
-    /// Things the user should know about, in plain words (e.g. a damaged database moved aside).
-    pub notices: Vec<String>,
-}
-
-/// The mailbox as a settings form shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct MailboxSetup {
-    /// The saved settings, if a mailbox is set up.
-    pub settings: Option<MailboxSettings>,
-    /// Whether the keychain holds its password (the password itself never leaves the core).
-    pub password_saved: bool,
+impl std::fmt::Debug for Desk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Desk")
+            .field("data_dir", &self.data_dir)
+            .field("keychain", &self.keychain.backend())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Why the profile could not be opened.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum DeskError {
-    /// The data directory could not be created.
+    /// The data folder could not be created.
     #[error("cannot create the data folder {path}: {source}")]
     DataDir {
         /// The folder.
         path: PathBuf,
-        /// Why.
+        /// What the system said.
         source: std::io::Error,
     },
-    /// The database failed.
+    /// The database could not be opened.
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// The keychain failed.
-    #[error(transparent)]
-    Keychain(#[from] KeychainError),
-    /// The mailbox failed.
-    #[error(transparent)]
-    Mailbox(#[from] MailboxError),
-    /// The portal list could not be read.
-    #[error(transparent)]
-    Portal(Box<crate::portal::PortalError>),
+}
+
+impl DeskError {
+    /// Its code.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::DataDir { .. } => ErrorCode::DataFolder,
+            Self::Store(e) => e.code(),
+        }
+    }
 }
 
 impl Desk {
@@ -80,20 +81,40 @@ impl Desk {
             .unwrap_or_else(|| PathBuf::from(".keydesk"))
     }
 
-    /// Opens the profile in `data_dir`, creating it if needed.
+    /// Opens the profile in `data_dir`, creating it if needed; its secrets are in the OS
+    /// keychain.
     pub fn open(data_dir: &Path) -> Result<Self, DeskError> {
+        Self::open_with(data_dir, |profile_id| Box::new(OsKeychain::new(profile_id)))
+    }
+
+    /// Opens the profile with the keychain `keychain` makes for the profile's id (unit tests
+    /// pass an in-memory one).
+    pub fn open_with(
+        data_dir: &Path,
+        keychain: impl FnOnce(&str) -> Box<dyn Keychain>,
+    ) -> Result<Self, DeskError> {
         std::fs::create_dir_all(data_dir).map_err(|source| DeskError::DataDir {
             path: data_dir.to_owned(),
             source,
         })?;
         restrict_to_owner(data_dir);
-        let mut store = Store::open(&data_dir.join("keydesk.db"))?;
+        let mut store = Store::open(&data_dir.join("keydesk.db"), SCHEMA)?;
         let profile_id = store.profile_id()?;
         Ok(Self {
             data_dir: data_dir.to_owned(),
+            keychain: keychain(&profile_id),
             store,
             profile_id,
         })
+    }
+
+    /// A profile in `data_dir` whose keychain lives in memory, for unit tests.
+    #[cfg(test)]
+    pub(crate) fn for_tests(data_dir: &Path) -> Self {
+        Self::open_with(data_dir, |_| {
+            Box::new(crate::keychain::MemoryKeychain::default())
+        })
+        .expect("a profile in a temporary folder")
     }
 
     /// The profile's folder.
@@ -106,173 +127,37 @@ impl Desk {
         self.data_dir.join("logs")
     }
 
-    /// The database.
-    pub fn store(&mut self) -> &mut Store {
-        &mut self.store
-    }
-
-    /// The keychain, connected afresh each time so that a keychain that appears (or unlocks)
-    /// after start is picked up without a restart.
-    pub fn keychain(&self) -> Result<OsKeychain, KeychainError> {
-        OsKeychain::open(&self.profile_id)
-    }
-
     /// This profile's id: random, made when the profile was created; it keeps this profile's
     /// keychain items apart from every other profile's.
     pub fn profile_id(&self) -> &str {
         &self.profile_id
     }
 
-    /// Removes a portal with everything that belongs to it: its keychain items, its records
-    /// (recovery codes, remembered devices, retry guard) and its browser profile, whose cookies
-    /// may hold a live session. The keychain must answer first, or nothing is removed; the
-    /// profile goes before the records, so one that cannot be deleted keeps the portal and the
-    /// desk can try again. The app closes the portal's window before calling this.
-    pub fn remove_portal(&mut self, id: i64) -> Result<(), crate::portal::PortalError> {
-        use crate::portal::{PortalBook, PortalError};
-        let keychain = self.keychain().map_err(PortalError::RemoveBlocked)?;
-        PortalBook::new(&mut self.store).get(id)?;
-        crate::browser_profile::remove(&self.data_dir, id).map_err(|e| {
-            PortalError::ProfileKept(format!(
-                "{}: {e}",
-                crate::browser_profile::dir(&self.data_dir, id).display()
-            ))
-        })?;
-        PortalBook::new(&mut self.store).remove(id, &keychain)
+    /// The database, for the use-cases.
+    pub(crate) fn store(&mut self) -> &mut Store {
+        &mut self.store
     }
 
-    /// Saves mailbox settings and its password (into the keychain) after checking the settings.
-    pub fn set_mailbox(
-        &mut self,
-        settings: &MailboxSettings,
-        password: &crate::Secret,
-    ) -> Result<(), DeskError> {
-        settings.validate()?;
-        self.keychain()?
-            .set(&ItemKey::mailbox_password(), password)?;
-        self.store.set_mailbox_settings(settings)?;
-        Ok(())
+    /// The database, read-only.
+    pub(crate) fn store_ref(&self) -> &Store {
+        &self.store
     }
 
-    /// How new codes are announced.
-    pub fn notification_settings(
-        &self,
-    ) -> Result<crate::notification::NotificationSettings, DeskError> {
-        Ok(self.store.setting(NOTIFICATIONS_KEY)?.unwrap_or_default())
+    /// The keychain. Each call reaches the platform store anew, so one that was locked is used
+    /// as soon as it is unlocked.
+    pub(crate) fn keychain(&self) -> &dyn Keychain {
+        self.keychain.as_ref()
     }
 
-    /// Saves how new codes are announced.
-    pub fn set_notification_settings(
-        &mut self,
-        settings: &crate::notification::NotificationSettings,
-    ) -> Result<(), DeskError> {
-        Ok(self.store.set_setting(NOTIFICATIONS_KEY, settings)?)
+    /// The database and the keychain at once (a book borrows the database mutably).
+    pub(crate) fn parts(&mut self) -> (&mut Store, &dyn Keychain) {
+        (&mut self.store, self.keychain.as_ref())
     }
 
-    /// The mailbox settings for a settings form: never the password, only whether one is
-    /// stored.
-    pub fn mailbox_setup(&self) -> Result<MailboxSetup, DeskError> {
-        let settings = self.store.mailbox_settings()?;
-        let password_saved = settings.is_some()
-            && self
-                .keychain()
-                .and_then(|k| k.get(&ItemKey::mailbox_password()))
-                .is_ok_and(|p| p.is_some());
-        Ok(MailboxSetup {
-            settings,
-            password_saved,
-        })
-    }
-
-    /// Saves mailbox settings from a form. `password` replaces the stored one; `None` keeps it
-    /// (and fails when none is stored). Everything is checked before anything is written.
-    pub fn save_mailbox(
-        &mut self,
-        settings: &MailboxSettings,
-        password: Option<&crate::Secret>,
-    ) -> Result<(), DeskError> {
-        settings.validate()?;
-        if let Some(path) = &settings.trusted_certificate {
-            mailbox::check_certificate_file(path)?;
-        }
-        match password {
-            Some(password) if password.expose().is_empty() => Err(MailboxError::Invalid(
-                "the password is empty; type it, or leave the field untouched to keep the saved one"
-                    .into(),
-            )
-            .into()),
-            Some(password) => self.set_mailbox(settings, password),
-            None => {
-                if self.keychain()?.get(&ItemKey::mailbox_password())?.is_none() {
-                    return Err(MailboxError::NoPassword.into());
-                }
-                self.store.set_mailbox_settings(settings)?;
-                Ok(())
-            }
-        }
-    }
-
-    /// The mailbox settings and its password, when a mailbox is set up.
-    pub fn mailbox_credentials(
-        &self,
-    ) -> Result<Option<(MailboxSettings, crate::Secret)>, DeskError> {
-        let Some(settings) = self.store.mailbox_settings()? else {
-            return Ok(None);
-        };
-        let password = self
-            .keychain()?
-            .get(&ItemKey::mailbox_password())?
-            .ok_or(MailboxError::NoPassword)?;
-        Ok(Some((settings, password)))
-    }
-
-    /// What the inbox matches codes against: every portal's senders and lifetime, and the
-    /// mailbox's SMS forwarders.
-    pub fn inbox_rules(&mut self) -> Result<crate::inbox::InboxRules, DeskError> {
-        let sms_forwarders = self
-            .store
-            .mailbox_settings()?
-            .map(|m| m.sms_forwarders)
-            .unwrap_or_default();
-        let portals = crate::portal::PortalBook::new(&mut self.store)
-            .list()
-            .map_err(|e| DeskError::Portal(Box::new(e)))?;
-        Ok(crate::inbox::InboxRules {
-            portals: portals
-                .iter()
-                .map(crate::inbox::PortalSender::from_portal)
-                .collect(),
-            sms_forwarders,
-        })
-    }
-
-    /// The state of both connections. The local part (keychain, settings) is read now; the
-    /// returned future checks the mailbox over the network and borrows nothing, so callers can
-    /// release the profile before awaiting it.
-    pub fn status(&self) -> impl Future<Output = DeskStatus> + Send + 'static {
-        let keychain = OsKeychain::status();
-        let mailbox_check = match self.store.mailbox_settings() {
-            Ok(None) => Err(MailboxStatus::NotSetUp),
-            Ok(Some(settings)) => {
-                match self
-                    .keychain()
-                    .and_then(|k| k.get(&ItemKey::mailbox_password()))
-                {
-                    Ok(Some(password)) => Ok((settings, password)),
-                    Ok(None) => Err(MailboxStatus::from_error(&MailboxError::NoPassword)),
-                    Err(e) => Err(MailboxStatus::Error {
-                        code: e.code().to_owned(),
-                        message: format!("the mailbox password cannot be read: {e}"),
-                    }),
-                }
-            }
-            Err(e) => Err(MailboxStatus::Error {
-                code: "database".to_owned(),
-                message: e.to_string(),
-            }),
-        };
-        let notices = self
-            .store
+    /// Things the desk should know about the profile, in plain words (a damaged database that
+    /// was moved aside).
+    pub fn notices(&self) -> Vec<String> {
+        self.store
             .recovered_from()
             .map(|aside| {
                 format!(
@@ -282,18 +167,7 @@ impl Desk {
                 )
             })
             .into_iter()
-            .collect();
-        async move {
-            let mailbox = match mailbox_check {
-                Ok((settings, password)) => mailbox::check(&settings, &password).await,
-                Err(status) => status,
-            };
-            DeskStatus {
-                keychain,
-                mailbox,
-                notices,
-            }
-        }
+            .collect()
     }
 }
 
@@ -311,24 +185,17 @@ fn restrict_to_owner(_dir: &Path) {}
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::notification::NotificationSettings;
 
     #[test]
-    fn notification_settings_default_to_hiding_the_code_and_persist() {
+    fn the_schema_opens_a_new_profile_and_reopens_it() {
         let dir = tempfile::tempdir().unwrap();
-        {
-            let mut desk = Desk::open(dir.path()).unwrap();
-            assert!(
-                !desk.notification_settings().unwrap().show_code,
-                "off by default"
-            );
-            desk.set_notification_settings(&NotificationSettings { show_code: true })
-                .unwrap();
-        }
-        let desk = Desk::open(dir.path()).unwrap();
-        assert!(
-            desk.notification_settings().unwrap().show_code,
-            "kept across opens"
+        let id = Desk::for_tests(dir.path()).profile_id().to_owned();
+        let again = Desk::for_tests(dir.path());
+        assert_eq!(again.profile_id(), id, "the id is kept across opens");
+        assert_eq!(
+            again.store_ref().schema_version().unwrap(),
+            SCHEMA.len() as i64
         );
+        assert!(again.notices().is_empty());
     }
 }

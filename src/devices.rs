@@ -14,6 +14,7 @@ use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 use crate::browser_profile::PortalCookies;
+use crate::error::{ErrorCode, Field};
 use crate::portal::Portal;
 use crate::store::{Store, StoreError};
 
@@ -35,7 +36,7 @@ pub const LAPSE_WARNING_DAYS: i64 = 3;
 const DAY: i64 = 86_400;
 
 /// Where the desk is remembered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum DeviceSource {
     /// This desk's Keydesk portal window (its own browser profile).
@@ -64,7 +65,7 @@ impl DeviceSource {
 }
 
 /// Where a record's end date came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum UntilFrom {
     /// The portal's remember cookie's expiry.
@@ -98,7 +99,7 @@ impl UntilFrom {
 }
 
 /// One remembered device, as the Devices view and `keydesk-cli device list` show it at `now`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct RememberedDevice {
     /// The portal.
     pub portal_id: i64,
@@ -164,7 +165,7 @@ pub enum DeviceError {
     #[error("{field}: {reason}")]
     Invalid {
         /// Which value.
-        field: &'static str,
+        field: Field,
         /// What is wrong, in plain words.
         reason: String,
     },
@@ -172,12 +173,12 @@ pub enum DeviceError {
 
 impl DeviceError {
     /// A stable code for the UI and scripts.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Store(_) => "database",
-            Self::NotFound { .. } => "device_not_found",
-            Self::Cookies { .. } => "device_cookies",
-            Self::Invalid { .. } => "device_invalid",
+            Self::Store(_) => ErrorCode::Database,
+            Self::NotFound { .. } => ErrorCode::DeviceNotFound,
+            Self::Cookies { .. } => ErrorCode::DeviceCookies,
+            Self::Invalid { .. } => ErrorCode::DeviceInvalid,
         }
     }
 }
@@ -212,7 +213,7 @@ fn place(source: DeviceSource, browser: &str) -> String {
 impl RememberedDevice {
     /// The reminder shown a few days before the device lapses: a summary and a body that says
     /// what to do.
-    pub fn reminder(&self) -> (&'static str, String) {
+    pub fn reminder(&self) -> crate::notification::Notification {
         let when = match self.days_left.unwrap_or(0) {
             ..=1 => "within a day".to_owned(),
             days => format!("in {days} days"),
@@ -221,14 +222,14 @@ impl RememberedDevice {
             DeviceSource::KeydeskWindow => "this desk's Keydesk window",
             DeviceSource::OutsideBrowser => self.place.as_str(),
         };
-        (
-            "A remembered device lapses soon",
-            format!(
+        crate::notification::Notification {
+            summary: "A remembered device lapses soon".to_owned(),
+            body: format!(
                 "{} stops remembering {place} {when}. Sign in and tick \"Remember this device\" \
                  to renew it.",
                 self.portal
             ),
-        )
+        }
     }
 }
 
@@ -359,13 +360,13 @@ impl<'s> DeviceBook<'s> {
         let browser = browser.trim();
         if browser.chars().count() > 60 || browser.chars().any(char::is_control) {
             return Err(DeviceError::Invalid {
-                field: "browser",
+                field: Field::Browser,
                 reason: "give a short name such as \"Chrome on the front desk PC\"".into(),
             });
         }
         if let Some(u) = until.filter(|u| *u <= since) {
             return Err(DeviceError::Invalid {
-                field: "until",
+                field: Field::Until,
                 reason: format!("ends ({u}) before it starts ({since}); check the dates"),
             });
         }

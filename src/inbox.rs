@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
 
 use crate::extract;
 use crate::mailbox::{MailboxSettings, MailboxStatus};
@@ -25,8 +26,10 @@ use crate::watcher::{FolderCommand, FolderWatch, RetryTimings, WatchEvent};
 
 mod connection;
 mod feed;
+mod runner;
 
 pub use self::connection::InboxConnection;
+pub(crate) use self::runner::{InboxRunner, Prepared};
 
 /// The lifetime assumed when neither the message nor the portal says.
 pub const DEFAULT_LIFETIME: Duration = Duration::from_secs(10 * 60);
@@ -221,6 +224,9 @@ pub enum InboxEvent {
         /// The folder.
         folder: String,
     },
+    /// The inbox was started again from the saved settings, or could not start (see
+    /// [`InboxConnection`]).
+    Restarted,
     /// A message could not be read and was skipped.
     Skipped {
         /// Where it is.
@@ -241,6 +247,8 @@ pub struct Inbox {
     account: String,
     folders: Vec<String>,
     stop: watch::Sender<bool>,
+    /// The folder watches and the feed, waited for by [`Inbox::shutdown`].
+    tasks: Vec<JoinHandle<()>>,
 }
 
 impl Inbox {
@@ -277,18 +285,19 @@ impl Inbox {
             .min(MAX_LIFETIME);
         let (watch_tx, watch_rx) = mpsc::channel::<WatchEvent>(256);
         let mut commands = BTreeMap::new();
+        let mut tasks = Vec::new();
         for folder in &settings.folders {
             let mut watch =
                 FolderWatch::new(settings.clone(), password.clone(), folder.clone(), lookback);
             watch.retry = retry;
             let (command_tx, command_rx) = mpsc::unbounded_channel();
             commands.insert(folder.clone(), command_tx);
-            tokio::spawn(watch.run_with(
+            tasks.push(tokio::spawn(watch.run_with(
                 watch_tx.clone(),
                 Some(command_rx),
                 stop_rx.clone(),
                 rand::random::<f64>,
-            ));
+            )));
         }
         drop(watch_tx);
         let account = format!("{}@{}:{}", settings.username, settings.host, settings.port);
@@ -298,7 +307,7 @@ impl Inbox {
             rules,
             account: account.clone(),
         };
-        tokio::spawn(feed.run(watch_rx, events));
+        tasks.push(tokio::spawn(feed.run(watch_rx, events)));
         Self {
             pending,
             connections,
@@ -306,6 +315,7 @@ impl Inbox {
             account,
             folders: settings.folders.clone(),
             stop,
+            tasks,
         }
     }
 
@@ -375,6 +385,21 @@ impl Inbox {
     /// Stops every watch (also done on drop).
     pub fn stop(&self) {
         let _ = self.stop.send(true);
+    }
+
+    /// Stops every watch and waits until each has signed out of the server, or `within` has
+    /// passed (then the rest are aborted). True when all ended in time.
+    pub async fn shutdown(mut self, within: std::time::Duration) -> bool {
+        self.stop();
+        let tasks = std::mem::take(&mut self.tasks);
+        let aborts: Vec<_> = tasks.iter().map(JoinHandle::abort_handle).collect();
+        let ended = tokio::time::timeout(within, futures::future::join_all(tasks))
+            .await
+            .is_ok();
+        if !ended {
+            aborts.iter().for_each(tokio::task::AbortHandle::abort);
+        }
+        ended
     }
 }
 

@@ -1,16 +1,16 @@
 //! The operating system's keychain: the only place a secret is ever persisted.
 //!
-//! [`Keychain`] is the seam: [`OsKeychain`] talks to the platform store through the
-//! `keyring-core` family (Secret Service on Linux, Keychain on macOS, Credential Manager on
-//! Windows); unit tests use an in-memory store behind the same trait. Every item lives under
+//! [`Keychain`] is the seam: [`OsKeychain`] talks to the platform store through the `keyring`
+//! crate (v4), whose store selection picks the Secret Service on Linux and the BSDs, the Keychain
+//! on macOS and the Credential Manager on Windows; unit tests use an in-memory store behind the
+//! same trait. Every item lives under
 //! one service name, [`SERVICE`], keyed by the profile's id and an [`ItemKey`], such as
 //! `3f2a…/portal/7/password`: two profiles (two desks on one login, or tests) never share items.
 //!
 //! "Not found" is `Ok(None)`, never an error. Errors carry a stable [`KeychainError::code`] and a
 //! message a front-desk user can act on; they never contain the secret.
 
-use std::sync::Arc;
-
+use crate::error::ErrorCode;
 use crate::secret::Secret;
 
 /// The service name every Keydesk item is stored under.
@@ -71,13 +71,13 @@ pub enum KeychainError {
 }
 
 impl KeychainError {
-    /// A stable code for the UI and scripts.
-    pub fn code(&self) -> &'static str {
+    /// Its code.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Unavailable(_) => "keychain_unavailable",
-            Self::Locked(_) => "keychain_locked",
-            Self::Damaged(_) => "keychain_damaged",
-            Self::Platform(_) => "keychain_error",
+            Self::Unavailable(_) => ErrorCode::KeychainUnavailable,
+            Self::Locked(_) => ErrorCode::KeychainLocked,
+            Self::Damaged(_) => ErrorCode::KeychainDamaged,
+            Self::Platform(_) => ErrorCode::KeychainError,
         }
     }
 }
@@ -90,10 +90,24 @@ pub trait Keychain: Send + Sync {
     fn set(&self, key: &ItemKey, value: &Secret) -> Result<(), KeychainError>;
     /// Deletes an item; deleting a missing item is not an error.
     fn delete(&self, key: &ItemKey) -> Result<(), KeychainError>;
+    /// Whether items can be used now, and if not, why: reads an item that need not exist.
+    fn status(&self) -> KeychainStatus {
+        match self.get(&ItemKey::custom("status-probe")) {
+            Ok(_) => KeychainStatus::Available {
+                backend: self.backend().to_owned(),
+            },
+            Err(e) => KeychainStatus::Unavailable {
+                code: e.code(),
+                reason: e.to_string(),
+            },
+        }
+    }
+    /// The store's name as people know it ("Secret Service").
+    fn backend(&self) -> &'static str;
 }
 
 /// Whether the keychain can be used right now, and if not, why.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum KeychainStatus {
     /// Items can be read and written.
@@ -103,38 +117,28 @@ pub enum KeychainStatus {
     },
     /// Items cannot be used; `reason` says why in plain words, `code` is stable.
     Unavailable {
-        /// Stable error code (see [`KeychainError::code`]).
-        code: String,
+        /// Its code (see [`KeychainError::code`]).
+        code: ErrorCode,
         /// What happened, in plain words.
         reason: String,
     },
 }
 
-/// The platform keychain.
+/// The platform keychain: every item of one profile, under [`SERVICE`].
+#[derive(Debug)]
 pub struct OsKeychain {
-    store: Arc<keyring_core::CredentialStore>,
-    backend: &'static str,
     namespace: String,
 }
 
-impl std::fmt::Debug for OsKeychain {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OsKeychain")
-            .field("backend", &self.backend)
-            .finish()
-    }
-}
-
 impl OsKeychain {
-    /// Connects to the platform store for the items of one profile (`namespace`, the profile's
-    /// id). Fails fast (well under a second) when there is no store.
-    pub fn open(namespace: &str) -> Result<Self, KeychainError> {
-        let (store, backend) = platform_store().map_err(|e| map_error(e, "keychain"))?;
-        Ok(Self {
-            store,
-            backend,
+    /// The items of one profile (`namespace`, the profile's id). The platform store is chosen
+    /// and connected once per process, by the `keyring` crate, at the first use; when none
+    /// answered then, every operation fails fast with [`KeychainError::Unavailable`] (a store
+    /// that was only locked is used as soon as it is unlocked).
+    pub fn new(namespace: &str) -> Self {
+        Self {
             namespace: namespace.to_owned(),
-        })
+        }
     }
 
     /// The name an item is stored under (the Secret Service `username` attribute).
@@ -142,27 +146,11 @@ impl OsKeychain {
         format!("{}/{}", self.namespace, key.as_str())
     }
 
-    /// Checks that the keychain answers by reading an item that need not exist.
-    pub fn status() -> KeychainStatus {
-        let probe = Self::open("status").and_then(|k| {
-            k.get(&ItemKey::custom("status-probe"))?;
-            Ok(k.backend)
-        });
-        match probe {
-            Ok(backend) => KeychainStatus::Available {
-                backend: backend.to_owned(),
-            },
-            Err(e) => KeychainStatus::Unavailable {
-                code: e.code().to_owned(),
-                reason: e.to_string(),
-            },
+    fn entry(&self, key: &ItemKey) -> Result<keyring::Entry, KeychainError> {
+        if let Err(e) = keyring::Entry::store_status() {
+            return Err(describe(e));
         }
-    }
-
-    fn entry(&self, key: &ItemKey) -> Result<keyring_core::Entry, KeychainError> {
-        self.store
-            .build(SERVICE, &self.account(key), None)
-            .map_err(|e| map_error(e, key.as_str()))
+        keyring::Entry::new(SERVICE, &self.account(key)).map_err(|e| map_error(e, key.as_str()))
     }
 }
 
@@ -172,7 +160,7 @@ impl Keychain for OsKeychain {
             Ok(bytes) => Secret::from_utf8(bytes)
                 .map(Some)
                 .ok_or_else(|| KeychainError::Damaged(key.as_str().to_owned())),
-            Err(keyring_core::Error::NoEntry) => Ok(None),
+            Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(map_error(e, key.as_str())),
         }
     }
@@ -185,57 +173,58 @@ impl Keychain for OsKeychain {
 
     fn delete(&self, key: &ItemKey) -> Result<(), KeychainError> {
         match self.entry(key)?.delete_credential() {
-            Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(map_error(e, key.as_str())),
+        }
+    }
+
+    fn backend(&self) -> &'static str {
+        if cfg!(target_os = "macos") {
+            "macOS Keychain"
+        } else if cfg!(windows) {
+            "Windows Credential Manager"
+        } else {
+            "Secret Service"
         }
     }
 }
 
-type PlatformStore = (Arc<keyring_core::CredentialStore>, &'static str);
-
-#[cfg(all(unix, not(target_os = "macos")))]
-fn platform_store() -> keyring_core::Result<PlatformStore> {
-    let store: Arc<keyring_core::CredentialStore> =
-        zbus_secret_service_keyring_store::Store::new()?;
-    Ok((store, "Secret Service"))
-}
-
-#[cfg(target_os = "macos")]
-fn platform_store() -> keyring_core::Result<PlatformStore> {
-    let store: Arc<keyring_core::CredentialStore> =
-        apple_native_keyring_store::keychain::Store::new()?;
-    Ok((store, "macOS Keychain"))
-}
-
-#[cfg(windows)]
-fn platform_store() -> keyring_core::Result<PlatformStore> {
-    let store: Arc<keyring_core::CredentialStore> = windows_native_keyring_store::Store::new()?;
-    Ok((store, "Windows Credential Manager"))
+/// The store's one-time connection failed: the same error, described again (the `keyring`
+/// crate keeps the original).
+fn describe(error: &keyring::Error) -> KeychainError {
+    use keyring::Error as E;
+    match error {
+        E::NoStorageAccess(e) => KeychainError::Locked(e.to_string()),
+        E::PlatformFailure(e) => classify_platform_failure(e.to_string()),
+        E::NoDefaultStore => KeychainError::Unavailable("no keychain service is running".into()),
+        other => KeychainError::Platform(other.to_string()),
+    }
 }
 
 /// Turns a platform error into ours. Platform errors describe the store, never the secret, but
 /// `BadEncoding`/`BadDataFormat` carry the stored bytes, so those are dropped here.
-fn map_error(error: keyring_core::Error, what: &str) -> KeychainError {
-    use keyring_core::Error as E;
+fn map_error(error: keyring::Error, what: &str) -> KeychainError {
+    use keyring::Error as E;
     match error {
         E::NoStorageAccess(e) => KeychainError::Locked(e.to_string()),
         E::NoDefaultStore => KeychainError::Unavailable("no keychain service is running".into()),
         E::BadEncoding(_) | E::BadDataFormat(_, _) => KeychainError::Damaged(what.to_owned()),
-        E::PlatformFailure(e) => {
-            let text = e.to_string();
-            // zbus reports a missing session bus or Secret Service as a platform failure.
-            if text.contains("org.freedesktop.secrets")
-                || text.contains("DBUS_SESSION_BUS_ADDRESS")
-                || text.contains("ServiceUnknown")
-                || text.contains("No such file or directory")
-                || text.contains("Connection refused")
-            {
-                KeychainError::Unavailable(format!("no Secret Service answered ({text})"))
-            } else {
-                KeychainError::Platform(text)
-            }
-        }
+        E::PlatformFailure(e) => classify_platform_failure(e.to_string()),
         other => KeychainError::Platform(other.to_string()),
+    }
+}
+
+/// zbus reports a missing session bus or Secret Service as a platform failure.
+fn classify_platform_failure(text: String) -> KeychainError {
+    if text.contains("org.freedesktop.secrets")
+        || text.contains("DBUS_SESSION_BUS_ADDRESS")
+        || text.contains("ServiceUnknown")
+        || text.contains("No such file or directory")
+        || text.contains("Connection refused")
+    {
+        KeychainError::Unavailable(format!("no Secret Service answered ({text})"))
+    } else {
+        KeychainError::Platform(text)
     }
 }
 
@@ -248,6 +237,9 @@ pub(crate) struct MemoryKeychain {
 
 #[cfg(test)]
 impl Keychain for MemoryKeychain {
+    fn backend(&self) -> &'static str {
+        "memory"
+    }
     fn get(&self, key: &ItemKey) -> Result<Option<Secret>, KeychainError> {
         Ok(self.items.lock().unwrap().get(key).cloned())
     }
@@ -294,11 +286,8 @@ mod tests {
 
     #[test]
     fn error_messages_never_carry_stored_bytes() {
-        let e = map_error(
-            keyring_core::Error::BadEncoding(b"s3cret-bytes".to_vec()),
-            "k",
-        );
+        let e = map_error(keyring::Error::BadEncoding(b"s3cret-bytes".to_vec()), "k");
         assert!(!e.to_string().contains("s3cret"), "{e}");
-        assert_eq!(e.code(), "keychain_damaged");
+        assert_eq!(e.code(), ErrorCode::KeychainDamaged);
     }
 }

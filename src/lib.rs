@@ -54,15 +54,18 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod api;
 pub mod browser_profile;
 pub mod calendar;
 pub mod clipboard;
 pub mod desk;
 pub mod devices;
+pub mod error;
 pub mod extract;
 pub mod file;
 pub mod inbox;
 pub mod keychain;
+pub mod logs;
 pub mod mailbox;
 pub mod message;
 pub mod notification;
@@ -72,8 +75,11 @@ pub mod portal;
 pub mod secret;
 pub mod signin;
 pub mod store;
+pub mod tasks;
 pub mod watcher;
 
-pub use desk::{Desk, DeskError, DeskStatus};
+pub use api::{Keydesk, Now};
+pub use desk::{Desk, DeskError};
+pub use error::{ErrorCode, Field};
 pub use keychain::{Keychain, KeychainError, KeychainStatus};
 pub use secret::Secret;

@@ -16,13 +16,31 @@ use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::rustls::{self, pki_types::ServerName};
 
+use crate::error::ErrorCode;
 use crate::secret::Secret;
+use crate::store::{Store, StoreError};
+
+/// The setting that holds the [`MailboxSettings`].
+const SETTING: &str = "mailbox";
+
+/// The saved mailbox settings, if a mailbox was set up.
+pub fn saved_settings(store: &Store) -> Result<Option<MailboxSettings>, StoreError> {
+    store.setting(SETTING)
+}
+
+/// Saves the mailbox settings (checked by the caller).
+pub(crate) fn save_settings(
+    store: &mut Store,
+    settings: &MailboxSettings,
+) -> Result<(), StoreError> {
+    store.set_setting(SETTING, settings)
+}
 
 /// How long to wait for the server at each step before calling it unreachable.
 const STEP_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// How the connection is protected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Security {
     /// TLS from the first byte (port 993).
@@ -34,7 +52,7 @@ pub enum Security {
 }
 
 /// Where the mailbox is and how to sign in (the password lives in the keychain).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct MailboxSettings {
     /// Server host name or address.
     pub host: String,
@@ -47,6 +65,7 @@ pub struct MailboxSettings {
     /// Folders to watch; codes often land in junk.
     pub folders: Vec<String>,
     /// A PEM certificate to trust instead of the public roots (an office's own server).
+    #[ts(as = "Option<String>")]
     pub trusted_certificate: Option<PathBuf>,
     /// Addresses that forward the office phone's texts into this mailbox (an SMS-forwarding
     /// number or app); codes in their messages are matched by the portal named in the text.
@@ -138,22 +157,22 @@ pub enum MailboxError {
 }
 
 impl MailboxError {
-    /// A stable code for the UI and scripts.
-    pub fn code(&self) -> &'static str {
+    /// Its code.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Invalid(_) => "mailbox_invalid_settings",
-            Self::Unreachable { .. } => "mailbox_unreachable",
-            Self::Untrusted(_) => "mailbox_untrusted_certificate",
-            Self::SignInFailed => "mailbox_sign_in_failed",
-            Self::NoPassword => "mailbox_no_password",
-            Self::NoSuchFolder(_) => "mailbox_no_such_folder",
-            Self::Protocol(_) => "mailbox_protocol",
+            Self::Invalid(_) => ErrorCode::MailboxInvalidSettings,
+            Self::Unreachable { .. } => ErrorCode::MailboxUnreachable,
+            Self::Untrusted(_) => ErrorCode::MailboxUntrustedCertificate,
+            Self::SignInFailed => ErrorCode::MailboxSignInFailed,
+            Self::NoPassword => ErrorCode::MailboxNoPassword,
+            Self::NoSuchFolder(_) => ErrorCode::MailboxNoSuchFolder,
+            Self::Protocol(_) => ErrorCode::MailboxProtocol,
         }
     }
 }
 
 /// The state of the mailbox connection, as the status screen shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum MailboxStatus {
     /// No mailbox has been set up yet.
@@ -167,8 +186,8 @@ pub enum MailboxStatus {
     },
     /// Something failed; `message` says what and what to do.
     Error {
-        /// Stable code (see [`MailboxError::code`]).
-        code: String,
+        /// Its code (see [`MailboxError::code`]).
+        code: ErrorCode,
         /// Plain-words explanation.
         message: String,
     },
@@ -178,7 +197,7 @@ impl MailboxStatus {
     /// The status for a failure.
     pub fn from_error(error: &MailboxError) -> Self {
         Self::Error {
-            code: error.code().to_owned(),
+            code: error.code(),
             message: error.to_string(),
         }
     }

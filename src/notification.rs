@@ -1,6 +1,6 @@
-//! What the desktop notification for a new code says. The shell shows it (notify-rust); the
-//! words are decided here, by a pure function, so what reaches the notification daemon — and
-//! whether the code itself does — is tested without one.
+//! What the desktop notification for a new code says, and the [`Notifier`] the shell provides
+//! to show it (notify-rust). The words are decided here, by a pure function, so what reaches the
+//! notification daemon — and whether the code itself does — is tested without one.
 //!
 //! The code is left out unless the desk turned [`NotificationSettings::show_code`] on: a
 //! notification pops up on a screen patients may see, and notification daemons keep a history.
@@ -9,18 +9,42 @@
 use serde::{Deserialize, Serialize};
 
 use crate::pending::{Channel, Origin, PendingCode};
+use crate::store::{Store, StoreError};
+
+/// The setting that holds the [`NotificationSettings`].
+const SETTING: &str = "notifications";
 
 /// The desk's notification preferences (stored in the database; no secret in them).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct NotificationSettings {
     /// Put the code itself in the notification. Off unless the desk turns it on.
     #[serde(default)]
     pub show_code: bool,
 }
 
+/// The saved preferences; the defaults when none were saved.
+pub fn saved_settings(store: &Store) -> Result<NotificationSettings, StoreError> {
+    Ok(store.setting(SETTING)?.unwrap_or_default())
+}
+
+/// Saves the preferences.
+pub(crate) fn save_settings(
+    store: &mut Store,
+    settings: &NotificationSettings,
+) -> Result<(), StoreError> {
+    store.set_setting(SETTING, settings)
+}
+
+/// The desktop's notification daemon, as the shell provides it. Showing may block briefly (a
+/// D-Bus call): the core calls it off the async runtime.
+pub trait Notifier: Send + Sync {
+    /// Shows one notification; the error says why it could not be shown, never what it said.
+    fn show(&self, notification: &Notification) -> Result<(), String>;
+}
+
 /// The words of one notification.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CodeNotification {
+pub struct Notification {
     /// The title line.
     pub summary: String,
     /// The text under it.
@@ -28,7 +52,7 @@ pub struct CodeNotification {
 }
 
 /// The notification for a new code at `now` (UNIX seconds).
-pub fn for_code(code: &PendingCode, now: i64, settings: &NotificationSettings) -> CodeNotification {
+pub fn for_code(code: &PendingCode, now: i64, settings: &NotificationSettings) -> Notification {
     let by = match code.channel {
         Channel::Email => "",
         Channel::Sms => " by text",
@@ -42,7 +66,7 @@ pub fn for_code(code: &PendingCode, now: i64, settings: &NotificationSettings) -
         }
     };
     match &code.origin {
-        Origin::Portal { name, .. } => CodeNotification {
+        Origin::Portal { name, .. } => Notification {
             summary: format!("New {name} code{by}"),
             body: if settings.show_code {
                 format!("{} — {left}", shown_code())
@@ -50,7 +74,7 @@ pub fn for_code(code: &PendingCode, now: i64, settings: &NotificationSettings) -
                 format!("{left} Open Keydesk to copy it.")
             },
         },
-        Origin::Unmatched { sender } => CodeNotification {
+        Origin::Unmatched { sender } => Notification {
             summary: format!("New code{by} from an unknown sender"),
             body: if settings.show_code {
                 format!("{} — from {sender}. {left}", shown_code())
@@ -58,7 +82,7 @@ pub fn for_code(code: &PendingCode, now: i64, settings: &NotificationSettings) -
                 format!("From {sender}. {left} No portal lists this sender.")
             },
         },
-        Origin::Suspicious { name, .. } => CodeNotification {
+        Origin::Suspicious { name, .. } => Notification {
             summary: format!("Suspicious code claiming to be from {name}"),
             body: "It failed the mail server's sender check. Do not use it unless you asked \
                    for a code just now."

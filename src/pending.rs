@@ -30,7 +30,7 @@ const LAG_SAMPLES: usize = 20;
 const LAG_SAMPLE_AGE_SECS: i64 = 3600;
 
 /// A message's identity on the server: unique per folder while UIDVALIDITY holds.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 pub struct MessageKey {
     /// Folder.
     pub folder: String,
@@ -41,7 +41,7 @@ pub struct MessageKey {
 }
 
 /// How the code reached the mailbox.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// An e-mail from the portal.
@@ -51,7 +51,7 @@ pub enum Channel {
 }
 
 /// Who the code is from, as far as Keydesk can tell.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Origin {
     /// From a known portal's sender, not contradicted by the server's authentication checks.
@@ -96,7 +96,7 @@ pub struct PendingCode {
 }
 
 /// A code's state at a given moment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum CodeState {
     /// Usable.
@@ -111,7 +111,7 @@ pub enum CodeState {
 
 /// What the inbox list shows for one code. This is the one place a code leaves the core for the
 /// UI, so it is built only for the window that displays codes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct PendingCodeView {
     /// The message it came in (used to copy or mark it).
     pub key: MessageKey,

@@ -1,48 +1,29 @@
 //! The local database: everything Keydesk keeps that is not a secret.
 //!
 //! One SQLite file in the profile's data directory, in WAL mode. The schema version is SQLite's
-//! `user_version`; `MIGRATIONS` brings any older file up to date, each step in one transaction,
-//! so a crash leaves either the old or the new schema, never half of one. A file that is not a
-//! readable database is moved aside (never deleted) and a fresh one is started; the keychain is
-//! not touched, so secrets survive and can be re-linked.
+//! `user_version`; the [`Schema`] the caller passes brings any older file up to date, each step
+//! in one transaction, so a crash leaves either the old or the new schema, never half of one.
+//! This module is the lowest layer: it knows no domain module. Each table's migration lives
+//! beside the code that owns the table, and the list of them is assembled where every owner is
+//! known ([`crate::desk::SCHEMA`]).
+//!
+//! A file that is not a readable database is moved aside (never deleted) and a fresh one is
+//! started; the keychain is not touched, so secrets survive and can be re-linked.
 
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::mailbox::MailboxSettings;
+use crate::error::ErrorCode;
 
-/// The schema, one step per version. Append only: a released step never changes.
-const MIGRATIONS: &[&str] = &[
-    // 1: settings, as JSON values under a key.
-    "CREATE TABLE setting (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) STRICT;",
-    // 2: portals (settings as JSON, no secrets) and which of their recovery codes are used;
-    // the passwords and the codes themselves are in the keychain. AUTOINCREMENT: an id is never
-    // reused, so a keychain item can never be picked up by a later portal.
-    "CREATE TABLE portal (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        name TEXT NOT NULL,
-        name_key TEXT NOT NULL UNIQUE,
-        details TEXT NOT NULL,
-        created_at INTEGER NOT NULL,
-        password_changed_at INTEGER,
-        last_sign_in_at INTEGER
-     ) STRICT;
-     CREATE TABLE portal_recovery_code (
-        portal_id INTEGER NOT NULL REFERENCES portal (id) ON DELETE CASCADE,
-        number INTEGER NOT NULL,
-        used_at INTEGER,
-        PRIMARY KEY (portal_id, number)
-     ) STRICT;",
-    // 3: authenticator entries; seeds stay in the keychain (see otp::entries).
-    crate::otp::entries::MIGRATION,
-    // 4: remembered devices per portal and source (see devices).
-    crate::devices::MIGRATION,
-    // 5: the sign-in retry guard per portal, so a restart does not forget it (see
-    // signin::guard).
-    crate::signin::guard::MIGRATION,
-];
+/// A database's schema: one SQL step per version, oldest first. Append only: a released step
+/// never changes.
+pub type Schema = [&'static str];
+
+/// The store's own table: settings, as JSON values under a key that each area owns.
+pub const SETTINGS_MIGRATION: &str =
+    "CREATE TABLE setting (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) STRICT;";
 
 /// Why the database could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -69,6 +50,17 @@ pub enum StoreError {
     Damaged(String),
 }
 
+impl StoreError {
+    /// Its code: whatever failed, the desk is told the same thing.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::Sqlite(_) | Self::TooNew { .. } | Self::MoveAside(_) | Self::Damaged(_) => {
+                ErrorCode::Database
+            }
+        }
+    }
+}
+
 /// The open database.
 #[derive(Debug)]
 pub struct Store {
@@ -78,9 +70,10 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (or creates) the database at `path`, migrating it; moves a damaged file aside.
-    pub fn open(path: &Path) -> Result<Self, StoreError> {
-        match Self::open_checked(path) {
+    /// Opens (or creates) the database at `path`, migrating it to `schema`; moves a damaged
+    /// file aside.
+    pub fn open(path: &Path, schema: &Schema) -> Result<Self, StoreError> {
+        match Self::open_checked(path, schema) {
             Ok(conn) => Ok(Self {
                 conn,
                 recovered_from: None,
@@ -88,7 +81,7 @@ impl Store {
             Err(StoreError::Sqlite(e)) if is_damage(&e) => {
                 let aside = move_aside(path).map_err(StoreError::MoveAside)?;
                 tracing::warn!(moved_to = %aside.display(), "local database was damaged; started a new one");
-                let conn = Self::open_checked(path)?;
+                let conn = Self::open_checked(path, schema)?;
                 Ok(Self {
                     conn,
                     recovered_from: Some(aside),
@@ -99,18 +92,18 @@ impl Store {
     }
 
     /// An in-memory database, for tests.
-    pub fn open_in_memory() -> Result<Self, StoreError> {
+    pub fn open_in_memory(schema: &Schema) -> Result<Self, StoreError> {
         let mut conn = Connection::open_in_memory()?;
         // As for a file: removing a portal must take its dependent rows with it in tests too.
         conn.pragma_update(None, "foreign_keys", true)?;
-        migrate(&mut conn)?;
+        migrate(&mut conn, schema)?;
         Ok(Self {
             conn,
             recovered_from: None,
         })
     }
 
-    fn open_checked(path: &Path) -> Result<Connection, StoreError> {
+    fn open_checked(path: &Path, schema: &Schema) -> Result<Connection, StoreError> {
         let mut conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
@@ -122,7 +115,8 @@ impl Store {
         }
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
-        migrate(&mut conn)?;
+        migrate(&mut conn, schema)?;
+        restrict_to_owner(path);
         Ok(conn)
     }
 
@@ -132,7 +126,7 @@ impl Store {
     }
 
     /// The connection, for the modules that own tables.
-    pub fn conn(&mut self) -> &mut Connection {
+    pub(crate) fn conn(&mut self) -> &mut Connection {
         &mut self.conn
     }
 
@@ -153,23 +147,6 @@ impl Store {
         Ok(id)
     }
 
-    /// The mailbox settings, if a mailbox was set up.
-    pub fn mailbox_settings(&self) -> Result<Option<MailboxSettings>, StoreError> {
-        self.setting("mailbox")
-    }
-
-    /// Saves the mailbox settings.
-    pub fn set_mailbox_settings(&mut self, settings: &MailboxSettings) -> Result<(), StoreError> {
-        self.set_setting("mailbox", settings)
-    }
-
-    /// Forgets the mailbox settings.
-    pub fn clear_mailbox_settings(&mut self) -> Result<(), StoreError> {
-        self.conn
-            .execute("DELETE FROM setting WHERE key = 'mailbox'", [])?;
-        Ok(())
-    }
-
     /// A setting stored as JSON under `key` (each area owns its keys).
     pub(crate) fn setting<T: serde::de::DeserializeOwned>(
         &self,
@@ -183,6 +160,14 @@ impl Store {
             .optional()?;
         raw.map(|text| serde_json::from_str(&text).map_err(|_| StoreError::Damaged(key.to_owned())))
             .transpose()
+    }
+
+    /// Forgets the setting under `key`.
+    #[cfg(test)]
+    pub(crate) fn remove_setting(&mut self, key: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute("DELETE FROM setting WHERE key = ?1", [key])?;
+        Ok(())
     }
 
     /// Stores a setting as JSON under `key`.
@@ -201,13 +186,13 @@ impl Store {
     }
 }
 
-fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
-    let known = MIGRATIONS.len() as i64;
+fn migrate(conn: &mut Connection, schema: &Schema) -> Result<(), StoreError> {
+    let known = schema.len() as i64;
     let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if found > known {
         return Err(StoreError::TooNew { found, known });
     }
-    for (index, step) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+    for (index, step) in schema.iter().enumerate().skip(found as usize) {
         let tx = conn.transaction()?;
         tx.execute_batch(step)?;
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
@@ -215,6 +200,25 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     }
     Ok(())
 }
+
+/// The database and its WAL and shared-memory files are readable by their owner only: even
+/// without secrets they name the office's accounts. (The data folder is owner-only too; this
+/// also holds where an older Keydesk made them with the default mode.)
+#[cfg(unix)]
+fn restrict_to_owner(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    for suffix in ["", "-wal", "-shm"] {
+        let file = PathBuf::from(format!("{}{suffix}", path.display()));
+        if file.exists()
+            && let Err(e) = std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
+        {
+            tracing::warn!(error = %e, file = %file.display(), "could not restrict a database file to its owner");
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn restrict_to_owner(_path: &Path) {}
 
 fn is_damage(error: &rusqlite::Error) -> bool {
     matches!(
@@ -243,42 +247,71 @@ fn move_aside(path: &Path) -> std::io::Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mailbox::Security;
+
+    const SCHEMA: &Schema = &[
+        SETTINGS_MIGRATION,
+        "CREATE TABLE thing (id INTEGER PRIMARY KEY) STRICT;",
+    ];
 
     #[test]
     fn fresh_database_is_at_the_newest_schema() {
-        let store = Store::open_in_memory().unwrap();
-        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        let store = Store::open_in_memory(SCHEMA).unwrap();
+        assert_eq!(store.schema_version().unwrap(), SCHEMA.len() as i64);
+    }
+
+    #[test]
+    fn an_older_file_gets_only_the_steps_it_lacks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keydesk.db");
+        Store::open(&path, &SCHEMA[..1]).unwrap();
+        let store = Store::open(&path, SCHEMA).expect("step 1 must not run twice");
+        assert_eq!(store.schema_version().unwrap(), 2);
     }
 
     #[test]
     fn profile_id_is_made_once_and_kept() {
-        let mut store = Store::open_in_memory().unwrap();
+        let mut store = Store::open_in_memory(SCHEMA).unwrap();
         let id = store.profile_id().unwrap();
         assert_eq!(id.len(), 32);
         assert_eq!(store.profile_id().unwrap(), id);
         assert_ne!(
-            Store::open_in_memory().unwrap().profile_id().unwrap(),
+            Store::open_in_memory(SCHEMA).unwrap().profile_id().unwrap(),
             id,
             "random per profile"
         );
     }
 
     #[test]
-    fn mailbox_settings_round_trip() {
-        let mut store = Store::open_in_memory().unwrap();
-        assert_eq!(store.mailbox_settings().unwrap(), None);
-        let settings = MailboxSettings {
-            host: "imap.example.org".into(),
-            port: 993,
-            security: Security::Tls,
-            username: "frontdesk@example.org".into(),
-            folders: vec!["INBOX".into(), "Junk".into()],
-            trusted_certificate: None,
-            sms_forwarders: vec!["15551234567@txt.example".into()],
-        };
-        store.set_mailbox_settings(&settings).unwrap();
-        assert_eq!(store.mailbox_settings().unwrap(), Some(settings));
+    fn settings_round_trip_as_json() {
+        let mut store = Store::open_in_memory(SCHEMA).unwrap();
+        assert_eq!(store.setting::<Vec<String>>("k").unwrap(), None);
+        store.set_setting("k", &vec!["a".to_owned()]).unwrap();
+        assert_eq!(store.setting("k").unwrap(), Some(vec!["a".to_owned()]));
+        store.remove_setting("k").unwrap();
+        assert_eq!(store.setting::<Vec<String>>("k").unwrap(), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_database_file_is_readable_by_its_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keydesk.db");
+        Store::open(&path, SCHEMA).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+
+    #[test]
+    fn the_store_imports_no_domain_module() {
+        // The lowest layer: a `crate::` import here would bring back the cycle through the
+        // migration list (store → owner → store).
+        let source = include_str!("store.rs");
+        let imports: Vec<&str> = source
+            .lines()
+            .filter(|l| l.trim_start().starts_with("use crate::"))
+            .collect();
+        assert_eq!(imports, ["use crate::error::ErrorCode;"], "{imports:?}");
     }
 
     #[test]
@@ -286,7 +319,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("keydesk.db");
         std::fs::write(&path, b"this is not a database, just some bytes........................................................................").unwrap();
-        let store = Store::open(&path).unwrap();
+        let store = Store::open(&path, SCHEMA).unwrap();
         let aside = store
             .recovered_from()
             .expect("damage must be reported")
@@ -297,7 +330,7 @@ mod tests {
                 .unwrap()
                 .starts_with(b"this is not a database")
         );
-        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        assert_eq!(store.schema_version().unwrap(), SCHEMA.len() as i64);
     }
 
     #[test]
@@ -308,7 +341,7 @@ mod tests {
             let conn = Connection::open(&path).unwrap();
             conn.pragma_update(None, "user_version", 999).unwrap();
         }
-        let err = Store::open(&path).unwrap_err();
+        let err = Store::open(&path, SCHEMA).unwrap_err();
         assert!(
             matches!(err, StoreError::TooNew { found: 999, .. }),
             "{err}"

@@ -1,115 +1,73 @@
-//! What a failed command sends to the UI: a closed set of codes and a plain-words message.
+//! What a failed command sends to the window: the core's closed [`ErrorCode`], a message in
+//! plain words, and the form [`Field`] it belongs to. Its TypeScript type is generated
+//! (ui/src/lib/bindings.ts); the snapshot test below pins the JSON the window reads.
 
+use keydesk::api::Error;
+use keydesk::{ErrorCode, Field};
 use serde::Serialize;
 
-/// A command's failure as the UI receives it.
-#[derive(Debug, Serialize)]
+/// A command's failure as the window receives it.
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct CommandError {
-    /// Stable code from the core's error (e.g. `keychain_unavailable`).
-    pub code: &'static str,
-    /// What happened and what to do, in plain words. Never contains a secret.
+    /// The core's code.
+    pub code: ErrorCode,
+    /// What happened and what to do, in plain words; next to its field it does not repeat the
+    /// field's name. Never a secret.
     pub message: String,
-    /// The form field at fault, as the core names it (e.g. `login URL`), so the window can show
-    /// the message next to that field. Only for validation errors.
+    /// The form field at fault, when it is about one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<&'static str>,
+    #[ts(optional)]
+    pub field: Option<Field>,
 }
 
-impl CommandError {
-    /// A failure of the shell itself (not from the core).
-    pub fn new(code: &'static str, message: &str) -> Self {
+impl From<Error> for CommandError {
+    fn from(error: Error) -> Self {
         Self {
-            code,
-            message: message.to_owned(),
-            field: None,
-        }
-    }
-
-    fn from_core(code: &'static str, error: &dyn std::fmt::Display) -> Self {
-        Self {
-            code,
-            message: error.to_string(),
-            field: None,
+            code: error.code(),
+            message: error.desk_message(),
+            field: error.field(),
         }
     }
 }
 
-impl From<keydesk::DeskError> for CommandError {
-    fn from(error: keydesk::DeskError) -> Self {
-        match error {
-            keydesk::DeskError::Portal(e) => Self::from(*e),
-            error => {
-                let code = match &error {
-                    keydesk::DeskError::Keychain(e) => e.code(),
-                    keydesk::DeskError::Mailbox(e) => e.code(),
-                    keydesk::DeskError::Store(_) | keydesk::DeskError::DataDir { .. } => "profile",
-                    _ => "internal",
-                };
-                Self::from_core(code, &error)
-            }
-        }
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use keydesk::api::Error;
 
-impl From<keydesk::KeychainError> for CommandError {
-    fn from(error: keydesk::KeychainError) -> Self {
-        Self::from_core(error.code(), &error)
+    fn json(error: Error) -> String {
+        serde_json::to_string(&CommandError::from(error)).unwrap()
     }
-}
 
-impl From<keydesk::portal::PortalError> for CommandError {
-    fn from(error: keydesk::portal::PortalError) -> Self {
-        let field = match &error {
-            keydesk::portal::PortalError::Invalid { field, .. } => Some(*field),
-            keydesk::portal::PortalError::DuplicateName(_) => Some("name"),
-            _ => None,
-        };
-        Self {
-            field,
-            ..Self::from_core(error.code(), &error)
-        }
+    /// One error of each kind, as the window reads it: a change here is a change of the
+    /// window's contract (ui/src/lib/bindings.ts and the code that reads `field`).
+    #[test]
+    fn error_json_snapshots() {
+        let invalid = keydesk::api::portals::preset_fields("mychart", None).unwrap_err();
+        assert_eq!(
+            json(invalid),
+            r#"{"code":"portal_invalid","message":"Epic MyChart has a different address for each organization; enter your organization's sign-in address (https://…)","field":"organization_url"}"#
+        );
+        assert_eq!(
+            json(Error::from(keydesk::KeychainError::Locked(
+                "the collection is locked".into()
+            ))),
+            r#"{"code":"keychain_locked","message":"keychain locked: the collection is locked. Unlock it (sign in to the desktop again) and retry."}"#
+        );
+        assert_eq!(
+            json(Error::other(
+                ErrorCode::CodeGone,
+                "That code is no longer pending."
+            )),
+            r#"{"code":"code_gone","message":"That code is no longer pending."}"#
+        );
+        assert_eq!(
+            json(Error::File {
+                action: "write",
+                path: "/nowhere/list.json".into(),
+                source: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+            }),
+            r#"{"code":"file","message":"Could not write /nowhere/list.json: Keydesk is not allowed to use it. Check the file name and folder."}"#
+        );
     }
-}
-
-impl From<keydesk::portal::TransferError> for CommandError {
-    fn from(error: keydesk::portal::TransferError) -> Self {
-        match error {
-            keydesk::portal::TransferError::Portal(e) => Self::from(e),
-            error => Self::from_core(error.code(), &error),
-        }
-    }
-}
-
-impl From<keydesk::otp::OtpError> for CommandError {
-    fn from(error: keydesk::otp::OtpError) -> Self {
-        Self::from_core(error.code(), &error)
-    }
-}
-
-impl From<keydesk::clipboard::ClipboardError> for CommandError {
-    fn from(error: keydesk::clipboard::ClipboardError) -> Self {
-        Self::from_core(error.code(), &error)
-    }
-}
-
-impl From<keydesk::store::StoreError> for CommandError {
-    fn from(error: keydesk::store::StoreError) -> Self {
-        Self::from_core("database", &error)
-    }
-}
-
-/// A file the person named could not be read or written; the message says which and why.
-pub fn file_error(path: &std::path::Path, action: &str, error: &std::io::Error) -> CommandError {
-    let why = match error.kind() {
-        std::io::ErrorKind::NotFound => "there is no such file or folder".to_owned(),
-        std::io::ErrorKind::PermissionDenied => "Keydesk is not allowed to use it".to_owned(),
-        _ => error.to_string(),
-    };
-    CommandError::new(
-        "file",
-        &format!(
-            "Could not {action} {}: {why}. Check the file name and folder.",
-            path.display()
-        ),
-    )
 }

@@ -1,28 +1,41 @@
-//! Keydesk's desktop app: a thin Tauri shell over the `keydesk` core. Commands call the core,
-//! events forward the core's events, windows and tray live here; no domain logic does.
+//! Keydesk's desktop app: a thin Tauri shell over the `keydesk` core. Each command is one call
+//! to the core's use-case layer (`keydesk::api`); the core's events are forwarded to the window;
+//! windows, the clipboard and notifications are the platform's parts it provides. No domain
+//! logic lives here.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+// First: the command list's macro is used by the modules below (textual scope).
+include!("command_list.rs");
+
 mod authenticator;
-mod clipboard;
+mod codes;
 mod devices;
 mod error;
-mod inbox;
+mod events;
 mod mailbox;
 mod picked_file;
+mod platform;
 mod portals;
 mod settings;
 mod signin;
-mod state;
 mod status;
+#[cfg(test)]
+mod tests;
 
-use std::fs::OpenOptions;
-use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use keydesk::Desk;
+use keydesk::api::{Platform, SHUTDOWN_WITHIN};
+use keydesk::{Desk, Keydesk};
+use tauri::{Manager, RunEvent};
 
-use crate::state::{DeskState, InboxState, SignInState};
+/// Registers every command of `command_list.rs`.
+macro_rules! handlers {
+    ($($module:ident :: $command:ident),* $(,)?) => {
+        tauri::generate_handler![$($module::$command),*]
+    };
+}
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
@@ -37,29 +50,10 @@ fn main() -> ExitCode {
         }
     };
     init_logging(&desk.log_dir());
-    let mut desk = desk;
-    let clear_after = keydesk::clipboard::saved_clear_after(desk.store()).unwrap_or_else(|e| {
-        tracing::warn!(error = %e, "cannot read the clipboard delay; using the default");
-        keydesk::clipboard::DEFAULT_CLEAR_AFTER
-    });
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "Keydesk starting");
-    // The sign-in recipes are data: checked once here, so a bad one stops the start plainly.
-    let recipes = match keydesk::signin::Recipes::shipped() {
-        Ok(recipes) => recipes,
-        Err(e) => {
-            tracing::error!(error = %e, "the sign-in recipes are broken");
-            eprintln!("Keydesk cannot start: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-
-    let result = tauri::Builder::default()
+    let app = tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
-        .manage(DeskState::new(desk))
-        .manage(InboxState::default())
-        .manage(clipboard::ClipboardState::new(clear_after))
-        .manage(SignInState::new(recipes))
         // When the main window's page has loaded, its script runs and the window is usable; the
         // launch benchmark (tests/bench/window) reads this line.
         .on_page_load(move |webview, payload| {
@@ -72,69 +66,39 @@ fn main() -> ExitCode {
                 );
             }
         })
-        .setup(|app| {
-            inbox::start(app.handle());
-            devices::start_reminders(app.handle());
+        .setup(move |app| {
+            let parts = Platform {
+                clipboard: Some(Arc::new(platform::SystemClipboard(app.handle().clone()))),
+                notifier: Some(Arc::new(platform::DesktopNotifier)),
+            };
+            // The sign-in recipes are checked here: a bad one stops the start plainly.
+            let kd = Keydesk::new(desk, parts)?;
+            events::forward(app.handle(), &kd);
+            kd.start();
+            app.manage(kd);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            status::desk_status,
-            inbox::pending_codes,
-            inbox::copy_code,
-            inbox::inbox_connection,
-            mailbox::mailbox_setup,
-            mailbox::save_mailbox,
-            mailbox::notification_settings,
-            mailbox::set_notification_settings,
-            portals::portal_list,
-            portals::portal_copy,
-            portals::portal_reveal,
-            authenticator::otp_codes,
-            authenticator::otp_copy,
-            status::keychain_status,
-            portals::edit::portal_presets,
-            portals::edit::portal_preset_fields,
-            portals::edit::portal_get,
-            portals::edit::portal_add,
-            portals::edit::portal_update,
-            portals::edit::portal_remove,
-            portals::edit::portal_change_password,
-            portals::recovery::portal_recovery_codes,
-            portals::recovery::portal_set_recovery_codes,
-            portals::recovery::portal_mark_recovery_code_used,
-            portals::recovery::portal_copy_recovery_code,
-            portals::transfer::portal_export,
-            portals::transfer::portal_import_check,
-            portals::transfer::portal_import,
-            authenticator::otp_next_code,
-            authenticator::otp_link,
-            authenticator::otp_remove,
-            authenticator::add::otp_add_link,
-            authenticator::add::otp_add_qr_file,
-            authenticator::add::otp_add_qr_clipboard,
-            authenticator::add::otp_import_file,
-            authenticator::backup::otp_export_backup,
-            authenticator::backup::otp_export_plain,
-            authenticator::backup::otp_import_backup,
-            authenticator::clock::otp_clock_check,
-            settings::clipboard_delay,
-            settings::set_clipboard_delay,
-            signin::signin_start,
-            signin::signin_status,
-            signin::signin_open_in_browser,
-            devices::device_list,
-            devices::device_forget,
-            devices::device_add
-        ])
-        .run(tauri::generate_context!());
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
+        .invoke_handler(with_commands!(handlers))
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(app) => app,
         Err(e) => {
-            tracing::error!(error = %e, "the window could not run");
+            tracing::error!(error = %e, "the window could not open");
             eprintln!("Keydesk could not open its window: {e}");
-            ExitCode::FAILURE
+            return ExitCode::FAILURE;
         }
-    }
+    };
+    app.run(|app, event| {
+        if let RunEvent::Exit = event
+            && let Some(kd) = app.try_state::<Keydesk>()
+        {
+            // Clears a copy still on the clipboard, signs the mailbox watches out and waits
+            // for every task, for a few seconds at most.
+            let ended = tauri::async_runtime::block_on(kd.shutdown(SHUTDOWN_WITHIN));
+            tracing::info!(all_tasks_ended = ended, "Keydesk stopped");
+        }
+    });
+    ExitCode::SUCCESS
 }
 
 /// WebKitGTK's accelerated compositing loads the GL stack into the web process (on machines
@@ -150,14 +114,6 @@ fn lighten_the_web_engine() {
     }
 }
 
-/// Now as UNIX seconds; the core takes time as an argument and the shell reads the clock.
-fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
 /// `--data-dir PATH` on the command line chooses another profile (several desks on one
 /// machine, tests); otherwise `$KEYDESK_DATA_DIR` or the platform's data folder.
 fn data_dir_argument() -> Option<std::path::PathBuf> {
@@ -170,21 +126,16 @@ fn data_dir_argument() -> Option<std::path::PathBuf> {
     None
 }
 
-/// Logs go to `<data dir>/logs/keydesk.log` (and stderr). They never carry a secret: the core's
-/// secret type prints `<redacted>`, and no code logs message bodies.
-fn init_logging(dir: &Path) {
-    use tracing_subscriber::{EnvFilter, fmt, prelude::*};
-    let filter = EnvFilter::try_from_env("KEYDESK_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    let file = std::fs::create_dir_all(dir).and_then(|()| {
-        OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(dir.join("keydesk.log"))
-    });
+/// Logs go to `<data dir>/logs/keydesk.log` (rotated and capped, owner-only) and stderr, at the
+/// level `KEYDESK_LOG` asks for Keydesk's own work; the libraries that see credentials or
+/// message bodies stay quiet at any level (see `keydesk::logs`).
+fn init_logging(dir: &std::path::Path) {
+    use tracing_subscriber::{fmt, prelude::*};
+    let spec = std::env::var(keydesk::logs::LEVEL_ENV).ok();
     let registry = tracing_subscriber::registry()
-        .with(filter)
+        .with(keydesk::logs::filter(spec.as_deref()))
         .with(fmt::layer().with_writer(std::io::stderr));
-    match file {
+    match keydesk::logs::file(dir) {
         Ok(file) => registry
             .with(
                 fmt::layer()

@@ -1,23 +1,23 @@
-//! Files the person names in the window (import and export): where a typed name points, and
-//! reading and writing them with a message that says which file and why.
+//! Files the person names in the window (import and export): where a typed name points. Reading
+//! and writing them is the core's (`keydesk::api`), whole or not at all.
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{CommandError, file_error};
+use keydesk::ErrorCode;
+use keydesk::api::Error;
 
-/// The biggest file an import reads: every real export is far smaller, and a wrong pick (a
-/// video, a disk image) must fail at once rather than fill the memory.
-pub const MAX_IMPORT_BYTES: u64 = 20 * 1024 * 1024;
+use crate::error::CommandError;
 
 /// Where `typed` points: `~/…` and a bare or relative name are taken from the home folder (the
 /// app's working folder means nothing to the person at the desk).
 pub fn resolve(typed: &str) -> Result<PathBuf, CommandError> {
     let typed = typed.trim();
     if typed.is_empty() {
-        return Err(CommandError::new(
-            "file_missing",
+        return Err(Error::other(
+            ErrorCode::FileMissing,
             "Enter a file name, for example ~/Documents/keydesk-portals.json.",
-        ));
+        )
+        .into());
     }
     let home = std::env::var_os("HOME")
         .or_else(|| std::env::var_os("USERPROFILE"))
@@ -33,30 +33,4 @@ pub fn resolve(typed: &str) -> Result<PathBuf, CommandError> {
         return Ok(home.join(path));
     }
     Ok(path.to_owned())
-}
-
-/// Reads a file the person picked, refusing what is too big to be an export.
-pub fn read(typed: &str) -> Result<Vec<u8>, CommandError> {
-    let path = resolve(typed)?;
-    let size = std::fs::metadata(&path)
-        .map_err(|e| file_error(&path, "open", &e))?
-        .len();
-    if size > MAX_IMPORT_BYTES {
-        return Err(CommandError::new(
-            "file_too_big",
-            &format!(
-                "{} is {} MB, far bigger than any export; check that you picked the right file.",
-                path.display(),
-                size / 1_000_000
-            ),
-        ));
-    }
-    std::fs::read(&path).map_err(|e| file_error(&path, "read", &e))
-}
-
-/// Writes a file whole or not at all (owner-only), returning where it went.
-pub fn write(typed: &str, bytes: &[u8]) -> Result<PathBuf, CommandError> {
-    let path = resolve(typed)?;
-    keydesk::file::write_whole(&path, bytes).map_err(|e| file_error(&path, "write", &e))?;
-    Ok(path)
 }

@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::error::ErrorCode;
 use crate::mailbox::MailboxStatus;
 
 /// The inbox's connection, as the window shows it above the codes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "state", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum InboxConnection {
@@ -16,8 +17,8 @@ pub enum InboxConnection {
     NotSetUp,
     /// The inbox could not start (no password in the keychain, the keychain locked…).
     Stopped {
-        /// Stable code.
-        code: String,
+        /// Its code.
+        code: ErrorCode,
         /// What happened and what to do.
         message: String,
     },
@@ -37,8 +38,8 @@ pub enum InboxConnection {
     Failing {
         /// `user@host:port`.
         account: String,
-        /// The first failing folder's stable code.
-        code: String,
+        /// The first failing folder's code.
+        code: ErrorCode,
         /// What failed, for which folder, and when the next attempt is.
         message: String,
     },
@@ -50,10 +51,10 @@ pub(super) fn summarize(
     folders: &[String],
     states: &BTreeMap<String, MailboxStatus>,
 ) -> InboxConnection {
-    let failures: Vec<(&String, &String, &String)> = folders
+    let failures: Vec<(&String, ErrorCode, &String)> = folders
         .iter()
         .filter_map(|f| match states.get(f) {
-            Some(MailboxStatus::Error { code, message }) => Some((f, code, message)),
+            Some(MailboxStatus::Error { code, message }) => Some((f, *code, message)),
             _ => None,
         })
         .collect();
@@ -72,7 +73,7 @@ pub(super) fn summarize(
         };
         return InboxConnection::Failing {
             account: account.to_owned(),
-            code: code.clone(),
+            code,
             message,
         };
     }
@@ -104,7 +105,7 @@ mod tests {
 
     fn error(message: &str) -> MailboxStatus {
         MailboxStatus::Error {
-            code: "mailbox_sign_in_failed".into(),
+            code: ErrorCode::MailboxSignInFailed,
             message: message.into(),
         }
     }
@@ -154,7 +155,7 @@ mod tests {
             message, "mailbox sign-in failed. Keydesk tries again in 5 minutes.",
             "said once, with the first folder's retry time"
         );
-        assert_eq!(code, "mailbox_sign_in_failed");
+        assert_eq!(code, ErrorCode::MailboxSignInFailed);
         states.insert("INBOX".to_owned(), connected());
         let InboxConnection::Failing { message, .. } = summarize("a", &folders(), &states) else {
             panic!("failing expected")

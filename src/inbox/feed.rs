@@ -47,7 +47,7 @@ impl Feed {
                     let said = error.to_string();
                     let stop = if said.ends_with('.') { " " } else { ". " };
                     let status = MailboxStatus::Error {
-                        code: error.code().to_owned(),
+                        code: error.code(),
                         message: format!(
                             "{said}{stop}Keydesk tries again in {}.",
                             in_words(retry_in)

@@ -4,6 +4,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::error::ErrorCode;
 use serde::Serialize;
 
 /// How far off the clock may be before codes start failing (half a 30 s period).
@@ -65,11 +66,11 @@ pub enum ClockError {
 
 impl ClockError {
     /// A stable code for the UI.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::NoDate(_) => "clock_no_date",
-            Self::BadDate(_) => "clock_bad_date",
-            Self::Unreachable { .. } => "clock_unreachable",
+            Self::NoDate(_) => ErrorCode::ClockNoDate,
+            Self::BadDate(_) => ErrorCode::ClockBadDate,
+            Self::Unreachable { .. } => ErrorCode::ClockUnreachable,
         }
     }
 }

@@ -29,7 +29,8 @@ pub const MIGRATION: &str = "CREATE TABLE otp_entry (
 ) STRICT;";
 
 /// A stored entry, without its seed: what lists and the UI show.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(rename = "OtpEntry")]
 pub struct Entry {
     /// Stable id (also names the keychain item).
     pub id: i64,
@@ -66,7 +67,7 @@ pub struct EntryCodes {
 
 /// [`EntryCodes`] as the authenticator view shows them. Building it is where the codes leave the
 /// core, so it is built only for the window that displays them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct EntryCodesView {
     /// The entry.
     pub entry: Entry,

@@ -78,7 +78,8 @@ pub enum Candidate {
 }
 
 /// A record not imported, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(rename = "OtpSkipped")]
 pub struct Skipped {
     /// The record's label (never its seed).
     pub label: String,
@@ -87,7 +88,8 @@ pub struct Skipped {
 }
 
 /// What an import took and what it skipped.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(rename = "OtpImportReport")]
 pub struct ImportReport {
     /// Labels of the entries added.
     pub taken: Vec<String>,

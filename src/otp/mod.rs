@@ -29,6 +29,7 @@ pub use import::{ImportReport, Skipped};
 
 use serde::Serialize;
 
+use crate::error::ErrorCode;
 use crate::secret::Secret;
 
 /// The smallest seed accepted: RFC 4226 requires at least 128 bits and recommends 160, but
@@ -36,8 +37,9 @@ use crate::secret::Secret;
 pub const MIN_SEED_BITS: usize = 80;
 
 /// The HMAC hash of an entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "UPPERCASE")]
+#[ts(rename = "OtpAlgorithm")]
 pub enum Algorithm {
     /// HMAC-SHA-1, the default nearly every service uses.
     Sha1,
@@ -69,8 +71,9 @@ impl Algorithm {
 }
 
 /// Time-based or counter-based, with the parameter that moves the code on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "type", rename_all = "lowercase")]
+#[ts(rename = "OtpKind")]
 pub enum Kind {
     /// A new code every `period` seconds (RFC 6238).
     Totp {
@@ -399,10 +402,10 @@ pub enum OtpError {
     #[error("the backup password is wrong. Nothing was imported; try again.")]
     WrongPassword,
     /// No entry has that name.
-    #[error("no authenticator entry is called \"{0}\"; see `otp list`")]
+    #[error("there is no authenticator entry \"{0}\"")]
     NotFound(String),
     /// Several entries match the name.
-    #[error("\"{0}\" matches several entries; use the full label or the id from `otp list`")]
+    #[error("\"{0}\" matches several authenticator entries; use the whole label")]
     Ambiguous(String),
     /// The entry's seed is missing from the keychain.
     #[error(
@@ -422,29 +425,29 @@ pub enum OtpError {
 
 impl OtpError {
     /// A stable code for the UI and scripts.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::BadUri(_) => "otp_bad_uri",
-            Self::BadBase32 => "otp_bad_base32",
-            Self::SeedTooShort { .. } => "otp_seed_too_short",
-            Self::UnknownAlgorithm(_) => "otp_unknown_algorithm",
-            Self::BadDigits(_) => "otp_bad_digits",
-            Self::BadPeriod(_) => "otp_bad_period",
-            Self::NoName => "otp_no_name",
-            Self::BadExport { .. } => "otp_bad_export",
-            Self::BadEntry { .. } => "otp_bad_entry",
-            Self::EncryptedExport(_) => "otp_encrypted_export",
-            Self::BadImage(_) => "otp_bad_image",
-            Self::NoQrCode => "otp_no_qr_code",
-            Self::DamagedBackup(_) => "otp_damaged_backup",
-            Self::WeakBackupPassword => "otp_weak_backup_password",
-            Self::WrongPassword => "otp_wrong_password",
-            Self::NotFound(_) => "otp_not_found",
-            Self::Ambiguous(_) => "otp_ambiguous",
-            Self::SeedMissing(_) => "otp_seed_missing",
+            Self::BadUri(_) => ErrorCode::OtpBadUri,
+            Self::BadBase32 => ErrorCode::OtpBadBase32,
+            Self::SeedTooShort { .. } => ErrorCode::OtpSeedTooShort,
+            Self::UnknownAlgorithm(_) => ErrorCode::OtpUnknownAlgorithm,
+            Self::BadDigits(_) => ErrorCode::OtpBadDigits,
+            Self::BadPeriod(_) => ErrorCode::OtpBadPeriod,
+            Self::NoName => ErrorCode::OtpNoName,
+            Self::BadExport { .. } => ErrorCode::OtpBadExport,
+            Self::BadEntry { .. } => ErrorCode::OtpBadEntry,
+            Self::EncryptedExport(_) => ErrorCode::OtpEncryptedExport,
+            Self::BadImage(_) => ErrorCode::OtpBadImage,
+            Self::NoQrCode => ErrorCode::OtpNoQrCode,
+            Self::DamagedBackup(_) => ErrorCode::OtpDamagedBackup,
+            Self::WeakBackupPassword => ErrorCode::OtpWeakBackupPassword,
+            Self::WrongPassword => ErrorCode::OtpWrongPassword,
+            Self::NotFound(_) => ErrorCode::OtpNotFound,
+            Self::Ambiguous(_) => ErrorCode::OtpAmbiguous,
+            Self::SeedMissing(_) => ErrorCode::OtpSeedMissing,
             Self::Keychain(e) => e.code(),
-            Self::Database(_) => "database",
-            Self::Io(_) => "io",
+            Self::Database(_) => ErrorCode::Database,
+            Self::Io(_) => ErrorCode::File,
         }
     }
 

@@ -10,7 +10,7 @@ pub const WARN_AHEAD_DAYS: i64 = 5;
 const DAY: i64 = 86_400;
 
 /// Where a password stands against its portal's change interval.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum PasswordState {
     /// Keydesk holds no password for this portal.
@@ -24,7 +24,7 @@ pub enum PasswordState {
 }
 
 /// A password's age as of some `now`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct PasswordAge {
     /// Where it stands.
     pub state: PasswordState,

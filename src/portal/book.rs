@@ -11,9 +11,29 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::{PasswordAge, Portal, PortalError, PortalFields, SecondStep};
+use crate::error::Field;
 use crate::keychain::{ItemKey, Keychain};
 use crate::secret::Secret;
 use crate::store::Store;
+
+/// The portal tables (settings as JSON, no secrets), and which recovery codes are used; the
+/// passwords and the codes themselves are in the keychain. AUTOINCREMENT: an id is never reused,
+/// so a keychain item can never be picked up by a later portal.
+pub const MIGRATION: &str = "CREATE TABLE portal (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL UNIQUE,
+        details TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        password_changed_at INTEGER,
+        last_sign_in_at INTEGER
+     ) STRICT;
+     CREATE TABLE portal_recovery_code (
+        portal_id INTEGER NOT NULL REFERENCES portal (id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        used_at INTEGER,
+        PRIMARY KEY (portal_id, number)
+     ) STRICT;";
 
 /// The portals of one desk.
 #[derive(Debug)]
@@ -22,7 +42,7 @@ pub struct PortalBook<'s> {
 }
 
 /// One line of the portal list: what the list shows, computed at some `now`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct PortalSummary {
     /// Database id.
     pub id: i64,
@@ -49,7 +69,7 @@ pub struct PortalSummary {
 }
 
 /// Whether one recovery code was used (no code text: that stays in the keychain).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct RecoveryCodeState {
     /// 1-based, in the order the codes were saved.
     pub number: usize,
@@ -436,7 +456,7 @@ fn encode(fields: &PortalFields) -> String {
 fn check_password(password: &Secret) -> Result<(), PortalError> {
     if password.is_empty() {
         return Err(PortalError::Invalid {
-            field: "password",
+            field: Field::Password,
             reason: "is empty".into(),
         });
     }

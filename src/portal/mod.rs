@@ -10,7 +10,7 @@
 //! the keychain, reached through [`PortalBook`].
 
 mod age;
-mod book;
+pub(crate) mod book;
 mod presets;
 mod transfer;
 mod validate;
@@ -23,11 +23,12 @@ pub use presets::{PRESETS, Preset};
 pub use transfer::{ExportFile, FORMAT, ImportReport, Rejected, TransferError, VERSION};
 pub use validate::{is_loopback_host, npi_is_valid};
 
+use crate::error::{ErrorCode, Field};
 use crate::keychain::KeychainError;
 use crate::store::StoreError;
 
 /// How a portal checks it is really you after the password.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum SecondStep {
     /// A one-time code sent by e-mail.
@@ -77,7 +78,7 @@ impl SecondStep {
 }
 
 /// The identifiers a payer's support line asks the office for. Office data only.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct OfficeIds {
     /// The payer's own provider or account number for the office.
@@ -92,7 +93,7 @@ pub struct OfficeIds {
 }
 
 /// Everything about a portal that a person edits and an export file carries. No secrets.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct PortalFields {
     /// Display name, unique per desk ignoring case.
@@ -150,7 +151,7 @@ pub fn sender_matches(sender: &str, address: &str) -> bool {
 }
 
 /// A stored portal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Portal {
     /// Database id; never reused after a portal is deleted.
     pub id: i64,
@@ -168,7 +169,7 @@ impl Portal {
     /// True when `origin` (e.g. `https://apps.availity.com`) may receive this portal's
     /// credentials: an exact match, never a look-alike or a subdomain.
     pub fn accepts_origin(&self, origin: &str) -> bool {
-        match validate::origin(origin, "origin") {
+        match validate::origin(origin, Field::AllowedOrigins) {
             Ok(normalized) => self.fields.allowed_origins.contains(&normalized),
             Err(_) => false,
         }
@@ -200,8 +201,8 @@ pub enum PortalError {
     /// A field is missing or malformed; nothing was saved.
     #[error("{field}: {reason}")]
     Invalid {
-        /// Which field, as a person calls it.
-        field: &'static str,
+        /// Which field.
+        field: Field,
         /// What is wrong and how to fix it.
         reason: String,
     },
@@ -209,7 +210,7 @@ pub enum PortalError {
     #[error("a portal named \"{0}\" already exists; choose another name or edit that portal")]
     DuplicateName(String),
     /// No portal has this id or name.
-    #[error("no portal \"{0}\"; `keydesk-cli portal list` shows the names")]
+    #[error("there is no portal \"{0}\"")]
     NotFound(String),
     /// No preset has this id.
     #[error("no preset \"{0}\"; the presets are: {list}", list = presets::ids().join(", "))]
@@ -246,24 +247,33 @@ pub enum PortalError {
 
 impl PortalError {
     /// A stable code for the UI and scripts.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Invalid { .. } => "portal_invalid",
-            Self::DuplicateName(_) => "portal_duplicate_name",
-            Self::NotFound(_) => "portal_not_found",
-            Self::UnknownPreset(_) => "portal_unknown_preset",
-            Self::NoSuchRecoveryCode(_) => "portal_no_such_recovery_code",
-            Self::BadRecoveryCode(_) => "portal_bad_recovery_code",
-            Self::RemoveBlocked(_) => "portal_remove_blocked",
-            Self::ProfileKept(_) => "portal_profile_kept",
+            Self::Invalid { .. } => ErrorCode::PortalInvalid,
+            Self::DuplicateName(_) => ErrorCode::PortalDuplicateName,
+            Self::NotFound(_) => ErrorCode::PortalNotFound,
+            Self::UnknownPreset(_) => ErrorCode::PortalUnknownPreset,
+            Self::NoSuchRecoveryCode(_) => ErrorCode::PortalNoSuchRecoveryCode,
+            Self::BadRecoveryCode(_) => ErrorCode::PortalBadRecoveryCode,
+            Self::RemoveBlocked(_) => ErrorCode::PortalRemoveBlocked,
+            Self::ProfileKept(_) => ErrorCode::PortalProfileKept,
             Self::Keychain(e) => e.code(),
-            Self::Store(_) => "database",
-            Self::Damaged(_) => "portal_damaged",
+            Self::Store(_) => ErrorCode::Database,
+            Self::Damaged(_) => ErrorCode::PortalDamaged,
         }
     }
 }
 
 impl PortalError {
+    /// The form field it is about, if any.
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            Self::Invalid { field, .. } => Some(*field),
+            Self::DuplicateName(_) => Some(Field::Name),
+            _ => None,
+        }
+    }
+
     /// The keychain failure behind this error, if there is one.
     pub fn keychain_error(&self) -> Option<&KeychainError> {
         match self {

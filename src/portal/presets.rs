@@ -5,6 +5,7 @@
 //! Where a fact is not published the field is left empty rather than guessed. Lifetimes given
 //! as a range take the short end, so a countdown never says a code is still good when it is not.
 
+use crate::error::Field;
 use serde::Serialize;
 
 use super::{PortalError, PortalFields, SecondStep};
@@ -169,7 +170,7 @@ impl Preset {
             (None, Some(url)) => url,
             (None, None) => {
                 return Err(PortalError::Invalid {
-                    field: "organization URL",
+                    field: Field::OrganizationUrl,
                     reason: format!(
                         "{} has a different address for each organization; enter your \
                          organization's sign-in address (https://…)",
@@ -235,7 +236,7 @@ mod tests {
             matches!(
                 err,
                 PortalError::Invalid {
-                    field: "organization URL",
+                    field: Field::OrganizationUrl,
                     ..
                 }
             ),

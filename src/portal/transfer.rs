@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{PortalBook, PortalError, PortalFields};
+use crate::error::ErrorCode;
 
 /// The `format` value that marks a Keydesk portal list.
 pub const FORMAT: &str = "keydesk-portals";
@@ -30,7 +31,8 @@ pub struct ExportFile {
 }
 
 /// What an import did.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, ts_rs::TS)]
+#[ts(rename = "PortalImportReport")]
 pub struct ImportReport {
     /// Names of the portals added.
     pub added: Vec<String>,
@@ -39,7 +41,7 @@ pub struct ImportReport {
 }
 
 /// An entry that was not imported.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Rejected {
     /// 1-based position in the file.
     pub entry: usize,
@@ -77,11 +79,11 @@ pub enum TransferError {
 
 impl TransferError {
     /// A stable code for the UI and scripts.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Malformed(_) => "import_malformed",
-            Self::WrongFormat(_) => "import_wrong_format",
-            Self::UnsupportedVersion { .. } => "import_unsupported_version",
+            Self::Malformed(_) => ErrorCode::ImportMalformed,
+            Self::WrongFormat(_) => ErrorCode::ImportWrongFormat,
+            Self::UnsupportedVersion { .. } => ErrorCode::ImportUnsupportedVersion,
             Self::Portal(e) => e.code(),
         }
     }

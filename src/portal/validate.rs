@@ -5,11 +5,12 @@
 use url::{Host, Url};
 
 use super::{OfficeIds, PortalError, PortalFields};
+use crate::error::Field;
 
 const MAX_NAME: usize = 80;
 const MAX_TEXT: usize = 200;
 
-fn invalid(field: &'static str, reason: impl Into<String>) -> PortalError {
+fn invalid(field: Field, reason: impl Into<String>) -> PortalError {
     PortalError::Invalid {
         field,
         reason: reason.into(),
@@ -19,15 +20,15 @@ fn invalid(field: &'static str, reason: impl Into<String>) -> PortalError {
 impl PortalFields {
     /// Checks every field; returns the normalized fields, or the first problem found.
     pub fn validate(self) -> Result<Self, PortalError> {
-        let name = text(&self.name, "name", MAX_NAME)?;
+        let name = text(&self.name, Field::Name, MAX_NAME)?;
         if name.is_empty() {
-            return Err(invalid("name", "a portal needs a name"));
+            return Err(invalid(Field::Name, "a portal needs a name"));
         }
         let login = login_url(&self.login_url)?;
         let own_origin = login.origin().ascii_serialization();
         let mut allowed_origins = vec![own_origin];
         for entry in &self.allowed_origins {
-            let normalized = origin(entry, "allowed origin")?;
+            let normalized = origin(entry, Field::AllowedOrigins)?;
             if !allowed_origins.contains(&normalized) {
                 allowed_origins.push(normalized);
             }
@@ -47,17 +48,21 @@ impl PortalFields {
                 .filter(|p| !p.is_empty()),
             login_url: login.to_string(),
             allowed_origins,
-            username: text(&self.username, "username", MAX_TEXT)?,
+            username: text(&self.username, Field::Username, MAX_TEXT)?,
             second_step: self.second_step,
             code_senders,
-            code_lifetime_secs: within(self.code_lifetime_secs, "code lifetime", 7 * 86_400)?,
-            remember_device_days: within(self.remember_device_days, "remember-device days", 3650)?,
-            password_change_days: within(
-                self.password_change_days,
-                "password-change interval",
+            code_lifetime_secs: within(self.code_lifetime_secs, Field::CodeLifetime, 7 * 86_400)?,
+            remember_device_days: within(
+                self.remember_device_days,
+                Field::RememberDeviceDays,
                 3650,
             )?,
-            lockout_threshold: within(self.lockout_threshold, "lockout threshold", 100)?,
+            password_change_days: within(
+                self.password_change_days,
+                Field::PasswordChangeDays,
+                3650,
+            )?,
+            lockout_threshold: within(self.lockout_threshold, Field::LockoutThreshold, 100)?,
             support_phone: optional(self.support_phone, phone)?,
             office: office(self.office)?,
         })
@@ -80,7 +85,7 @@ pub fn is_loopback_host(host: &Host<&str>) -> bool {
 
 /// Parses a web address that may receive credentials: https, or http to this computer, with a
 /// host and without a user name or password inside it.
-fn web_address(text: &str, field: &'static str) -> Result<Url, PortalError> {
+fn web_address(text: &str, field: Field) -> Result<Url, PortalError> {
     let text = text.trim();
     if text.is_empty() {
         return Err(invalid(
@@ -122,12 +127,12 @@ fn web_address(text: &str, field: &'static str) -> Result<Url, PortalError> {
 }
 
 fn login_url(text: &str) -> Result<Url, PortalError> {
-    web_address(text, "login URL")
+    web_address(text, Field::LoginUrl)
 }
 
 /// Normalizes an origin to `scheme://host[:port]`; refuses anything with a path, query or
 /// fragment, so that "origin" never silently means "this prefix".
-pub(super) fn origin(text: &str, field: &'static str) -> Result<String, PortalError> {
+pub(super) fn origin(text: &str, field: Field) -> Result<String, PortalError> {
     let url = web_address(text, field)?;
     if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
         return Err(invalid(
@@ -155,7 +160,7 @@ fn sender(text: &str) -> Result<String, PortalError> {
         !local.contains('@') && !local.chars().any(|c| c.is_whitespace() || c.is_control());
     if !lower.contains('@') || !domain_ok || !local_ok {
         return Err(invalid(
-            "code sender",
+            Field::CodeSenders,
             format!(
                 "\"{}\" is not an e-mail address; enter name@domain, or @domain for any sender \
                  there",
@@ -166,7 +171,7 @@ fn sender(text: &str) -> Result<String, PortalError> {
     Ok(lower)
 }
 
-fn text(value: &str, field: &'static str, max: usize) -> Result<String, PortalError> {
+fn text(value: &str, field: Field, max: usize) -> Result<String, PortalError> {
     let value = value.trim();
     if value.chars().count() > max {
         return Err(invalid(field, format!("is longer than {max} characters")));
@@ -177,7 +182,7 @@ fn text(value: &str, field: &'static str, max: usize) -> Result<String, PortalEr
     Ok(value.to_owned())
 }
 
-fn within(value: Option<u32>, field: &'static str, max: u32) -> Result<Option<u32>, PortalError> {
+fn within(value: Option<u32>, field: Field, max: u32) -> Result<Option<u32>, PortalError> {
     match value {
         Some(0) => Err(invalid(
             field,
@@ -206,7 +211,7 @@ fn phone(value: &str) -> Result<String, PortalError> {
         .all(|c| c.is_ascii_digit() || " +-.()x".contains(c));
     if !(7..=20).contains(&digits) || !allowed {
         return Err(invalid(
-            "support phone",
+            Field::SupportPhone,
             format!("\"{value}\" is not a phone number; enter it like 800-981-9114"),
         ));
     }
@@ -215,7 +220,7 @@ fn phone(value: &str) -> Result<String, PortalError> {
 
 fn office(ids: OfficeIds) -> Result<OfficeIds, PortalError> {
     Ok(OfficeIds {
-        provider_id: optional(ids.provider_id, |v| text(v, "provider ID", 50))?,
+        provider_id: optional(ids.provider_id, |v| text(v, Field::ProviderId, 50))?,
         npi: optional(ids.npi, npi)?,
         tin: optional(ids.tin, tin)?,
     })
@@ -230,10 +235,10 @@ fn npi(value: &str) -> Result<String, PortalError> {
     match digits_only(value, &[' ', '-']) {
         Some(d) if d.len() == 10 && npi_is_valid(&d) => Ok(d),
         Some(d) if d.len() == 10 => Err(invalid(
-            "NPI",
+            Field::Npi,
             format!("{d} fails the NPI check digit; check it for a typo"),
         )),
-        _ => Err(invalid("NPI", format!("\"{value}\" is not 10 digits"))),
+        _ => Err(invalid(Field::Npi, format!("\"{value}\" is not 10 digits"))),
     }
 }
 
@@ -264,7 +269,7 @@ fn tin(value: &str) -> Result<String, PortalError> {
     match digits_only(value, &[' ', '-']) {
         Some(d) if d.len() == 9 => Ok(d),
         _ => Err(invalid(
-            "TIN",
+            Field::Tin,
             format!("\"{value}\" is not a 9-digit tax ID; enter it like 12-3456789"),
         )),
     }
@@ -284,7 +289,7 @@ mod tests {
         }
     }
 
-    fn field_of(result: Result<PortalFields, PortalError>) -> &'static str {
+    fn field_of(result: Result<PortalFields, PortalError>) -> Field {
         match result {
             Err(PortalError::Invalid { field, .. }) => field,
             other => panic!("expected a validation error, got {other:?}"),
@@ -330,7 +335,7 @@ mod tests {
                 ..base()
             }
             .validate();
-            assert_eq!(field_of(result), "login URL", "{bad:?} must be refused");
+            assert_eq!(field_of(result), Field::LoginUrl, "{bad:?} must be refused");
         }
         for good in [
             "http://localhost:8080/login",
@@ -364,7 +369,7 @@ mod tests {
             ..base()
         }
         .validate();
-        assert_eq!(field_of(result), "allowed origin");
+        assert_eq!(field_of(result), Field::AllowedOrigins);
     }
 
     #[test]
@@ -391,7 +396,7 @@ mod tests {
             ..base()
         }
         .validate();
-        assert_eq!(field_of(bad), "NPI");
+        assert_eq!(field_of(bad), Field::Npi);
     }
 
     #[test]
@@ -415,61 +420,61 @@ mod tests {
                 ..base()
             }
             .validate();
-            assert_eq!(field_of(result), "TIN", "{bad}");
+            assert_eq!(field_of(result), Field::Tin, "{bad}");
         }
     }
 
     #[test]
     fn other_fields_are_checked() {
-        let cases: Vec<(PortalFields, &str)> = vec![
+        let cases: Vec<(PortalFields, Field)> = vec![
             (
                 PortalFields {
                     name: "   ".into(),
                     ..base()
                 },
-                "name",
+                Field::Name,
             ),
             (
                 PortalFields {
                     name: "a\nb".into(),
                     ..base()
                 },
-                "name",
+                Field::Name,
             ),
             (
                 PortalFields {
                     code_senders: vec!["cigna".into()],
                     ..base()
                 },
-                "code sender",
+                Field::CodeSenders,
             ),
             (
                 PortalFields {
                     code_senders: vec!["a@b".into()],
                     ..base()
                 },
-                "code sender",
+                Field::CodeSenders,
             ),
             (
                 PortalFields {
                     code_lifetime_secs: Some(0),
                     ..base()
                 },
-                "code lifetime",
+                Field::CodeLifetime,
             ),
             (
                 PortalFields {
                     password_change_days: Some(99_999),
                     ..base()
                 },
-                "password-change interval",
+                Field::PasswordChangeDays,
             ),
             (
                 PortalFields {
                     support_phone: Some("call us".into()),
                     ..base()
                 },
-                "support phone",
+                Field::SupportPhone,
             ),
         ];
         for (fields, field) in cases {

@@ -39,8 +39,7 @@ pub fn authenticator_code(
         .map_err(|e| no_source(e.to_string()))?
         .ok_or_else(|| {
             no_source(
-                "no authenticator entry is linked to this portal (keydesk-cli otp link ENTRY \
-                 --portal PORTAL)"
+                "no authenticator entry is linked to this portal; link one under Authenticator"
                     .into(),
             )
         })?;
@@ -90,7 +89,7 @@ mod tests {
 
     #[test]
     fn a_totp_code_says_when_its_period_ends_and_an_hotp_code_moves_its_counter_once() {
-        let mut store = Store::open_in_memory().unwrap();
+        let mut store = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
         let keychain = MemoryKeychain::default();
         let portal = linked(
             &mut store,
@@ -107,7 +106,7 @@ mod tests {
         );
         assert!(code.key.is_none());
 
-        let mut store = Store::open_in_memory().unwrap();
+        let mut store = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
         let portal = linked(
             &mut store,
             &keychain,
@@ -126,10 +125,15 @@ mod tests {
 
     #[test]
     fn no_linked_entry_is_no_code_source() {
-        let mut store = Store::open_in_memory().unwrap();
+        let mut store = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
         let keychain = MemoryKeychain::default();
         let err = authenticator_code(store.conn(), &keychain, 1, 0).unwrap_err();
         assert_eq!(err.code(), "no_code_source");
-        assert!(err.words("Availity").contains("otp link"), "{err:?}");
+        let words = err.words("Availity");
+        assert!(words.contains("link one under Authenticator"), "{words}");
+        assert!(
+            !words.contains("keydesk-cli"),
+            "no command for the desk to type: {words}"
+        );
     }
 }

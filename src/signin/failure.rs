@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::pending::Channel;
 
 /// Why a sign-in stopped. Carries no secret: only what the desk may read and report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Failure {
@@ -213,7 +213,7 @@ impl Failure {
 }
 
 /// What a fill wrote into the page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Filled {
     /// The username and password.

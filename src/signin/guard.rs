@@ -7,6 +7,7 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::machine::{SignIn, State};
+use crate::error::ErrorCode;
 use crate::portal::Portal;
 use crate::store::{Store, StoreError};
 
@@ -49,11 +50,11 @@ pub enum StartError {
 
 impl StartError {
     /// A stable code for the UI.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::NeedsConfirmation { .. } => "signin_needs_confirmation",
-            Self::AlreadyRunning(_) => "signin_running",
-            Self::Store(_) => "database",
+            Self::NeedsConfirmation { .. } => ErrorCode::SigninNeedsConfirmation,
+            Self::AlreadyRunning(_) => ErrorCode::SigninRunning,
+            Self::Store(_) => ErrorCode::Database,
         }
     }
 }
@@ -246,14 +247,14 @@ mod tests {
         // the refused password again.
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("keydesk.db");
-        let mut store = Store::open(&path).unwrap();
+        let mut store = Store::open(&path, crate::desk::SCHEMA).unwrap();
         let mut p = portal(&mut store, None);
         RetryGuard::new(&mut store)
             .record(&refused(&p), 1_000)
             .unwrap();
         drop(store);
 
-        let mut store = Store::open(&path).unwrap();
+        let mut store = Store::open(&path, crate::desk::SCHEMA).unwrap();
         let err = RetryGuard::new(&mut store).check(&p, false).unwrap_err();
         assert_eq!(err.code(), "signin_needs_confirmation");
         assert!(err.to_string().contains("did not accept"), "{err}");
@@ -294,7 +295,7 @@ mod tests {
 
     #[test]
     fn failures_in_a_row_are_counted_and_warned_about_near_the_threshold() {
-        let mut store = Store::open_in_memory().unwrap();
+        let mut store = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
         let p = portal(&mut store, Some(3));
         let mut guard = RetryGuard::new(&mut store);
         guard.record(&refused(&p), 1_000).unwrap();
@@ -348,7 +349,7 @@ mod tests {
 
     #[test]
     fn without_a_known_threshold_the_second_failure_warns_and_a_removed_portal_is_left_alone() {
-        let mut store = Store::open_in_memory().unwrap();
+        let mut store = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
         let p = portal(&mut store, None);
         assert_eq!(lockout_warning(&p, 1), None);
         assert!(

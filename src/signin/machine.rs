@@ -36,8 +36,9 @@ pub const SUBMIT_TIMEOUT_MS: i64 = 30_000;
 pub const CODE_TIMEOUT_MS: i64 = 180_000;
 
 /// Where the sign-in is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "state", rename_all = "snake_case")]
+#[ts(rename = "SignInState")]
 pub enum State {
     /// The portal window is loading its sign-in page.
     Opening,
@@ -72,7 +73,7 @@ impl State {
 }
 
 /// Figures of one sign-in, in milliseconds; no secrets.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Timing {
     /// From the start to signed in (or failed).
     pub total_ms: Option<i64>,

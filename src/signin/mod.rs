@@ -11,6 +11,7 @@
 //! | [`script`] | the observe and fill scripts (each fill script re-checks `location.origin`) |
 //! | [`failure`] | why a sign-in stopped, in plain words with the next step |
 //! | [`guard`] | [`RetryGuard`]: no new try without confirmation after a lockout risk, kept across restarts |
+//! | [`registry`] | [`SignIns`]: the sign-ins of this run, one per portal at a time |
 //!
 //! The shell drives it: it opens the portal window with its own browser profile, observes the
 //! page every few hundred milliseconds, looks up the code [`SignIn::wants`] (the inbox's
@@ -24,6 +25,7 @@ pub mod guard;
 pub mod machine;
 pub mod observation;
 pub mod recipe;
+pub mod registry;
 pub mod script;
 
 use serde::Serialize;
@@ -34,9 +36,10 @@ pub use machine::{
     Action, CodeWanted, FillReport, Observation, OfferedCode, SignIn, State, Timing,
 };
 pub use recipe::{Recipe, RecipeError, Recipes};
+pub use registry::{Claim, SignIns};
 
 /// What the main window shows of one sign-in ("signin-changed"). No secret in it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct SignInView {
     /// The portal.
     pub portal_id: i64,

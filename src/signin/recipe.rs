@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::error::ErrorCode;
 use serde::{Deserialize, Serialize};
 
 /// The shipped recipes, embedded at build time.
@@ -34,10 +35,10 @@ pub enum RecipeError {
 
 impl RecipeError {
     /// A stable code for the UI and scripts.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Parse(_) => "recipe_parse",
-            Self::Invalid { .. } => "recipe_invalid",
+            Self::Parse(_) => ErrorCode::RecipeParse,
+            Self::Invalid { .. } => ErrorCode::RecipeInvalid,
         }
     }
 }

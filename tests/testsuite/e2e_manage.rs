@@ -10,8 +10,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
-use keydesk::keychain::{ItemKey, Keychain};
-use keydesk::portal::{Portal, PortalBook};
+use keydesk::api;
+use keydesk::keychain::{ItemKey, Keychain, OsKeychain};
+use keydesk::portal::Portal;
 
 use crate::bed;
 use crate::e2e::{ONE_SESSION, launch, run, screenshot, wait_for_text};
@@ -66,20 +67,26 @@ pub(crate) async fn type_into(client: &Client, css: &str, text: &str) {
         .unwrap_or_else(|e| panic!("type into {css}: {e}"));
 }
 
+/// The profile's own items in the real keychain.
+fn os_keychain(profile: &Path) -> OsKeychain {
+    let desk = keydesk::Desk::open(profile).expect("open the app's profile");
+    OsKeychain::new(desk.profile_id())
+}
+
 /// The profile's portals and, for each, its password from the real keychain, as the core sees
 /// them (the app holds the same database open; SQLite's WAL lets both read).
 pub(crate) fn core_view(profile: &Path) -> Vec<(Portal, Option<String>)> {
-    let mut desk = keydesk::Desk::open(profile).expect("open the app's profile");
-    let keychain = desk.keychain().expect("the bed's keychain");
-    let portals = PortalBook::new(desk.store()).list().expect("portal list");
-    portals
-        .into_iter()
+    let kd = keydesk::Keydesk::open(profile).expect("open the app's profile");
+    let keychain = os_keychain(profile);
+    let list = api::portals::list(&kd, keydesk::Now::system()).expect("portal list");
+    list.into_iter()
         .map(|p| {
+            let portal = api::portals::get(&kd, p.id).expect("the portal");
             let password = keychain
                 .get(&ItemKey::portal_password(p.id))
                 .expect("keychain read")
                 .map(|s| s.expose().to_owned());
-            (p, password)
+            (portal, password)
         })
         .collect()
 }
@@ -108,9 +115,7 @@ fn e2e_portal_is_added_from_a_preset_edited_and_deleted_with_its_keychain_item()
         type_into(&client, "input[name=clear_after]", "45").await;
         click(&client, "[data-testid=save-clear-after]").await;
         wait_for_text(&client, "[data-testid=settings-notice]", "45 seconds").await;
-        let delay =
-            keydesk::clipboard::saved_clear_after(keydesk::Desk::open(&profile).unwrap().store())
-                .unwrap();
+        let delay = api::settings::clipboard_delay(&keydesk::Keydesk::open(&profile).unwrap());
         assert_eq!(delay, Duration::from_secs(45), "saved in the profile");
 
         click(&client, "[data-testid=tab-portals]").await;
@@ -241,8 +246,7 @@ fn e2e_portal_is_added_from_a_preset_edited_and_deleted_with_its_keychain_item()
         click(&client, "[data-testid=confirm]").await;
         wait_for_text(&client, "[data-testid=portals-empty]", "No portals yet").await;
         assert!(core_view(&profile).is_empty(), "no portal left in the core");
-        let desk = keydesk::Desk::open(&profile).unwrap();
-        let keychain = desk.keychain().unwrap();
+        let keychain = os_keychain(&profile);
         assert_eq!(
             keychain.get(&ItemKey::portal_password(id)).unwrap(),
             None,

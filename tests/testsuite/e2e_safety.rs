@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use fantoccini::Locator;
-use keydesk::portal::PortalBook;
+use keydesk::api;
 
 use crate::bed;
 use crate::e2e::{ONE_SESSION, launch, run, screenshot, wait_for_text};
@@ -63,13 +63,11 @@ fn e2e_views_say_keychain_unavailable_and_keep_what_needs_no_secret() {
         click(&client, "[data-testid=save-portal]").await;
         wait_for_text(&client, "[data-testid=portals-notice]", "Saved").await;
         let saved = {
-            let mut desk = keydesk::Desk::open(&profile).unwrap();
-            PortalBook::new(desk.store()).list().unwrap()
+            let kd = keydesk::Keydesk::open(&profile).unwrap();
+            let id = api::portals::list(&kd, keydesk::Now::system()).unwrap()[0].id;
+            api::portals::get(&kd, id).unwrap()
         };
-        assert_eq!(
-            saved[0].fields.support_phone.as_deref(),
-            Some("800-555-0199")
-        );
+        assert_eq!(saved.fields.support_phone.as_deref(), Some("800-555-0199"));
 
         // Deleting would orphan the password in the keychain, so the portal is kept.
         click(&client, "[data-testid=delete-portal]").await;
@@ -78,10 +76,11 @@ fn e2e_views_say_keychain_unavailable_and_keep_what_needs_no_secret() {
             wait_for_text(&client, "[data-testid=confirm-dialog]", "was not removed").await;
         assert!(refusal.contains("keychain"), "{refusal}");
         screenshot(&client, "portals-keychain-unavailable.png").await;
-        let still = {
-            let mut desk = keydesk::Desk::open(&profile).unwrap();
-            PortalBook::new(desk.store()).list().unwrap()
-        };
+        let still = api::portals::list(
+            &keydesk::Keydesk::open(&profile).unwrap(),
+            keydesk::Now::system(),
+        )
+        .unwrap();
         assert_eq!(still.len(), 1, "the portal is kept");
         click(&client, "[data-testid=confirm-dialog] button[autofocus]").await;
 
@@ -134,8 +133,7 @@ fn e2e_a_copied_password_is_cleared_but_what_the_person_copied_since_is_left_alo
         Some(&format!("{password}\n")),
     );
     let delay = Duration::from_secs(2);
-    keydesk::clipboard::save_clear_after(keydesk::Desk::open(&profile).unwrap().store(), delay)
-        .unwrap();
+    api::settings::set_clipboard_delay(&keydesk::Keydesk::open(&profile).unwrap(), delay).unwrap();
 
     run(async {
         let client = launch(&profile).await;

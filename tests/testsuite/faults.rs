@@ -382,7 +382,7 @@ async fn faults_a_wrong_mailbox_password_fails_clearly_and_is_not_retried_for_mi
                 InboxEvent::Connection {
                     status: keydesk::mailbox::MailboxStatus::Error { code, message },
                     ..
-                } => Some((code.clone(), message.clone())),
+                } => Some((*code, message.clone())),
                 _ => None,
             })
             .await;

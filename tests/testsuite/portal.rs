@@ -4,19 +4,20 @@
 
 use std::process::{Command, Stdio};
 
+use keydesk::api::portals::{self, Credential};
 use keydesk::keychain::{ItemKey, Keychain, OsKeychain};
-use keydesk::portal::{PortalBook, PortalFields, Preset};
-use keydesk::{Desk, Secret};
+use keydesk::portal::{PortalFields, Preset};
+use keydesk::{Desk, Keydesk, Now, Secret};
 
 use crate::bed;
 
-const NOW: i64 = 1_750_000_000;
+const NOW: Now = Now::from_secs(1_750_000_000);
 
-/// The profile's own keychain, opened directly (not through the code under test's book).
+/// The profile's own keychain items, opened directly (not through the code under test).
 fn os_keychain(profile: &std::path::Path) -> OsKeychain {
+    bed::var("DBUS_SESSION_BUS_ADDRESS");
     let desk = Desk::open(profile).expect("open the profile");
-    OsKeychain::open(desk.profile_id())
-        .expect("the test bed's Secret Service must be running and unlocked")
+    OsKeychain::new(desk.profile_id())
 }
 
 fn preset(id: &str) -> PortalFields {
@@ -26,58 +27,57 @@ fn preset(id: &str) -> PortalFields {
     }
 }
 
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(future)
+}
+
 #[test]
 fn password_is_stored_read_changed_and_deleted_in_the_real_keychain() {
     let dir = bed::profile_dir("password");
-    let keychain = os_keychain(&dir);
-    let mut desk = Desk::open(&dir).unwrap();
-    let mut book = PortalBook::new(desk.store());
-    let portal = book
-        .add_with_password(
-            preset("availity"),
-            &keychain,
-            &Secret::from("kdS3cr3t-first"),
-            NOW,
-        )
-        .unwrap();
+    let kd = Keydesk::open(&dir).unwrap();
+    let portal = portals::add(
+        &kd,
+        preset("availity"),
+        Some(&Secret::from("kdS3cr3t-first")),
+        NOW,
+    )
+    .unwrap();
     let password_key = ItemKey::portal_password(portal.id);
     let codes_key = ItemKey::portal_recovery_codes(portal.id);
 
-    // Read back through a separate connection to the keychain, not the book.
+    // Read back through a separate connection to the keychain, not the use-cases.
     assert_eq!(
         os_keychain(&dir).get(&password_key).unwrap(),
         Some(Secret::from("kdS3cr3t-first"))
     );
-    book.set_password(
-        portal.id,
-        &keychain,
-        &Secret::from("kdS3cr3t-second"),
-        NOW + 1,
-    )
-    .unwrap();
+    portals::change_password(&kd, portal.id, &Secret::from("kdS3cr3t-second"), NOW).unwrap();
     assert_eq!(
-        book.password(portal.id, &keychain).unwrap(),
-        Some(Secret::from("kdS3cr3t-second"))
+        portals::credential(&kd, portal.id, Credential::Password).unwrap(),
+        Secret::from("kdS3cr3t-second")
     );
     assert_eq!(
         os_keychain(&dir).get(&password_key).unwrap(),
         Some(Secret::from("kdS3cr3t-second"))
     );
 
-    book.set_recovery_codes(
-        portal.id,
-        &keychain,
-        &[Secret::from("kdS3cr3t-rc-1"), Secret::from("kdS3cr3t-rc-2")],
-    )
-    .unwrap();
-    book.mark_recovery_code_used(portal.id, 1, NOW + 2).unwrap();
-    let codes = book.recovery_codes(portal.id, &keychain).unwrap();
+    let lines = Secret::from("kdS3cr3t-rc-1\nkdS3cr3t-rc-2\n");
+    assert_eq!(
+        portals::set_recovery_codes(&kd, portal.id, &lines).unwrap(),
+        2
+    );
+    let later = Now::from_secs(NOW.secs() + 2);
+    portals::mark_recovery_code_used(&kd, portal.id, 1, later).unwrap();
+    let codes = portals::recovery_codes_revealed(&kd, portal.id).unwrap();
     assert_eq!(codes.len(), 2);
-    assert_eq!(codes[0].used_at, Some(NOW + 2));
+    assert_eq!(codes[0].used_at, Some(later.secs()));
     assert_eq!(codes[1].code, Secret::from("kdS3cr3t-rc-2"));
     assert!(os_keychain(&dir).get(&codes_key).unwrap().is_some());
 
-    book.remove(portal.id, &keychain).unwrap();
+    block_on(portals::remove(&kd, portal.id)).unwrap();
     assert_eq!(
         os_keychain(&dir).get(&password_key).unwrap(),
         None,
@@ -88,50 +88,42 @@ fn password_is_stored_read_changed_and_deleted_in_the_real_keychain() {
         None,
         "recovery codes left in the keychain"
     );
-    assert!(book.list().unwrap().is_empty());
+    assert!(portals::list(&kd, NOW).unwrap().is_empty());
 }
 
 #[test]
 fn export_then_import_on_a_fresh_profile_gives_the_same_portals() {
     let source_dir = bed::profile_dir("export");
-    let keychain = os_keychain(&source_dir);
-    let mut source = Desk::open(&source_dir).unwrap();
-    let mut book = PortalBook::new(source.store());
+    let source = Keydesk::open(&source_dir).unwrap();
     let mut ids = Vec::new();
     for (id, password) in [("availity", "kdS3cr3t-av"), ("cigna", "kdS3cr3t-ci")] {
-        let p = book
-            .add_with_password(preset(id), &keychain, &Secret::from(password), NOW)
-            .unwrap();
-        book.set_recovery_codes(p.id, &keychain, &[Secret::from("kdS3cr3t-rc")])
-            .unwrap();
+        let p = portals::add(&source, preset(id), Some(&Secret::from(password)), NOW).unwrap();
+        portals::set_recovery_codes(&source, p.id, &Secret::from("kdS3cr3t-rc")).unwrap();
         ids.push(p.id);
     }
     let file = source_dir.join("portals.json");
-    std::fs::write(
-        &file,
-        serde_json::to_vec_pretty(&book.export(NOW).unwrap()).unwrap(),
-    )
-    .unwrap();
+    portals::export(&source, &file, NOW).unwrap();
     let bytes = std::fs::read(&file).unwrap();
     assert!(
         !bytes.windows(b"kdS3cr3t-".len()).any(|w| w == b"kdS3cr3t-"),
         "the export file holds a secret"
     );
 
-    let mut target = Desk::open(&bed::profile_dir("import")).unwrap();
-    let mut fresh = PortalBook::new(target.store());
-    let report = fresh.import(&bytes, NOW).unwrap();
+    let target = Keydesk::open(&bed::profile_dir("import")).unwrap();
+    let report = portals::import(&target, &file, NOW).unwrap();
     assert!(report.is_complete(), "{report:?}");
-    let fields =
-        |list: Vec<keydesk::portal::Portal>| list.into_iter().map(|p| p.fields).collect::<Vec<_>>();
-    assert_eq!(fields(fresh.list().unwrap()), fields(book.list().unwrap()));
-    assert_eq!(
-        fresh.list().unwrap()[0].fields.username,
-        "availity-frontdesk"
-    );
+    let fields = |kd: &Keydesk| {
+        portals::list(kd, NOW)
+            .unwrap()
+            .into_iter()
+            .map(|p| portals::get(kd, p.id).unwrap().fields)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(fields(&target), fields(&source));
+    assert_eq!(fields(&target)[0].username, "availity-frontdesk");
 
     for id in ids {
-        book.remove(id, &keychain).unwrap();
+        block_on(portals::remove(&source, id)).unwrap();
     }
 }
 

@@ -1,55 +1,45 @@
-//! The mailbox settings form and the notification setting: read and saved through the core's
-//! `Desk`. The mailbox password goes from the page into the keychain and never back.
+//! The mailbox settings form and the notification setting. The mailbox password goes from the
+//! page into the keychain and never back.
 
-use keydesk::Secret;
-use keydesk::desk::MailboxSetup;
+use keydesk::api::{self, mailbox::MailboxSetup};
 use keydesk::mailbox::MailboxSettings;
 use keydesk::notification::NotificationSettings;
-use tauri::AppHandle;
+use keydesk::{Keydesk, Secret};
+use tauri::State;
 
 use crate::error::CommandError;
-use crate::state::DeskState;
 
 /// The saved mailbox settings, and whether a password is stored (never the password).
 #[tauri::command]
-pub async fn mailbox_setup(
-    desk: tauri::State<'_, DeskState>,
-) -> Result<MailboxSetup, CommandError> {
-    Ok(desk.lock().await.mailbox_setup()?)
+pub async fn mailbox_setup(kd: State<'_, Keydesk>) -> Result<MailboxSetup, CommandError> {
+    Ok(api::mailbox::setup(&kd)?)
 }
 
-/// Saves the mailbox settings (and the password, when one was typed) and restarts the inbox
-/// with them. Nothing is saved when a setting is wrong.
+/// Saves the mailbox settings (and the password, when one was typed; an empty field keeps the
+/// saved one); the inbox starts again with them.
 #[tauri::command]
 pub async fn save_mailbox(
-    app: AppHandle,
-    desk: tauri::State<'_, DeskState>,
+    kd: State<'_, Keydesk>,
     settings: MailboxSettings,
     password: Option<String>,
 ) -> Result<(), CommandError> {
-    // An empty field means "keep the saved password".
     let password = password.filter(|p| !p.is_empty()).map(Secret::new);
-    desk.lock()
-        .await
-        .save_mailbox(&settings, password.as_ref())?;
-    tracing::info!(host = %settings.host, "mailbox settings saved; restarting the inbox");
-    crate::inbox::restart(&app).await;
-    Ok(())
+    Ok(api::mailbox::save(&kd, &settings, password.as_ref())?)
 }
 
 /// How new codes are announced.
 #[tauri::command]
 pub async fn notification_settings(
-    desk: tauri::State<'_, DeskState>,
+    kd: State<'_, Keydesk>,
 ) -> Result<NotificationSettings, CommandError> {
-    Ok(desk.lock().await.notification_settings()?)
+    Ok(api::mailbox::notification_settings(&kd)?)
 }
 
 /// Changes how new codes are announced.
 #[tauri::command]
 pub async fn set_notification_settings(
-    desk: tauri::State<'_, DeskState>,
+    kd: State<'_, Keydesk>,
     settings: NotificationSettings,
 ) -> Result<(), CommandError> {
-    Ok(desk.lock().await.set_notification_settings(&settings)?)
+    Ok(api::mailbox::set_notification_settings(&kd, &settings)?)
 }

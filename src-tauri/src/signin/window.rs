@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use keydesk::Keydesk;
 use keydesk::portal::Portal;
 use keydesk::signin::Recipe;
 use serde::de::DeserializeOwned;
@@ -17,7 +18,7 @@ pub fn label(portal_id: i64) -> String {
 }
 
 /// Opens the portal's window on its sign-in page, or brings an open one back to it.
-pub fn open(app: &AppHandle, portal: &Portal) -> Result<WebviewWindow, String> {
+pub fn open(app: &AppHandle, kd: &Keydesk, portal: &Portal) -> Result<WebviewWindow, String> {
     let url = Url::parse(&portal.fields.login_url).map_err(|e| e.to_string())?;
     if let Some(window) = app.get_webview_window(&label(portal.id)) {
         window.navigate(url).map_err(|e| e.to_string())?;
@@ -25,7 +26,7 @@ pub fn open(app: &AppHandle, portal: &Portal) -> Result<WebviewWindow, String> {
         let _ = window.set_focus();
         return Ok(window);
     }
-    builder(app, portal, label(portal.id), WebviewUrl::External(url))?
+    builder(app, kd, portal, label(portal.id), WebviewUrl::External(url))?
         .title(format!("{} — Keydesk", portal.fields.name))
         .inner_size(1000.0, 760.0)
         .build()
@@ -37,18 +38,18 @@ pub fn open(app: &AppHandle, portal: &Portal) -> Result<WebviewWindow, String> {
 /// one, see `keydesk::browser_profile`).
 fn builder<'a>(
     app: &'a AppHandle,
+    kd: &Keydesk,
     portal: &Portal,
     label: String,
     url: WebviewUrl,
 ) -> Result<WebviewWindowBuilder<'a, tauri::Wry, AppHandle>, String> {
-    let desk = app.state::<crate::state::DeskState>();
-    let folder = keydesk::browser_profile::dir(&desk.profile_dir, portal.id);
+    let folder = keydesk::browser_profile::dir(kd.data_dir(), portal.id);
     std::fs::create_dir_all(&folder)
         .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
     let window = WebviewWindowBuilder::new(app, label, url).data_directory(folder);
     #[cfg(target_os = "macos")]
     let window = window.data_store_identifier(keydesk::browser_profile::data_store_id(
-        &desk.profile_id,
+        kd.profile_id(),
         portal.id,
     ));
     Ok(window)
@@ -128,10 +129,8 @@ impl WindowCookies {
                 hidden: false,
             }));
         }
-        let folder = keydesk::browser_profile::dir(
-            &app.state::<crate::state::DeskState>().profile_dir,
-            portal.id,
-        );
+        let kd = app.state::<Keydesk>();
+        let folder = keydesk::browser_profile::dir(kd.data_dir(), portal.id);
         if !folder.exists() {
             return Ok(None);
         }
@@ -139,7 +138,7 @@ impl WindowCookies {
         // Its own label: a sign-in started meanwhile opens the portal's real window beside it,
         // rather than taking this one, which closes when the cookies are cleared.
         let hidden = format!("{}-cookies", label(portal.id));
-        let window = builder(app, portal, hidden, WebviewUrl::External(blank))?
+        let window = builder(app, &kd, portal, hidden, WebviewUrl::External(blank))?
             .visible(false)
             .build()
             .map_err(|e| e.to_string())?;
@@ -189,10 +188,33 @@ impl Drop for WindowCookies {
     }
 }
 
-/// `now` in UNIX milliseconds, for the machine.
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+/// Closes the portal's windows (its sign-in window, and one opened to clear its cookies) and
+/// waits until the engine has torn them down; on macOS also deletes the window's data store.
+pub async fn close(app: &AppHandle, kd: &Keydesk, portal_id: i64) {
+    let label = label(portal_id);
+    for label in [label.clone(), format!("{label}-cookies")] {
+        if let Some(window) = app.get_webview_window(&label) {
+            let _ = window.destroy();
+        }
+    }
+    for _ in 0..20 {
+        if app.get_webview_window(&label).is_none() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // WebKit on macOS keeps a window's data in its own store, not in the profile folder.
+    #[cfg(target_os = "macos")]
+    if let Err(e) = app
+        .remove_data_store(keydesk::browser_profile::data_store_id(
+            kd.profile_id(),
+            portal_id,
+        ))
+        .await
+    {
+        // Before macOS 14 there is no store of its own to delete (see keydesk::browser_profile).
+        tracing::warn!(error = %e, "could not delete the portal window's data store");
+    }
+    #[cfg(not(target_os = "macos"))]
+    let _ = kd;
 }

@@ -11,9 +11,8 @@
 
 use std::path::PathBuf;
 
-use keydesk::inbox::{self, InboxRules, Reading};
-use keydesk::pending::Origin;
-use keydesk::{Desk, extract, message};
+use keydesk::Keydesk;
+use keydesk::api;
 use serde::Serialize;
 
 /// Arguments of `extract`.
@@ -29,15 +28,15 @@ pub struct Args {
 
 pub fn run(data_dir: &std::path::Path, args: Args) -> Result<(), super::Failure> {
     // Matching needs the profile's portals; a missing profile is not made just to say "none".
-    let rules = if data_dir.join("keydesk.db").exists() {
-        Desk::open(data_dir)?.inbox_rules()?
+    let kd = if data_dir.join("keydesk.db").exists() {
+        Some(Keydesk::open(data_dir)?)
     } else {
-        InboxRules::default()
+        None
     };
     let mut failed = 0;
     for file in &args.files {
         let input = file.display().to_string();
-        let line = match one(file, args.text, &rules) {
+        let line = match one(file, args.text, kd.as_ref()) {
             Ok(found) => serde_json::to_string(&Found { input, ..found })?,
             Err(error) => {
                 failed += 1;
@@ -68,48 +67,13 @@ struct Failed {
     error: String,
 }
 
-fn one(file: &PathBuf, plain: bool, rules: &InboxRules) -> Result<Found, String> {
+fn one(file: &PathBuf, plain: bool, kd: Option<&Keydesk>) -> Result<Found, String> {
     let raw = std::fs::read(file).map_err(|e| format!("cannot read the file: {e}"))?;
-    let (subject, body) = if plain {
-        (String::new(), String::from_utf8_lossy(&raw).into_owned())
-    } else {
-        let parsed = message::parse(&raw).map_err(|e| e.to_string())?;
-        (parsed.subject, parsed.text)
-    };
-    let found = extract::extract(&subject, &body);
-    let portal = if plain || found.is_none() {
-        None
-    } else {
-        matched_portal(raw, rules)
-    };
+    let found = api::codes::extract(kd, raw, plain).map_err(|e| e.to_string())?;
     Ok(Found {
         input: String::new(),
-        code: found.as_ref().map(|f| f.code.expose().to_owned()),
-        expires_minutes: found
-            .as_ref()
-            .and_then(|f| f.lifetime)
-            .map(|d| d.as_secs() / 60),
-        portal,
+        code: found.code.as_ref().map(|c| c.expose().to_owned()),
+        expires_minutes: found.lifetime.map(|d| d.as_secs() / 60),
+        portal: found.portal,
     })
-}
-
-/// The portal the inbox would match the message to: only a portal match, never an unmatched
-/// or suspicious sender.
-fn matched_portal(raw: Vec<u8>, rules: &InboxRules) -> Option<String> {
-    let fetched = keydesk::watcher::Fetched {
-        folder: String::new(),
-        uid_validity: 0,
-        uid: 0,
-        delivered_at: 0,
-        truncated: false,
-        used: false,
-        raw,
-    };
-    match inbox::read(&fetched, rules) {
-        Reading::Code(code) => match code.origin {
-            Origin::Portal { name, .. } => Some(name),
-            _ => None,
-        },
-        _ => None,
-    }
 }

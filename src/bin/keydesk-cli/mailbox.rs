@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use keydesk::Desk;
+use keydesk::api;
 use keydesk::mailbox::{MailboxSettings, Security};
 
 /// `mailbox` subcommands.
@@ -46,7 +46,7 @@ fn parse_security(text: &str) -> Result<Security, String> {
 }
 
 pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
-    let mut desk = Desk::open(data_dir)?;
+    let kd = super::open(data_dir)?;
     match command {
         Command::Set {
             host,
@@ -72,13 +72,13 @@ pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
             };
             let password = super::read_secret_from_stdin()?;
             // Checks everything (the certificate file too) before anything is written.
-            desk.save_mailbox(&settings, Some(&password))?;
+            api::mailbox::save(&kd, &settings, Some(&password))?;
             println!(
                 "mailbox saved: {}@{}:{}",
                 settings.username, settings.host, settings.port
             );
         }
-        Command::Show => match desk.store().mailbox_settings()? {
+        Command::Show => match api::mailbox::setup(&kd)?.settings {
             Some(settings) => println!("{}", serde_json::to_string_pretty(&settings)?),
             None => println!("mailbox: not set up"),
         },

@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use keydesk::Desk;
+use keydesk::{Desk, ErrorCode, Keydesk};
 
 #[derive(Parser)]
 #[command(name = "keydesk-cli", version, about = "Keydesk from the command line")]
@@ -74,10 +74,36 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("keydesk-cli: {e}");
+            eprintln!("keydesk-cli: {e}{}", hint(e.as_ref()));
             ExitCode::FAILURE
         }
     }
+}
+
+/// Where to look next, for errors a script's author can act on. The core's messages are for
+/// the desk and name no command; the CLI adds its own.
+fn hint(error: &(dyn std::error::Error + 'static)) -> &'static str {
+    match error
+        .downcast_ref::<keydesk::api::Error>()
+        .map(|e| e.code())
+    {
+        Some(ErrorCode::PortalNotFound) => " (`keydesk-cli portal list` shows the names)",
+        Some(ErrorCode::OtpNotFound | ErrorCode::OtpAmbiguous) => {
+            " (`keydesk-cli otp list` shows the labels and ids)"
+        }
+        Some(ErrorCode::MailboxNoPassword) => " (set it with `keydesk-cli mailbox set`)",
+        _ => "",
+    }
+}
+
+/// The profile in `data_dir`, for a subcommand.
+fn open(data_dir: &std::path::Path) -> Result<Keydesk, Failure> {
+    Ok(Keydesk::open(data_dir)?)
+}
+
+/// Now, for a subcommand.
+fn now() -> keydesk::Now {
+    keydesk::Now::system()
 }
 
 /// Runs a future on a small runtime; the CLI does one thing and exits.

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use keydesk::Desk;
+use keydesk::api;
 
 /// `notifications` subcommands.
 #[derive(clap::Subcommand)]
@@ -27,11 +27,11 @@ fn parse_switch(text: &str) -> Result<bool, String> {
 }
 
 pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
-    let mut desk = Desk::open(data_dir)?;
-    let mut settings = desk.notification_settings()?;
+    let kd = super::open(data_dir)?;
+    let mut settings = api::mailbox::notification_settings(&kd)?;
     if let Command::Set { show_code } = command {
         settings.show_code = show_code;
-        desk.set_notification_settings(&settings)?;
+        api::mailbox::set_notification_settings(&kd, &settings)?;
     }
     println!(
         "show the code in notifications: {}",

@@ -1,10 +1,9 @@
 //! `keydesk-cli otp`: the authenticator — add, list, show codes, back up and restore.
 
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use keydesk::otp::{self, ImportReport, Kind, backup, entries, import::Format};
-use keydesk::{Desk, Keychain};
+use keydesk::api::{self, Now};
+use keydesk::otp::{self, ImportReport, Kind, import::Format};
 
 /// `otp` subcommands.
 #[derive(clap::Subcommand)]
@@ -92,13 +91,6 @@ fn parse_format(text: &str) -> Result<Format, String> {
         .ok_or_else(|| format!("\"{text}\" is not aegis, 2fas, ente, bitwarden or google"))
 }
 
-fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
 fn print_report(report: &ImportReport, json: bool) -> Result<(), super::Failure> {
     if json {
         println!("{}", serde_json::to_string_pretty(report)?);
@@ -119,26 +111,21 @@ fn print_report(report: &ImportReport, json: bool) -> Result<(), super::Failure>
 
 pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
     if let Command::Clock { urls } = &command {
-        let readings = super::block_on(otp::clock::check(urls, &SystemTime::now));
-        let (mut warned, mut answered) = (false, false);
-        for reading in readings {
-            match reading {
-                Ok(r) => {
-                    (warned, answered) = (warned || r.warn, true);
-                    println!("{}", r.message());
-                }
-                Err(e) => println!("{e}"),
-            }
+        let lines = super::block_on(api::authenticator::clock_check_servers(urls.clone()));
+        for line in &lines {
+            println!("{}", line.message);
         }
-        return match (answered, warned) {
+        return match (
+            lines.iter().any(|l| l.answered),
+            lines.iter().any(|l| l.warn),
+        ) {
             (false, _) => Err("no server answered, so the clock could not be checked".into()),
             (true, true) => Err("the clock is off; authenticator codes will fail".into()),
             (true, false) => Ok(()),
         };
     }
-    let mut desk = Desk::open(data_dir)?;
-    let keychain = desk.keychain()?;
-    let conn = desk.store().conn();
+    let kd = super::open(data_dir)?;
+    let now = super::now();
     match command {
         Command::Add {
             uri,
@@ -148,21 +135,20 @@ pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
             json,
         } => {
             let report = if let Some(path) = qr {
-                otp::add_qr_file(conn, &keychain, &path, now())?
+                api::authenticator::add_qr_file(&kd, &path, now)?
             } else if let Some(path) = import {
-                let text = zeroize::Zeroizing::new(std::fs::read_to_string(&path)?);
-                otp::add_text(conn, &keychain, &text, format, now())?
+                api::authenticator::import_file(&kd, &path, format, now)?
             } else {
-                let text = match uri.as_deref() {
+                let link = match uri.as_deref() {
                     Some("-") => super::read_secret_from_stdin()?,
                     _ => keydesk::Secret::new(uri.unwrap_or_default()),
                 };
-                otp::add_link(conn, &keychain, text.expose(), now())?
+                api::authenticator::add_link(&kd, &link, now)?
             };
             print_report(&report, json)?;
         }
         Command::List { json } => {
-            let list = entries::list(conn)?;
+            let list = api::authenticator::list(&kd)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&list)?);
             } else if list.is_empty() {
@@ -183,86 +169,57 @@ pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
             }
         }
         Command::Code { name, at } => {
-            let entry = entries::find(conn, &name)?;
-            let at = at.unwrap_or_else(now);
-            let code = entries::use_code(conn, &keychain, entry.id, at)?;
+            let entry = api::authenticator::find(&kd, &name)?;
+            let at = at.map_or(now, |secs| Now::from_secs(secs as i64));
+            let code = api::authenticator::use_code(&kd, entry.id, at)?;
+            println!("{}", code.expose());
             match entry.kind {
-                Kind::Totp { period } => {
-                    println!("{}", code.expose());
-                    eprintln!(
-                        "{}: valid {} s more",
-                        entry.label,
-                        otp::code::seconds_left(at, period)
-                    );
-                }
-                Kind::Hotp { counter } => {
-                    println!("{}", code.expose());
-                    eprintln!("{}: counter {counter} used", entry.label);
-                }
+                Kind::Totp { period } => eprintln!(
+                    "{}: valid {} s more",
+                    entry.label,
+                    otp::code::seconds_left(at.secs_unsigned(), period)
+                ),
+                Kind::Hotp { counter } => eprintln!("{}: counter {counter} used", entry.label),
             }
         }
         Command::Export { out, plain, .. } => {
-            let bytes = if plain {
+            let written = if plain {
                 eprintln!(
                     "WARNING: {} will hold every secret key in the clear. Delete it after use.",
                     out.display()
                 );
-                otp::export_plain(conn, &keychain)?
-                    .expose()
-                    .as_bytes()
-                    .to_vec()
+                api::authenticator::export_plain(&kd, &out, true)?
             } else {
                 let password = super::read_secret_from_stdin()?;
-                otp::export_backup(
-                    conn,
-                    &keychain,
-                    &password,
-                    backup::KdfParams::DEFAULT,
-                    backup::Randomness::from_os(),
-                )?
+                super::block_on(api::authenticator::export_backup(&kd, &out, password))?
             };
-            write_private(&out, &bytes)?;
             println!(
                 "exported {} entries to {}",
-                entries::list(conn)?.len(),
-                out.display()
+                written.count,
+                written.path.display()
             );
         }
         Command::ImportBackup { file, json } => {
-            let bytes = std::fs::read(&file)?;
             let password = super::read_secret_from_stdin()?;
-            let report = otp::import_backup(conn, &keychain, &bytes, &password, now())?;
+            let report =
+                super::block_on(api::authenticator::import_backup(&kd, &file, password, now))?;
             print_report(&report, json)?;
         }
         Command::Link { name, portal, .. } => {
-            let entry = entries::find(conn, &name)?;
-            let portal = match portal {
-                Some(p) => Some(keydesk::portal::PortalBook::new(desk.store()).find(&p)?),
-                None => None,
-            };
-            let conn = desk.store().conn();
-            entries::set_portal(conn, entry.id, portal.as_ref().map(|p| p.id))?;
+            let entry = api::authenticator::find(&kd, &name)?;
+            let portal = portal.map(|p| api::portals::find(&kd, &p)).transpose()?;
+            api::authenticator::link(&kd, entry.id, portal.as_ref().map(|p| p.id))?;
             match portal {
                 Some(p) => println!("{} now gives the codes of {}", entry.label, p.fields.name),
                 None => println!("{} is linked to no portal", entry.label),
             }
         }
         Command::Remove { name } => {
-            let entry = entries::find(conn, &name)?;
-            entries::remove(conn, &keychain as &dyn Keychain, entry.id)?;
+            let entry = api::authenticator::find(&kd, &name)?;
+            api::authenticator::remove(&kd, entry.id)?;
             println!("removed {}", entry.label);
         }
         Command::Clock { .. } => unreachable!("handled above"),
     }
     Ok(())
-}
-
-/// Writes a file only its owner can read (a backup is still worth guarding).
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)?.write_all(bytes)
 }

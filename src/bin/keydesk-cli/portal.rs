@@ -5,10 +5,9 @@
 //! they work while it is locked or missing.
 
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use keydesk::Desk;
-use keydesk::portal::{Portal, PortalBook, PortalFields, Preset, SecondStep};
+use keydesk::api::{self, portals::Credential};
+use keydesk::portal::{Portal, PortalFields, SecondStep};
 
 /// `portal` subcommands.
 #[derive(clap::Subcommand)]
@@ -184,18 +183,11 @@ impl FieldArgs {
     }
 }
 
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
-fn when(time: Option<i64>) -> String {
+fn when(time: Option<i64>, now: i64) -> String {
     match time {
         None => "never".to_owned(),
         Some(t) => {
-            let days = (now() - t).max(0) / 86_400;
+            let days = (now - t).max(0) / 86_400;
             match days {
                 0 => "today".to_owned(),
                 1 => "yesterday".to_owned(),
@@ -206,11 +198,20 @@ fn when(time: Option<i64>) -> String {
 }
 
 pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
-    let mut desk = Desk::open(data_dir)?;
-    let now = now();
+    if let Command::Presets = command {
+        for p in api::portals::presets() {
+            let url = p
+                .login_url
+                .unwrap_or_else(|| "(your organization's address: --organization-url)".into());
+            println!("{:<13} {:<38} {url}", p.id, p.name);
+        }
+        return Ok(());
+    }
+    let kd = super::open(data_dir)?;
+    let now = super::now();
     match command {
         Command::List { json } => {
-            let list = PortalBook::new(desk.store()).summaries(now)?;
+            let list = api::portals::list(&kd, now)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&list)?);
             } else if list.is_empty() {
@@ -227,7 +228,7 @@ pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
                     p.name,
                     p.second_step_label,
                     p.username,
-                    when(p.last_sign_in_at)
+                    when(p.last_sign_in_at, now.secs())
                 );
                 if let Some(warning) = &p.password.warning {
                     println!("     warning: {warning}");
@@ -242,20 +243,16 @@ pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
             json,
         } => {
             let base = match &preset {
-                Some(id) => Preset::find(id)?
-                    .fields(organization_url.as_deref().or(fields.login_url.as_deref()))?,
+                Some(id) => api::portals::preset_fields(
+                    id,
+                    organization_url.as_deref().or(fields.login_url.as_deref()),
+                )?,
                 None => PortalFields::default(),
             };
-            let fields = fields.apply(base);
-            let mut book = PortalBook::new(desk.store());
-            let portal = if password_stdin {
-                let password = super::read_secret_from_stdin()?;
-                let keychain = desk.keychain()?;
-                PortalBook::new(desk.store())
-                    .add_with_password(fields, &keychain, &password, now)?
-            } else {
-                book.add(fields, now)?
-            };
+            let password = password_stdin
+                .then(super::read_secret_from_stdin)
+                .transpose()?;
+            let portal = api::portals::add(&kd, fields.apply(base), password.as_ref(), now)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&portal)?);
             } else {
@@ -267,22 +264,25 @@ pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
             reveal,
             json,
         } => {
-            let found = PortalBook::new(desk.store()).find(&portal)?;
+            let found = api::portals::find(&kd, &portal)?;
             let password = if reveal {
-                let keychain = desk.keychain()?;
-                PortalBook::new(desk.store()).password(found.id, &keychain)?
+                match api::portals::credential(&kd, found.id, Credential::Password) {
+                    Ok(password) => Some(password),
+                    Err(e) if e.code() == keydesk::ErrorCode::PortalNoPassword => None,
+                    Err(e) => return Err(e.into()),
+                }
             } else {
                 None
             };
             if json {
                 let mut value = serde_json::to_value(&found)?;
-                value["password_age"] = serde_json::to_value(found.password_age(now))?;
+                value["password_age"] = serde_json::to_value(found.password_age(now.secs()))?;
                 if reveal {
                     value["password"] = password.as_ref().map(|p| p.expose()).into();
                 }
                 println!("{}", serde_json::to_string_pretty(&value)?);
             } else {
-                print_portal(&found, now);
+                print_portal(&found, now.secs());
                 if reveal {
                     match &password {
                         Some(p) => println!("password:        {}", p.expose()),
@@ -296,43 +296,37 @@ pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
             fields,
             password_stdin,
         } => {
-            let found = PortalBook::new(desk.store()).find(&portal)?;
-            let updated =
-                PortalBook::new(desk.store()).update(found.id, fields.apply(found.fields))?;
-            if password_stdin {
-                let password = super::read_secret_from_stdin()?;
-                let keychain = desk.keychain()?;
-                PortalBook::new(desk.store()).set_password(found.id, &keychain, &password, now)?;
+            let found = api::portals::find(&kd, &portal)?;
+            let password = password_stdin
+                .then(super::read_secret_from_stdin)
+                .transpose()?;
+            let updated = api::portals::update(&kd, found.id, fields.apply(found.fields))?;
+            if let Some(password) = password {
+                api::portals::change_password(&kd, found.id, &password, now)?;
             }
             println!("saved portal {} \"{}\"", updated.id, updated.fields.name);
         }
         Command::Remove { portal } => {
-            let found = PortalBook::new(desk.store()).find(&portal)?;
-            desk.remove_portal(found.id)?;
+            let found = api::portals::find(&kd, &portal)?;
+            super::block_on(api::portals::remove(&kd, found.id))?;
             println!(
                 "removed portal \"{}\", its keychain items and its browser profile",
                 found.fields.name
             );
         }
-        Command::Export { output } => {
-            let file = PortalBook::new(desk.store()).export(now)?;
-            let text = serde_json::to_string_pretty(&file)? + "\n";
-            match output {
-                Some(path) => {
-                    std::fs::write(&path, text)?;
-                    eprintln!(
-                        "exported {} portals to {}",
-                        file.portals.len(),
-                        path.display()
-                    );
-                }
-                None => print!("{text}"),
+        Command::Export { output } => match output {
+            Some(path) => {
+                let written = api::portals::export(&kd, &path, now)?;
+                eprintln!(
+                    "exported {} portals to {}",
+                    written.count,
+                    written.path.display()
+                );
             }
-        }
+            None => print!("{}", api::portals::export_text(&kd, now)?.0),
+        },
         Command::Import { file, json } => {
-            let bytes =
-                std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-            let report = PortalBook::new(desk.store()).import(&bytes, now)?;
+            let report = api::portals::import(&kd, &file, now)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
@@ -358,61 +352,40 @@ pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
             mark_used,
             reveal,
         } => {
-            let id = PortalBook::new(desk.store()).find(&portal)?.id;
+            let id = api::portals::find(&kd, &portal)?.id;
+            let state = |used: Option<i64>| if used.is_some() { "used" } else { "unused" };
             if set {
-                let codes = read_lines_from_stdin()?;
-                let keychain = desk.keychain()?;
-                PortalBook::new(desk.store()).set_recovery_codes(id, &keychain, &codes)?;
-                println!("saved {} recovery codes", codes.len());
+                let saved = api::portals::set_recovery_codes(&kd, id, &read_all_stdin()?)?;
+                println!("saved {saved} recovery codes");
             } else if let Some(number) = mark_used {
-                PortalBook::new(desk.store()).mark_recovery_code_used(id, number, now)?;
+                api::portals::mark_recovery_code_used(&kd, id, number, now)?;
                 println!("recovery code {number} marked used");
             } else if reveal {
-                let keychain = desk.keychain()?;
-                for c in PortalBook::new(desk.store()).recovery_codes(id, &keychain)? {
-                    let state = if c.used_at.is_some() {
-                        "used"
-                    } else {
-                        "unused"
-                    };
-                    println!("{:>3}  {:<7} {}", c.number, state, c.code.expose());
+                for c in api::portals::recovery_codes_revealed(&kd, id)? {
+                    println!(
+                        "{:>3}  {:<7} {}",
+                        c.number,
+                        state(c.used_at),
+                        c.code.expose()
+                    );
                 }
             } else {
-                for c in PortalBook::new(desk.store()).recovery_code_states(id)? {
-                    let state = if c.used_at.is_some() {
-                        "used"
-                    } else {
-                        "unused"
-                    };
-                    println!("{:>3}  {state}", c.number);
+                for c in api::portals::recovery_codes(&kd, id)? {
+                    println!("{:>3}  {}", c.number, state(c.used_at));
                 }
             }
         }
-        Command::Presets => {
-            for p in keydesk::portal::PRESETS {
-                let url = p
-                    .login_url
-                    .unwrap_or("(your organization's address: --organization-url)");
-                println!("{:<13} {:<38} {url}", p.id, p.name);
-            }
-        }
+        Command::Presets => unreachable!("handled above"),
     }
     Ok(())
 }
 
-/// Reads secrets from standard input, one per non-empty line; the buffer is wiped.
-fn read_lines_from_stdin() -> Result<Vec<keydesk::Secret>, super::Failure> {
+/// Reads all of standard input as one secret (recovery codes, one per line).
+fn read_all_stdin() -> Result<keydesk::Secret, super::Failure> {
     use std::io::Read;
     let mut all = String::new();
     std::io::stdin().read_to_string(&mut all)?;
-    let codes = all
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(keydesk::Secret::from)
-        .collect();
-    zeroize::Zeroize::zeroize(&mut all);
-    Ok(codes)
+    Ok(keydesk::Secret::new(all))
 }
 
 fn print_portal(p: &Portal, now: i64) {
@@ -447,7 +420,7 @@ fn print_portal(p: &Portal, now: i64) {
         "TIN:             {}",
         f.office.tin.clone().unwrap_or_else(none)
     );
-    println!("last sign-in:    {}", when(p.last_sign_in_at));
+    println!("last sign-in:    {}", when(p.last_sign_in_at, now));
     let age = p.password_age(now);
     match age.age_days {
         Some(days) => println!("password:        saved, {days} days old"),

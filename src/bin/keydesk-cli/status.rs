@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use keydesk::Desk;
+use keydesk::api;
 use keydesk::keychain::KeychainStatus;
 use keydesk::mailbox::MailboxStatus;
 
@@ -15,8 +15,8 @@ pub struct Args {
 }
 
 pub fn run(data_dir: &Path, args: Args) -> Result<(), super::Failure> {
-    let desk = Desk::open(data_dir)?;
-    let status = super::block_on(desk.status());
+    let kd = super::open(data_dir)?;
+    let status = super::block_on(api::status::check(&kd));
     if args.json {
         println!("{}", serde_json::to_string(&status)?);
         return Ok(());

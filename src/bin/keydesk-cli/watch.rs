@@ -7,12 +7,11 @@
 
 use std::path::Path;
 
-use keydesk::Desk;
-use keydesk::inbox::{Inbox, InboxEvent};
+use keydesk::api::{self, Event};
+use keydesk::inbox::{InboxConnection, InboxEvent};
 use keydesk::mailbox::MailboxStatus;
 use keydesk::pending::{Channel, Origin, PendingCode};
 use serde::Serialize;
-use tokio::sync::mpsc;
 
 /// Arguments of `watch`.
 #[derive(clap::Args)]
@@ -41,43 +40,56 @@ struct Line<'a> {
 }
 
 pub fn run(data_dir: &Path, args: Args) -> Result<(), super::Failure> {
-    let mut desk = Desk::open(data_dir)?;
-    let Some((settings, password)) = desk.mailbox_credentials()? else {
+    let kd = super::open(data_dir)?;
+    if api::mailbox::setup(&kd)?.settings.is_none() {
         return Err("no mailbox is set up; run `keydesk-cli mailbox set` first".into());
-    };
-    let rules = desk.inbox_rules()?;
+    }
     super::block_on(async move {
-        let (tx, mut events) = mpsc::channel(256);
-        let inbox = Inbox::start(&settings, &password, rules, tx);
-        let mut printed = 0;
-        while args.count.is_none_or(|n| printed < n) {
-            let Some(event) = events.recv().await else {
-                return Err("the mailbox watch stopped".into());
-            };
-            match event {
-                InboxEvent::NewCode { key, .. } => {
-                    let Some(code) = inbox.code(&key) else {
-                        continue;
-                    };
-                    let used = inbox
-                        .view(unix_now())
-                        .iter()
-                        .any(|v| v.key == key && v.state == keydesk::pending::CodeState::Used);
-                    print(&code, used, args.json)?;
-                    printed += 1;
-                }
-                InboxEvent::Connection {
-                    folder,
-                    status: MailboxStatus::Error { message, .. },
-                } => eprintln!("keydesk-cli: {folder}: {message}"),
-                InboxEvent::Skipped { key, reason } => {
-                    eprintln!("keydesk-cli: {} message {}: {reason}", key.folder, key.uid)
-                }
-                _ => {}
-            }
-        }
-        Ok(())
+        let mut events = kd.subscribe();
+        kd.start();
+        let result = watch(&kd, &mut events, &args).await;
+        kd.shutdown(api::SHUTDOWN_WITHIN).await;
+        result
     })
+}
+
+async fn watch(
+    kd: &keydesk::Keydesk,
+    events: &mut tokio::sync::broadcast::Receiver<Event>,
+    args: &Args,
+) -> Result<(), super::Failure> {
+    let mut printed = 0;
+    while args.count.is_none_or(|n| printed < n) {
+        let event = match events.recv().await {
+            Ok(event) => event,
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+            Err(_) => return Err("the mailbox watch stopped".into()),
+        };
+        let Event::Inbox(event) = event else { continue };
+        match event {
+            InboxEvent::NewCode { key, .. } => {
+                let Some((code, used)) = api::codes::code(kd, &key, super::now()) else {
+                    continue;
+                };
+                print(&code, used, args.json)?;
+                printed += 1;
+            }
+            InboxEvent::Restarted => {
+                if let InboxConnection::Stopped { message, .. } = api::codes::connection(kd) {
+                    return Err(message.into());
+                }
+            }
+            InboxEvent::Connection {
+                folder,
+                status: MailboxStatus::Error { message, .. },
+            } => eprintln!("keydesk-cli: {folder}: {message}"),
+            InboxEvent::Skipped { key, reason } => {
+                eprintln!("keydesk-cli: {} message {}: {reason}", key.folder, key.uid)
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn print(code: &PendingCode, used: bool, json: bool) -> Result<(), super::Failure> {
@@ -116,7 +128,7 @@ fn print(code: &PendingCode, used: bool, json: bool) -> Result<(), super::Failur
             (_, Some(s)) => format!("unknown sender {s}"),
             (_, None) => String::new(),
         };
-        let left = (code.expires_at - unix_now()).max(0);
+        let left = (code.expires_at - super::now().secs()).max(0);
         let state = if used { ", used" } else { "" };
         writeln!(
             out,
@@ -128,11 +140,4 @@ fn print(code: &PendingCode, used: bool, json: bool) -> Result<(), super::Failur
     }
     out.flush()?;
     Ok(())
-}
-
-fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }

@@ -368,7 +368,7 @@ async fn a_failed_connection_says_when_it_is_retried_until_it_connects_again() {
         retry_in: Duration::from_secs(330),
     };
     let expected = MailboxStatus::Error {
-        code: "mailbox_unreachable".into(),
+        code: crate::error::ErrorCode::MailboxUnreachable,
         message: "cannot reach the mail server 127.0.0.1: Connection refused (os error 111). \
                   Check the server name and the network. Keydesk tries again in 5 minutes."
             .into(),

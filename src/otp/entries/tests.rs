@@ -17,7 +17,7 @@ fn entry(text: &str) -> NewEntry {
 
 #[test]
 fn add_list_code_and_skip_duplicates() {
-    let mut store = Store::open_in_memory().unwrap();
+    let mut store = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
     let keychain = MemoryKeychain::default();
     let a = entry("otpauth://totp/Availity:desk?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8");
     let report = add(
@@ -53,7 +53,7 @@ fn add_list_code_and_skip_duplicates() {
 
 #[test]
 fn hotp_counter_moves_on_with_each_use() {
-    let mut store = Store::open_in_memory().unwrap();
+    let mut store = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
     let keychain = MemoryKeychain::default();
     let e = entry("otpauth://hotp/desk?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=0");
     add(store.conn(), &keychain, vec![e], vec![], &mut ids(), 0).unwrap();
@@ -80,6 +80,9 @@ fn hotp_counter_moves_on_with_each_use() {
 /// A keychain that fails on its second write, to prove the import is all or nothing.
 struct FailingSecondWrite(MemoryKeychain, std::sync::atomic::AtomicUsize);
 impl Keychain for FailingSecondWrite {
+    fn backend(&self) -> &'static str {
+        "failing"
+    }
     fn get(&self, key: &ItemKey) -> Result<Option<Secret>, KeychainError> {
         self.0.get(key)
     }
@@ -96,7 +99,7 @@ impl Keychain for FailingSecondWrite {
 
 #[test]
 fn keychain_failure_leaves_nothing_behind() {
-    let mut store = Store::open_in_memory().unwrap();
+    let mut store = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
     let keychain = FailingSecondWrite(MemoryKeychain::default(), Default::default());
     let two = vec![
         entry("otpauth://totp/A:a?secret=KDSECRETAAAAAAAA"),
@@ -113,7 +116,7 @@ fn keychain_failure_leaves_nothing_behind() {
 
 #[test]
 fn remove_deletes_row_and_seed_and_portal_link_is_kept() {
-    let mut store = Store::open_in_memory().unwrap();
+    let mut store = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
     let keychain = MemoryKeychain::default();
     add(
         store.conn(),
@@ -138,7 +141,7 @@ fn remove_deletes_row_and_seed_and_portal_link_is_kept() {
 
 #[test]
 fn a_missing_seed_is_that_entrys_problem_not_everyones() {
-    let mut store = Store::open_in_memory().unwrap();
+    let mut store = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
     let keychain = MemoryKeychain::default();
     let two = vec![
         entry("otpauth://totp/A:a?secret=KDSECRETAAAAAAAA"),

@@ -9,6 +9,9 @@ const DAY: i64 = 86_400;
 struct MissingKeychain;
 
 impl Keychain for MissingKeychain {
+    fn backend(&self) -> &'static str {
+        "missing"
+    }
     fn get(&self, _: &ItemKey) -> Result<Option<Secret>, KeychainError> {
         Err(KeychainError::Unavailable(
             "no keychain service is running".into(),
@@ -46,7 +49,7 @@ fn count(store: &mut Store, table: &str) -> i64 {
 
 #[test]
 fn add_list_find_and_edit() {
-    let mut store = Store::open_in_memory().unwrap();
+    let mut store = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
     let mut book = PortalBook::new(&mut store);
     let added = book.add(availity(), NOW).unwrap();
     book.add(cigna(), NOW).unwrap();
@@ -87,7 +90,7 @@ fn add_list_find_and_edit() {
 
 #[test]
 fn duplicate_names_are_refused_ignoring_case() {
-    let mut store = Store::open_in_memory().unwrap();
+    let mut store = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
     let mut book = PortalBook::new(&mut store);
     book.add(availity(), NOW).unwrap();
     let err = book
@@ -122,7 +125,7 @@ fn duplicate_names_are_refused_ignoring_case() {
 
 #[test]
 fn invalid_input_writes_nothing() {
-    let mut store = Store::open_in_memory().unwrap();
+    let mut store = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
     let mut book = PortalBook::new(&mut store);
     let err = book
         .add(
@@ -141,7 +144,7 @@ fn invalid_input_writes_nothing() {
 #[test]
 fn password_is_stored_read_changed_and_removed_with_the_portal() {
     let keychain = MemoryKeychain::default();
-    let mut store = Store::open_in_memory().unwrap();
+    let mut store = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
     let mut book = PortalBook::new(&mut store);
     let portal = book
         .add_with_password(availity(), &keychain, &Secret::from("kdS3cr3t-one"), NOW)
@@ -188,7 +191,7 @@ fn password_is_stored_read_changed_and_removed_with_the_portal() {
 #[test]
 fn ids_are_never_reused() {
     let keychain = MemoryKeychain::default();
-    let mut store = Store::open_in_memory().unwrap();
+    let mut store = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
     let mut book = PortalBook::new(&mut store);
     let first = book.add(availity(), NOW).unwrap();
     book.remove(first.id, &keychain).unwrap();
@@ -198,7 +201,7 @@ fn ids_are_never_reused() {
 
 #[test]
 fn missing_keychain_fails_clearly_and_everything_else_works() {
-    let mut store = Store::open_in_memory().unwrap();
+    let mut store = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
     let mut book = PortalBook::new(&mut store);
     // Adding with a password needs the keychain: refused, and no row is left behind.
     let err = book
@@ -252,7 +255,7 @@ fn missing_keychain_fails_clearly_and_everything_else_works() {
 #[test]
 fn recovery_codes_are_listed_and_marked_used() {
     let keychain = MemoryKeychain::default();
-    let mut store = Store::open_in_memory().unwrap();
+    let mut store = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
     let mut book = PortalBook::new(&mut store);
     let portal = book.add(availity(), NOW).unwrap();
     let codes: Vec<Secret> = ["kdS3cr3t-aaa", " kdS3cr3t-bbb ", "kdS3cr3t-ccc"]
@@ -301,7 +304,7 @@ fn recovery_codes_are_listed_and_marked_used() {
 #[test]
 fn summaries_carry_password_age_warnings() {
     let keychain = MemoryKeychain::default();
-    let mut store = Store::open_in_memory().unwrap();
+    let mut store = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
     let mut book = PortalBook::new(&mut store);
     book.add_with_password(availity(), &keychain, &Secret::from("kdS3cr3t-pw"), NOW)
         .unwrap();
@@ -324,7 +327,7 @@ fn summaries_carry_password_age_warnings() {
 #[test]
 fn export_then_import_gives_the_same_portals() {
     let keychain = MemoryKeychain::default();
-    let mut source = Store::open_in_memory().unwrap();
+    let mut source = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
     let mut book = PortalBook::new(&mut source);
     book.add_with_password(availity(), &keychain, &Secret::from("kdS3cr3t-pw"), NOW)
         .unwrap();
@@ -332,7 +335,7 @@ fn export_then_import_gives_the_same_portals() {
     let file = serde_json::to_vec(&book.export(NOW).unwrap()).unwrap();
     let exported = book.list().unwrap();
 
-    let mut target = Store::open_in_memory().unwrap();
+    let mut target = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
     let mut fresh = PortalBook::new(&mut target);
     let report = fresh.import(&file, NOW + 1).unwrap();
     assert!(report.is_complete(), "{report:?}");
@@ -348,7 +351,7 @@ fn export_then_import_gives_the_same_portals() {
 
 #[test]
 fn import_adds_valid_entries_and_names_rejected_ones() {
-    let mut store = Store::open_in_memory().unwrap();
+    let mut store = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
     let mut book = PortalBook::new(&mut store);
     book.add(cigna(), NOW).unwrap();
     let file = serde_json::json!({
@@ -396,7 +399,7 @@ fn import_adds_valid_entries_and_names_rejected_ones() {
 
 #[test]
 fn malformed_or_wrong_version_files_import_nothing() {
-    let mut store = Store::open_in_memory().unwrap();
+    let mut store = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
     let mut book = PortalBook::new(&mut store);
     let entry =
         serde_json::json!([{"name": "Availity", "login_url": "https://apps.availity.com/"}]);
@@ -436,7 +439,7 @@ fn malformed_or_wrong_version_files_import_nothing() {
 
 #[test]
 fn check_import_reports_like_import_and_adds_nothing() {
-    let mut store = Store::open_in_memory().unwrap();
+    let mut store = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
     let mut book = PortalBook::new(&mut store);
     let file = serde_json::to_vec(&serde_json::json!({
         "format": "keydesk-portals",
@@ -463,7 +466,7 @@ fn check_import_reports_like_import_and_adds_nothing() {
 
 #[test]
 fn one_recovery_code_is_read_by_number() {
-    let mut store = Store::open_in_memory().unwrap();
+    let mut store = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
     let keychain = MemoryKeychain::default();
     let mut book = PortalBook::new(&mut store);
     let id = book.add(availity(), NOW).unwrap().id;
@@ -487,7 +490,7 @@ fn one_recovery_code_is_read_by_number() {
 
 #[test]
 fn removing_a_portal_unlinks_its_authenticator_entry() {
-    let mut store = Store::open_in_memory().unwrap();
+    let mut store = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
     let keychain = MemoryKeychain::default();
     let id = PortalBook::new(&mut store).add(availity(), NOW).unwrap().id;
     let entry =

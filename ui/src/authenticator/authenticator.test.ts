@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { backupPasswordProblem, clockVerdict, importSummary, isCounter, matching, ringShare, secondsLeftAfter, spaced, type EntryCodes } from "./authenticator";
+import type { EntryCodesView } from "../lib/bindings";
+import { backupPasswordProblem, clockVerdict, importSummary, isCounter, matching, ringShare, secondsLeftAfter, spaced } from "./authenticator";
 
-const entry = (label: string, left = 20): EntryCodes => ({
-  entry: { id: 1, name: label, issuer: "", label, digits: 6, portal_id: null, kind: { type: "totp", period: 30 } },
+const entry = (label: string, left = 20): EntryCodesView => ({
+  entry: { id: 1, name: label, issuer: "", label, kind: { type: "totp", period: 30 }, algorithm: "SHA1", digits: 6, portal_id: null },
   current: "123456",
   next: "654321",
   seconds_left: left,
   period: 30,
+  problem: null,
 });
 
 describe("authenticator view", () => {

@@ -1,47 +1,16 @@
-// The authenticator entries the core sends (keydesk::otp::entries::EntryCodesView) and the
+// The authenticator entries the core sends (EntryCodesView, generated: lib/bindings.ts) and the
 // view's small decisions: search, countdown, wording of imports and the clock check.
 
-export type Kind = { type: "totp"; period: number } | { type: "hotp"; counter: number };
-
-export interface EntryCodes {
-  entry: {
-    id: number;
-    name: string;
-    issuer: string;
-    label: string;
-    digits: number;
-    portal_id: number | null;
-    kind?: Kind;
-    algorithm?: string;
-  };
-  current: string | null;
-  next: string | null;
-  seconds_left: number | null;
-  period: number | null;
-  problem?: string | null;
-}
-
-/** keydesk::otp::ImportReport. */
-export interface OtpImportReport {
-  taken: string[];
-  skipped: { label: string; reason: string }[];
-}
-
-export interface ClockLine {
-  server: string;
-  answered: boolean;
-  warn: boolean;
-  message: string;
-}
+import type { ClockLine, EntryCodesView, OtpImportReport } from "../lib/bindings";
 
 /** Entries whose label contains every word of the search, ignoring case. */
-export function matching(entries: EntryCodes[], search: string): EntryCodes[] {
+export function matching(entries: EntryCodesView[], search: string): EntryCodesView[] {
   const words = search.toLowerCase().split(/\s+/).filter(Boolean);
   return entries.filter((e) => words.every((w) => e.entry.label.toLowerCase().includes(w)));
 }
 
 /** Seconds left at `elapsed` seconds after the core's reading, wrapping into the next period. */
-export function secondsLeftAfter(e: EntryCodes, elapsed: number): number | null {
+export function secondsLeftAfter(e: EntryCodesView, elapsed: number): number | null {
   if (e.seconds_left === null || e.period === null) return null;
   const left = e.seconds_left - elapsed;
   return left > 0 ? left : 0;
@@ -61,8 +30,8 @@ export function spaced(code: string | null): string {
 }
 
 /** True for a counter-based (HOTP) entry: its code is made on request, not shown. */
-export function isCounter(e: EntryCodes): boolean {
-  return e.entry.kind?.type === "hotp";
+export function isCounter(e: EntryCodesView): boolean {
+  return e.entry.kind.type === "hotp";
 }
 
 /** The import's outcome in a sentence. */

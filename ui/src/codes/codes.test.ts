@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { copyable, formatLeft, fromLabel, grouped, secondsLeft, shareLeft, stateAt, stateLabel, type PendingCode } from "./codes";
+import type { PendingCodeView } from "../lib/bindings";
+import { copyable, formatLeft, fromLabel, grouped, secondsLeft, shareLeft, stateAt, stateLabel } from "./codes";
 
-const code: PendingCode = {
+const code: PendingCodeView = {
   key: { folder: "INBOX", uid_validity: 1, uid: 9 },
   code: "482913",
   origin: { kind: "portal", portal_id: 1, name: "Cigna" },

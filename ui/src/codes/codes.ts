@@ -1,37 +1,15 @@
-// The pending codes the core sends (keydesk::pending::PendingCodeView) and how to show time left.
+// How the pending codes the core sends (PendingCodeView, generated: lib/bindings.ts) are shown:
+// time left, who sent them, their state in words.
 
-export interface MessageKey {
-  folder: string;
-  uid_validity: number;
-  uid: number;
-}
-
-export type Origin =
-  | { kind: "portal"; portal_id: number; name: string }
-  | { kind: "unmatched"; sender: string }
-  | { kind: "suspicious"; name: string; sender: string; reason: string };
-
-export type CodeState = "fresh" | "superseded" | "used" | "expired";
-
-export interface PendingCode {
-  key: MessageKey;
-  code: string;
-  origin: Origin;
-  channel: "email" | "sms";
-  delivered_at: number;
-  expires_at: number;
-  state: CodeState;
-  /** True when another desk was seen using it (the server's keyword appeared). */
-  used_at_another_desk: boolean;
-}
+import type { CodeState, Origin, PendingCodeView } from "../lib/bindings";
 
 /** Seconds left at `now` (UNIX seconds), never below zero. */
-export function secondsLeft(code: PendingCode, now: number): number {
+export function secondsLeft(code: PendingCodeView, now: number): number {
   return Math.max(0, Math.floor(code.expires_at - now));
 }
 
 /** Share of the lifetime left, 0..1, for the bar. */
-export function shareLeft(code: PendingCode, now: number): number {
+export function shareLeft(code: PendingCodeView, now: number): number {
   const total = code.expires_at - code.delivered_at;
   if (total <= 0) return 0;
   return Math.min(1, Math.max(0, (code.expires_at - now) / total));
@@ -64,7 +42,7 @@ export function fromLabel(origin: Origin): string {
 
 /** The state shown on a code; a code counted down to zero shows as expired even between the
  *  core's updates. */
-export function stateAt(code: PendingCode, now: number): CodeState {
+export function stateAt(code: PendingCodeView, now: number): CodeState {
   if (code.state === "fresh" && secondsLeft(code, now) === 0) return "expired";
   return code.state;
 }
@@ -75,7 +53,7 @@ export function grouped(code: string): string {
 }
 
 /** The words under a code that is no longer usable, or the time left. */
-export function stateLabel(code: PendingCode, state: CodeState, now: number): string {
+export function stateLabel(code: PendingCodeView, state: CodeState, now: number): string {
   switch (state) {
     case "fresh":
       return `${formatLeft(secondsLeft(code, now))} left`;

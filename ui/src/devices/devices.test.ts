@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { daysLeftLabel, fromDateField, untilLabel, type RememberedDevice } from "./devices";
+import type { RememberedDevice } from "../lib/bindings";
+import { daysLeftLabel, untilLabel } from "./devices";
 
 const base: RememberedDevice = {
   portal_id: 1,
@@ -28,14 +29,4 @@ describe("remembered devices wording", () => {
     expect(daysLeftLabel({ ...base, days_left: null, lapsed: true })).toContain("Lapsed");
   });
 
-  it("reads a date field as UTC midnight", () => {
-    expect(fromDateField("2026-03-01")).toBe(1_772_323_200);
-    expect(fromDateField("")).toBeNull();
-  });
-
-  it("refuses a day the month does not have instead of dropping it", () => {
-    expect(() => fromDateField("2026-02-31")).toThrow(/not a date/);
-    expect(() => fromDateField("03/01/2026")).toThrow(/not a date/);
-    expect(fromDateField("2024-02-29")).toBe(1_709_164_800);
-  });
 });

@@ -1,271 +1,306 @@
 // The app's commands and events, typed. Every call goes through here so the UI has one list of
-// what it uses (it must match src-tauri/build.rs and the main window's capability).
+// what it uses: a Rust test (src-tauri/src/tests.rs) checks that the commands called below are
+// exactly the app's command list and the events listened to exactly `EventName`. The types are
+// generated from the Rust ones (./bindings.ts); none is written by hand.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import type { DeskStatus } from "../status/status";
-import type { MessageKey, PendingCode } from "../codes/codes";
-import type { KeychainStatus } from "../status/status";
 import type {
+  Area,
+  ClockLine,
+  Command,
+  CommandError,
+  Credential,
+  DeskStatus,
+  DeviceSource,
+  EntryCodesView,
+  ErrorCode,
+  EventName,
   Exported,
+  InboxConnection,
+  KeychainStatus,
+  MailboxSettings,
+  MailboxSetup,
+  MessageKey,
+  NotificationSettings,
+  OtpImportReport,
+  OutsideRecord,
+  PendingCodeView,
   Portal,
   PortalFields,
   PortalImportReport,
   PortalSummary,
   PresetChoice,
   RecoveryCodeState,
-} from "../portals/portals";
-import type { ClockLine, EntryCodes, OtpImportReport } from "../authenticator/authenticator";
-import type { SignInView } from "../signin/signin";
-import type { DeviceSource, RememberedDevice } from "../devices/devices";
-import type { InboxConnection, MailboxSettings, MailboxSetup, NotificationSettings } from "../mailbox/mailbox";
+  RememberedDevice,
+  SignInView,
+} from "./bindings";
 
-/** What a failed command sends: a stable code, a plain-words message, and for a validation
- * error the field at fault (as the core names it). */
-export interface CommandError {
-  code: string;
-  message: string;
-  field?: string;
+/** Runs one of the app's commands; a failure rejects with a `CommandError`. */
+function call<T>(command: Command, args?: Record<string, unknown>): Promise<T> {
+  return invoke<T>(command, args);
 }
 
-/** A thrown command error, or a plain one for anything else. */
+/** Listens to one of the events the shell sends the main window. */
+function on<T>(event: EventName, handler: (payload: T) => void): Promise<UnlistenFn> {
+  return listen<T>(event, (e) => handler(e.payload));
+}
+
+/** A thrown command error, or an "internal" one for anything else. */
 export function asCommandError(e: unknown): CommandError {
   if (typeof e === "object" && e !== null && "message" in e) {
-    const c = e as CommandError;
-    return { code: String(c.code ?? "internal"), message: String(c.message), field: c.field };
+    const c = e as { code?: unknown; message: unknown; field?: CommandError["field"] };
+    const code = typeof c.code === "string" ? (c.code as ErrorCode) : "internal";
+    return c.field === undefined || c.field === null
+      ? { code, message: String(c.message) }
+      : { code, message: String(c.message), field: c.field };
   }
   return { code: "internal", message: String(e) };
 }
 
+/** What went wrong, in the core's plain words. */
+export function errorMessage(e: unknown): string {
+  return asCommandError(e).message;
+}
+
+// Status
+
 export function deskStatus(): Promise<DeskStatus> {
-  return invoke<DeskStatus>("desk_status");
-}
-
-export function pendingCodes(): Promise<PendingCode[]> {
-  return invoke<PendingCode[]>("pending_codes");
-}
-
-/** Copies a code to the clipboard (cleared again after the configured delay) and marks it used. */
-export function copyCode(key: MessageKey): Promise<void> {
-  return invoke("copy_code", { key });
-}
-
-/** The mailbox connection above the codes, with the last error in plain words. */
-export function inboxConnection(): Promise<InboxConnection> {
-  return invoke<InboxConnection>("inbox_connection");
-}
-
-/** The saved mailbox settings and whether a password is stored (never the password). */
-export function mailboxSetup(): Promise<MailboxSetup> {
-  return invoke<MailboxSetup>("mailbox_setup");
-}
-
-/** Saves the mailbox settings and restarts the inbox. `password` null keeps the saved one. */
-export function saveMailbox(settings: MailboxSettings, password: string | null): Promise<void> {
-  return invoke("save_mailbox", { settings, password });
-}
-
-export function notificationSettings(): Promise<NotificationSettings> {
-  return invoke<NotificationSettings>("notification_settings");
-}
-
-export function setNotificationSettings(settings: NotificationSettings): Promise<void> {
-  return invoke("set_notification_settings", { settings });
-}
-
-export function portalList(): Promise<PortalSummary[]> {
-  return invoke<PortalSummary[]>("portal_list");
-}
-
-/** Copies a username or password from the core to the clipboard; resolves to the seconds until
- * it is cleared again. */
-export function portalCopy(id: number, credential: "username" | "password"): Promise<number> {
-  return invoke<number>("portal_copy", { id, credential });
-}
-
-/** The password, to show for a few seconds. */
-export function portalReveal(id: number): Promise<string> {
-  return invoke<string>("portal_reveal", { id });
-}
-
-export function otpCodes(): Promise<EntryCodes[]> {
-  return invoke<EntryCodes[]>("otp_codes");
-}
-
-/** Copies an entry's code; resolves to the seconds until the clipboard is cleared again. */
-export function otpCopy(id: number): Promise<number> {
-  return invoke<number>("otp_copy", { id });
+  return call("desk_status");
 }
 
 /** Whether the keychain answers now (no network). */
 export function keychainStatus(): Promise<KeychainStatus> {
-  return invoke<KeychainStatus>("keychain_status");
+  return call("keychain_status");
+}
+
+// Codes and the mailbox
+
+export function pendingCodes(): Promise<PendingCodeView[]> {
+  return call("pending_codes");
+}
+
+/** Copies a code to the clipboard and marks it used; resolves to the seconds until the
+ * clipboard is cleared again. */
+export function copyCode(key: MessageKey): Promise<number> {
+  return call("copy_code", { key });
+}
+
+/** The mailbox connection above the codes, with the last error in plain words. */
+export function inboxConnection(): Promise<InboxConnection> {
+  return call("inbox_connection");
+}
+
+/** The saved mailbox settings and whether a password is stored (never the password). */
+export function mailboxSetup(): Promise<MailboxSetup> {
+  return call("mailbox_setup");
+}
+
+/** Saves the mailbox settings and restarts the inbox. `password` null keeps the saved one. */
+export function saveMailbox(settings: MailboxSettings, password: string | null): Promise<void> {
+  return call("save_mailbox", { settings, password });
+}
+
+export function notificationSettings(): Promise<NotificationSettings> {
+  return call("notification_settings");
+}
+
+export function setNotificationSettings(settings: NotificationSettings): Promise<void> {
+  return call("set_notification_settings", { settings });
+}
+
+// Portals
+
+export function portalList(): Promise<PortalSummary[]> {
+  return call("portal_list");
+}
+
+/** Copies a username or password from the core to the clipboard; resolves to the seconds until
+ * it is cleared again. */
+export function portalCopy(id: number, credential: Credential): Promise<number> {
+  return call("portal_copy", { id, credential });
+}
+
+/** The password, to show for a few seconds. */
+export function portalReveal(id: number): Promise<string> {
+  return call("portal_reveal", { id });
 }
 
 export function portalPresets(): Promise<PresetChoice[]> {
-  return invoke<PresetChoice[]>("portal_presets");
+  return call("portal_presets");
 }
 
 /** The fields a preset fills in (MyChart needs the organization's sign-in address). */
 export function portalPresetFields(preset: string, organizationUrl: string | null): Promise<PortalFields> {
-  return invoke<PortalFields>("portal_preset_fields", { preset, organizationUrl });
+  return call("portal_preset_fields", { preset, organizationUrl });
 }
 
 export function portalGet(id: number): Promise<Portal> {
-  return invoke<Portal>("portal_get", { id });
+  return call("portal_get", { id });
 }
 
 /** Adds a portal; with a password, that goes to the keychain in the same step (all or nothing). */
 export function portalAdd(fields: PortalFields, password: string | null): Promise<Portal> {
-  return invoke<Portal>("portal_add", { fields, password });
+  return call("portal_add", { fields, password });
 }
 
 export function portalUpdate(id: number, fields: PortalFields): Promise<Portal> {
-  return invoke<Portal>("portal_update", { id, fields });
+  return call("portal_update", { id, fields });
 }
 
 /** Removes a portal and its keychain items (password, recovery codes). */
 export function portalRemove(id: number): Promise<void> {
-  return invoke("portal_remove", { id });
+  return call("portal_remove", { id });
 }
 
 /** Saves a new password and records today as its change date. */
 export function portalChangePassword(id: number, password: string): Promise<void> {
-  return invoke("portal_change_password", { id, password });
+  return call("portal_change_password", { id, password });
 }
 
 export function portalRecoveryCodes(id: number): Promise<RecoveryCodeState[]> {
-  return invoke<RecoveryCodeState[]>("portal_recovery_codes", { id });
+  return call("portal_recovery_codes", { id });
 }
 
 /** Saves a new set of recovery codes, one per line; resolves to how many were saved. */
 export function portalSetRecoveryCodes(id: number, codes: string): Promise<number> {
-  return invoke<number>("portal_set_recovery_codes", { id, codes });
+  return call("portal_set_recovery_codes", { id, codes });
 }
 
 export function portalMarkRecoveryCodeUsed(id: number, number: number): Promise<void> {
-  return invoke("portal_mark_recovery_code_used", { id, number });
+  return call("portal_mark_recovery_code_used", { id, number });
 }
 
 /** Copies one recovery code (keychain -> clipboard); resolves to the seconds until it is cleared. */
 export function portalCopyRecoveryCode(id: number, number: number): Promise<number> {
-  return invoke<number>("portal_copy_recovery_code", { id, number });
+  return call("portal_copy_recovery_code", { id, number });
 }
 
 export function portalExport(path: string): Promise<Exported> {
-  return invoke<Exported>("portal_export", { path });
+  return call("portal_export", { path });
 }
 
 /** What importing the file would do; adds nothing. */
 export function portalImportCheck(path: string): Promise<PortalImportReport> {
-  return invoke<PortalImportReport>("portal_import_check", { path });
+  return call("portal_import_check", { path });
 }
 
 export function portalImport(path: string): Promise<PortalImportReport> {
-  return invoke<PortalImportReport>("portal_import", { path });
+  return call("portal_import", { path });
+}
+
+// Authenticator
+
+export function otpCodes(): Promise<EntryCodesView[]> {
+  return call("otp_codes");
+}
+
+/** Copies an entry's code; resolves to the seconds until the clipboard is cleared again. */
+export function otpCopy(id: number): Promise<number> {
+  return call("otp_copy", { id });
 }
 
 /** An HOTP entry's next code (its counter moves on). */
 export function otpNextCode(id: number): Promise<string> {
-  return invoke<string>("otp_next_code", { id });
+  return call("otp_next_code", { id });
 }
 
 export function otpLink(id: number, portal: number | null): Promise<void> {
-  return invoke("otp_link", { id, portal });
+  return call("otp_link", { id, portal });
 }
 
 export function otpRemove(id: number): Promise<void> {
-  return invoke("otp_remove", { id });
+  return call("otp_remove", { id });
 }
 
 export function otpAddLink(link: string): Promise<OtpImportReport> {
-  return invoke<OtpImportReport>("otp_add_link", { link });
+  return call("otp_add_link", { link });
 }
 
 export function otpAddQrFile(path: string): Promise<OtpImportReport> {
-  return invoke<OtpImportReport>("otp_add_qr_file", { path });
+  return call("otp_add_qr_file", { path });
 }
 
 export function otpAddQrClipboard(): Promise<OtpImportReport> {
-  return invoke<OtpImportReport>("otp_add_qr_clipboard");
+  return call("otp_add_qr_clipboard");
 }
 
 export function otpImportFile(path: string): Promise<OtpImportReport> {
-  return invoke<OtpImportReport>("otp_import_file", { path });
+  return call("otp_import_file", { path });
 }
 
 export function otpExportBackup(path: string, password: string): Promise<Exported> {
-  return invoke<Exported>("otp_export_backup", { path, password });
+  return call("otp_export_backup", { path, password });
 }
 
 /** A plain otpauth:// list; refused unless `understood` (the person ticked the warning). */
 export function otpExportPlain(path: string, understood: boolean): Promise<Exported> {
-  return invoke<Exported>("otp_export_plain", { path, understood });
+  return call("otp_export_plain", { path, understood });
 }
 
 export function otpImportBackup(path: string, password: string): Promise<OtpImportReport> {
-  return invoke<OtpImportReport>("otp_import_backup", { path, password });
+  return call("otp_import_backup", { path, password });
 }
 
 export function otpClockCheck(): Promise<ClockLine[]> {
-  return invoke<ClockLine[]>("otp_clock_check");
+  return call("otp_clock_check");
 }
+
+// Settings
 
 /** The clipboard clearing delay in seconds. */
 export function clipboardDelay(): Promise<number> {
-  return invoke<number>("clipboard_delay");
+  return call("clipboard_delay");
 }
 
 export function setClipboardDelay(seconds: number): Promise<void> {
-  return invoke("set_clipboard_delay", { seconds });
+  return call("set_clipboard_delay", { seconds });
 }
+
+// Sign-in
 
 /** Starts a one-click sign-in in the portal's own window. `confirm` is the user's "try once
  * more" after a refused password, a locked account or a refused code. */
 export function signinStart(portalId: number, confirm = false): Promise<SignInView> {
-  return invoke<SignInView>("signin_start", { portalId, confirm });
+  return call("signin_start", { portalId, confirm });
 }
 
 export function signinStatus(): Promise<SignInView[]> {
-  return invoke<SignInView[]>("signin_status");
+  return call("signin_status");
 }
 
 /** Opens the portal's sign-in page in the system browser. */
 export function signinOpenInBrowser(portalId: number): Promise<void> {
-  return invoke("signin_open_in_browser", { portalId });
+  return call("signin_open_in_browser", { portalId });
 }
 
-/** Each sign-in's state changes (no secrets in it). */
-export function onSigninChanged(handler: (view: SignInView) => void): Promise<UnlistenFn> {
-  return listen<SignInView>("signin-changed", (e) => handler(e.payload));
-}
+// Remembered devices
 
 export function deviceList(): Promise<RememberedDevice[]> {
-  return invoke<RememberedDevice[]>("device_list");
+  return call("device_list");
 }
 
 /** Forgets a remembered device: for the Keydesk window its cookies too. */
 export function deviceForget(portalId: number, source: DeviceSource): Promise<void> {
-  return invoke("device_forget", { portalId, source });
+  return call("device_forget", { portalId, source });
 }
 
-/** Keeps a record by hand for a desk remembered in another browser (UNIX seconds). */
-export function deviceAdd(portalId: number, browser: string, since: number | null, until: number | null): Promise<void> {
-  return invoke("device_add", { portalId, browser, since, until });
+/** Keeps a record by hand for a desk remembered in another browser. The dates are as typed
+ * (`YYYY-MM-DD`, null when empty); the core checks them. */
+export function deviceAdd(portalId: number, record: OutsideRecord): Promise<void> {
+  return call("device_add", { portalId, record });
 }
 
-/** Called when the remembered devices changed; no data included. */
-export function onDevicesChanged(handler: () => void): Promise<UnlistenFn> {
-  return listen("devices-changed", handler);
+// Events
+
+/** Called when one of `areas` changed (a code arrived, a portal was saved…), with the area;
+ * the view then reads it again. */
+export function onChanged(areas: Area[], handler: (area: Area) => void): Promise<UnlistenFn> {
+  return on("changed", (area: Area) => {
+    if (areas.includes(area)) handler(area);
+  });
 }
 
-/** Called whenever the inbox changed (a code arrived, a connection changed); no data included. */
-export function onInboxChanged(handler: () => void): Promise<UnlistenFn> {
-  return listen("inbox-changed", handler);
-}
-
-export function errorMessage(e: unknown): string {
-  if (typeof e === "object" && e !== null && "message" in e) {
-    return String((e as CommandError).message);
-  }
-  return String(e);
+/** Each sign-in's state changes (no secrets in it). */
+export function onSigninChanged(handler: (view: SignInView) => void): Promise<UnlistenFn> {
+  return on("signin-changed", handler);
 }

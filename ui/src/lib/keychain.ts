@@ -1,5 +1,5 @@
 // The keychain banner the Portals and Authenticator views share.
-import type { KeychainStatus } from "../status/status";
+import type { KeychainStatus } from "./bindings";
 
 /** The core's reason ("keychain unavailable: …") when the keychain cannot be used, else null. */
 export function keychainProblem(k: KeychainStatus | null): string | null {

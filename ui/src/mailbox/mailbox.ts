@@ -1,35 +1,8 @@
 // The mailbox settings form and the inbox connection line. The shapes are the core's
-// (keydesk::mailbox::MailboxSettings, keydesk::desk::MailboxSetup,
-// keydesk::inbox::InboxConnection); the core checks the settings, this file only turns form
-// fields into them and chooses words.
+// (MailboxSettings, InboxConnection, generated: lib/bindings.ts); the core checks the settings,
+// this file only turns form fields into them and chooses words.
 
-export type Security = "tls" | "start_tls" | "plain";
-
-export interface MailboxSettings {
-  host: string;
-  port: number;
-  security: Security;
-  username: string;
-  folders: string[];
-  trusted_certificate: string | null;
-  sms_forwarders: string[];
-}
-
-export interface MailboxSetup {
-  settings: MailboxSettings | null;
-  password_saved: boolean;
-}
-
-export type InboxConnection =
-  | { state: "not_set_up" }
-  | { state: "stopped"; code: string; message: string }
-  | { state: "connecting"; account: string }
-  | { state: "watching"; account: string; folders: string[] }
-  | { state: "failing"; account: string; code: string; message: string };
-
-export interface NotificationSettings {
-  show_code: boolean;
-}
+import type { InboxConnection, MailboxSettings, Security } from "../lib/bindings";
 
 /** The form's fields, as the user edits them (lists as text, the port as text). */
 export interface MailboxForm {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { emptyForm, fromForm, lines, placeError, splitLifetime, toForm, wholeNumber } from "./form";
-import type { PortalFields } from "./portals";
+import type { PortalFields } from "../lib/bindings";
 
 const availity: PortalFields = {
   name: "Availity",
@@ -53,19 +53,29 @@ describe("portal form", () => {
     expect("fields" in out && out.fields.office.npi).toBeNull();
   });
 
-  it("puts the core's validation error next to the field it names", () => {
-    expect(placeError({ code: "portal_invalid", field: "NPI", message: "NPI: 1234567890 fails the NPI check digit; check it for a typo" })).toEqual({
+  it("puts the core's validation error next to the field it names, as the core words it", () => {
+    expect(placeError({ code: "portal_invalid", field: "npi", message: "1234567890 fails the NPI check digit; check it for a typo" })).toEqual({
       key: "npi",
       text: "1234567890 fails the NPI check digit; check it for a typo",
     });
-    expect(placeError({ code: "portal_invalid", field: "login URL", message: "login URL: is empty" }).key).toBe("login_url");
-    expect(placeError({ code: "portal_duplicate_name", field: "name", message: 'a portal named "A" already exists' })).toEqual({
+    expect(placeError({ code: "portal_invalid", field: "login_url", message: "Is empty" }).key).toBe("login_url");
+    expect(placeError({ code: "portal_duplicate_name", field: "name", message: 'A portal named "A" already exists' })).toEqual({
       key: "name",
       text: 'A portal named "A" already exists',
     });
+    expect(placeError({ code: "portal_no_password", field: "password", message: "Enter the password" }).key).toBe("password");
+  });
+
+  it("maps the core's field names that differ from the form's keys", () => {
+    expect(placeError({ code: "portal_invalid", field: "code_lifetime_secs", message: "Must be at least 10 seconds" }).key).toBe("code_lifetime");
+    expect(placeError({ code: "portal_invalid", field: "organization_url", message: "Must start with https://" }).key).toBe("organization");
+  });
+
+  it("puts an error that is not about one of the form's fields above the form", () => {
     expect(placeError({ code: "keychain_unavailable", message: "keychain unavailable: no keychain service is running" })).toEqual({
       key: null,
       text: "keychain unavailable: no keychain service is running",
     });
+    expect(placeError({ code: "device_invalid", field: "since", message: "2026-02-31 is not a day" }).key).toBeNull();
   });
 });

@@ -2,7 +2,7 @@
 // errors go. The core validates; this only converts text to numbers and lists, and refuses
 // what is not a number before it is sent.
 
-import type { PortalFields, SecondStep } from "./portals";
+import type { CommandError, Field, PortalFields, SecondStep } from "../lib/bindings";
 
 export type Unit = "seconds" | "minutes" | "hours" | "days";
 const UNIT_SECONDS: Record<Unit, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86_400 };
@@ -131,31 +131,24 @@ export function fromForm(form: PortalForm): { fields: PortalFields } | { errors:
   return Object.keys(errors).length > 0 ? { errors } : { fields };
 }
 
-/** The core names fields as a person does (keydesk::portal::validate); map them to the form. */
-const CORE_FIELDS: Record<string, FormKey> = {
-  name: "name",
-  "login URL": "login_url",
-  "organization URL": "organization",
-  "allowed origin": "allowed_origins",
-  username: "username",
-  "code sender": "code_senders",
-  "code lifetime": "code_lifetime",
-  "remember-device days": "remember_device_days",
-  "password-change interval": "password_change_days",
-  "lockout threshold": "lockout_threshold",
-  "support phone": "support_phone",
-  "provider ID": "provider_id",
-  NPI: "npi",
-  TIN: "tin",
-  password: "password",
-};
+/** The form's key for the core's field, or null for a field this form does not have. */
+function formKey(field: Field): FormKey | null {
+  switch (field) {
+    case "code_lifetime_secs":
+      return "code_lifetime";
+    case "organization_url":
+      return "organization";
+    case "browser":
+    case "since":
+    case "until":
+      return null;
+    default:
+      return field;
+  }
+}
 
-/** Where a command's error belongs: next to a field (with the field's name taken off), or
- * above the form when it is not about one field. */
-export function placeError(e: { code?: string; message: string; field?: string }): { key: FormKey | null; text: string } {
-  const key = e.field ? (CORE_FIELDS[e.field] ?? null) : null;
-  if (key === null || !e.field) return { key: null, text: e.message };
-  const prefix = `${e.field}: `;
-  const text = e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
-  return { key, text: text.charAt(0).toUpperCase() + text.slice(1) };
+/** Where a command's error belongs: next to its field, or above the form when it is not about
+ * one of the form's fields. The core's message is shown as it is. */
+export function placeError(e: CommandError): { key: FormKey | null; text: string } {
+  return { key: e.field ? formKey(e.field) : null, text: e.message };
 }

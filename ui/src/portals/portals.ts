@@ -1,7 +1,7 @@
-// The portal shapes the core sends (keydesk::portal::*) and how the list words them.
+// How the portal list words the portals the core sends (PortalSummary and the other shapes are
+// generated: lib/bindings.ts).
 
-export type PasswordState = "not_saved" | "current" | "due_soon" | "overdue";
-export type SecondStep = "email_code" | "sms_code" | "authenticator" | "none";
+import type { PasswordAge, PortalImportReport, PortalSummary, SecondStep } from "../lib/bindings";
 
 export const SECOND_STEPS: { id: SecondStep; label: string }[] = [
   { id: "email_code", label: "e-mail code" },
@@ -9,75 +9,6 @@ export const SECOND_STEPS: { id: SecondStep; label: string }[] = [
   { id: "authenticator", label: "authenticator app" },
   { id: "none", label: "none / single sign-on" },
 ];
-
-export interface PortalSummary {
-  id: number;
-  name: string;
-  preset: string | null;
-  second_step: SecondStep;
-  second_step_label: string;
-  username: string;
-  login_url: string;
-  last_sign_in_at: number | null;
-  password: {
-    state: PasswordState;
-    changed_at: number | null;
-    age_days: number | null;
-    due_at: number | null;
-    warning: string | null;
-  };
-  recovery_codes_total: number;
-  recovery_codes_unused: number;
-}
-
-/** keydesk::portal::PortalFields: what a person edits. No secrets. */
-export interface PortalFields {
-  name: string;
-  preset?: string | null;
-  login_url: string;
-  allowed_origins: string[];
-  username: string;
-  second_step: SecondStep;
-  code_senders: string[];
-  code_lifetime_secs: number | null;
-  remember_device_days: number | null;
-  password_change_days: number | null;
-  lockout_threshold: number | null;
-  support_phone: string | null;
-  office: { provider_id?: string | null; npi?: string | null; tin?: string | null };
-}
-
-/** A stored portal (keydesk::portal::Portal). */
-export interface Portal {
-  id: number;
-  fields: PortalFields;
-  created_at: number;
-  password_changed_at: number | null;
-  last_sign_in_at: number | null;
-}
-
-export interface PresetChoice {
-  id: string;
-  name: string;
-  note: string;
-  needs_organization_url: boolean;
-}
-
-export interface RecoveryCodeState {
-  number: number;
-  used_at: number | null;
-}
-
-/** keydesk::portal::ImportReport. */
-export interface PortalImportReport {
-  added: string[];
-  rejected: { entry: number; name: string; reason: string }[];
-}
-
-export interface Exported {
-  count: number;
-  path: string;
-}
 
 /** "today", "yesterday", "5 days ago", or "never". */
 export function daysAgo(at: number | null, now: number): string {
@@ -89,7 +20,7 @@ export function daysAgo(at: number | null, now: number): string {
 }
 
 /** The password column: its age, or why there is none. */
-export function passwordLabel(p: PortalSummary["password"]): string {
+export function passwordLabel(p: PasswordAge): string {
   if (p.state === "not_saved") return "No password saved";
   const age = p.age_days === null ? "" : p.age_days === 0 ? "changed today" : `${p.age_days} days old`;
   return p.warning ?? age;

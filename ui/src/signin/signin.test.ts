@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { forPortal, isRunning, stateLine, type SignInView } from "./signin";
+import type { SignInView } from "../lib/bindings";
+import { forPortal, isRunning, stateLine } from "./signin";
 
-const base: SignInView = {
+// What every state shares; each view below adds its state's own fields.
+const common = {
   portal_id: 1,
   portal: "Cigna",
-  state: "waiting_for_code",
-  since: 1000,
   words: "Waiting for the code from Cigna…",
   next_step: null,
   failure_code: null,
@@ -15,19 +15,30 @@ const base: SignInView = {
   timing: { total_ms: null, waiting_for_code_ms: null },
 };
 
+const base: SignInView = { ...common, state: "waiting_for_code", since: 1000 };
+
+const failed: SignInView = { ...common, state: "failed", failure: { reason: "wrong_credentials" }, failure_code: "wrong_credentials" };
+
+const signedIn = (total_ms: number, waiting_for_code_ms: number | null): SignInView => ({
+  ...common,
+  state: "signed_in",
+  skipped_code: waiting_for_code_ms === null,
+  words: "Signed in to Cigna.",
+  timing: { total_ms, waiting_for_code_ms },
+});
+
 describe("sign-in state", () => {
   it("is running until signed in or failed", () => {
     expect(isRunning(base)).toBe(true);
-    expect(isRunning({ ...base, state: "failed" })).toBe(false);
-    expect(isRunning({ ...base, state: "signed_in" })).toBe(false);
+    expect(isRunning(failed)).toBe(false);
+    expect(isRunning(signedIn(900, null))).toBe(false);
     expect(isRunning(null)).toBe(false);
   });
 
   it("shows the core's words, and the time once signed in", () => {
     expect(stateLine(base)).toBe("Waiting for the code from Cigna…");
-    const done = { ...base, state: "signed_in" as const, words: "Signed in to Cigna.", timing: { total_ms: 2310, waiting_for_code_ms: 580 } };
-    expect(stateLine(done)).toBe("Signed in to Cigna. (2.3 s, 0.6 s of it waiting for the code)");
-    expect(stateLine({ ...done, timing: { total_ms: 900, waiting_for_code_ms: null } })).toBe("Signed in to Cigna. (0.9 s)");
+    expect(stateLine(signedIn(2310, 580))).toBe("Signed in to Cigna. (2.3 s, 0.6 s of it waiting for the code)");
+    expect(stateLine(signedIn(900, null))).toBe("Signed in to Cigna. (0.9 s)");
   });
 
   it("finds a portal's view", () => {

@@ -1,30 +1,6 @@
-// A sign-in's state as the core sends it (keydesk::signin::SignInView) and how to show it.
+// How a sign-in's state as the core sends it (SignInView, generated: lib/bindings.ts) is shown.
 
-export type SignInStateName =
-  | "opening"
-  | "credentials"
-  | "requesting_code"
-  | "waiting_for_code"
-  | "code"
-  | "signed_in"
-  | "failed";
-
-export interface SignInView {
-  portal_id: number;
-  portal: string;
-  state: SignInStateName;
-  since?: number;
-  skipped_code?: boolean;
-  failure?: { reason: string; origin?: string; channel?: string; missing?: string; message?: string };
-  words: string;
-  next_step: string | null;
-  failure_code: string | null;
-  retry_needs_confirmation: boolean;
-  /** Set when the sign-ins that failed in a row near the portal's lockout. */
-  lockout_warning: string | null;
-  started_ms: number;
-  timing: { total_ms: number | null; waiting_for_code_ms: number | null };
-}
+import type { SignInView } from "../lib/bindings";
 
 /** True while the sign-in is still going. */
 export function isRunning(view: SignInView | null): boolean {

@@ -1,20 +1,7 @@
-// The shapes the core sends (keydesk::DeskStatus, serialized by serde) and how to word them.
+// How the status screen words the core's DeskStatus (its type is generated: lib/bindings.ts).
 // Deciding the state is the core's job; this file only chooses words and colours for it.
 
-export type KeychainStatus =
-  | { state: "available"; backend: string }
-  | { state: "unavailable"; code: string; reason: string };
-
-export type MailboxStatus =
-  | { state: "not_set_up" }
-  | { state: "connected"; account: string; folders: string[] }
-  | { state: "error"; code: string; message: string };
-
-export interface DeskStatus {
-  keychain: KeychainStatus;
-  mailbox: MailboxStatus;
-  notices: string[];
-}
+import type { KeychainStatus, MailboxStatus } from "../lib/bindings";
 
 export type Tone = "ok" | "warn" | "bad";
 

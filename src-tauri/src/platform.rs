@@ -1,0 +1,63 @@
+//! The platform's parts the core asks for: the system clipboard (Tauri's clipboard plugin) and
+//! desktop notifications (notify-rust). Each is a thin implementation of the core's trait.
+
+use keydesk::Secret;
+use keydesk::clipboard::{Clipboard, ClipboardError};
+use keydesk::notification::{Notification, Notifier};
+use tauri::AppHandle;
+use tauri_plugin_clipboard_manager::ClipboardExt;
+
+/// The system clipboard through the Tauri plugin.
+pub struct SystemClipboard(pub AppHandle);
+
+impl Clipboard for SystemClipboard {
+    fn read_text(&self) -> Result<Option<Secret>, ClipboardError> {
+        // An empty or non-text clipboard reads as an error in the plugin: that is "not ours".
+        Ok(self.0.clipboard().read_text().ok().map(Secret::new))
+    }
+
+    fn write_text(&self, text: &Secret) -> Result<(), ClipboardError> {
+        self.0
+            .clipboard()
+            .write_text(text.expose().to_owned())
+            .map_err(|e| ClipboardError::Unavailable(e.to_string()))
+    }
+
+    fn clear(&self) -> Result<(), ClipboardError> {
+        self.0
+            .clipboard()
+            .clear()
+            .map_err(|e| ClipboardError::Unavailable(e.to_string()))
+    }
+}
+
+/// Desktop notifications through the session's notification daemon. notify-rust fails fast
+/// with an error when there is no session bus or no daemon; it never hangs.
+pub struct DesktopNotifier;
+
+impl Notifier for DesktopNotifier {
+    fn show(&self, notification: &Notification) -> Result<(), String> {
+        notify_rust::Notification::new()
+            .appname("Keydesk")
+            .summary(&notification.summary)
+            .body(&notification.body)
+            .show()
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// The picture on the clipboard as RGBA pixels, if it holds one. Read off the main thread: the
+/// clipboard library can deadlock there on Linux.
+pub async fn clipboard_picture(app: &AppHandle) -> Option<(u32, u32, Vec<u8>)> {
+    let app = app.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        app.clipboard()
+            .read_image()
+            .ok()
+            .map(|i| (i.width(), i.height(), i.rgba().to_vec()))
+    })
+    .await
+    .ok()
+    .flatten()
+}
