@@ -39,7 +39,8 @@ const QUIET: &[&str] = &[
 
 /// The filter for `spec` (the value of [`LEVEL_ENV`]: a level such as `debug`, or directives
 /// such as `keydesk::watcher=trace`). Directives for other crates are capped at `info`; the
-/// [`QUIET`] ones at `warn`. Anything unreadable counts as `info`.
+/// ones that see credentials (the IMAP and D-Bus libraries, HTTP, TLS) at `warn`. Anything
+/// unreadable counts as `info`.
 pub fn filter(spec: Option<&str>) -> EnvFilter {
     let mut own_level = LevelFilter::INFO;
     let mut extra: Vec<Directive> = Vec::new();

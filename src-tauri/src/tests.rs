@@ -108,6 +108,7 @@ fn bindings_are_current() {
     let path = root().join(BINDINGS);
     let generated = bindings();
     if std::env::var_os(UPDATE).is_some() {
+        #[allow(clippy::disallowed_methods)] // the generated source, not user data
         std::fs::write(&path, &generated).expect("ui/src/lib/bindings.ts can be written");
         return;
     }

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let corpus = std::fs::read_to_string(root.join("../shared/corpus/otp-public.jsonl"))
-        .expect("the corpus at ../shared/corpus/otp-public.jsonl");
+    let corpus = std::fs::read_to_string(root.join("tests/fixtures/corpus/otp-public.jsonl"))
+        .expect("the corpus at tests/fixtures/corpus/otp-public.jsonl");
     let texts: Vec<String> = corpus
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())

@@ -1,5 +1,5 @@
 //! Quality of the one-time-code extractor, measured on labelled messages: the public corpus
-//! (`../shared/corpus/otp-public.jsonl`), the project's own e-mail fixtures
+//! (`tests/fixtures/corpus/otp-public.jsonl`), the project's own e-mail fixtures
 //! (`tests/fixtures/mail/`) and its written texts (`tests/fixtures/texts/`). Each must reach
 //! ≥ 99 % exact on messages with a code and ≤ 1 % false codes on messages without one.
 
@@ -100,7 +100,7 @@ fn expected(v: &Value) -> Vec<String> {
 
 #[test]
 fn public_corpus_meets_the_bar() {
-    let path = repo_root().join("../shared/corpus/otp-public.jsonl");
+    let path = repo_root().join("tests/fixtures/corpus/otp-public.jsonl");
     let corpus = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("the corpus must be present at {}: {e}", path.display()));
     let mut score = Score::default();

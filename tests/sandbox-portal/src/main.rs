@@ -1,6 +1,9 @@
 //! `sandbox-portal --config FILE [--ready-file PATH]`: serves the configured portals until
 //! SIGTERM or ctrl-c.
 
+// A test tool: it writes its own state file, no user data.
+#![allow(clippy::disallowed_methods)]
+
 use clap::Parser;
 use sandbox_portal::config::Config;
 use std::path::PathBuf;
