@@ -321,19 +321,19 @@ impl Inbox {
 
     /// The codes to show at `now`, newest first; long-expired ones are dropped first.
     pub fn view(&self, now: i64) -> Vec<PendingCodeView> {
-        let mut pending = self.pending.lock().unwrap();
+        let mut pending = lock(&self.pending);
         pending.prune(now);
         pending.view(now)
     }
 
     /// One code, for the clipboard or a portal page of a matching origin.
     pub fn code(&self, key: &MessageKey) -> Option<PendingCode> {
-        self.pending.lock().unwrap().get(key).cloned()
+        lock(&self.pending).get(key).cloned()
     }
 
     /// The messages of a portal's codes known now (see [`PendingCodes::keys_of_portal`]).
     pub fn keys_of_portal(&self, portal_id: i64) -> Vec<MessageKey> {
-        self.pending.lock().unwrap().keys_of_portal(portal_id)
+        lock(&self.pending).keys_of_portal(portal_id)
     }
 
     /// The code a sign-in may fill (see [`PendingCodes::for_sign_in`]).
@@ -345,9 +345,7 @@ impl Inbox {
         known_before: &[MessageKey],
         now: i64,
     ) -> Option<PendingCode> {
-        self.pending
-            .lock()
-            .unwrap()
+        lock(&self.pending)
             .for_sign_in(portal_id, channel, since, known_before, now)
             .cloned()
     }
@@ -356,7 +354,7 @@ impl Inbox {
     /// other desk watching the mailbox shows it used too. False when the code is unknown or was
     /// used already.
     pub fn mark_used(&self, key: &MessageKey) -> bool {
-        let newly = self.pending.lock().unwrap().mark_used(key);
+        let newly = lock(&self.pending).mark_used(key);
         if newly && let Some(commands) = self.commands.get(&key.folder) {
             let mark = FolderCommand::MarkUsed {
                 uid_validity: key.uid_validity,
@@ -370,16 +368,12 @@ impl Inbox {
 
     /// Each folder's connection state.
     pub fn connections(&self) -> BTreeMap<String, MailboxStatus> {
-        self.connections.lock().unwrap().clone()
+        lock(&self.connections).clone()
     }
 
     /// The connection state of all folders together, with the last error in plain words.
     pub fn connection(&self) -> InboxConnection {
-        connection::summarize(
-            &self.account,
-            &self.folders,
-            &self.connections.lock().unwrap(),
-        )
+        connection::summarize(&self.account, &self.folders, &lock(&self.connections))
     }
 
     /// Stops every watch (also done on drop).
@@ -407,6 +401,12 @@ impl Drop for Inbox {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// A lock that survives a panic elsewhere: the inbox's state is plain data, still usable, and
+/// one bad message must not stop the watch.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Why the receiving server's checks contradict the sender, if they do.

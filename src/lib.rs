@@ -112,3 +112,6 @@ pub use desk::{Desk, DeskError};
 pub use error::{ErrorCode, Field};
 pub use keychain::{Keychain, KeychainError, KeychainStatus};
 pub use secret::Secret;
+
+#[cfg(test)]
+mod tests;

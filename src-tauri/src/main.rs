@@ -73,7 +73,10 @@ fn main() -> ExitCode {
             };
             // The sign-in recipes are checked here: a bad one stops the start plainly.
             let kd = Keydesk::new(desk, parts)?;
+            // Setup runs on the main thread, outside the async runtime the desk's tasks use.
+            let _runtime = tauri::async_runtime::handle().inner().enter();
             events::forward(app.handle(), &kd);
+            quit_on_signal(app.handle(), &kd);
             kd.start();
             app.manage(kd);
             Ok(())
@@ -89,7 +92,9 @@ fn main() -> ExitCode {
         }
     };
     app.run(|app, event| {
-        if let RunEvent::Exit = event
+        // ExitRequested comes while the plugins (the clipboard's among them) still work; Exit
+        // comes after they are gone.
+        if let RunEvent::ExitRequested { .. } = event
             && let Some(kd) = app.try_state::<Keydesk>()
         {
             // Clears a copy still on the clipboard, signs the mailbox watches out and waits
@@ -99,6 +104,36 @@ fn main() -> ExitCode {
         }
     });
     ExitCode::SUCCESS
+}
+
+/// A desktop that logs out, or a service manager that stops Keydesk, sends SIGTERM (Ctrl-C in a
+/// terminal, SIGINT): Keydesk then quits as from its window, clearing the clipboard and signing
+/// the mailbox out, instead of dying with a copy on the clipboard.
+fn quit_on_signal(app: &tauri::AppHandle, kd: &Keydesk) {
+    let app = app.clone();
+    kd.spawn(async move {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let (Ok(mut term), Ok(mut int)) = (
+                signal(SignalKind::terminate()),
+                signal(SignalKind::interrupt()),
+            ) else {
+                tracing::warn!("cannot watch for the signal to quit");
+                return;
+            };
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        if tokio::signal::ctrl_c().await.is_err() {
+            return;
+        }
+        tracing::info!("asked to quit by the system");
+        app.exit(0);
+    });
 }
 
 /// WebKitGTK's accelerated compositing loads the GL stack into the web process (on machines

@@ -70,11 +70,8 @@ impl Feed {
                         uid_validity,
                         uid,
                     };
-                    let newly = self
-                        .pending
-                        .lock()
-                        .unwrap()
-                        .mark_used_at(&key, UsedWhere::AnotherDesk);
+                    let newly =
+                        super::lock(&self.pending).mark_used_at(&key, UsedWhere::AnotherDesk);
                     newly.then_some(InboxEvent::Used { key })
                 }
                 WatchEvent::Message(fetched) => {
@@ -91,10 +88,7 @@ impl Feed {
     }
 
     fn set_connection(&self, folder: &str, status: &MailboxStatus) {
-        self.connections
-            .lock()
-            .unwrap()
-            .insert(folder.to_owned(), status.clone());
+        super::lock(&self.connections).insert(folder.to_owned(), status.clone());
     }
 
     /// A fetched message to a pending code; `live` when the folder's first sync is done.
@@ -120,7 +114,7 @@ impl Feed {
                     && fetched.delivered_at > 0
                     && matches!(code.origin, Origin::Portal { .. }))
                 .then_some(fetched.delivered_at);
-                let mut pending = self.pending.lock().unwrap();
+                let mut pending = super::lock(&self.pending);
                 if !pending.insert(code) {
                     return None;
                 }

@@ -4,13 +4,13 @@
 //! after the change that asked for it, and asks that come while one is under way fold into one
 //! more restart, so an inbox built from older rules can never win.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
-use super::{Inbox, InboxConnection, InboxEvent, InboxRules};
+use super::{Inbox, InboxConnection, InboxEvent, InboxRules, lock};
 use crate::error::ErrorCode;
 use crate::mailbox::MailboxSettings;
 use crate::secret::Secret;
@@ -46,11 +46,6 @@ impl Default for InboxRunner {
             retry: Mutex::new(RetryTimings::default()),
         }
     }
-}
-
-/// A lock that survives a panic elsewhere: the inbox's state is plain data, still usable.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl InboxRunner {

@@ -171,3 +171,98 @@ fn e2e_a_copied_password_is_cleared_but_what_the_person_copied_since_is_left_alo
         client.close().await.unwrap();
     });
 }
+
+/// The process id of the app running on `profile` (tauri-driver started it).
+fn app_pid(profile: &std::path::Path) -> u32 {
+    let wanted = profile.to_string_lossy().into_owned();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        let args: Vec<String> = cmdline
+            .split(|b| *b == 0)
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect();
+        let is_app = args.first().is_some_and(|a| a.ends_with("/keydesk"));
+        if is_app && args.contains(&wanted) {
+            return pid;
+        }
+    }
+    panic!("no Keydesk process runs on {wanted}");
+}
+
+#[test]
+fn e2e_closing_keydesk_clears_a_copy_it_still_owns_and_signs_the_mailbox_out() {
+    let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
+    let profile = bed::profile_dir("e2e-quit-clipboard");
+    let password = bed::test_secret("quit");
+    let user = bed::fresh_mail_user();
+    bed::set_mailbox(&profile, &user, &user.password, &["--folder", "INBOX"]);
+    bed::cli_ok(
+        &profile,
+        &[
+            "portal",
+            "add",
+            "--preset",
+            "humana",
+            "--username",
+            "frontdesk-quit",
+            "--password-stdin",
+        ],
+        Some(&format!("{password}\n")),
+    );
+    // Ten minutes: only the quit itself can clear it within this test.
+    api::settings::set_clipboard_delay(
+        &keydesk::Keydesk::open(&profile).unwrap(),
+        Duration::from_secs(600),
+    )
+    .unwrap();
+
+    run(async {
+        let client = launch(&profile).await;
+        click(&client, "[data-testid=tab-portals]").await;
+        find(&client, "[data-testid=portal-row]").await;
+        let buttons = client
+            .find_all(Locator::Css("[data-testid=portal-row] .actions button"))
+            .await
+            .unwrap();
+        for b in buttons {
+            if b.text().await.unwrap() == "Copy password" {
+                b.click().await.unwrap();
+            }
+        }
+        wait_for_clipboard("held the password", |t| t == Some(password.as_str())).await;
+        // The desktop logs out: Keydesk is asked to quit (SIGTERM), long before the delay.
+        let pid = app_pid(&profile);
+        let killed = std::process::Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        wait_for_clipboard("was cleared on the way out", |t| t.is_none()).await;
+        let _ = client.close().await;
+    });
+    // The app logs each step of its way out; read them back (the log never holds the secret).
+    let log_path = profile.join("logs/keydesk.log");
+    let mut log = String::new();
+    for _ in 0..100 {
+        log = std::fs::read_to_string(&log_path).unwrap_or_default();
+        if log.contains("Keydesk stopped") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        log.contains("Keydesk stopped"),
+        "the app went through its exit: {log}"
+    );
+    assert!(
+        log.contains("cleared a copied secret from the clipboard"),
+        "the copy still on the clipboard was cleared on the way out, not left for 10 minutes"
+    );
+    assert!(
+        log.contains("all_tasks_ended=true"),
+        "every task (the mailbox watch included) ended in time"
+    );
+}

@@ -46,7 +46,8 @@ pub async fn signin_start(
     }
     let view = api::signin::publish(&kd, &machine, None);
     tracing::info!(portal = portal_id, recipe = %machine.recipe().id, "sign-in started");
-    tauri::async_runtime::spawn(driver::drive(app, machine, password, claim));
+    // Owned by the desk: cancelled (its window's sign-in cut short) when Keydesk quits.
+    kd.spawn(driver::drive(app, machine, password, claim));
     Ok(view)
 }
 
