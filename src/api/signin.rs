@@ -7,11 +7,10 @@ use super::{Area, Error, Keydesk, Now};
 use crate::devices::DeviceBook;
 use crate::error::ErrorCode;
 use crate::pending::MessageKey;
-use crate::portal::{Portal, PortalBook};
+use crate::portal::PortalBook;
 use crate::secret::Secret;
 use crate::signin::{
-    Claim, CodeWanted, Failure, OfferedCode, Recipe, RetryGuard, SignIn, SignInView, StartError,
-    codes,
+    Claim, CodeWanted, Failure, OfferedCode, RetryGuard, SignIn, SignInView, StartError, codes,
 };
 
 /// A sign-in ready to be driven: the machine, the password to fill (or why there is none) and
@@ -55,14 +54,6 @@ pub fn prepare(kd: &Keydesk, portal_id: i64, confirm: bool, now: Now) -> Result<
         password,
         claim,
     })
-}
-
-/// The recipe a portal's page is read with (the driver's observe script needs it before a
-/// sign-in starts, to tell a page left open by an earlier one).
-pub fn recipe(kd: &Keydesk, portal: &Portal) -> Recipe {
-    kd.recipes
-        .for_preset(portal.fields.preset.as_deref())
-        .clone()
 }
 
 /// Tells the window how the sign-in stands (only if it changed since `last`); the view it sent.

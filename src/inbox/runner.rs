@@ -14,7 +14,6 @@ use super::{Inbox, InboxConnection, InboxEvent, InboxRules, lock};
 use crate::error::ErrorCode;
 use crate::mailbox::MailboxSettings;
 use crate::secret::Secret;
-use crate::watcher::RetryTimings;
 
 /// How long a stopping inbox may take to sign out of the server.
 pub(crate) const STOP_WITHIN: Duration = Duration::from_secs(3);
@@ -33,8 +32,6 @@ pub(crate) struct InboxRunner {
     not_running: Mutex<Option<(ErrorCode, String)>>,
     /// Bumped for every restart asked for; the task restarts when it changes.
     pub(crate) restarts: watch::Sender<u64>,
-    /// Reconnect timings for the folder watches (tests shorten them).
-    pub(crate) retry: Mutex<RetryTimings>,
 }
 
 impl Default for InboxRunner {
@@ -43,7 +40,6 @@ impl Default for InboxRunner {
             current: Mutex::new(None),
             not_running: Mutex::new(None),
             restarts: watch::channel(0).0,
-            retry: Mutex::new(RetryTimings::default()),
         }
     }
 }
@@ -120,8 +116,7 @@ impl InboxRunner {
         };
         *lock(&self.not_running) = None;
         let (events_tx, events) = mpsc::channel(64);
-        let retry = *lock(&self.retry);
-        let inbox = Inbox::start_with(&settings, &password, rules, events_tx, retry);
+        let inbox = Inbox::start(&settings, &password, rules, events_tx);
         *lock(&self.current) = Some(inbox);
         Some(events)
     }
