@@ -1,6 +1,9 @@
 //! Code messages delivered over LMTP into the test bed's real Dovecot and read back from the
 //! Maildir. Built with `--features bed`; without the bed's variables these tests FAIL.
 
+// Tests of a test tool: they write its configuration and mail files.
+#![allow(clippy::disallowed_methods)]
+
 mod common;
 
 use common::*;
