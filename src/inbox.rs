@@ -1,12 +1,12 @@
 //! The code inbox: turns a fetched message into a pending code, matched to its portal.
 //!
-//! Matching trusts the sender only as far as the receiving server vouches for it. A message whose
-//! From is a portal's sender address is that portal's, unless the server's Authentication-Results
-//! record a failed DMARC check, or a failed DKIM check with no passing signature: then it is
-//! [`Origin::Suspicious`]. A sender no portal lists gives [`Origin::Unmatched`]. Texts forwarded
-//! to the mailbox come from the office's forwarding address, not from the portal, so they are
-//! matched by the portal's name in the text, and only when they come from a forwarder the office
-//! configured. Only [`Origin::Portal`] codes are ever filled into a portal.
+//! A message names a portal by its From address (one of the portal's senders), or, for a text
+//! forwarded to the mailbox by a forwarder the office configured, by the portal's name in the
+//! text. It is that portal's verified code ([`Origin::Portal`]) only when the office's own
+//! receiving server verified its From domain ([`trust`]): DMARC pass, or an aligned DKIM pass.
+//! Anything else that names a portal is [`Origin::Unverified`]: shown and marked, never filled
+//! by a sign-in, never superseding a verified code. A sender no portal lists gives
+//! [`Origin::Unmatched`].
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -17,7 +17,7 @@ use tokio::task::JoinHandle;
 
 use crate::extract;
 use crate::mailbox::{MailboxSettings, MailboxStatus};
-use crate::message::{self, Verdict};
+use crate::message;
 use crate::pending::{Channel, MessageKey, Origin, PendingCode};
 use crate::pending::{PendingCodeView, PendingCodes};
 use crate::secret::Secret;
@@ -27,6 +27,7 @@ use crate::watcher::{FolderCommand, FolderWatch, RetryTimings, WatchEvent};
 mod connection;
 mod feed;
 mod runner;
+pub mod trust;
 
 pub use self::connection::InboxConnection;
 pub(crate) use self::runner::{InboxRunner, Prepared};
@@ -72,6 +73,9 @@ pub struct InboxRules {
     pub portals: Vec<PortalSender>,
     /// Addresses that forward the office phone's texts into the mailbox.
     pub sms_forwarders: Vec<String>,
+    /// The authserv-id of the office's receiving server: only its `Authentication-Results`
+    /// count ([`trust`]). `None`: the server checks nothing, and no code is verified.
+    pub authserv_id: Option<String>,
 }
 
 /// What a message turned out to be.
@@ -114,52 +118,47 @@ fn read_unguarded(fetched: &Fetched, rules: &InboxRules) -> Reading {
         .sms_forwarders
         .iter()
         .any(|f| f.eq_ignore_ascii_case(&sender));
-    let (origin, portal) = if is_text {
-        match portal_named_in(&rules.portals, &parsed.subject, &parsed.text) {
-            Some(p) => (
+    let named = if is_text {
+        portal_named_in(&rules.portals, &parsed.subject, &parsed.text)
+    } else {
+        rules.portals.iter().find(|p| {
+            p.addresses
+                .iter()
+                .any(|a| crate::portal::sender_matches(a, &sender))
+        })
+    };
+    // Verified only for the From: domain (a forwarded text's: the forwarder's), never the
+    // Return-Path's, which the person never sees.
+    let from_domain = parsed.from.as_deref().and_then(trust::domain_of);
+    let (origin, portal) = match named {
+        Some(p) => match trust::check(
+            &parsed.authentication_results,
+            rules.authserv_id.as_deref(),
+            from_domain.as_deref(),
+        ) {
+            Ok(()) => (
                 Origin::Portal {
                     portal_id: p.portal_id,
                     name: p.name.clone(),
                 },
                 Some(p),
             ),
-            None => (
-                Origin::Unmatched {
+            Err(reason) => (
+                Origin::Unverified {
+                    portal_id: p.portal_id,
+                    name: p.name.clone(),
                     sender: sender.clone(),
+                    reason,
                 },
                 None,
             ),
-        }
-    } else {
-        match rules.portals.iter().find(|p| {
-            p.addresses
-                .iter()
-                .any(|a| crate::portal::sender_matches(a, &sender))
-        }) {
-            Some(p) => match authentication_failure(&parsed.authentication_results) {
-                Some(reason) => (
-                    Origin::Suspicious {
-                        name: p.name.clone(),
-                        sender: sender.clone(),
-                        reason,
-                    },
-                    None,
-                ),
-                None => (
-                    Origin::Portal {
-                        portal_id: p.portal_id,
-                        name: p.name.clone(),
-                    },
-                    Some(p),
-                ),
+        },
+        None => (
+            Origin::Unmatched {
+                sender: sender.clone(),
             },
-            None => (
-                Origin::Unmatched {
-                    sender: sender.clone(),
-                },
-                None,
-            ),
-        }
+            None,
+        ),
     };
     let lifetime = found
         .lifetime
@@ -407,17 +406,6 @@ impl Drop for Inbox {
 /// one bad message must not stop the watch.
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Why the receiving server's checks contradict the sender, if they do.
-fn authentication_failure(headers: &[String]) -> Option<String> {
-    let verdicts: Vec<_> = headers.iter().map(|h| message::auth_verdict(h)).collect();
-    if verdicts.iter().any(|v| v.dmarc == Verdict::Fail) {
-        return Some("the mail server's DMARC check failed".into());
-    }
-    let dkim_failed = verdicts.iter().any(|v| v.dkim == Verdict::Fail);
-    let dkim_passed = verdicts.iter().any(|v| v.dkim == Verdict::Pass);
-    (dkim_failed && !dkim_passed).then(|| "the mail server's DKIM check failed".into())
 }
 
 /// The portal whose name a forwarded text mentions (the longest name wins: "Availity Essentials"

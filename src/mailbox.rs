@@ -20,6 +20,10 @@ use crate::error::ErrorCode;
 use crate::secret::Secret;
 use crate::store::{Store, StoreError};
 
+mod seen;
+
+pub use self::seen::{SeenAuthservId, seen_authserv_ids};
+
 /// The setting that holds the [`MailboxSettings`].
 const SETTING: &str = "mailbox";
 
@@ -71,6 +75,11 @@ pub struct MailboxSettings {
     /// number or app); codes in their messages are matched by the portal named in the text.
     #[serde(default)]
     pub sms_forwarders: Vec<String>,
+    /// The authserv-id of the office's receiving server (the first word of the
+    /// `Authentication-Results` headers it adds). Only its results verify a code; `None`: the
+    /// server checks no sender, and every code needs the person's confirmation.
+    #[serde(default)]
+    pub authserv_id: Option<String>,
 }
 
 impl MailboxSettings {
@@ -94,6 +103,13 @@ impl MailboxSettings {
                     "the folder \"{folder}\" is listed twice"
                 )));
             }
+        }
+        if let Some(id) = &self.authserv_id
+            && (id.trim().is_empty() || id.trim().contains(|c: char| c.is_whitespace() || c == ';'))
+        {
+            return Err(MailboxError::Invalid(
+                "the mail server's check id is one word, such as mx.example.org".into(),
+            ));
         }
         if self.port == 0 {
             return Err(MailboxError::Invalid(
@@ -406,6 +422,18 @@ mod tests {
             folders: vec!["INBOX".into()],
             trusted_certificate: None,
             sms_forwarders: Vec::new(),
+            authserv_id: None,
+        }
+    }
+
+    #[test]
+    fn the_authserv_id_is_one_word() {
+        let mut s = settings("127.0.0.1", Security::Plain);
+        s.authserv_id = Some("mx.office.example".into());
+        assert!(s.validate().is_ok());
+        for bad in ["", " ", "mx office", "mx;dkim=pass"] {
+            s.authserv_id = Some(bad.into());
+            assert!(s.validate().is_err(), "{bad:?}");
         }
     }
 

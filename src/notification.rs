@@ -82,9 +82,9 @@ pub fn for_code(code: &PendingCode, now: i64, settings: &NotificationSettings) -
                 format!("From {sender}. {left} No portal lists this sender.")
             },
         },
-        Origin::Suspicious { name, .. } => Notification {
-            summary: format!("Suspicious code claiming to be from {name}"),
-            body: "It failed the mail server's sender check. Do not use it unless you asked \
+        Origin::Unverified { name, .. } => Notification {
+            summary: format!("Unverified code that says it is from {name}"),
+            body: "The mail server did not confirm who sent it. Do not use it unless you asked \
                    for a code just now."
                 .into(),
         },
@@ -174,15 +174,16 @@ mod tests {
     }
 
     #[test]
-    fn a_suspicious_code_never_shows_even_when_turned_on() {
-        let origin = Origin::Suspicious {
+    fn an_unverified_code_never_shows_even_when_turned_on() {
+        let origin = Origin::Unverified {
+            portal_id: 1,
             name: "Cigna".into(),
             sender: "no-reply@cigna.example".into(),
             reason: "the mail server's DMARC check failed".into(),
         };
         let on = NotificationSettings { show_code: true };
         let n = for_code(&code(origin, Channel::Email), 1000, &on);
-        assert!(n.summary.starts_with("Suspicious"), "{n:?}");
+        assert!(n.summary.starts_with("Unverified"), "{n:?}");
         assert!(!format!("{n:?}").contains("482"), "{n:?}");
     }
 

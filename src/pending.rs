@@ -54,7 +54,7 @@ pub enum Channel {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Origin {
-    /// From a known portal's sender, not contradicted by the server's authentication checks.
+    /// From a portal, verified by the office's receiving server (DMARC, or aligned DKIM).
     Portal {
         /// The portal's id.
         portal_id: i64,
@@ -66,16 +66,36 @@ pub enum Origin {
         /// The sender's address.
         sender: String,
     },
-    /// Claims a portal's address but failed the receiving server's DKIM/DMARC checks. Shown
-    /// with a warning, never filled into a portal.
-    Suspicious {
-        /// The portal it claims to be from.
+    /// Names a portal (its sender address, or its name in a forwarded text) but the office's
+    /// receiving server did not verify the sender. Shown and marked, never filled into a portal
+    /// by itself, never superseding a verified code.
+    Unverified {
+        /// The portal it names.
+        portal_id: i64,
+        /// The portal's name.
         name: String,
         /// The claimed sender.
         sender: String,
-        /// What failed.
+        /// Why it is not verified, in plain words.
         reason: String,
     },
+}
+
+impl Origin {
+    /// The portal it names, verified or not.
+    pub fn names_portal(&self) -> Option<i64> {
+        match self {
+            Origin::Portal { portal_id, .. } | Origin::Unverified { portal_id, .. } => {
+                Some(*portal_id)
+            }
+            Origin::Unmatched { .. } => None,
+        }
+    }
+
+    /// True for a code the office's server verified as the portal's.
+    pub fn is_verified(&self) -> bool {
+        matches!(self, Origin::Portal { .. })
+    }
 }
 
 /// A code waiting to be used.
@@ -250,9 +270,32 @@ impl PendingCodes {
     pub fn keys_of_portal(&self, portal_id: i64) -> Vec<MessageKey> {
         self.codes
             .values()
-            .filter(|c| matches!(c.origin, Origin::Portal { portal_id: id, .. } if id == portal_id))
+            .filter(|c| c.origin.names_portal() == Some(portal_id))
             .map(|c| c.key.clone())
             .collect()
+    }
+
+    /// The code a sign-in may show for one click of confirmation when the mailbox's server
+    /// checks no sender: like [`PendingCodes::for_sign_in`], but the newest fresh unverified
+    /// code naming the portal. Never filled without the person's click.
+    pub fn for_confirmation(
+        &self,
+        portal_id: i64,
+        channel: Channel,
+        since: i64,
+        known_before: &[MessageKey],
+        now: i64,
+    ) -> Option<&PendingCode> {
+        let since = since - self.clock_allowance(now);
+        self.codes
+            .values()
+            .filter(
+                |c| matches!(c.origin, Origin::Unverified { portal_id: id, .. } if id == portal_id),
+            )
+            .filter(|c| c.channel == channel)
+            .filter(|c| c.delivered_at >= since && !known_before.contains(&c.key))
+            .filter(|c| self.state(c, now) == CodeState::Fresh)
+            .max_by_key(|c| (c.delivered_at, c.key.uid))
     }
 
     /// The code a sign-in may fill: the newest fresh code of the portal (from its own sender,
@@ -344,6 +387,64 @@ mod tests {
             delivered_at,
             expires_at: delivered_at + lifetime,
         }
+    }
+
+    fn unverified(uid: u32, portal_id: i64, delivered_at: i64) -> PendingCode {
+        PendingCode {
+            origin: Origin::Unverified {
+                portal_id,
+                name: format!("portal {portal_id}"),
+                sender: "no-reply@portal.example".into(),
+                reason: "the office mail server recorded no sender check on this message".into(),
+            },
+            ..code(uid, Some(portal_id), delivered_at, 600)
+        }
+    }
+
+    #[test]
+    fn an_unverified_code_is_never_filled_and_never_supersedes_a_verified_one() {
+        let mut pending = PendingCodes::default();
+        pending.insert(code(1, Some(7), 1000, 600));
+        pending.insert(unverified(2, 7, 1010));
+        let now = 1020;
+        let genuine = pending
+            .for_sign_in(7, Channel::Email, 990, &[], now)
+            .unwrap();
+        assert_eq!(
+            genuine.key.uid, 1,
+            "the verified code is still the one filled"
+        );
+        let states: Vec<_> = pending
+            .view(now)
+            .iter()
+            .map(|v| (v.key.uid, v.state))
+            .collect();
+        assert_eq!(states, vec![(2, CodeState::Fresh), (1, CodeState::Fresh)]);
+        // Only the confirmation path offers it, and only when the person clicks.
+        let offered = pending
+            .for_confirmation(7, Channel::Email, 990, &[], now)
+            .unwrap();
+        assert_eq!(offered.key.uid, 2);
+        assert!(
+            pending
+                .for_confirmation(7, Channel::Sms, 990, &[], now)
+                .is_none()
+        );
+        assert_eq!(
+            pending.keys_of_portal(7).len(),
+            2,
+            "both are known at a request"
+        );
+        // A newer verified code still supersedes an older one.
+        pending.insert(code(3, Some(7), 1015, 600));
+        assert_eq!(
+            pending
+                .for_sign_in(7, Channel::Email, 990, &[], now)
+                .unwrap()
+                .key
+                .uid,
+            3
+        );
     }
 
     #[test]

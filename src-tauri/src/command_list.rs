@@ -13,6 +13,7 @@ macro_rules! with_commands {
             codes::inbox_connection,
             mailbox::mailbox_setup,
             mailbox::save_mailbox,
+            mailbox::mailbox_seen_ids,
             mailbox::notification_settings,
             mailbox::set_notification_settings,
             portals::portal_list,

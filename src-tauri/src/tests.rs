@@ -57,6 +57,7 @@ fn bindings() -> String {
         decl::<keydesk::keychain::KeychainStatus>(&cfg),
         decl::<keydesk::mailbox::MailboxStatus>(&cfg),
         decl::<api::mailbox::MailboxSetup>(&cfg),
+        decl::<keydesk::mailbox::SeenAuthservId>(&cfg),
         decl::<keydesk::mailbox::MailboxSettings>(&cfg),
         decl::<keydesk::mailbox::Security>(&cfg),
         decl::<keydesk::notification::NotificationSettings>(&cfg),

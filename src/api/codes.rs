@@ -48,13 +48,14 @@ pub fn copy(kd: &Keydesk, key: &MessageKey) -> Result<Duration, Error> {
 /// What the inbox matches codes against: every portal's senders and lifetime, and the
 /// mailbox's SMS forwarders.
 fn rules(desk: &mut Desk) -> Result<InboxRules, Error> {
-    let sms_forwarders = mailbox::saved_settings(desk.store_ref())?
-        .map(|m| m.sms_forwarders)
+    let (sms_forwarders, authserv_id) = mailbox::saved_settings(desk.store_ref())?
+        .map(|m| (m.sms_forwarders, m.authserv_id))
         .unwrap_or_default();
     let portals = PortalBook::new(desk.store()).list()?;
     Ok(InboxRules {
         portals: portals.iter().map(PortalSender::from_portal).collect(),
         sms_forwarders,
+        authserv_id,
     })
 }
 
@@ -154,9 +155,10 @@ pub struct Extracted {
     pub code: Option<crate::secret::Secret>,
     /// The lifetime the message states.
     pub lifetime: Option<Duration>,
-    /// The portal the inbox would match it to, by name; never an unknown or suspicious
-    /// sender's.
+    /// The portal the message names (by its sender, or its name in a forwarded text).
     pub portal: Option<String>,
+    /// True only when a sign-in would fill it: the office's server verified the sender.
+    pub verified: bool,
 }
 
 /// Reads one message as the inbox would, against the portals of `kd` (none without a profile).
@@ -170,7 +172,7 @@ pub fn extract(kd: Option<&Keydesk>, raw: Vec<u8>, plain: bool) -> Result<Extrac
         (parsed.subject, parsed.text)
     };
     let found = crate::extract::extract(&subject, &body);
-    let portal = match (&found, plain, kd) {
+    let origin = match (&found, plain, kd) {
         (Some(_), false, Some(kd)) => {
             let rules = rules(&mut kd.desk())?;
             let fetched = crate::watcher::Fetched {
@@ -183,16 +185,24 @@ pub fn extract(kd: Option<&Keydesk>, raw: Vec<u8>, plain: bool) -> Result<Extrac
                 raw,
             };
             match crate::inbox::read(&fetched, &rules) {
-                crate::inbox::Reading::Code(code) => match code.origin {
-                    crate::pending::Origin::Portal { name, .. } => Some(name),
-                    _ => None,
-                },
+                crate::inbox::Reading::Code(code) => Some(code.origin),
                 _ => None,
             }
         }
         _ => None,
     };
+    let verified = origin
+        .as_ref()
+        .is_some_and(crate::pending::Origin::is_verified);
+    let portal = match origin {
+        Some(
+            crate::pending::Origin::Portal { name, .. }
+            | crate::pending::Origin::Unverified { name, .. },
+        ) => Some(name),
+        _ => None,
+    };
     Ok(Extracted {
+        verified,
         lifetime: found.as_ref().and_then(|f| f.lifetime),
         code: found.map(|f| f.code),
         portal,

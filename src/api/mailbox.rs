@@ -72,6 +72,28 @@ pub fn save(
     Ok(())
 }
 
+/// The authserv-ids the saved mailbox's server stamps on recent mail, most frequent first: the
+/// form proposes the first for the person to confirm. The returned future holds no lock.
+pub fn seen_authserv_ids(
+    kd: &Keydesk,
+) -> impl Future<Output = Result<Vec<mailbox::SeenAuthservId>, Error>> + Send + 'static {
+    let prepared = (|| {
+        let desk = kd.desk();
+        let settings = mailbox::saved_settings(desk.store_ref())?.ok_or_else(|| {
+            MailboxError::Invalid("no mailbox is set up yet; save its settings first".into())
+        })?;
+        let password = desk
+            .keychain()
+            .get(&ItemKey::mailbox_password())?
+            .ok_or(MailboxError::NoPassword)?;
+        Ok::<_, Error>((settings, password))
+    })();
+    async move {
+        let (settings, password) = prepared?;
+        Ok(mailbox::seen_authserv_ids(&settings, &password).await?)
+    }
+}
+
 /// How new codes are announced.
 pub fn notification_settings(kd: &Keydesk) -> Result<NotificationSettings, Error> {
     Ok(notification::saved_settings(kd.desk().store_ref())?)
@@ -103,6 +125,7 @@ mod tests {
             folders: vec!["INBOX".into(), "Junk".into()],
             trusted_certificate: None,
             sms_forwarders: vec!["15551234567@txt.example".into()],
+            authserv_id: Some("mx.example.org".into()),
         }
     }
 

@@ -44,7 +44,12 @@ pub fn check(kd: &Keydesk) -> impl Future<Output = DeskStatus> + Send + 'static 
             message: e.to_string(),
         }),
     };
-    let notices = desk.notices();
+    let mut notices = desk.notices();
+    if let Ok(Some(settings)) = mailbox::saved_settings(desk.store_ref())
+        && settings.authserv_id.is_none()
+    {
+        notices.push(format!("{}.", capitalized(crate::inbox::trust::NO_CHECKS)));
+    }
     drop(desk);
     async move {
         let mailbox = match mailbox_check {
@@ -57,6 +62,13 @@ pub fn check(kd: &Keydesk) -> impl Future<Output = DeskStatus> + Send + 'static 
             notices,
         }
     }
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -117,14 +117,17 @@ fn find_code(text: &Text) -> Option<String> {
     }
     let phrases = phrases(text);
     let mut best: Option<(i32, &Candidate)> = None;
-    for cand in &candidates {
+    for cand in candidates.iter().take(MAX_CANDIDATES) {
+        // Only phrases within reach of the candidate are read: the work per candidate is
+        // bounded, so a message full of code-like tokens and phrases costs linear time.
+        let phrases = near(&phrases, cand);
         if !plausible_in_context(text, cand)
-            || labelled_not_code(text, cand, &phrases)
-            || (in_a_sales_pitch(text, cand) && !verification_named(text, cand, &phrases))
+            || labelled_not_code(text, cand, phrases)
+            || (in_a_sales_pitch(text, cand) && !verification_named(text, cand, phrases))
         {
             continue;
         }
-        let Some(score) = score(text, cand, &phrases) else {
+        let Some(score) = score(text, cand, phrases) else {
             continue;
         };
         if best.is_none_or(|(s, _)| score > s) {
@@ -132,13 +135,30 @@ fn find_code(text: &Text) -> Option<String> {
         }
     }
     let (_, cand) = best?;
-    if spent(cand, &phrases)
-        || labelled_for_something_else(text, cand, &phrases)
+    let phrases = near(&phrases, cand);
+    if spent(cand, phrases)
+        || labelled_for_something_else(text, cand, phrases)
         || meeting_invite(text)
     {
         return None;
     }
     Some(cand.code.clone())
+}
+
+/// Candidates weighed per message: a real message has a few dozen code-shaped tokens; the rest
+/// of a message with thousands is never read.
+const MAX_CANDIDATES: usize = 2_000;
+
+/// The farthest any rule looks from a candidate to a phrase: the longest reach of a code
+/// phrase in the lexicon, and the label rules' 20 + 60 characters.
+const REACH: usize = 240;
+
+/// The phrases that start or end within [`REACH`] of the candidate (phrases come in text
+/// order and do not overlap, so both ends are sorted).
+fn near<'p>(phrases: &'p [Phrase], cand: &Candidate) -> &'p [Phrase] {
+    let from = phrases.partition_point(|p| p.end + REACH < cand.start);
+    let to = phrases.partition_point(|p| p.start <= cand.end + REACH);
+    &phrases[from..to.max(from)]
 }
 
 /// A forwarded text that is nothing but the code (`2715`, `G-830829`, `5WGU8G`).
@@ -157,18 +177,29 @@ fn whole_message_code(text: &Text, candidates: &[Candidate]) -> Option<String> {
     (strong_shape && rest(0..only.start) && rest(only.end..text.len())).then(|| only.code.clone())
 }
 
+/// The longest stretch of ASCII without a space read on either side of a candidate.
+const LONG_WORD: usize = 128;
+
 /// Drops candidates whose immediate surroundings say what they are: part of a URL or address,
 /// an amount, a quantity, a ZIP code, or a year.
 fn plausible_in_context(text: &Text, cand: &Candidate) -> bool {
     let chars = &text.chars;
-    // The ASCII "word" around the candidate: a URL, e-mail address, hash or path.
+    // The ASCII "word" around the candidate: a URL, e-mail address, hash or path. A word
+    // longer than [`LONG_WORD`] on either side is machine text (a token, base64, a run with
+    // no spaces), never where a code is printed; looking no further keeps this bounded.
     let mut s = cand.start;
     while s > 0 && chars[s - 1].is_ascii() && !chars[s - 1].is_ascii_whitespace() {
         s -= 1;
+        if cand.start - s > LONG_WORD {
+            return false;
+        }
     }
     let mut e = cand.end;
     while e < chars.len() && chars[e].is_ascii() && !chars[e].is_ascii_whitespace() {
         e += 1;
+        if e - cand.end > LONG_WORD {
+            return false;
+        }
     }
     let word: String = chars[s..e].iter().collect();
     if word.contains("://")

@@ -1,9 +1,15 @@
 //! The running inbox's one consumer of its folder watches: every watch event becomes a change
 //! of the pending codes or the connection states, and an [`InboxEvent`] for the owner.
+//!
+//! Messages are read off the async runtime ([`tokio::task::spawn_blocking`]), up to
+//! [`READ_AHEAD`] at once, and their results applied in the order the watches sent them: a
+//! slow message never holds up a folder watch's IMAP session, and a first sync's "done" still
+//! follows every message of it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
+use futures::StreamExt;
 use tokio::sync::mpsc;
 
 use super::{InboxEvent, InboxRules, Reading};
@@ -20,16 +26,69 @@ pub(super) struct Feed {
     pub(super) account: String,
 }
 
+/// Messages read at once, off the runtime.
+const READ_AHEAD: usize = 4;
+
+/// A watch event ready to apply: a message comes with its reading.
+enum Ready {
+    Event(WatchEvent),
+    Read(Fetched, Reading),
+}
+
+/// Reads a message on the blocking pool; returns it (without its bytes, which are dropped
+/// there) with its reading and how many bytes were read.
+async fn read_off_runtime(mut fetched: Fetched, rules: Arc<InboxRules>) -> (Ready, usize) {
+    let raw = std::mem::take(&mut fetched.raw);
+    let read_bytes = raw.len();
+    let meta = fetched.clone();
+    let reading = tokio::task::spawn_blocking(move || {
+        fetched.raw = raw;
+        super::read(&fetched, &rules)
+    })
+    .await
+    .unwrap_or(Reading::Unreadable(
+        crate::message::MessageError::Unreadable,
+    ));
+    (Ready::Read(meta, reading), read_bytes)
+}
+
 impl Feed {
     /// Runs until every watch has stopped or the owner stops listening.
     pub(super) async fn run(
         self,
-        mut watch_events: mpsc::Receiver<WatchEvent>,
+        watch_events: mpsc::Receiver<WatchEvent>,
         events: mpsc::Sender<InboxEvent>,
     ) {
+        let rules = Arc::new(self.rules.clone());
+        let ready = futures::stream::unfold(watch_events, |mut rx| async move {
+            rx.recv().await.map(|event| (event, rx))
+        })
+        .map(|event| {
+            let rules = rules.clone();
+            async move {
+                match event {
+                    WatchEvent::Message(fetched) => read_off_runtime(fetched, rules).await,
+                    other => (Ready::Event(other), 0),
+                }
+            }
+        })
+        .buffered(READ_AHEAD);
+        let mut ready = std::pin::pin!(ready);
         // Folders whose first sync is done: codes after that are announced.
         let mut synced = BTreeSet::new();
-        while let Some(event) = watch_events.recv().await {
+        while let Some((item, read_bytes)) = ready.next().await {
+            let event = match item {
+                Ready::Event(event) => event,
+                Ready::Read(fetched, reading) => {
+                    let live = synced.contains(&fetched.folder);
+                    if let Some(out) = self.message(fetched, reading, read_bytes, live)
+                        && events.send(out).await.is_err()
+                    {
+                        break;
+                    }
+                    continue;
+                }
+            };
             let out = match event {
                 WatchEvent::Connected { folder, .. } => {
                     let status = MailboxStatus::Connected {
@@ -74,10 +133,8 @@ impl Feed {
                         super::lock(&self.pending).mark_used_at(&key, UsedWhere::AnotherDesk);
                     newly.then_some(InboxEvent::Used { key })
                 }
-                WatchEvent::Message(fetched) => {
-                    let live = synced.contains(&fetched.folder);
-                    self.message(fetched, live)
-                }
+                // Read above, off the runtime.
+                WatchEvent::Message(_) => None,
             };
             if let Some(out) = out
                 && events.send(out).await.is_err()
@@ -91,8 +148,14 @@ impl Feed {
         super::lock(&self.connections).insert(folder.to_owned(), status.clone());
     }
 
-    /// A fetched message to a pending code; `live` when the folder's first sync is done.
-    fn message(&self, fetched: Fetched, live: bool) -> Option<InboxEvent> {
+    /// A read message to a pending code; `live` when the folder's first sync is done.
+    fn message(
+        &self,
+        fetched: Fetched,
+        reading: Reading,
+        read_bytes: usize,
+        live: bool,
+    ) -> Option<InboxEvent> {
         let key = MessageKey {
             folder: fetched.folder.clone(),
             uid_validity: fetched.uid_validity,
@@ -100,12 +163,12 @@ impl Feed {
         };
         if fetched.truncated {
             // Never the content: where it is and how much was read.
-            tracing::info!(folder = %key.folder, uid = key.uid, read_bytes = fetched.raw.len(), "a large message was read only in part");
+            tracing::info!(folder = %key.folder, uid = key.uid, read_bytes, "a large message was read only in part");
         }
-        match super::read(&fetched, &self.rules) {
+        match reading {
             Reading::Code(code) => {
                 let from = match &code.origin {
-                    Origin::Portal { name, .. } | Origin::Suspicious { name, .. } => name.clone(),
+                    Origin::Portal { name, .. } | Origin::Unverified { name, .. } => name.clone(),
                     Origin::Unmatched { sender } => sender.clone(),
                 };
                 let expires_at = code.expires_at;

@@ -19,6 +19,7 @@ fn rules() -> InboxRules {
             },
         ],
         sms_forwarders: vec!["15551234567@txt.forward.example".into()],
+        authserv_id: Some("mx.office.example".into()),
     }
 }
 
@@ -34,6 +35,13 @@ fn fetched(headers: &str, body: &str) -> Fetched {
     }
 }
 
+/// The office server's stamp: DKIM and DMARC passed for `domain`.
+fn pass(domain: &str) -> String {
+    format!(
+        "Authentication-Results: mx.office.example; dkim=pass header.d={domain}; dmarc=pass header.from={domain}\r\n"
+    )
+}
+
 fn code(reading: Reading) -> PendingCode {
     match reading {
         Reading::Code(c) => c,
@@ -44,7 +52,7 @@ fn code(reading: Reading) -> PendingCode {
 #[test]
 fn a_portal_sender_matches_and_takes_the_portal_lifetime() {
     let m = fetched(
-        "From: Cigna <no-reply@cigna.example>\r\nSubject: Your code",
+        &(pass("cigna.example") + "From: Cigna <no-reply@cigna.example>\r\nSubject: Your code"),
         "Your verification code is 482913.",
     );
     let c = code(read(&m, &rules()));
@@ -63,7 +71,7 @@ fn a_portal_sender_matches_and_takes_the_portal_lifetime() {
 #[test]
 fn the_message_lifetime_beats_the_portal_default() {
     let m = fetched(
-        "From: no-reply@cigna.example\r\nSubject: Code",
+        &(pass("cigna.example") + "From: no-reply@cigna.example\r\nSubject: Code"),
         "Your code is 482913. It expires in 10 minutes.",
     );
     let c = code(read(&m, &rules()));
@@ -71,14 +79,14 @@ fn the_message_lifetime_beats_the_portal_default() {
 }
 
 #[test]
-fn a_failed_dmarc_check_makes_a_portal_look_alike_suspicious() {
+fn a_failed_dmarc_check_makes_a_portal_look_alike_unverified() {
     let m = fetched(
         "Authentication-Results: mx.office.example; dkim=fail header.d=cigna.example; dmarc=fail\r\nFrom: no-reply@cigna.example\r\nSubject: Code",
         "Your verification code is 482913.",
     );
     let c = code(read(&m, &rules()));
     assert!(
-        matches!(c.origin, Origin::Suspicious { .. }),
+        matches!(c.origin, Origin::Unverified { portal_id: 1, .. }),
         "{:?}",
         c.origin
     );
@@ -127,7 +135,8 @@ fn an_unknown_sender_is_unmatched_and_a_look_alike_domain_does_not_match() {
 #[test]
 fn a_forwarded_text_is_matched_by_the_portal_named_in_it() {
     let m = fetched(
-        "From: 15551234567@txt.forward.example\r\nSubject: SMS from 12345",
+        &(pass("txt.forward.example")
+            + "From: 15551234567@txt.forward.example\r\nSubject: SMS from 12345"),
         "MyChart: your verification code is TM3KX2. It expires in 15 minutes.",
     );
     let c = code(read(&m, &rules()));
@@ -161,4 +170,47 @@ fn a_message_without_a_code_is_no_code() {
         "Claim 4829130021 was processed. Call 800.981.9114.",
     );
     assert!(matches!(read(&m, &rules()), Reading::NoCode));
+}
+
+#[test]
+fn unchecked_mail_naming_a_portal_is_unverified_and_keeps_no_portal_lifetime() {
+    let unstamped = fetched(
+        "From: no-reply@cigna.example\r\nSubject: Code",
+        "Your verification code is 482913.",
+    );
+    let c = code(read(&unstamped, &rules()));
+    assert!(
+        matches!(&c.origin, Origin::Unverified { portal_id: 1, reason, .. } if reason.contains("no sender check")),
+        "{:?}",
+        c.origin
+    );
+    assert_eq!(
+        c.expires_at - c.delivered_at,
+        DEFAULT_LIFETIME.as_secs() as i64
+    );
+    let no_checks = InboxRules {
+        authserv_id: None,
+        ..rules()
+    };
+    let stamped = fetched(
+        &(pass("cigna.example") + "From: no-reply@cigna.example\r\nSubject: Code"),
+        "Your verification code is 482913.",
+    );
+    assert!(
+        matches!(&code(read(&stamped, &no_checks)).origin, Origin::Unverified { reason, .. } if reason == trust::NO_CHECKS),
+        "without the server's id nothing is verified"
+    );
+}
+
+#[test]
+fn a_from_without_an_address_is_unverified_even_when_the_return_path_is_the_portal() {
+    let m = fetched(
+        &(pass("cigna.example")
+            + "Return-Path: <no-reply@cigna.example>\r\nFrom: Cigna\r\nSubject: Code"),
+        "Your verification code is 482913.",
+    );
+    assert!(matches!(
+        code(read(&m, &rules())).origin,
+        Origin::Unverified { portal_id: 1, .. }
+    ));
 }

@@ -14,6 +14,7 @@
 //! # Ok::<(), keydesk::message::MessageError>(())
 //! ```
 
+pub mod auth;
 pub mod html;
 
 use mail_parser::{MessageParser, PartType};
@@ -187,83 +188,6 @@ fn floor_char_boundary(s: &str, max: usize) -> usize {
 
 fn unfold(value: &str) -> String {
     value.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// A DKIM, DMARC or SPF result as the receiving server recorded it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    /// The check passed.
-    Pass,
-    /// The check ran and failed (`fail`, `softfail`, `permerror`, `quarantine`…).
-    Fail,
-    /// The header does not record this check (or says `none`/`neutral`/`temperror`).
-    Unknown,
-}
-
-/// The verdicts in one Authentication-Results header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AuthVerdict {
-    pub dkim: Verdict,
-    pub dmarc: Verdict,
-    pub spf: Verdict,
-}
-
-/// Reads `dkim=`, `dmarc=` and `spf=` results from an Authentication-Results header value
-/// (RFC 8601). Several DKIM signatures: any pass is a pass.
-pub fn auth_verdict(header: &str) -> AuthVerdict {
-    let mut verdict = AuthVerdict {
-        dkim: Verdict::Unknown,
-        dmarc: Verdict::Unknown,
-        spf: Verdict::Unknown,
-    };
-    // Results are separated by `;`; the first element is the authserv-id.
-    for result in header.split(';').skip(1) {
-        let result = strip_comments(result);
-        let Some((method, rest)) = result.trim().split_once('=') else {
-            continue;
-        };
-        let value: String = rest
-            .trim_start()
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        let this = match value.as_str() {
-            "pass" => Verdict::Pass,
-            "fail" | "softfail" | "permerror" | "policy" | "quarantine" | "reject" => Verdict::Fail,
-            _ => Verdict::Unknown,
-        };
-        let slot = match method.trim().to_ascii_lowercase().as_str() {
-            "dkim" => &mut verdict.dkim,
-            "dmarc" => &mut verdict.dmarc,
-            "spf" => &mut verdict.spf,
-            _ => continue,
-        };
-        *slot = match (*slot, this) {
-            (Verdict::Pass, _) | (_, Verdict::Pass) => Verdict::Pass,
-            (Verdict::Fail, _) | (_, Verdict::Fail) => Verdict::Fail,
-            _ => Verdict::Unknown,
-        };
-    }
-    verdict
-}
-
-/// Removes RFC 5322 comments `( … )`, which may hold `;` or `=`.
-fn strip_comments(s: &str) -> String {
-    let mut depth = 0u32;
-    s.chars()
-        .filter(|c| match c {
-            '(' => {
-                depth += 1;
-                false
-            }
-            ')' => {
-                depth = depth.saturating_sub(1);
-                false
-            }
-            _ => depth == 0,
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -36,6 +36,7 @@ fn settings(port: u16) -> MailboxSettings {
         folders: vec!["INBOX".into()],
         trusted_certificate: None,
         sms_forwarders: Vec::new(),
+        authserv_id: None,
     }
 }
 

@@ -52,6 +52,7 @@ async fn main() {
             code_lifetime: None,
         }],
         sms_forwarders: Vec::new(),
+        authserv_id: Some(bed::AUTHSERV_ID.into()),
     };
 
     let started = Instant::now();

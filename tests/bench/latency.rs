@@ -40,6 +40,7 @@ async fn main() {
             code_lifetime: None,
         }],
         sms_forwarders: Vec::new(),
+        authserv_id: Some(bed::AUTHSERV_ID.into()),
     };
     let mail_root = std::path::PathBuf::from(bed::var("KEYDESK_TEST_MAIL_ROOT"));
 

@@ -64,6 +64,21 @@ fn add_user_to(dir: &Path) -> MailUser {
     user
 }
 
+/// The authserv-id of the bed's office mail server: the receiving server (an MTA with DKIM and
+/// DMARC checks in front of Dovecot) stamps its `Authentication-Results` with it. Mail that
+/// [`code_mail`] and the sandbox portal deliver carries its stamp, as a real office's mail would.
+pub const AUTHSERV_ID: &str = "mx.keydesk-bed.example";
+
+/// The office server's stamp for a message from `from` whose DKIM signature (of the From
+/// domain) and DMARC checks passed.
+pub fn verified_stamp(from: &str) -> String {
+    let domain = from.rsplit('@').next().unwrap_or_default();
+    format!(
+        "Authentication-Results: {AUTHSERV_ID};\r\n\tdkim=pass header.d={domain} header.s=s1;\r\n\
+         \tspf=pass smtp.mailfrom={from};\r\n\tdmarc=pass (p=REJECT) header.from={domain}\r\n"
+    )
+}
+
 /// Settings for the bed's Dovecot, trusting the certificate made for this run.
 pub fn mailbox_settings(user: &MailUser, security: Security) -> MailboxSettings {
     let port = match security {
@@ -78,6 +93,7 @@ pub fn mailbox_settings(user: &MailUser, security: Security) -> MailboxSettings 
         folders: vec!["INBOX".into(), "Junk".into()],
         trusted_certificate: Some(PathBuf::from(var("KEYDESK_TEST_CA"))),
         sms_forwarders: Vec::new(),
+        authserv_id: Some(AUTHSERV_ID.into()),
     }
 }
 
@@ -162,7 +178,8 @@ pub fn cli_ok(profile: &Path, args: &[&str], stdin: Option<&str>) -> String {
 
 /// Points a profile at the bed's Dovecot for `user` with `keydesk-cli mailbox set` (implicit
 /// TLS, this run's certificate trusted), `password` read from standard input; `extra` adds
-/// arguments such as folders or an SMS forwarder.
+/// arguments such as folders or an SMS forwarder. The office server's id is the bed's
+/// [`AUTHSERV_ID`] unless `extra` gives another.
 pub fn set_mailbox(profile: &Path, user: &MailUser, password: &str, extra: &[&str]) {
     let settings = mailbox_settings(user, Security::Tls);
     let port = settings.port.to_string();
@@ -183,6 +200,9 @@ pub fn set_mailbox(profile: &Path, user: &MailUser, password: &str, extra: &[&st
         ca.to_str().expect("a UTF-8 path"),
     ];
     args.extend_from_slice(extra);
+    if !extra.contains(&"--authserv-id") {
+        args.extend_from_slice(&["--authserv-id", AUTHSERV_ID]);
+    }
     cli_ok(profile, &args, Some(&format!("{password}\n")));
 }
 
@@ -207,9 +227,17 @@ pub fn availity_with_authenticator(profile: &Path, username: &str, password: &st
 }
 
 /// A code e-mail from `from` whose footer is full of numbers that are not the code; the
-/// Message-ID is unique.
+/// Message-ID is unique. The office server verified it ([`verified_stamp`]).
 #[allow(dead_code)] // not every test module uses it
 pub fn code_mail(from: &str, code: &str) -> Vec<u8> {
+    let mut mail = verified_stamp(from).into_bytes();
+    mail.extend(unstamped_code_mail(from, code));
+    mail
+}
+
+/// [`code_mail`] as the sender wrote it, before any server checked it.
+#[allow(dead_code)]
+pub fn unstamped_code_mail(from: &str, code: &str) -> Vec<u8> {
     format!(
         "From: Portal <{from}>\r\nTo: frontdesk@localhost\r\nSubject: Your verification code\r\n\
          Message-ID: <{}@portal.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
@@ -297,6 +325,7 @@ impl PrivateDovecot {
             folders: vec!["INBOX".into()],
             trusted_certificate: Some(self.ca.clone()),
             sms_forwarders: Vec::new(),
+            authserv_id: Some(AUTHSERV_ID.into()),
         }
     }
 
@@ -388,8 +417,18 @@ pub fn kick(conf: &str, user: &MailUser) {
 /// folder must exist already: Dovecot makes it at the user's first sign-in.
 #[allow(dead_code)]
 pub fn deliver_to_maildir(mail_root: &Path, user: &MailUser, raw: &[u8]) {
+    deliver_to_folder(mail_root, user, "INBOX", raw);
+}
+
+/// [`deliver_to_maildir`] into `folder` (`INBOX`, or another folder such as `Junk`, as a
+/// server-side spam filter files it).
+#[allow(dead_code)]
+pub fn deliver_to_folder(mail_root: &Path, user: &MailUser, folder: &str, raw: &[u8]) {
     use std::os::unix::fs::MetadataExt;
-    let maildir = mail_root.join(&user.name).join("Maildir");
+    let mut maildir = mail_root.join(&user.name).join("Maildir");
+    if folder != "INBOX" {
+        maildir = maildir.join(format!(".{folder}"));
+    }
     let new = maildir.join("new");
     let owner = std::fs::metadata(&new)
         .unwrap_or_else(|e| panic!("{} is missing ({e}): sign in once first", new.display()));

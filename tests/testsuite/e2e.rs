@@ -156,8 +156,9 @@ fn e2e_main_window_explains_a_mailbox_sign_in_failure() {
 /// A realistic code e-mail from the portal's sender, with a footer full of numbers that are
 /// not the code.
 fn code_mail(from: &str, code: &str) -> Vec<u8> {
+    let stamp = bed::verified_stamp(from);
     format!(
-        "From: Cigna for HCP <{from}>\r\nTo: frontdesk@localhost\r\nSubject: Your Cigna verification code\r\n\
+        "{stamp}From: Cigna for HCP <{from}>\r\nTo: frontdesk@localhost\r\nSubject: Your Cigna verification code\r\n\
          Message-ID: <{}@cigna.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
          Your verification code is {code}. It expires in 10 minutes.\r\n\r\n\
          Questions? Call 800.981.9114, Mon-Fri. Cigna, 900 Cottage Grove Rd, Bloomfield, CT 06002.\r\n",

@@ -320,6 +320,12 @@ fn cli_extract_names_the_portal_the_inbox_would_match() {
         "a Cigna sender matches the Cigna portal: {}",
         lines[0]
     );
+    assert_eq!(
+        lines[0]["verified"], false,
+        "no mailbox, so no office server's check to trust: {}",
+        lines[0]
+    );
+    assert_eq!(lines[1]["verified"], false);
     assert!(
         lines[1]["portal"].is_null(),
         "no Availity portal in this profile: {}",
@@ -329,4 +335,27 @@ fn cli_extract_names_the_portal_the_inbox_would_match() {
         lines[1]["code"].is_string(),
         "the code is found all the same"
     );
+
+    // The fixtures carry the stamp of their office's server, mx.frontdesk.example: with that
+    // id set, the Cigna message is verified; with the bed's own id, it is not.
+    let user = crate::bed::fresh_mail_user();
+    let verified = |profile: &std::path::Path| -> Value {
+        let out = crate::bed::cli_ok(profile, &["extract", cigna.to_str().unwrap()], None);
+        serde_json::from_str(out.trim()).unwrap()
+    };
+    crate::bed::set_mailbox(&profile, &user, &user.password, &[]);
+    assert_eq!(
+        verified(&profile)["verified"],
+        false,
+        "another server's stamp"
+    );
+    crate::bed::set_mailbox(
+        &profile,
+        &user,
+        &user.password,
+        &["--authserv-id", "mx.frontdesk.example"],
+    );
+    let line = verified(&profile);
+    assert_eq!(line["verified"], true, "{line}");
+    assert!(line["portal"].as_str().is_some_and(|p| p.contains("Cigna")));
 }

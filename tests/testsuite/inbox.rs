@@ -22,6 +22,7 @@ pub fn rules() -> InboxRules {
             code_lifetime: None,
         }],
         sms_forwarders: Vec::new(),
+        authserv_id: Some(bed::AUTHSERV_ID.into()),
     }
 }
 

@@ -24,4 +24,5 @@ mod otp;
 mod portal;
 mod signin;
 mod signin_support;
+mod trust;
 mod watcher;

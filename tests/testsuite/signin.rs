@@ -27,6 +27,7 @@ fn e2e_signin_cigna_fills_the_mailed_code_remembers_the_desk_and_forgets_it() {
     let sandbox = start_sandbox(&format!(
         r#"[mail]
 delivery = "lmtp"
+authserv_id = "{authserv_id}"
 [[portal]]
 name = "cigna"
 kind = "cigna"
@@ -39,7 +40,8 @@ username = "frontdesk"
 password = "{password}"
 email = "{}@localhost"
 "#,
-        user.name
+        user.name,
+        authserv_id = bed::AUTHSERV_ID,
     ));
     let base = sandbox.urls["cigna"].clone();
     let profile = bed::profile_dir("e2e-signin-cigna");
@@ -170,6 +172,7 @@ fn e2e_signin_mychart_by_text_message_and_availity_by_authenticator_even_without
     let sandbox = start_sandbox(&format!(
         r#"[mail]
 delivery = "lmtp"
+authserv_id = "{authserv_id}"
 [[portal]]
 name = "mychart"
 kind = "mychart"
@@ -198,7 +201,8 @@ username = "frontdesk"
 password = "{availity_pw}"
 totp_seed = "{seed}"
 "#,
-        user.name
+        user.name,
+        authserv_id = bed::AUTHSERV_ID,
     ));
     let (mychart, availity, spa) = (
         sandbox.urls["mychart"].clone(),

@@ -27,6 +27,15 @@ pub async fn save_mailbox(
     Ok(api::mailbox::save(&kd, &settings, password.as_ref())?)
 }
 
+/// The authserv-ids the saved mailbox's server stamps on recent mail, most frequent first, for
+/// the form to propose.
+#[tauri::command]
+pub async fn mailbox_seen_ids(
+    kd: State<'_, Keydesk>,
+) -> Result<Vec<keydesk::mailbox::SeenAuthservId>, CommandError> {
+    Ok(api::mailbox::seen_authserv_ids(&kd).await?)
+}
+
 /// How new codes are announced.
 #[tauri::command]
 pub async fn notification_settings(

@@ -1,13 +1,16 @@
 //! `keydesk-cli extract FILE...`: the one-time code in each message, one JSON line per input.
 //!
-//! `{"input": FILE, "code": "482913" | null, "expires_minutes": 10 | null, "portal": "Cigna" | null}`;
+//! `{"input": FILE, "code": "482913" | null, "expires_minutes": 10 | null, "portal": "Cigna" | null,
+//! "verified": true | false}`;
 //! an input that cannot be read gives `{"input": FILE, "error": "..."}` and the run goes on,
 //! ending with exit status 1. The code is printed because that is what was asked for: this
 //! command is for administrators checking what the inbox would see.
 //!
-//! `portal` is the portal the inbox would match a message to, by its sender and the receiving
-//! server's DKIM/DMARC verdict, among the portals of the profile (when one exists; none is
-//! created for this). Plain texts (`--text`) have no sender and match none.
+//! `portal` is the portal the message names, by its sender (or, for a forwarded text, the
+//! portal named in it), among the portals of the profile (when one exists; none is created for
+//! this); `verified` is true only where a sign-in would fill the code: the office's receiving
+//! server (the mailbox's authserv-id) recorded DMARC pass or an aligned DKIM pass. Plain texts
+//! (`--text`) have no sender and match none.
 
 use std::path::PathBuf;
 
@@ -57,8 +60,10 @@ struct Found {
     input: String,
     code: Option<String>,
     expires_minutes: Option<u64>,
-    /// The portal the inbox would match it to.
+    /// The portal the message names.
     portal: Option<String>,
+    /// True only where a sign-in would fill it (the office's server verified the sender).
+    verified: bool,
 }
 
 #[derive(Serialize)]
@@ -75,5 +80,6 @@ fn one(file: &PathBuf, plain: bool, kd: Option<&Keydesk>) -> Result<Found, Strin
         code: found.code.as_ref().map(|c| c.expose().to_owned()),
         expires_minutes: found.lifetime.map(|d| d.as_secs() / 60),
         portal: found.portal,
+        verified: found.verified,
     })
 }

@@ -31,9 +31,17 @@ pub enum Command {
         /// An address that forwards the office phone's texts here; repeat for several.
         #[arg(long = "sms-forwarder")]
         sms_forwarders: Vec<String>,
+        /// The authserv-id of the office's receiving server: only the Authentication-Results
+        /// it adds verify a code (see `mailbox ids` for those on recent mail). Without it no
+        /// code is verified and sign-in asks to confirm each one.
+        #[arg(long)]
+        authserv_id: Option<String>,
     },
     /// Show the saved settings (never the password).
     Show,
+    /// List the authserv-ids the mail server stamps on the newest messages (read-only), most
+    /// frequent first: the first is the one to confirm with `mailbox set … --authserv-id`.
+    Ids,
 }
 
 fn parse_security(text: &str) -> Result<Security, String> {
@@ -56,6 +64,7 @@ pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
             folders,
             trust_certificate,
             sms_forwarders,
+            authserv_id,
         } => {
             let settings = MailboxSettings {
                 port: port.unwrap_or(if security == Security::Tls { 993 } else { 143 }),
@@ -69,6 +78,7 @@ pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
                 },
                 trusted_certificate: trust_certificate,
                 sms_forwarders,
+                authserv_id,
             };
             let password = super::read_secret_from_stdin()?;
             // Checks everything (the certificate file too) before anything is written.
@@ -77,6 +87,15 @@ pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
                 "mailbox saved: {}@{}:{}",
                 settings.username, settings.host, settings.port
             );
+        }
+        Command::Ids => {
+            let seen = super::block_on(api::mailbox::seen_authserv_ids(&kd))?;
+            if seen.is_empty() {
+                println!("no Authentication-Results on recent mail: this server checks no sender");
+            }
+            for s in seen {
+                println!("{}\t{} of {} recent messages", s.id, s.messages, s.of);
+            }
         }
         Command::Show => match api::mailbox::setup(&kd)?.settings {
             Some(settings) => println!("{}", serde_json::to_string_pretty(&settings)?),

@@ -32,7 +32,7 @@ struct Line<'a> {
     expires: String,
     expires_at: i64,
     channel: &'static str,
-    /// `portal`, `unmatched` (unknown sender) or `suspicious` (failed DKIM/DMARC).
+    /// `portal`, `unmatched` (unknown sender) or `unverified` (names a portal; the office's mail server did not verify the sender).
     #[serde(rename = "match")]
     matched: &'static str,
     sender: Option<&'a str>,
@@ -99,8 +99,8 @@ fn print(code: &PendingCode, used: bool, json: bool) -> Result<(), super::Failur
     let (portal, matched, sender) = match &code.origin {
         Origin::Portal { name, .. } => (Some(name.as_str()), "portal", None),
         Origin::Unmatched { sender } => (None, "unmatched", Some(sender.as_str())),
-        Origin::Suspicious { name, sender, .. } => {
-            (Some(name.as_str()), "suspicious", Some(sender.as_str()))
+        Origin::Unverified { name, sender, .. } => {
+            (Some(name.as_str()), "unverified", Some(sender.as_str()))
         }
     };
     let channel = match code.channel {
@@ -122,8 +122,8 @@ fn print(code: &PendingCode, used: bool, json: bool) -> Result<(), super::Failur
     } else {
         let from = match (&code.origin, sender) {
             (Origin::Portal { name, .. }, _) => name.clone(),
-            (Origin::Suspicious { name, .. }, Some(s)) => {
-                format!("SUSPICIOUS (claims {name}, from {s})")
+            (Origin::Unverified { name, .. }, Some(s)) => {
+                format!("UNVERIFIED (names {name}, from {s})")
             }
             (_, Some(s)) => format!("unknown sender {s}"),
             (_, None) => String::new(),

@@ -20,6 +20,8 @@ const DELIVERED: i64 = 1_763_800_000;
 const SOON_AFTER: i64 = DELIVERED + 60;
 const UID_VALIDITY: u32 = 7;
 const ACCOUNT: &str = "desk@127.0.0.1:143";
+/// The office's receiving server, which stamps its sender checks.
+const AUTHSERV_ID: &str = "mx.clinic.example";
 
 fn rules() -> InboxRules {
     InboxRules {
@@ -30,6 +32,7 @@ fn rules() -> InboxRules {
             code_lifetime: Some(Duration::from_secs(3600)),
         }],
         sms_forwarders: Vec::new(),
+        authserv_id: Some(AUTHSERV_ID.into()),
     }
 }
 
@@ -37,6 +40,7 @@ fn rules() -> InboxRules {
 fn portal_mail(uid: u32, code: &str) -> Vec<u8> {
     format!(
         "Return-Path: <no-reply@cigna.example>\r\n\
+         Authentication-Results: {AUTHSERV_ID}; dkim=pass header.d=cigna.example; dmarc=pass\r\n\
          From: Cigna <no-reply@cigna.example>\r\n\
          To: Front Desk <desk@clinic.example>\r\n\
          Subject: Your verification code\r\n\

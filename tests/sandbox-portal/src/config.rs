@@ -49,6 +49,11 @@ pub struct MailConfig {
     pub lmtp_host: Option<String>,
     /// LMTP port; `$KEYDESK_TEST_LMTP_PORT` when unset.
     pub lmtp_port: Option<u16>,
+    /// The authserv-id of the office's receiving server. When set, LMTP delivery adds the
+    /// `Authentication-Results` that server would add to the sandbox's mail (its DKIM signature
+    /// and DMARC checks passed for the From domain), as the MTA in front of a real office's
+    /// Dovecot does. Unset: the mail arrives unchecked.
+    pub authserv_id: Option<String>,
 }
 
 /// Where code messages go.

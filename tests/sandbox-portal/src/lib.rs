@@ -102,7 +102,11 @@ fn postman(config: &Config) -> Result<Postman, StartError> {
                 .lmtp_host
                 .clone()
                 .unwrap_or_else(|| "127.0.0.1".into());
-            Postman::Lmtp { host, port }
+            Postman::Lmtp {
+                host,
+                port,
+                authserv_id: config.mail.authserv_id.clone(),
+            }
         }
     })
 }

@@ -69,6 +69,8 @@ pub enum Postman {
         host: String,
         /// Server port.
         port: u16,
+        /// The receiving server's authserv-id, stamped on each message when set.
+        authserv_id: Option<String>,
     },
     /// An in-memory list, readable through `/__sandbox/outbox`.
     Outbox(Arc<Mutex<Vec<Sent>>>),
@@ -80,9 +82,22 @@ impl Postman {
         let raw = render(msg, now, &crate::otp::random_token());
         let from = address_of(&msg.from);
         match self {
-            Postman::Lmtp { host, port } => tokio::time::timeout(
+            Postman::Lmtp {
+                host,
+                port,
+                authserv_id,
+            } => tokio::time::timeout(
                 Duration::from_secs(10),
-                lmtp(host, *port, from, &msg.to, &raw),
+                lmtp(
+                    host,
+                    *port,
+                    from,
+                    &msg.to,
+                    &match authserv_id {
+                        Some(id) => format!("{}{raw}", stamp(id, from)),
+                        None => raw,
+                    },
+                ),
             )
             .await
             .map_err(|_| MailError::Timeout)?,
@@ -97,6 +112,16 @@ impl Postman {
             }
         }
     }
+}
+
+/// The `Authentication-Results` the office's receiving server `authserv_id` adds to a message
+/// from `from` whose DKIM signature and DMARC check passed.
+pub fn stamp(authserv_id: &str, from: &str) -> String {
+    let domain = from.rsplit('@').next().unwrap_or("sandbox.example");
+    format!(
+        "Authentication-Results: {authserv_id}; dkim=pass header.d={domain};\r\n\
+         \tspf=pass smtp.mailfrom={from}; dmarc=pass header.from={domain}\r\n"
+    )
 }
 
 /// The bare address in `Name <addr>`.

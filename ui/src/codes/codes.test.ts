@@ -32,8 +32,8 @@ describe("pending code display", () => {
     expect(stateAt({ ...code, state: "used" }, 1600)).toBe("used");
   });
 
-  it("warns about suspicious senders in the label", () => {
-    expect(fromLabel({ kind: "suspicious", name: "Cigna", sender: "x@evil.test", reason: "DMARC failed" })).toContain("Suspicious");
+  it("marks unverified senders in the label", () => {
+    expect(fromLabel({ kind: "unverified", portal_id: 1, name: "Cigna", sender: "x@evil.test", reason: "DMARC failed" })).toContain("Unverified");
   });
 
   it("groups six and eight character codes, leaves others alone", () => {

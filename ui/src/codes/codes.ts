@@ -35,8 +35,8 @@ export function fromLabel(origin: Origin): string {
       return origin.name;
     case "unmatched":
       return `Unknown sender: ${origin.sender}`;
-    case "suspicious":
-      return `Suspicious — claims to be ${origin.name}`;
+    case "unverified":
+      return `Unverified — says it is ${origin.name}`;
   }
 }
 
@@ -66,7 +66,7 @@ export function stateLabel(code: PendingCodeView, state: CodeState, now: number)
   }
 }
 
-/** Whether the code may be copied: only a usable one. Unmatched and suspicious codes can be
+/** Whether the code may be copied: only a usable one. Unmatched and unverified codes can be
  *  copied by hand after a warning, but are never filled into a portal (the core refuses). */
 export function copyable(state: CodeState): boolean {
   return state === "fresh";

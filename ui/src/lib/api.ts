@@ -20,6 +20,7 @@ import type {
   KeychainStatus,
   MailboxSettings,
   MailboxSetup,
+  SeenAuthservId,
   MessageKey,
   NotificationSettings,
   OtpImportReport,
@@ -98,6 +99,11 @@ export function mailboxSetup(): Promise<MailboxSetup> {
 /** Saves the mailbox settings and restarts the inbox. `password` null keeps the saved one. */
 export function saveMailbox(settings: MailboxSettings, password: string | null): Promise<void> {
   return call("save_mailbox", { settings, password });
+}
+
+/** The authserv-ids the saved mailbox's server stamps on recent mail, most frequent first. */
+export function mailboxSeenIds(): Promise<SeenAuthservId[]> {
+  return call("mailbox_seen_ids");
 }
 
 export function notificationSettings(): Promise<NotificationSettings> {

@@ -10,6 +10,7 @@ export type Command =
   | "inbox_connection"
   | "mailbox_setup"
   | "save_mailbox"
+  | "mailbox_seen_ids"
   | "notification_settings"
   | "set_notification_settings"
   | "portal_list"
@@ -158,6 +159,24 @@ settings: MailboxSettings | null,
 password_saved: boolean, };
 
 /**
+ * An authserv-id seen on recent mail: the id of the topmost `Authentication-Results` (the one
+ * the receiving server added last) and on how many of the messages looked at.
+ */
+export type SeenAuthservId = { 
+/**
+ * The id, lower-cased.
+ */
+id: string, 
+/**
+ * Messages whose topmost results carry it.
+ */
+messages: number, 
+/**
+ * Messages looked at.
+ */
+of: number, };
+
+/**
  * Where the mailbox is and how to sign in (the password lives in the keychain).
  */
 export type MailboxSettings = { 
@@ -189,7 +208,13 @@ trusted_certificate: string | null,
  * Addresses that forward the office phone's texts into this mailbox (an SMS-forwarding
  * number or app); codes in their messages are matched by the portal named in the text.
  */
-sms_forwarders: Array<string>, };
+sms_forwarders: Array<string>, 
+/**
+ * The authserv-id of the office's receiving server (the first word of the
+ * `Authentication-Results` headers it adds). Only its results verify a code; `None`: the
+ * server checks no sender, and every code needs the person's confirmation.
+ */
+authserv_id: string | null, };
 
 /**
  * How the connection is protected.
@@ -314,9 +339,13 @@ name: string, } | { "kind": "unmatched",
 /**
  * The sender's address.
  */
-sender: string, } | { "kind": "suspicious", 
+sender: string, } | { "kind": "unverified", 
 /**
- * The portal it claims to be from.
+ * The portal it names.
+ */
+portal_id: number, 
+/**
+ * The portal's name.
  */
 name: string, 
 /**
@@ -324,7 +353,7 @@ name: string,
  */
 sender: string, 
 /**
- * What failed.
+ * Why it is not verified, in plain words.
  */
 reason: string, };
 

@@ -1,7 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { connectionLine, formFrom, portAfterSecurityChange, settingsFrom, splitList } from "./mailbox";
+import { connectionLine, formFrom, portAfterSecurityChange, proposal, settingsFrom, splitList } from "./mailbox";
 
 describe("mailbox form", () => {
+  it("proposes the id seen most on recent mail, or says the server checks nothing", () => {
+    const p = proposal([
+      { id: "mx.office.example", messages: 18, of: 20 },
+      { id: "relay.example", messages: 2, of: 20 },
+    ]);
+    expect(p.id).toBe("mx.office.example");
+    expect(p.text).toContain("18 of 20");
+    const none = proposal([]);
+    expect(none.id).toBeNull();
+    expect(none.text).toContain("does not check who sent a message");
+  });
+
   it("starts with TLS on 993 and the inbox and junk folders", () => {
     const form = formFrom(null);
     expect(form.security).toBe("tls");
@@ -19,13 +31,15 @@ describe("mailbox form", () => {
       folders: ["INBOX"],
       trusted_certificate: "/etc/office.pem",
       sms_forwarders: ["a@b.example"],
+      authserv_id: "mx.office.example",
     });
     expect(form.password).toBe("");
+    expect(form.authservId).toBe("mx.office.example");
     expect(form.trustedCertificate).toBe("/etc/office.pem");
   });
 
   it("turns fields into the core's settings", () => {
-    const form = { ...formFrom(null), host: " imap.example.org ", username: "desk", folders: "INBOX\nCodes", smsForwarders: "a@sms.example, b@sms.example" };
+    const form = { ...formFrom(null), host: " imap.example.org ", username: "desk", folders: "INBOX\nCodes", smsForwarders: "a@sms.example, b@sms.example", authservId: " mx.office.example " };
     const result = settingsFrom(form);
     expect("settings" in result && result.settings).toEqual({
       host: "imap.example.org",
@@ -35,7 +49,9 @@ describe("mailbox form", () => {
       folders: ["INBOX", "Codes"],
       trusted_certificate: null,
       sms_forwarders: ["a@sms.example", "b@sms.example"],
+      authserv_id: "mx.office.example",
     });
+    expect("settings" in settingsFrom(formFrom(null)) && settingsFrom(formFrom(null))).toMatchObject({ settings: { authserv_id: null } });
   });
 
   it("explains a port that is not a port", () => {

@@ -2,7 +2,7 @@
 // (MailboxSettings, InboxConnection, generated: lib/bindings.ts); the core checks the settings,
 // this file only turns form fields into them and chooses words.
 
-import type { InboxConnection, MailboxSettings, Security } from "../lib/bindings";
+import type { InboxConnection, MailboxSettings, SeenAuthservId, Security } from "../lib/bindings";
 
 /** The form's fields, as the user edits them (lists as text, the port as text). */
 export interface MailboxForm {
@@ -14,6 +14,7 @@ export interface MailboxForm {
   folders: string;
   trustedCertificate: string;
   smsForwarders: string;
+  authservId: string;
 }
 
 /** Codes often land in junk, so both are watched unless the office says otherwise. */
@@ -34,6 +35,23 @@ export function formFrom(settings: MailboxSettings | null): MailboxForm {
     folders: (settings?.folders ?? DEFAULT_FOLDERS).join(", "),
     trustedCertificate: settings?.trusted_certificate ?? "",
     smsForwarders: (settings?.sms_forwarders ?? []).join(", "),
+    authservId: settings?.authserv_id ?? "",
+  };
+}
+
+/** What the form proposes from the ids seen on recent mail: the most frequent, for the person
+ *  to confirm, or the plain-words fact that the server checks no sender. */
+export function proposal(seen: SeenAuthservId[]): { id: string | null; text: string } {
+  const top = seen[0];
+  if (!top) {
+    return {
+      id: null,
+      text: "Recent mail carries no sender checks: this mail server does not check who sent a message, so sign-in will ask you to confirm each code.",
+    };
+  }
+  return {
+    id: top.id,
+    text: `Recent mail was checked by ${top.id} (${top.messages} of ${top.of} messages). Use it if that is your office's mail server.`,
   };
 }
 
@@ -61,6 +79,7 @@ export function settingsFrom(form: MailboxForm): { settings: MailboxSettings } |
       folders: folders.length > 0 ? folders : DEFAULT_FOLDERS,
       trusted_certificate: form.trustedCertificate.trim() === "" ? null : form.trustedCertificate.trim(),
       sms_forwarders: splitList(form.smsForwarders),
+      authserv_id: form.authservId.trim() === "" ? null : form.authservId.trim(),
     },
   };
 }
