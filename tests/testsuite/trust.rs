@@ -307,3 +307,25 @@ async fn trust_dmarc_pass_aligned_dkim_a_forwarded_text_and_junk_mail_are_verifi
         );
     }
 }
+
+#[test]
+fn trust_mailbox_ids_proposes_the_id_the_server_stamps_on_recent_mail() {
+    let user = bed::fresh_mail_user();
+    let profile = bed::profile_dir("trust-mailbox-ids");
+    bed::set_mailbox(&profile, &user, &user.password, &["--folder", "INBOX"]);
+    let none = bed::cli_ok(&profile, &["mailbox", "ids"], None);
+    assert!(
+        none.contains("checks no sender"),
+        "an empty mailbox: {none}"
+    );
+    bed::deliver(&user, &bed::code_mail(PORTAL, "300001"));
+    bed::deliver(&user, &bed::code_mail(PORTAL, "300002"));
+    bed::deliver(&user, &mail("", "x@elsewhere.example", "Hello."));
+    let out = bed::cli_ok(&profile, &["mailbox", "ids"], None);
+    let first = out.lines().next().unwrap_or_default();
+    assert_eq!(
+        first,
+        format!("{}\t2 of 3 recent messages", bed::AUTHSERV_ID),
+        "{out}"
+    );
+}
