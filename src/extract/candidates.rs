@@ -58,6 +58,9 @@ enum Link {
     Space,
     /// `.`, `,`, `/`, `:` between digits: a date, time, amount, version or dotted phone.
     Numeric,
+    /// One character per table cell or per line: `| 9 | 0 | 4 |`, `3\n8\n1`, between
+    /// single characters only.
+    Cell,
     None,
 }
 
@@ -108,6 +111,16 @@ fn link(text: &Text, a: &Atom, b: &Atom) -> Link {
             Link::Hyphen
         }
         [' '] if a.all_digits() && b.all_digits() => Link::Space,
+        gap if a.len() == 1
+            && b.len() == 1
+            && gap.len() <= 3
+            && gap.iter().all(|c| matches!(c, ' ' | '\n' | '|'))
+            && (gap.contains(&'|') || gap.contains(&'\n'))
+            && upper_or_digit(text, a)
+            && upper_or_digit(text, b) =>
+        {
+            Link::Cell
+        }
         ['.' | ',' | '/' | ':'] if a.all_digits() && b.all_digits() => Link::Numeric,
         _ => Link::None,
     }
@@ -158,14 +171,15 @@ fn chain_candidates(text: &Text, chain: &[Atom], links: &[Link], out: &mut Vec<C
         || text.chars.get(last.end) == Some(&'-');
     let numeric = links.contains(&Link::Numeric);
     if !(numeric || plus_before || dangling) && spelled_out(text, chain, links) {
+        let code: String = chain
+            .iter()
+            .flat_map(|a| text.chars[a.start..a.end].iter())
+            .collect();
         out.push(Candidate {
-            code: chain
-                .iter()
-                .flat_map(|a| text.chars[a.start..a.end].iter())
-                .collect(),
+            shape: shape_of(&code).unwrap_or(Shape::Digits),
+            code,
             start: first.start,
             end: last.end,
-            shape: Shape::Digits,
             self_labelled: false,
         });
         return;
@@ -240,6 +254,16 @@ fn spelled_out(text: &Text, chain: &[Atom], links: &[Link]) -> bool {
     let spaces = links.iter().all(|l| *l == Link::Space);
     let hyphens = links.iter().all(|l| *l == Link::Hyphen);
     if digits && spaces && (4..=8).contains(&chain.len()) && chain.iter().all(|a| a.len() == 1) {
+        return true;
+    }
+    // One character per cell or line: digits, or capitals with at least two digits.
+    let cells =
+        links.iter().all(|l| matches!(l, Link::Space | Link::Cell)) && links.contains(&Link::Cell);
+    if cells
+        && (4..=8).contains(&chain.len())
+        && chain.iter().all(|a| a.len() == 1)
+        && chain.iter().filter(|a| a.all_digits()).count() >= 2
+    {
         return true;
     }
     if !(digits && chain.len() == 3 && chain.iter().all(|a| a.len() == 2)) {

@@ -186,6 +186,20 @@ const CODE_PHRASES: &[(&str, Cue)] = &[
     ("ma xac thuc", STRONG),
     ("ma xac nhan", STRONG),
     ("ma kich hoat", STRONG),
+    ("mã xác minh", STRONG),
+    ("ma xac minh", STRONG),
+    ("mã đăng nhập", STRONG),
+    ("ma dang nhap", STRONG),
+    ("mã bảo mật", STRONG),
+    ("ma bao mat", STRONG),
+    ("mã truy cập", STRONG),
+    ("mã một lần", STRONG),
+    // Haitian Creole
+    ("kòd", STRONG),
+    ("kod verifikasyon", STRONG),
+    ("verifikasyon", MEDIUM),
+    // Tagalog
+    ("ang iyong code", STRONG),
     // Arabic, Persian
     ("رمز التحقق", STRONG),
     ("رمز", STRONG),
@@ -198,6 +212,14 @@ const CODE_PHRASES: &[(&str, Cue)] = &[
 /// Phrases that label a number that is not a one-time code, and "code" phrases that are not
 /// one-time codes (longest match wins over the bare "code").
 const NOT_CODE_PHRASES: &[&str] = &[
+    // The code an earlier message gave, which this one replaces.
+    "previous code",
+    "previous verification code",
+    "previous security code",
+    "previous one-time code",
+    "earlier code",
+    "old code",
+    "código anterior",
     // A code for a shop or a booking, not for signing in ("order confirmation code": the
     // longest match, so the bare "code" inside it does not count).
     "order confirmation",
@@ -408,6 +430,17 @@ const NOT_CODE_PHRASES: &[&str] = &[
 ];
 
 const SPENT_PHRASES: &[&str] = &[
+    // A code that an earlier message gave and this one cancels ("code 662019 has been
+    // canceled", "your previous code 881024 has expired"): the message's other code is the one.
+    "has been canceled",
+    "has been cancelled",
+    "was canceled",
+    "was cancelled",
+    "has expired",
+    "is no longer valid",
+    "no longer works",
+    "ha sido cancelado",
+    "ya no es válido",
     "was used",
     "has been used",
     "was just used",

@@ -10,6 +10,17 @@ use super::text::Text;
 
 /// Validity phrases (lower case) that may stand before the number.
 const CUES_BEFORE: &[&str] = &[
+    "working after",
+    "stop working",
+    "stops working",
+    "срок действия",
+    "hết hạn",
+    "ekspire",
+    "expire dans",
+    "صالح",
+    "لمدة",
+    "mag-e-expire",
+    "loob ng",
     "expire",
     "expires",
     "expiring",
@@ -50,6 +61,7 @@ const CUES_BEFORE: &[&str] = &[
 ];
 /// Validity phrases that follow the number and unit ("10分钟内有效", "5 minutes to expire").
 const CUES_AFTER: &[&str] = &[
+    "동안 유효",
     "内有效",
     "內有效",
     "有效",
@@ -83,6 +95,10 @@ const UNITS: &[(&str, u64)] = &[
     ("分鐘", 60),
     ("分間", 60),
     ("минут", 60),
+    ("minit", 60),
+    ("dakika", 60),
+    ("دقائق", 60),
+    ("دقيقة", 60),
     ("phút", 60),
     ("분", 60),
     ("hours", 3600),
@@ -175,23 +191,32 @@ pub(crate) fn lifetime_in(text: &Text) -> Option<Duration> {
     half_an_hour(&lower)
 }
 
-/// "It expires in half an hour", "vence en media hora".
+/// "It expires in half an hour", "vence en media hora", "valid for the next quarter hour".
 fn half_an_hour(lower: &[char]) -> Option<Duration> {
     let text: String = lower.iter().collect();
-    ["half an hour", "half hour", "media hora"]
-        .iter()
-        .find_map(|phrase| {
-            let at = text.find(phrase)?;
-            let from = text[..at]
-                .char_indices()
-                .rev()
-                .nth(29)
-                .map_or(0, |(i, _)| i);
-            CUES_BEFORE
-                .iter()
-                .any(|c| text[from..at].contains(c))
-                .then(|| Duration::from_secs(1800))
-        })
+    [
+        ("half an hour", 1800),
+        ("half hour", 1800),
+        ("media hora", 1800),
+        ("quarter of an hour", 900),
+        ("quarter hour", 900),
+        ("quart d'heure", 900),
+        ("quart d’heure", 900),
+        ("cuarto de hora", 900),
+    ]
+    .iter()
+    .find_map(|(phrase, secs)| {
+        let at = text.find(phrase)?;
+        let from = text[..at]
+            .char_indices()
+            .rev()
+            .nth(29)
+            .map_or(0, |(i, _)| i);
+        CUES_BEFORE
+            .iter()
+            .any(|c| text[from..at].contains(c))
+            .then(|| Duration::from_secs(*secs))
+    })
 }
 
 /// A number starting at `i`: ASCII digits (1–5 of them) or a number word on its own.

@@ -28,6 +28,8 @@ mod lexicon;
 mod lifetime;
 #[cfg(test)]
 mod properties;
+#[cfg(test)]
+mod rules_tests;
 mod text;
 
 use std::time::Duration;
@@ -117,6 +119,7 @@ fn find_code(text: &Text) -> Option<String> {
     }
     let phrases = phrases(text);
     let mut best: Option<(i32, &Candidate)> = None;
+    let mut scored: Vec<&Candidate> = Vec::new();
     for cand in candidates.iter().take(MAX_CANDIDATES) {
         // Only phrases within reach of the candidate are read: the work per candidate is
         // bounded, so a message full of code-like tokens and phrases costs linear time.
@@ -130,19 +133,71 @@ fn find_code(text: &Text) -> Option<String> {
         let Some(score) = score(text, cand, phrases) else {
             continue;
         };
+        // "code 662019 has been canceled … your new code is 318840": a code the message
+        // reports spent or replaced is never the one; another may be.
+        if spent(cand, phrases) {
+            continue;
+        }
+        scored.push(cand);
         if best.is_none_or(|(s, _)| score > s) {
             best = Some((score, cand));
         }
     }
     let (_, cand) = best?;
+    let cand = first_of_a_list(text, cand, &scored);
     let phrases = near(&phrases, cand);
-    if spent(cand, phrases)
-        || labelled_for_something_else(text, cand, phrases)
-        || meeting_invite(text)
-    {
+    if labelled_for_something_else(text, cand, phrases) || meeting_invite(text) {
         return None;
     }
     Some(cand.code.clone())
+}
+
+/// A batch of codes printed as a list ("1. 51927364", "2. 80413752", or one per line): the
+/// first is the one to type now. When the winner is an item of such a list, the list's first
+/// item of the same shape and length wins instead.
+fn first_of_a_list<'c>(
+    text: &Text,
+    best: &'c Candidate,
+    scored: &[&'c Candidate],
+) -> &'c Candidate {
+    let item = |c: &Candidate| {
+        // The start of its line holds nothing but a list marker: "1.", "2)", "-", "•".
+        let line_start = (0..c.start)
+            .rev()
+            .find(|&i| text.chars[i] == '\n')
+            .map_or(0, |i| i + 1);
+        let marker: String = text.chars[line_start..c.start].iter().collect();
+        let marker = marker.trim();
+        marker.is_empty()
+            || matches!(marker, "-" | "•" | "*")
+            || (marker.len() <= 3
+                && marker.ends_with(['.', ')'])
+                && marker[..marker.len() - 1]
+                    .bytes()
+                    .all(|b| b.is_ascii_digit()))
+    };
+    let line_end = |c: &Candidate| {
+        text.chars[c.end..]
+            .iter()
+            .take_while(|ch| **ch != '\n')
+            .all(|ch| ch.is_whitespace())
+    };
+    if !(item(best) && line_end(best)) {
+        return best;
+    }
+    scored
+        .iter()
+        .copied()
+        .filter(|c| c.start < best.start)
+        .filter(|c| c.code.len() == best.code.len() && c.shape == best.shape)
+        .filter(|c| item(c) && line_end(c))
+        .min_by_key(|c| c.start)
+        .filter(|first| {
+            // Consecutive lines: only list items between the first and the winner.
+            let between: String = text.chars[first.end..best.start].iter().collect();
+            between.lines().count() <= 10
+        })
+        .unwrap_or(best)
 }
 
 /// Candidates weighed per message: a real message has a few dozen code-shaped tokens; the rest
