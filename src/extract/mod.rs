@@ -52,7 +52,7 @@ pub struct Extracted {
 
 /// Finds the one-time code in a message, if it carries one.
 ///
-/// `subject` may be empty (a text message). Only the first 64 Ki characters are read.
+/// `subject` may be empty (a text message). Only the first 16 Ki characters are read.
 pub fn extract(subject: &str, body: &str) -> Option<Extracted> {
     let text = Text::new(&[subject, body]);
     let code = find_code(&text)?;
@@ -202,7 +202,7 @@ fn first_of_a_list<'c>(
 
 /// Candidates weighed per message: a real message has a few dozen code-shaped tokens; the rest
 /// of a message with thousands is never read.
-const MAX_CANDIDATES: usize = 2_000;
+const MAX_CANDIDATES: usize = 200;
 
 /// The farthest any rule looks from a candidate to a phrase: the longest reach of a code
 /// phrase in the lexicon, and the label rules' 20 + 60 characters.

@@ -4,7 +4,7 @@
 
 /// Longest text looked at, in characters: codes sit near the top of a message, and a bound
 /// keeps the extractor's time and memory fixed whatever arrives.
-pub(crate) const MAX_CHARS: usize = 64 * 1024;
+pub(crate) const MAX_CHARS: usize = 16 * 1024;
 
 pub(crate) struct Text {
     /// Normalized characters.

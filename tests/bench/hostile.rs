@@ -203,16 +203,19 @@ async fn latency() {
                 break at;
             }
         };
+        let mut other_events = Vec::new();
         let seen_keydesk = loop {
-            match tokio::time::timeout(Duration::from_secs(10), events.recv()).await {
+            match tokio::time::timeout(Duration::from_secs(20), events.recv()).await {
                 Ok(Some(InboxEvent::NewCode { key, .. })) => {
                     let at = Instant::now();
                     if inbox.code(&key).is_some_and(|c| c.code.expose() == code) {
                         break at;
                     }
                 }
-                Ok(Some(_)) => {}
-                other => panic!("Keydesk saw no code: {other:?}"),
+                Ok(Some(event)) => other_events.push(format!("{event:?}")),
+                other => panic!(
+                    "round {round}: Keydesk saw no code ({other:?}); other events: {other_events:?}"
+                ),
             }
         };
         floor.push(seen_floor - sent);
