@@ -211,6 +211,7 @@ async fn latency() {
                     if inbox.code(&key).is_some_and(|c| c.code.expose() == code) {
                         break at;
                     }
+                    other_events.push(format!("a hostile message's code (uid {})", key.uid));
                 }
                 Ok(Some(event)) => other_events.push(format!("{event:?}")),
                 other => panic!(
