@@ -20,8 +20,9 @@
 
 use serde::Serialize;
 
-pub use super::action::{Action, CodeWanted, OfferedCode};
+pub use super::action::{Action, CodeWanted, OfferedCode, Targets};
 use super::codes::TOTP_MARGIN_MS;
+use super::detect::{Method, Reading, Refusal};
 use super::failure::{Failure, Filled};
 pub use super::observation::{FillReport, Observation, Seen};
 use super::recipe::Recipe;
@@ -84,6 +85,7 @@ pub struct Timing {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Submitted {
+    Username,
     Credentials,
     Channel,
     Code,
@@ -100,6 +102,8 @@ struct InFlight {
     /// The script sent the form (false: it wrote the value but found no button, and the page
     /// may send itself).
     submitted: bool,
+    /// This fill also writes the username.
+    with_username: bool,
 }
 
 /// One sign-in to one portal.
@@ -111,6 +115,9 @@ pub struct SignIn {
     started_ms: i64,
     last_progress_ms: i64,
     in_flight: Option<InFlight>,
+    /// The username was written (identifier-first pages ask for it alone, once).
+    username_sent: bool,
+    /// The password was written.
     credentials_sent: bool,
     /// When the password was last filled: a portal that sends its code straight after the
     /// password (no channel to choose) sends it from then, before its code page shows.
@@ -140,6 +147,7 @@ impl SignIn {
             started_ms: now_ms,
             last_progress_ms: now_ms,
             in_flight: None,
+            username_sent: false,
             credentials_sent: false,
             credentials_at_ms: None,
             channel_chosen: false,
@@ -201,9 +209,10 @@ impl SignIn {
         let State::WaitingForCode { since } = self.state else {
             return None;
         };
+        let reading = seen_page.reading();
         let page_asks = seen_page.ready
-            && seen_page.seen.code
-            && !seen_page.seen.password
+            && reading.asks_code()
+            && reading.password.is_none()
             && self.stale_document.as_ref() != Some(&seen_page.document)
             && self.portal.accepts_origin(&seen_page.origin);
         if !page_asks
@@ -253,8 +262,15 @@ impl SignIn {
             return Some(self.fail(failure, now_ms));
         }
         if !report.written {
+            let with_username = self.in_flight.as_ref().is_some_and(|f| f.with_username);
             match what {
-                Submitted::Credentials => self.credentials_sent = false,
+                Submitted::Username => self.username_sent = false,
+                Submitted::Credentials => {
+                    self.credentials_sent = false;
+                    if with_username {
+                        self.username_sent = false;
+                    }
+                }
                 Submitted::Channel => self.channel_chosen = false,
                 Submitted::Code => {
                     self.code_sent = false;
@@ -326,7 +342,7 @@ impl SignIn {
     pub fn waiting_for_the_page(&self) -> Option<Filled> {
         match self.in_flight.as_ref() {
             Some(f) if !f.submitted && !self.state.is_final() => match f.what {
-                Submitted::Credentials => Some(Filled::Password),
+                Submitted::Username | Submitted::Credentials => Some(Filled::Password),
                 Submitted::Code => Some(Filled::Code),
                 Submitted::Channel => None,
             },
@@ -349,7 +365,7 @@ impl SignIn {
         }
         let stale = self.stale_document.as_ref() == Some(&seen_page.document);
         if stale || !seen_page.ready || seen_page.origin == "null" || seen_page.origin.is_empty() {
-            return self.wait_or_time_out(now_ms);
+            return self.wait_or_time_out(seen_page, now_ms);
         }
         if !self.portal.accepts_origin(&seen_page.origin) {
             let host = url::Url::parse(&seen_page.url)
@@ -368,7 +384,8 @@ impl SignIn {
         if let Some(failure) = self.page_failure(seen_page) {
             return self.fail(failure, now_ms);
         }
-        if seen_page.seen.signed_in && !seen_page.seen.password && !seen_page.seen.code {
+        let reading = seen_page.reading();
+        if seen_page.seen.signed_in && reading.password.is_none() && !reading.asks_code() {
             self.state = State::SignedIn {
                 skipped_code: !self.code_sent,
             };
@@ -376,7 +393,7 @@ impl SignIn {
             return self.done_action();
         }
         if let Some(in_flight) = self.in_flight.clone() {
-            if !moved_on(&in_flight, seen_page) {
+            if !moved_on(&in_flight, seen_page, &reading) {
                 if now_ms - in_flight.at_ms > SUBMIT_TIMEOUT_MS {
                     let failure = match self.waiting_for_the_page() {
                         Some(filled) => Failure::SubmitNotFound { filled },
@@ -390,7 +407,7 @@ impl SignIn {
             self.last_progress_ms = now_ms;
             if seen_page.seen.alert && seen_page.alert_text != in_flight.alert_before {
                 let failure = match in_flight.what {
-                    Submitted::Credentials => Failure::WrongCredentials,
+                    Submitted::Username | Submitted::Credentials => Failure::WrongCredentials,
                     Submitted::Channel => Failure::CodeNotSent,
                     Submitted::Code => Failure::CodeRefused,
                 };
@@ -404,51 +421,135 @@ impl SignIn {
             // Fills kept finding no field to write into: the page is not the form it seems.
             return self.fail(Failure::FormNotFound, now_ms);
         }
+        if let Some(refusal) = reading.refused {
+            let page = refusal_words(refusal).to_owned();
+            return self.fail(Failure::NotSignInPage { page }, now_ms);
+        }
+        let fills = reading.password.is_some()
+            || reading.asks_code()
+            || reading.username.is_some()
+            || !reading.choices.is_empty();
+        if let Some(action) = reading
+            .form_action
+            .as_ref()
+            .filter(|o| fills && !o.is_empty() && o.as_str() != "null")
+            .filter(|o| !self.portal.accepts_origin(o))
+            .map(|o| Failure::FormPostsElsewhere { origin: o.clone() })
+        {
+            return self.fail(action, now_ms);
+        }
         let origin = seen_page.origin.clone();
-        if seen_page.seen.password {
+        if let Some(password) = reading.password {
             if self.credentials_sent {
                 // The sign-in form again after our password: never send it a second time.
                 return self.fail(Failure::WrongCredentials, now_ms);
             }
+            // An identifier-first portal may show the username again (read-only) beside its
+            // password: it was written once, and is not written again.
+            let username = reading.username.filter(|_| !self.username_sent);
             self.credentials_sent = true;
+            self.username_sent |= username.is_some();
             self.credentials_at_ms = Some(now_ms);
             self.send(Submitted::Credentials, seen_page, now_ms);
+            if let Some(f) = self.in_flight.as_mut() {
+                f.with_username = username.is_some();
+            }
             self.state = State::Credentials;
-            return Action::FillCredentials { origin };
-        }
-        if seen_page.seen.code {
-            return self.code_page(seen_page, code, now_ms);
-        }
-        if seen_page.seen.send_code_email || seen_page.seen.send_code_sms {
-            if self.channel_chosen {
-                return self.fail(Failure::CodeNotSent, now_ms);
-            }
-            let channel = match self.portal.fields.second_step {
-                SecondStep::SmsCode => Channel::Sms,
-                _ => Channel::Email,
+            let targets = Targets {
+                username,
+                password: Some(password),
+                submit: reading.submit,
+                remember: reading.remember,
             };
-            let offered = match channel {
-                Channel::Email => seen_page.seen.send_code_email,
-                Channel::Sms => seen_page.seen.send_code_sms,
-            };
-            if !offered {
-                return self.fail(Failure::ChannelNotOffered { channel }, now_ms);
+            return Action::FillCredentials { origin, targets };
+        }
+        if reading.asks_code() {
+            return self.code_page(seen_page, &reading, code, now_ms);
+        }
+        if let Some(username) = reading.username {
+            if self.username_sent || self.credentials_sent {
+                // The username page again after ours: the portal did not take it.
+                return self.fail(Failure::WrongCredentials, now_ms);
             }
-            self.channel_chosen = true;
-            self.code_requested_ms = Some(now_ms);
-            self.send(Submitted::Channel, seen_page, now_ms);
-            self.state = State::RequestingCode;
-            return Action::ChooseChannel { channel, origin };
+            self.username_sent = true;
+            self.send(Submitted::Username, seen_page, now_ms);
+            self.state = State::Credentials;
+            let targets = Targets {
+                username: Some(username),
+                password: None,
+                submit: reading.submit,
+                remember: reading.remember,
+            };
+            return Action::FillCredentials { origin, targets };
+        }
+        if !reading.choices.is_empty() {
+            return self.choice_page(seen_page, &reading, now_ms);
         }
         if seen_page.seen.sso {
             return self.fail(Failure::Sso, now_ms);
         }
-        self.wait_or_time_out(now_ms)
+        self.wait_or_time_out(seen_page, now_ms)
+    }
+
+    /// A page asking how the code should be sent: picks the portal's method, once.
+    fn choice_page(&mut self, seen_page: &Observation, reading: &Reading, now_ms: i64) -> Action {
+        if self.channel_chosen {
+            return self.fail(Failure::CodeNotSent, now_ms);
+        }
+        let wanted = match self.portal.fields.second_step {
+            SecondStep::SmsCode => Method::Text,
+            SecondStep::Authenticator => Method::Authenticator,
+            _ => Method::Email,
+        };
+        let sent = matches!(wanted, Method::Email | Method::Text);
+        let found = reading
+            .choices
+            .iter()
+            .find(|(m, _)| *m == wanted)
+            .or_else(|| {
+                // A button that only says "Send code" sends it the portal's one way.
+                let default = reading.choices.iter().find(|(m, _)| *m == Method::Default);
+                default.filter(|_| sent)
+            });
+        let Some(&(method, target)) = found else {
+            return self.fail(
+                match wanted {
+                    Method::Text => Failure::ChannelNotOffered {
+                        channel: Channel::Sms,
+                    },
+                    Method::Email => Failure::ChannelNotOffered {
+                        channel: Channel::Email,
+                    },
+                    _ => Failure::StepNotFound {
+                        step: "authenticator choice".into(),
+                        page: seen_page.page(),
+                    },
+                },
+                now_ms,
+            );
+        };
+        self.channel_chosen = true;
+        if sent {
+            self.code_requested_ms = Some(now_ms);
+        }
+        self.send(Submitted::Channel, seen_page, now_ms);
+        self.state = State::RequestingCode;
+        let is_radio = seen_page
+            .controls
+            .iter()
+            .any(|c| c.i == target && c.is_radio());
+        Action::ChooseChannel {
+            method,
+            origin: seen_page.origin.clone(),
+            target,
+            submit: reading.choice_submit.filter(|_| is_radio),
+        }
     }
 
     fn code_page(
         &mut self,
         seen_page: &Observation,
+        reading: &Reading,
         code: Option<OfferedCode>,
         now_ms: i64,
     ) -> Action {
@@ -497,6 +598,9 @@ impl SignIn {
                     code: found.code,
                     key: found.key,
                     origin: seen_page.origin.clone(),
+                    boxes: reading.code.clone(),
+                    submit: reading.code_submit,
+                    remember: reading.remember,
                 }
             }
             None if now_ms - self.last_progress_ms > CODE_TIMEOUT_MS => {
@@ -516,15 +620,30 @@ impl SignIn {
             at_ms: now_ms,
             origin: seen_page.origin.clone(),
             submitted: true,
+            with_username: false,
         });
     }
 
-    fn wait_or_time_out(&mut self, now_ms: i64) -> Action {
+    fn wait_or_time_out(&mut self, seen_page: &Observation, now_ms: i64) -> Action {
         if now_ms - self.last_progress_ms > FORM_TIMEOUT_MS {
-            let failure = if self.credentials_sent {
-                Failure::NotResponding
+            // The step the sign-in was at, named for the desk: a page that changed is told
+            // apart from a portal that stopped answering.
+            let step = if !self.username_sent && !self.credentials_sent {
+                Some("username and password")
+            } else if !self.credentials_sent {
+                Some("password")
             } else {
-                Failure::FormNotFound
+                None
+            };
+            let failure = match step {
+                Some(step) if seen_page.ready && !seen_page.url.is_empty() => {
+                    Failure::StepNotFound {
+                        step: step.into(),
+                        page: seen_page.page(),
+                    }
+                }
+                Some(_) => Failure::FormNotFound,
+                None => Failure::NotResponding,
             };
             return self.fail(failure, now_ms);
         }
@@ -569,22 +688,37 @@ fn channel_of(step: SecondStep) -> Channel {
 
 /// True when the page answered what was sent: another document, or (in a single-page portal)
 /// the form that was sent is gone, or a new alert appeared.
-fn moved_on(in_flight: &InFlight, seen_page: &Observation) -> bool {
+fn moved_on(in_flight: &InFlight, seen_page: &Observation, reading: &Reading) -> bool {
     if seen_page.document != in_flight.document {
         return true;
     }
     let still_there = match in_flight.what {
-        Submitted::Credentials => seen_page.seen.password,
-        Submitted::Channel => seen_page.seen.send_code_email || seen_page.seen.send_code_sms,
-        Submitted::Code => seen_page.seen.code,
+        Submitted::Username => reading.username.is_some() && reading.password.is_none(),
+        Submitted::Credentials => reading.password.is_some(),
+        Submitted::Channel => !reading.choices.is_empty() && !reading.asks_code(),
+        Submitted::Code => reading.asks_code(),
     };
     !still_there || (seen_page.seen.alert && seen_page.alert_text != in_flight.alert_before)
 }
 
+/// A refused page in words.
+fn refusal_words(refusal: Refusal) -> &'static str {
+    match refusal {
+        Refusal::TwoPasswords => "a sign-up or password change page",
+        Refusal::Registration => "a registration page",
+        Refusal::Payment => "a payment page",
+        Refusal::Recovery => "a page to recover a forgotten password",
+    }
+}
+
 #[cfg(test)]
 #[path = "machine_tests.rs"]
-mod tests;
+pub(crate) mod tests;
 
 #[cfg(test)]
 #[path = "code_tests.rs"]
 mod code_tests;
+
+#[cfg(test)]
+#[path = "flow_tests.rs"]
+mod flow_tests;

@@ -6,6 +6,8 @@
 //! | [`recipe`] | the form recipes (data in `recipes.toml`), merged over a generic fallback |
 //! | [`machine`] | [`SignIn`]: observations in, actions out; origin checks, no retry into a lockout |
 //! | [`action`] | what else goes between the machine and the shell: the code wanted, the code found, the action |
+//! | [`control`] | one control of a page as the observe script reports it |
+//! | [`detect`] | the page detector: which control is the username, password, submit, code, remember, channel; or not a sign-in page |
 //! | [`codes`] | where the code comes from: the inbox, or the linked authenticator entry (once per code) |
 //! | [`observation`] | what the page scripts report: the page seen, a fill's result |
 //! | [`script`] | the observe and fill scripts (each fill script re-checks `location.origin`) |
@@ -20,6 +22,8 @@
 
 pub mod action;
 pub mod codes;
+pub mod control;
+pub mod detect;
 pub mod failure;
 pub mod guard;
 pub mod machine;
