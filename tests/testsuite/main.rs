@@ -23,5 +23,6 @@ mod notify;
 mod otp;
 mod portal;
 mod signin;
+mod signin_real;
 mod signin_support;
 mod watcher;

@@ -11,6 +11,7 @@
 //! | `config`  | the TOML schema: portals, policies, users                             |
 //! | `clock`   | real time plus a test-controlled advance                             |
 //! | `otp`     | TOTP (RFC 6238), random codes and tokens                             |
+//! | `real`    | pages in the real portals' markup (identifier-first, pickers, split code boxes) and the redesign |
 //! | `state`   | one portal's logic: lockout, codes, devices, sessions, attempt record |
 //! | `pages`   | the HTML pages (English, Spanish) with stable selectors              |
 //! | `probe`   | test-only pages: an IPC probe for the desktop app, a cross-origin redirect |
@@ -34,6 +35,7 @@ pub mod mail;
 pub mod otp;
 pub mod pages;
 pub mod probe;
+pub mod real;
 pub mod state;
 pub mod web;
 
