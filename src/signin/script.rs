@@ -124,7 +124,7 @@ function kdControls(H) {
       disabled: !!el.disabled || el.getAttribute('aria-disabled') === 'true',
       checked: !!el.checked || el.getAttribute('aria-checked') === 'true',
       x: r.left + window.scrollX, y: r.top + window.scrollY, w: r.width, h: r.height,
-      hint: hint, tag_html: html.slice(0, html.indexOf('>') + 1).slice(0, 600) });
+      hint: hint, tag_html: html.slice(0, html.indexOf('>') + 1) });
     list.push(el);
   }
   window.__kdControls = list;

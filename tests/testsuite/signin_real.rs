@@ -148,6 +148,7 @@ email = "{mail}"
         None,
     );
 
+    let profile_for_cli = profile.clone();
     session(&profile, |client| async move {
         crate::e2e::wait_for_text(&client, "[data-testid=status-mailbox]", "Connected").await;
         let cases: [(&str, &str, &[&str], &str, bool); 5] = [
@@ -216,6 +217,19 @@ email = "{mail}"
                 "{name}: remember was ticked: {list:?}"
             );
         }
+        // Okta's DT cookie on the identity host gives the remembered device its end.
+        let out = bed::cli_ok(&profile_for_cli, &["device", "list", "--json"], None);
+        let devices: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        let delta = devices
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["portal"] == "Delta Dental")
+            .unwrap_or_else(|| panic!("Delta Dental is remembered: {devices}"));
+        assert_eq!(delta["until_from"], "cookie", "{delta}");
+        let days = (delta["until"].as_i64().unwrap() - delta["since"].as_i64().unwrap()) / 86_400;
+        assert!((364..=365).contains(&days), "DT lasts a year: {delta}");
+
         // Remembered: the next sign-in to One Healthcare ID skips the code.
         let again = sign_in(&client, "One Healthcare ID").await;
         assert_eq!(again.state, "signed_in", "{}", again.text);
