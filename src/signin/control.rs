@@ -63,12 +63,15 @@ impl Control {
     /// Something a person could see and use: shown, enabled, at least 2×2 pixels and not
     /// pushed off the page. Hidden and zero-size decoys are never filled.
     pub fn usable(&self) -> bool {
-        self.visible
-            && !self.disabled
-            && self.w >= 2.0
-            && self.h >= 2.0
-            && self.x + self.w > 0.0
-            && self.y + self.h > 0.0
+        // An image button whose picture did not load has no size but is still the button.
+        let image_button = self.tag == "input" && self.kind == "image" && self.visible;
+        (image_button && !self.disabled && self.x >= 0.0 && self.y >= 0.0)
+            || self.visible
+                && !self.disabled
+                && self.w >= 2.0
+                && self.h >= 2.0
+                && self.x + self.w > 0.0
+                && self.y + self.h > 0.0
     }
 
     /// An input a person types into (text, e-mail, telephone, number, password, plain).

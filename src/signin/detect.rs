@@ -290,6 +290,12 @@ const REGISTER: &[&str] = &[
     "get started",
 ];
 const REMEMBER: &[&str] = &[
+    "se rappeler",
+    "souvenir",
+    "angemeldet bleiben",
+    "merken",
+    "запомнить",
+    "ricordami",
     "remember",
     "trust",
     "skip this step",
@@ -610,7 +616,10 @@ fn identifier_first<'a>(usable: &[&'a Control]) -> Option<&'a Control> {
 }
 
 fn submit_score(c: &Control, near: &Control, role: &str) -> i32 {
-    if !c.is_button() {
+    // A link in the form styled as its button ("Login") may send it; elsewhere a link is no
+    // submit.
+    let form_link = c.is_link() && near.form.is_some() && c.form == near.form;
+    if !c.is_button() && !form_link {
         return i32::MIN;
     }
     let text = text_of(c);
@@ -623,6 +632,8 @@ fn submit_score(c: &Control, near: &Control, role: &str) -> i32 {
     }
     if any(&text, LOGIN_BUTTON) {
         score += 6;
+    } else if form_link {
+        return i32::MIN;
     }
     if any(&text, NOT_SUBMIT) {
         score -= 20;
@@ -652,12 +663,18 @@ fn submit_in<'a>(
             .max_by_key(|(s, c)| (*s, std::cmp::Reverse(c.i)))
             .map(|(_, c)| c)
     };
-    let in_form = if near.form.is_some() {
-        pick(members)
-    } else {
-        None
-    };
-    in_form.or_else(|| pick(usable))
+    match near.form {
+        // In a form: its own buttons, else one outside every form (never another form's).
+        Some(_) => pick(members).or_else(|| {
+            let formless: Vec<&Control> = usable
+                .iter()
+                .copied()
+                .filter(|c| c.form.is_none())
+                .collect();
+            pick(&formless)
+        }),
+        None => pick(usable),
+    }
 }
 
 fn remember_score(c: &Control) -> i32 {
@@ -732,10 +749,17 @@ fn code_boxes<'a>(usable: &[&'a Control]) -> Option<Vec<&'a Control>> {
             return Some(row);
         }
     }
+    // A code box stands alone in its form: one among other fields is something else (an
+    // order number's PIN, a coupon).
+    let alone = |c: &Control| {
+        !usable.iter().any(|o| {
+            o.i != c.i && o.form == c.form && o.is_text_box() && o.kind != "search" && o.name != "q"
+        })
+    };
     usable
         .iter()
         .map(|c| (code_score(c), *c))
-        .filter(|(s, _)| *s >= 5)
+        .filter(|(s, c)| *s >= 5 && (alone(c) || c.hinted("code")))
         .max_by_key(|(s, c)| (*s, std::cmp::Reverse(c.i)))
         .map(|(_, c)| vec![c])
 }

@@ -449,3 +449,35 @@ impl Placeholder for Control {
         self
     }
 }
+
+#[test]
+fn a_link_styled_as_the_forms_button_and_an_unloaded_image_button_send_the_form() {
+    let page = [
+        text(0).name("username"),
+        password(1).name("password"),
+        c(2, "a", "").text("Forgot password?"),
+        c(3, "a", "").text("Login"),
+    ];
+    assert_eq!(read(&page, "").submit, Some(3));
+    let image = [
+        text(0).name("email_login"),
+        password(1),
+        c(2, "input", "image").name("btn_login").size(0.0, 0.0),
+        button(3, "OK").form(Some(5)),
+    ];
+    assert_eq!(
+        read(&image, "").submit,
+        Some(2),
+        "never another form's button"
+    );
+}
+
+#[test]
+fn a_pin_among_other_fields_is_no_code_box() {
+    let order = [
+        c(0, "input", "email").name("email").label("Email"),
+        text(1).name("orderPin").label("Order PIN"),
+        button(2, "Check status"),
+    ];
+    assert_eq!(read(&order, "Order status"), Reading::default());
+}

@@ -90,11 +90,14 @@ function kdData(el) {
   return kdClip(out.join(' '), 200);
 }
 function kdControls(H) {
-  var sel = 'input:not([type=hidden]), select, textarea, button, a[href], [role=button], [role=link], [role=radio], [role=checkbox], [role=switch]';
-  var els = document.querySelectorAll(sel);
+  // Fields and buttons first, then links and ARIA widgets: a page of many links keeps its form.
+  var fields = document.querySelectorAll('input:not([type=hidden]), select, textarea, button');
+  var others = document.querySelectorAll('a[href], [role=button], [role=link], [role=radio], [role=checkbox], [role=switch]');
+  var els = Array.prototype.slice.call(fields);
+  for (var o = 0; o < others.length; o++) if (els.indexOf(others[o]) < 0) els.push(others[o]);
   var forms = Array.prototype.slice.call(document.forms);
   var list = [], out = [];
-  for (var k = 0; k < els.length && out.length < 400; k++) {
+  for (var k = 0; k < els.length && out.length < 600; k++) {
     var el = els[k], tag = el.tagName.toLowerCase();
     var shown = kdShown(el);
     if (tag === 'a' && !shown) continue;

@@ -153,6 +153,16 @@ struct Line {
 }
 
 fn line_for(page: &str, observation: &Observation) -> Value {
+    if std::env::var_os("KEYDESK_INSPECT_CONTROLS").is_some() {
+        // What the detector was given, for working on it: one control a line, on stderr.
+        eprintln!("{page}: heading {:?}", observation.heading);
+        for c in &observation.controls {
+            eprintln!(
+                "  {} {} vis={} {}x{} at {},{} form={:?} label={:?} text={:?}",
+                c.i, c.tag_html, c.visible, c.w, c.h, c.x, c.y, c.form, c.label, c.text
+            );
+        }
+    }
     let reading = detect::read(&observation.controls, &observation.heading);
     let tag = |i: Option<u32>| -> Value {
         i.and_then(|i| observation.controls.iter().find(|c| c.i == i))
