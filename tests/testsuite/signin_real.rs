@@ -24,6 +24,7 @@ delivery = "lmtp"
 name = "ohid"
 kind = "mychart"
 markup = "ohid"
+landing = true
 title = "One Healthcare ID"
 sms_from = "+15551234567@sms.example"
 [[portal.user]]
@@ -34,6 +35,7 @@ email = "{mail}"
 name = "delta"
 kind = "cigna"
 markup = "okta"
+landing = true
 title = "Delta Dental"
 mail_from = "Delta Dental <noreply@deltadental.example>"
 remember_days = 365
@@ -45,6 +47,7 @@ email = "{mail}"
 name = "availity"
 kind = "availity"
 markup = "availity"
+landing = true
 [[portal.user]]
 username = "frontdesk"
 password = "{pw}"
@@ -110,16 +113,43 @@ email = "{mail}"
         ),
     ];
     for (name, key, extra) in portals {
-        let login = format!("{}/login", url(key));
+        // Three of them are entered at their landing site on another origin (as people arrive
+        // from uhcprovider.com or Delta Dental's www host), the sign-in origin in their set.
+        let landing = sandbox.urls.get(&format!("{key}_landing")).cloned();
+        let login = match (&landing, key) {
+            (Some(site), "delta") => format!("{site}/ciam/login?TARGET=%2Fprovider-tools%2Fv2"),
+            (Some(site), _) => format!("{site}/"),
+            (None, _) => format!("{}/login", url(key)),
+        };
+        let own = url(key);
         let mut args = vec!["--name", name, "--username", "frontdesk"];
         if key == "mychart" {
             args.extend(["--organization-url", login.as_str()]);
         } else {
             args.extend(["--login-url", login.as_str()]);
         }
+        if landing.is_some() {
+            args.extend(["--origin", own.as_str()]);
+        }
         args.extend_from_slice(extra);
         add_portal(&profile, &args, &pw);
     }
+    // Delta Dental entered without its identity host in the set: the hop there is never filled.
+    let www_only = format!("{}/ciam/login", url("delta_landing"));
+    add_portal(
+        &profile,
+        &[
+            "--preset",
+            "delta-dental",
+            "--name",
+            "Delta without its identity host",
+            "--username",
+            "frontdesk",
+            "--login-url",
+            &www_only,
+        ],
+        &pw,
+    );
     // The Cigna-like portal's own sign-in page, tampered with: its form posts to another origin.
     let tampered = format!(
         "{}/__sandbox/posts-elsewhere?to={}",
@@ -240,6 +270,13 @@ email = "{mail}"
             "one password, no code: {list:?}"
         );
         assert!(again.text.contains("remembered"), "{}", again.text);
+
+        // A hop to an origin outside the portal's set stops before anything is typed.
+        let before = attempts(&url("delta")).await.len();
+        let shown = sign_in(&client, "Delta without its identity host").await;
+        assert_eq!(shown.state, "failed", "{}", shown.text);
+        assert_eq!(shown.failure, "look_alike_origin", "{}", shown.text);
+        assert_eq!(attempts(&url("delta")).await.len(), before);
 
         // A form that posts elsewhere is never filled: nothing reaches the other origin.
         let before = attempts(&url("delta")).await.len();

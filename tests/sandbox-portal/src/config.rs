@@ -117,6 +117,12 @@ pub struct PortalConfig {
     /// Whose page markup it serves.
     #[serde(default)]
     pub markup: Markup,
+    /// Also serve a landing site on a second port (its own origin), as One Healthcare ID's
+    /// uhcprovider.com or Delta Dental's www host: `/` and `/ciam/login` send people to the
+    /// sign-in origin, and a completed sign-in comes back to its `/home`. Ready file key
+    /// `NAME_landing`.
+    #[serde(default)]
+    pub landing: bool,
     /// Port on 127.0.0.1; 0 picks a free one.
     #[serde(default)]
     pub port: u16,

@@ -30,6 +30,9 @@ pub struct Portal {
     postman: Postman,
     /// `/__sandbox/redesign` switched the pages to a markup nothing recognises.
     redesigned: AtomicBool,
+    /// Its own origin (the sign-in pages) and its landing site's, when it has one.
+    own: String,
+    landing: Option<String>,
 }
 
 impl Portal {
@@ -42,12 +45,29 @@ impl Portal {
             clock,
             postman,
             redesigned: AtomicBool::new(false),
+            own: String::new(),
+            landing: None,
         }
     }
 
     fn state(&self) -> MutexGuard<'_, PortalState> {
         // A handler that panicked mid-update leaves test data only; keep serving.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The portal with its own origin and its landing site's.
+    pub fn with_origins(mut self, own: String, landing: Option<String>) -> Portal {
+        self.own = own;
+        self.landing = landing;
+        self
+    }
+
+    /// Where a completed sign-in goes: the landing site's home when there is one.
+    fn home_url(&self) -> String {
+        match &self.landing {
+            Some(landing) => format!("{landing}/home"),
+            None => "/home".to_owned(),
+        }
     }
 
     fn real_markup(&self) -> bool {
@@ -77,6 +97,20 @@ impl Portal {
         // cookies, so names carry the portal's name.
         format!("sp_{}_{what}", self.cfg.name)
     }
+}
+
+/// The router of a portal's landing site: people arrive there and are sent to the sign-in
+/// origin; a completed sign-in comes back to its home page.
+pub fn landing_router(portal: Arc<Portal>) -> Router {
+    Router::new()
+        .route("/", get(to_sign_in))
+        .route("/ciam/login", get(to_sign_in))
+        .route("/home", get(home))
+        .with_state(portal)
+}
+
+async fn to_sign_in(State(p): State<Arc<Portal>>) -> Response {
+    redirect(&format!("{}/login", p.own), vec![])
 }
 
 /// The router of one portal.
@@ -244,9 +278,10 @@ async fn login(State(p): State<Arc<Portal>>, h: HeaderMap, Form(f): Form<Params>
     let device_cookie = p.device_cookie();
     let device = cookie(&h, &device_cookie);
     match st.password(&p.cfg, user, password, device, now) {
-        PasswordResult::SignedIn(s) => {
-            redirect("/home", vec![set(&p.cookie_name("session"), &s, None)])
-        }
+        PasswordResult::SignedIn(s) => redirect(
+            &p.home_url(),
+            vec![set(&p.cookie_name("session"), &s, None)],
+        ),
         PasswordResult::NeedCode(t) => {
             let next = if p.cfg.kind == PortalKind::Availity && p.cfg.markup != Markup::Availity {
                 "/verify"
@@ -460,7 +495,7 @@ async fn verify(State(p): State<Arc<Portal>>, h: HeaderMap, Form(f): Form<Params
                 let age = u64::from(p.cfg.remember_days) * 86_400;
                 cookies.push(set(&p.device_cookie(), &d, Some(age)));
             }
-            redirect("/home", cookies)
+            redirect(&p.home_url(), cookies)
         }
     }
 }
