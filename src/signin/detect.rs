@@ -591,13 +591,25 @@ fn username_for<'a>(members: &[&'a Control], password: Option<&Control>) -> Opti
     if best.0 > 0 {
         return Some(best.1);
     }
-    // A plain box just before the password (name="x"), unless it is clearly something else.
-    members
+    // A plain box just before the password (name="x"), unless it is clearly something else;
+    // the one box before the password of a form holding nothing else is its username whatever
+    // its name says ("lname" is a login name there, not a last name).
+    let boxes: Vec<&Control> = members
         .iter()
         .filter(before)
-        .filter(|c| c.is_text_box() && !c.is_password() && username_score(c) > -20)
-        .max_by_key(|c| c.i)
+        .filter(|c| c.is_text_box() && !c.is_password() && username_score(c) > -50)
         .copied()
+        .collect();
+    if let [only] = boxes.as_slice()
+        && password.is_some()
+        && members.iter().filter(|c| c.is_text_box()).count() == 2
+    {
+        return Some(only);
+    }
+    boxes
+        .into_iter()
+        .filter(|c| username_score(c) > -20)
+        .max_by_key(|c| c.i)
 }
 
 /// A page that asks for the username alone (the password comes on the next page).

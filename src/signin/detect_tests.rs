@@ -128,6 +128,13 @@ fn plainly_named_boxes_are_found_by_their_place_and_words() {
     let bare = [text(0).name("x1"), password(1), button(2, "Go")];
     let r = read(&bare, "");
     assert_eq!((r.username, r.submit), (Some(0), Some(2)));
+    // The one box before the password is the login name, whatever its name looks like.
+    let lname = [
+        text(0).name("lname"),
+        password(1).name("lpass"),
+        button(2, "Login"),
+    ];
+    assert_eq!(read(&lname, "").username, Some(0));
 }
 
 #[test]

@@ -79,6 +79,9 @@ function kdLabel(el) {
   if (!parts.length && (t === 'checkbox' || t === 'radio' || el.getAttribute('role')) && el.parentElement) {
     parts.push(el.parentElement.innerText);
   }
+  // A field's title names it when nothing else does (a button's title is often a whole sentence).
+  var field = (el.tagName === 'INPUT' && ['submit', 'button', 'image', 'reset'].indexOf(t) < 0) || el.tagName === 'TEXTAREA';
+  if (!parts.length && field && el.getAttribute('title')) parts.push(el.getAttribute('title'));
   return kdClip(parts.join(' '), 200);
 }
 function kdData(el) {
@@ -87,7 +90,17 @@ function kdData(el) {
     var a = el.attributes[i];
     if (a.name.indexOf('data-') === 0 && a.value.length < 80) out.push(a.value);
   }
+  // What a click does often names the button ("validateSignInSubmit(…)").
+  var click = el.getAttribute('onclick');
+  if (click) out.push(click.slice(0, 80));
   return kdClip(out.join(' '), 200);
+}
+function kdText(el) {
+  var t = (el.innerText || '').trim();
+  if (t) return t;
+  // A button or link drawn by a picture: its alternative text.
+  var img = el.querySelector && el.querySelector('img[alt]');
+  return img ? img.getAttribute('alt') : '';
 }
 function kdControls(H) {
   // Fields and buttons first, then links and ARIA widgets: a page of many links keeps its form.
@@ -121,7 +134,7 @@ function kdControls(H) {
     out.push({ i: list.length, tag: tag, kind: type, role: el.getAttribute('role') || '',
       autocomplete: el.getAttribute('autocomplete') || '', name: el.getAttribute('name') || '',
       id: el.id || '', label: kdLabel(el), placeholder: el.getAttribute('placeholder') || '',
-      text: kdClip(tag === 'input' ? (choice || type === 'submit' || type === 'button' ? el.value : '') : el.innerText, 150),
+      text: kdClip(tag === 'input' ? (choice || type === 'submit' || type === 'button' ? el.value : (type === 'image' ? el.alt : '')) : kdText(el), 150),
       data: kdData(el), value: choice ? kdClip(el.value, 60) : '', inputmode: el.getAttribute('inputmode') || '',
       maxlength: ml, form: fi >= 0 ? fi : null, form_action: action, visible: shown,
       disabled: !!el.disabled || el.getAttribute('aria-disabled') === 'true',
