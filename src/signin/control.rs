@@ -84,14 +84,19 @@ impl Control {
             || self.tag == "textarea"
     }
 
-    /// A password field.
+    /// A password field (or a box the portal's taught hints name as its password: a redesign
+    /// may draw one with dots over a text box).
     pub fn is_password(&self) -> bool {
-        self.tag == "input" && self.kind == "password"
+        (self.tag == "input" && self.kind == "password")
+            || (self.hinted("password") && self.tag == "input" && self.kind == "text")
     }
 
-    /// A button: `<button>`, a submit, button or image input, or an ARIA button.
+    /// A button: `<button>`, a submit, button or image input, an ARIA button, or anything the
+    /// portal's taught hints name as its button.
     pub fn is_button(&self) -> bool {
-        (self.tag == "button" && self.kind != "reset")
+        self.hinted("submit")
+            || self.hinted("code_submit")
+            || (self.tag == "button" && self.kind != "reset")
             || (self.tag == "input" && matches!(self.kind.as_str(), "submit" | "button" | "image"))
             || self.role == "button"
     }

@@ -13,6 +13,7 @@
 //! | [`script`] | the observe and fill scripts (each fill script re-checks `location.origin`) |
 //! | [`failure`] | why a sign-in stopped, in plain words with the next step |
 //! | [`guard`] | [`RetryGuard`]: no new try without confirmation after a lockout risk, kept across restarts |
+//! | [`teach`] | *Teach Keydesk this page*: the portal's taught hints, kept in the database |
 //! | [`registry`] | [`SignIns`]: the sign-ins of this run, one per portal at a time |
 //!
 //! The shell drives it: it opens the portal window with its own browser profile, observes the
@@ -31,6 +32,7 @@ pub mod observation;
 pub mod recipe;
 pub mod registry;
 pub mod script;
+pub mod teach;
 
 use serde::Serialize;
 

@@ -257,6 +257,24 @@ pub fn glob_matches(pattern: &str, text: &str) -> bool {
 }
 
 impl Recipe {
+    /// The recipe with a portal's taught hints (see [`super::teach`]) before its own.
+    pub fn with_hints(mut self, taught: &super::teach::Override) -> Self {
+        for (step, selectors) in taught {
+            let list = match step.as_str() {
+                "username" => &mut self.username,
+                "password" => &mut self.password,
+                "submit" => &mut self.submit,
+                "code" => &mut self.code,
+                "code_submit" => &mut self.code_submit,
+                _ => continue,
+            };
+            let mut all = selectors.clone();
+            all.extend(list.drain(..).filter(|s| !selectors.contains(s)));
+            *list = all;
+        }
+        self
+    }
+
     /// True when `name` is this portal's remember-device cookie.
     pub fn is_remember_cookie(&self, name: &str) -> bool {
         self.remember_cookie.iter().any(|p| glob_matches(p, name))

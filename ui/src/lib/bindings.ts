@@ -47,6 +47,7 @@ export type Command =
   | "signin_start"
   | "signin_status"
   | "signin_open_in_browser"
+  | "signin_teach"
   | "device_list"
   | "device_forget"
   | "device_add"
