@@ -33,7 +33,7 @@ pub struct ExportFile {
     /// What the desk taught Keydesk of each portal's pages (*Teach Keydesk this page*), by
     /// portal name: step → selectors.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub recipe_overrides: BTreeMap<String, crate::signin::teach::Override>,
+    pub recipe_overrides: BTreeMap<String, crate::portal::taught::Override>,
 }
 
 /// What an import did.
@@ -108,7 +108,7 @@ impl PortalBook<'_> {
         let portals = self.list()?;
         let mut recipe_overrides = BTreeMap::new();
         for p in &portals {
-            let taught = crate::signin::teach::hints(self.store, p.id)?;
+            let taught = crate::portal::taught::hints(self.store, p.id)?;
             if !taught.is_empty() {
                 recipe_overrides.insert(p.fields.name.clone(), taught);
             }
@@ -137,7 +137,7 @@ impl PortalBook<'_> {
             };
             for (step, selectors) in taught {
                 for selector in selectors.iter().rev() {
-                    let _ = crate::signin::teach::learn(self.store, portal.id, step, selector);
+                    let _ = crate::portal::taught::learn(self.store, portal.id, step, selector);
                 }
             }
         }
@@ -197,7 +197,7 @@ impl PortalBook<'_> {
 }
 
 /// The file's taught hints, by portal name (none when absent or unreadable).
-fn overrides(bytes: &[u8]) -> BTreeMap<String, crate::signin::teach::Override> {
+fn overrides(bytes: &[u8]) -> BTreeMap<String, crate::portal::taught::Override> {
     serde_json::from_slice::<Value>(bytes)
         .ok()
         .and_then(|mut v| v.get_mut("recipe_overrides").map(Value::take))

@@ -354,8 +354,8 @@ fn what_the_desk_taught_travels_with_the_portal_list() {
     let mut source = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
     let added = PortalBook::new(&mut source).add(cigna(), NOW).unwrap();
     let (id, name) = (added.id, added.fields.name);
-    crate::signin::teach::learn(&mut source, id, "password", "#pw-old").unwrap();
-    crate::signin::teach::learn(&mut source, id, "password", r#"input[name="f_92"]"#).unwrap();
+    crate::portal::taught::learn(&mut source, id, "password", "#pw-old").unwrap();
+    crate::portal::taught::learn(&mut source, id, "password", r#"input[name="f_92"]"#).unwrap();
     let export = PortalBook::new(&mut source).export(NOW).unwrap();
     assert_eq!(
         export.recipe_overrides[&name]["password"],
@@ -365,7 +365,7 @@ fn what_the_desk_taught_travels_with_the_portal_list() {
     let mut target = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
     PortalBook::new(&mut target).import(&file, NOW + 1).unwrap();
     let id = PortalBook::new(&mut target).list().unwrap()[0].id;
-    let taught = crate::signin::teach::hints(&mut target, id).unwrap();
+    let taught = crate::portal::taught::hints(&mut target, id).unwrap();
     assert_eq!(
         taught["password"],
         [r#"input[name="f_92"]"#, "#pw-old"],
