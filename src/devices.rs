@@ -10,7 +10,7 @@
 //! runs ([`crate::browser_profile`]) — and its record only then. One record per portal and
 //! source.
 
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use crate::browser_profile::PortalCookies;
@@ -29,6 +29,11 @@ pub const MIGRATION: &str = "CREATE TABLE remembered_device (
     reminded_at INTEGER,
     PRIMARY KEY (portal_id, source)
 ) STRICT;";
+
+/// The setting that keeps when a sign-in through the Keydesk window last sent a code.
+fn code_sign_in_key(portal_id: i64) -> String {
+    format!("devices.code_sign_in.{portal_id}")
+}
 
 /// How many days before a device lapses the desk is warned.
 pub const LAPSE_WARNING_DAYS: i64 = 3;
@@ -309,8 +314,11 @@ impl<'s> DeviceBook<'s> {
 
     /// Records what a finished sign-in through the Keydesk window says about this desk: a
     /// ticked "Remember this device" makes (or renews) the record; a code the portal did not ask
-    /// for, on a portal that has a second step, means the desk was remembered, and the cookie's
-    /// end is taken if it moved. `cookie_expiry` is the remember cookie's end, when read.
+    /// for, on a portal that has a second step, means the desk was remembered: the cookie's end
+    /// is taken if it moved, and where there was no record (the remember control was of a kind
+    /// not seen, or the portal remembers by a cookie not recognised) one is made, since the last
+    /// sign-in that sent a code — if one ever did. `cookie_expiry` is the remember cookie's end,
+    /// when read.
     pub fn after_sign_in(
         &mut self,
         portal: &Portal,
@@ -319,13 +327,60 @@ impl<'s> DeviceBook<'s> {
         cookie_expiry: Option<i64>,
         now: i64,
     ) -> Result<(), DeviceError> {
-        if remember_ticked {
-            self.remembered(portal, cookie_expiry, now)
-        } else if skipped_code && portal.fields.second_step != crate::portal::SecondStep::None {
-            self.refresh(portal, cookie_expiry, now)
-        } else {
-            Ok(())
+        let has_step = portal.fields.second_step != crate::portal::SecondStep::None;
+        if has_step && !skipped_code {
+            self.store.conn().execute(
+                "INSERT INTO setting (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![code_sign_in_key(portal.id), now.to_string()],
+            )?;
         }
+        if remember_ticked {
+            return self.remembered(portal, cookie_expiry, now);
+        }
+        if !(skipped_code && has_step) {
+            return Ok(());
+        }
+        let current: Option<Option<i64>> = self
+            .store
+            .conn()
+            .query_row(
+                "SELECT until FROM remembered_device
+                 WHERE portal_id = ?1 AND source = 'keydesk_window'",
+                [portal.id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let lapsed = match current {
+            None => true,
+            Some(until) => until.is_some_and(|u| u <= now),
+        };
+        if !lapsed {
+            return self.refresh(portal, cookie_expiry, now);
+        }
+        let asked: Option<String> = self
+            .store
+            .conn()
+            .query_row(
+                "SELECT value FROM setting WHERE key = ?1",
+                [code_sign_in_key(portal.id)],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(since) = asked.and_then(|v| v.parse::<i64>().ok()) else {
+            // It never asked this desk for a code: nothing says it remembers the desk.
+            return Ok(());
+        };
+        let (until, from) = until_for(portal, cookie_expiry, now);
+        self.store.conn().execute(
+            "INSERT INTO remembered_device (portal_id, source, since, until, until_from)
+             VALUES (?1, 'keydesk_window', ?2, ?3, ?4)
+             ON CONFLICT (portal_id, source) DO UPDATE SET
+                since = excluded.since, until = excluded.until,
+                until_from = excluded.until_from, reminded_at = NULL",
+            params![portal.id, since, until, from.as_str()],
+        )?;
+        Ok(())
     }
 
     /// After a sign-in that the remembered device let skip the code: takes the cookie's new

@@ -262,3 +262,39 @@ fn a_skipped_code_on_a_portal_with_a_second_step_takes_the_cookies_new_end() {
         .unwrap();
     assert_eq!(book.list(200).unwrap()[0].until, Some(200 + 20 * DAY));
 }
+
+#[test]
+fn a_skipped_code_after_a_code_marks_the_desk_remembered_since_that_sign_in() {
+    let (mut store, mut portal) = setup(Some(30));
+    portal.fields.second_step = crate::portal::SecondStep::EmailCode;
+    let mut book = DeviceBook::new(&mut store);
+    // Never asked for a code here: skipping it says nothing.
+    book.after_sign_in(&portal, false, true, None, 50).unwrap();
+    assert!(book.list(50).unwrap().is_empty());
+    // A code was sent, remember not recognised on the page (nothing ticked).
+    book.after_sign_in(&portal, false, false, None, 100)
+        .unwrap();
+    assert!(book.list(100).unwrap().is_empty());
+    // The next sign-in skips the code: remembered since the sign-in that sent one.
+    book.after_sign_in(&portal, false, true, None, 200).unwrap();
+    let list = book.list(200).unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].since, 100);
+    assert_eq!(
+        (list[0].until, list[0].until_from),
+        (Some(200 + 30 * DAY), UntilFrom::Policy)
+    );
+    // A known cookie's expiry (Okta's DT) gives "until".
+    let (mut store, mut portal) = setup(None);
+    portal.fields.second_step = crate::portal::SecondStep::EmailCode;
+    let mut book = DeviceBook::new(&mut store);
+    book.after_sign_in(&portal, false, false, None, 100)
+        .unwrap();
+    book.after_sign_in(&portal, false, true, Some(200 + 365 * DAY), 200)
+        .unwrap();
+    let list = book.list(200).unwrap();
+    assert_eq!(
+        (list[0].since, list[0].until, list[0].until_from),
+        (100, Some(200 + 365 * DAY), UntilFrom::Cookie)
+    );
+}

@@ -30,7 +30,7 @@
 //! | [`notification`] | the words of a new code's desktop notification (the code only if the desk turned that on), and the [`Notifier`](notification::Notifier) the shell provides |
 //! | [`portal`] | [`Portal`](portal::Portal)s: model and validation, presets, the [`PortalBook`](portal::PortalBook) (SQLite + keychain), password age, export/import |
 //! | [`otp`] | the authenticator: TOTP/HOTP codes, `otpauth://` and QR and other apps' exports, encrypted backup, clock check |
-//! | [`signin`] | one-click sign-in: the state machine, the portal form recipes (data), the page scripts, failures in plain words, the sign-ins of this run |
+//! | [`signin`] | one-click sign-in: the page detector (which control is which, or not a sign-in page), the state machine, the per-portal recipe hints (data), the page scripts, failures in plain words, the sign-ins of this run |
 //! | [`devices`] | remembered devices per portal: since, until (cookie or policy), days left, reminders, outside-browser records |
 //! | [`browser_profile`] | what of the web engine's data is a portal's: its profile folder, its macOS data store, its cookies; deleting it |
 //! | [`clipboard`] | when to clear a copied secret (after a delay, only if the clipboard still holds it) and the keeper whose timers do it |

@@ -51,6 +51,7 @@ macro_rules! with_commands {
             signin::signin_start,
             signin::signin_status,
             signin::signin_open_in_browser,
+            signin::signin_teach,
             devices::device_list,
             devices::device_forget,
             devices::device_add,

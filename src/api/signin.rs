@@ -37,10 +37,12 @@ pub fn prepare(kd: &Keydesk, portal_id: i64, confirm: bool, now: Now) -> Result<
         .claim(portal_id)
         .ok_or_else(|| StartError::AlreadyRunning(portal.fields.name.clone()))?;
     RetryGuard::new(desk.store()).check(&portal, confirm)?;
+    let taught = crate::signin::teach::hints(desk.store(), portal_id)?;
     let recipe = kd
         .recipes
         .for_preset(portal.fields.preset.as_deref())
-        .clone();
+        .clone()
+        .with_hints(&taught);
     let (store, keychain) = desk.parts();
     let password = match PortalBook::new(store).password(portal_id, keychain) {
         Ok(Some(password)) => Ok(password),
@@ -210,6 +212,22 @@ impl Prepared {
     pub fn into_parts(self) -> (SignIn, Result<Secret, Failure>, Claim) {
         (self.machine, self.password, self.claim)
     }
+}
+
+/// *Teach Keydesk this page*: keeps the selector of the element the person clicked in the
+/// portal window as the portal's own hint for `step` (username, password, submit, code,
+/// code_submit); the next sign-in uses it.
+pub fn teach(kd: &Keydesk, portal_id: i64, step: &str, selector: &str) -> Result<(), Error> {
+    let mut desk = kd.desk();
+    PortalBook::new(desk.store()).get(portal_id)?;
+    crate::signin::teach::learn(desk.store(), portal_id, step, selector).map_err(|e| match e {
+        crate::signin::teach::TeachError::Invalid(message) => {
+            Error::other(ErrorCode::RecipeInvalid, message)
+        }
+        crate::signin::teach::TeachError::Store(e) => Error::from(e),
+    })?;
+    tracing::info!(portal = portal_id, step, "a sign-in step was taught");
+    Ok(())
 }
 
 #[cfg(test)]

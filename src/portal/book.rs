@@ -38,7 +38,7 @@ pub const MIGRATION: &str = "CREATE TABLE portal (
 /// The portals of one desk.
 #[derive(Debug)]
 pub struct PortalBook<'s> {
-    store: &'s mut Store,
+    pub(super) store: &'s mut Store,
 }
 
 /// One line of the portal list: what the list shows, computed at some `now`.

@@ -12,6 +12,7 @@
 mod age;
 pub(crate) mod book;
 mod presets;
+pub mod taught;
 mod transfer;
 mod validate;
 

@@ -19,6 +19,9 @@ pub struct Preset {
     pub name: &'static str,
     /// The sign-in page; `None` when each organization has its own (the person must give it).
     pub login_url: Option<&'static str>,
+    /// The portal's other origins a sign-in passes through (identity hosts, the sites people
+    /// arrive from and return to), besides the sign-in page's own.
+    pub origins: &'static [&'static str],
     /// The second step a new account gets.
     pub second_step: SecondStep,
     /// Where its codes come from (`@domain` means any sender at that domain).
@@ -43,6 +46,7 @@ pub const PRESETS: &[Preset] = &[
         id: "cigna",
         name: "Cigna for Health Care Professionals",
         login_url: Some("https://cignaforhcp.cigna.com/app/login"),
+        origins: &[],
         second_step: SecondStep::EmailCode,
         // Assumption: codes come from a cigna.com address; the exact sender is not published.
         code_senders: &["@cigna.com"],
@@ -59,7 +63,11 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "availity",
         name: "Availity",
-        login_url: Some("https://apps.availity.com/availity/web/public.elegant.login"),
+        // Moved in 2026 from apps.availity.com; the old host still redirects there.
+        login_url: Some(
+            "https://essentials.availity.com/static/public/onb/onboarding-ui-apps/availity-fr-ui/#/login",
+        ),
+        origins: &["https://apps.availity.com"],
         second_step: SecondStep::Authenticator,
         code_senders: &[],
         code_lifetime_secs: Some(30),
@@ -76,6 +84,12 @@ pub const PRESETS: &[Preset] = &[
         name: "UnitedHealthcare One Healthcare ID",
         // Assumption: the One Healthcare ID sign-in page that uhcprovider.com sends you to.
         login_url: Some("https://identity.onehealthcareid.com/oneapp/index.html#/login"),
+        // People arrive from and return to these (assumption: the www./secure. hosts).
+        origins: &[
+            "https://www.uhcprovider.com",
+            "https://secure.uhcdental.com",
+            "https://www.uhcjarvis.com",
+        ],
         second_step: SecondStep::Authenticator,
         // E-mail codes were removed in 2025.
         code_senders: &[],
@@ -92,6 +106,7 @@ pub const PRESETS: &[Preset] = &[
         name: "Epic MyChart",
         // Each health system runs its own MyChart: the person gives its address.
         login_url: None,
+        origins: &[],
         second_step: SecondStep::EmailCode,
         // Senders are the organization's own addresses; add them after the first code arrives.
         code_senders: &[],
@@ -111,6 +126,7 @@ pub const PRESETS: &[Preset] = &[
         name: "Humana",
         // Assumption: Humana's account sign-in page for members and pharmacy.
         login_url: Some("https://account.humana.com/"),
+        origins: &[],
         second_step: SecondStep::EmailCode,
         // Assumption: codes come from a humana.com address.
         code_senders: &["@humana.com"],
@@ -128,7 +144,9 @@ pub const PRESETS: &[Preset] = &[
         name: "Delta Dental",
         // Assumption: Delta Dental Insurance Company's site; state member companies have their
         // own — edit the address for yours.
-        login_url: Some("https://www.deltadentalins.com/"),
+        // Its sign-in page, on Okta at its own identity host.
+        login_url: Some("https://www.deltadentalins.com/ciam/login?TARGET=%2Fprovider-tools%2Fv2"),
+        origins: &["https://auth.deltadentalins.com"],
         second_step: SecondStep::EmailCode,
         // Assumption: codes come from a deltadentalins.com address.
         code_senders: &["@deltadentalins.com"],
@@ -183,7 +201,7 @@ impl Preset {
             name: self.name.to_owned(),
             preset: Some(self.id.to_owned()),
             login_url: login_url.to_owned(),
-            allowed_origins: Vec::new(),
+            allowed_origins: self.origins.iter().map(|o| (*o).to_owned()).collect(),
             username: String::new(),
             second_step: self.second_step,
             code_senders: self.code_senders.iter().map(|s| (*s).to_owned()).collect(),
@@ -226,6 +244,31 @@ mod tests {
             Preset::find("aetna"),
             Err(PortalError::UnknownPreset(_))
         ));
+    }
+
+    #[test]
+    fn presets_carry_the_hosts_a_sign_in_passes_through() {
+        let delta = Preset::find("delta-dental").unwrap().fields(None).unwrap();
+        let delta = delta.validate().unwrap();
+        assert!(delta.login_url.contains("/ciam/login?TARGET="));
+        assert_eq!(
+            delta.allowed_origins,
+            [
+                "https://www.deltadentalins.com",
+                "https://auth.deltadentalins.com"
+            ]
+        );
+        let availity = Preset::find("availity").unwrap().fields(None).unwrap();
+        let availity = availity.validate().unwrap();
+        assert_eq!(
+            availity.allowed_origins,
+            [
+                "https://essentials.availity.com",
+                "https://apps.availity.com"
+            ]
+        );
+        let uhc = Preset::find("uhc").unwrap().fields(None).unwrap();
+        assert!(uhc.validate().unwrap().allowed_origins.len() == 4);
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! version imports nothing. Then each entry is checked on its own; the valid ones are added in
 //! one transaction and every rejected one is named with its reason.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -28,6 +30,10 @@ pub struct ExportFile {
     pub exported_at: i64,
     /// The portals, by name.
     pub portals: Vec<PortalFields>,
+    /// What the desk taught Keydesk of each portal's pages (*Teach Keydesk this page*), by
+    /// portal name: step → selectors.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub recipe_overrides: BTreeMap<String, crate::portal::taught::Override>,
 }
 
 /// What an import did.
@@ -99,11 +105,20 @@ impl ImportReport {
 impl PortalBook<'_> {
     /// The portal list to write to a file, as of `now`. Reads no secret.
     pub fn export(&mut self, now: i64) -> Result<ExportFile, PortalError> {
+        let portals = self.list()?;
+        let mut recipe_overrides = BTreeMap::new();
+        for p in &portals {
+            let taught = crate::portal::taught::hints(self.store, p.id)?;
+            if !taught.is_empty() {
+                recipe_overrides.insert(p.fields.name.clone(), taught);
+            }
+        }
         Ok(ExportFile {
             format: FORMAT.to_owned(),
             version: VERSION,
             exported_at: now,
-            portals: self.list()?.into_iter().map(|p| p.fields).collect(),
+            portals: portals.into_iter().map(|p| p.fields).collect(),
+            recipe_overrides,
         })
     }
 
@@ -111,6 +126,21 @@ impl PortalBook<'_> {
     pub fn import(&mut self, bytes: &[u8], now: i64) -> Result<ImportReport, TransferError> {
         let (report, accepted) = self.plan_import(bytes)?;
         self.add_validated(&accepted, now)?;
+        // The taught hints of the portals just added come with them (a bad one is left out).
+        let overrides = overrides(bytes);
+        for portal in self.list()? {
+            let Some(taught) = overrides
+                .get(&portal.fields.name)
+                .filter(|_| report.added.contains(&portal.fields.name))
+            else {
+                continue;
+            };
+            for (step, selectors) in taught {
+                for selector in selectors.iter().rev() {
+                    let _ = crate::portal::taught::learn(self.store, portal.id, step, selector);
+                }
+            }
+        }
         Ok(report)
     }
 
@@ -164,6 +194,15 @@ impl PortalBook<'_> {
         }
         Ok((report, accepted))
     }
+}
+
+/// The file's taught hints, by portal name (none when absent or unreadable).
+fn overrides(bytes: &[u8]) -> BTreeMap<String, crate::portal::taught::Override> {
+    serde_json::from_slice::<Value>(bytes)
+        .ok()
+        .and_then(|mut v| v.get_mut("recipe_overrides").map(Value::take))
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default()
 }
 
 /// Checks the file as a whole and returns its entries, unchecked.

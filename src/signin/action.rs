@@ -1,6 +1,7 @@
 //! What goes between the machine and the shell's adapter besides observations: the code the
 //! machine wants looked up, the code the adapter found, and the action to perform.
 
+use super::detect::Method;
 use super::failure::Failure;
 use crate::pending::{Channel, MessageKey};
 use crate::secret::Secret;
@@ -39,22 +40,44 @@ pub struct OfferedCode {
     pub good_until_ms: Option<i64>,
 }
 
+/// The controls (by [`Control::i`](super::control::Control::i)) a credentials fill writes,
+/// ticks and presses. A username-only page has no password; a password page after it no
+/// username (it was written once already).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Targets {
+    /// Where the username goes.
+    pub username: Option<u32>,
+    /// Where the password goes.
+    pub password: Option<u32>,
+    /// The button that sends them (else the form is submitted).
+    pub submit: Option<u32>,
+    /// "Remember me" to tick first.
+    pub remember: Option<u32>,
+}
+
 /// What the adapter does next.
 #[derive(Debug, Clone)]
 pub enum Action {
     /// Nothing yet: observe again shortly.
     Wait,
-    /// Fill username and password and send them, only if the page's origin is `origin`.
+    /// Fill the username and/or password and send them, only if the page's origin is `origin`.
     FillCredentials {
         /// The origin the fill script must find.
         origin: String,
+        /// Which controls.
+        targets: Targets,
     },
-    /// Press the button that asks for a code by `channel`, only on `origin`.
+    /// Pick how the code is sent (a radio then its button, or a button or link), only on
+    /// `origin`.
     ChooseChannel {
-        /// E-mail or text.
-        channel: Channel,
+        /// The method picked.
+        method: Method,
         /// The origin the script must find.
         origin: String,
+        /// The control that picks it.
+        target: u32,
+        /// The button that confirms a radio's choice.
+        submit: Option<u32>,
     },
     /// Fill the code, tick "remember this device" where offered, and send it, only on `origin`.
     FillCode {
@@ -64,6 +87,12 @@ pub enum Action {
         key: Option<MessageKey>,
         /// The origin the fill script must find.
         origin: String,
+        /// The code box, or one box per character.
+        boxes: Vec<u32>,
+        /// The button that sends it (none: the page sends itself, or the form is submitted).
+        submit: Option<u32>,
+        /// "Remember this device" to tick first.
+        remember: Option<u32>,
     },
     /// Signed in.
     Done {

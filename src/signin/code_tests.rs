@@ -60,7 +60,7 @@ fn a_code_that_never_comes_times_out_and_a_refused_code_is_not_followed_by_anoth
     m.step(&choose(), None, 1_000_200);
     m.step(&code_page(), offered("111111"), 1_000_300);
     let refused = with_alert(
-        page("verify-2", code_page().seen),
+        page("verify-2", code_page().controls),
         "The code you entered is incorrect.",
     );
     assert_eq!(
@@ -99,7 +99,7 @@ fn a_code_is_looked_up_only_while_the_page_shows_its_code_field() {
         ..code_page()
     };
     for (page, why) in [
-        (page("blank", Seen::default()), "no code field"),
+        (page("blank", vec![]), "no code field"),
         (loading, "still loading"),
         (elsewhere, "another origin"),
         (login(), "the sign-in form"),

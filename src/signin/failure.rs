@@ -46,6 +46,25 @@ pub enum Failure {
     },
     /// No sign-in form was found on the page.
     FormNotFound,
+    /// Neither the portal's recipe nor the page detector found this step's field or button on
+    /// the page: the page has changed. Nothing was typed there.
+    StepNotFound {
+        /// The step ("username", "password", "code", "how to send the code").
+        step: String,
+        /// The page (its address without the query).
+        page: String,
+    },
+    /// The page is not a sign-in page (a sign-up, password change, registration, payment or
+    /// recovery page): it is never filled.
+    NotSignInPage {
+        /// What it is, in words.
+        page: String,
+    },
+    /// The page's form sends what is typed into it to an origin outside the portal's own.
+    FormPostsElsewhere {
+        /// Where it posts.
+        origin: String,
+    },
     /// Keydesk wrote the password or code but found no button to send it, and the page did not
     /// go on by itself. It is not written again: the desk presses the button.
     SubmitNotFound {
@@ -91,6 +110,9 @@ impl Failure {
             Self::CodeNotSent => "code_not_sent",
             Self::ChannelNotOffered { .. } => "channel_not_offered",
             Self::FormNotFound => "form_not_found",
+            Self::StepNotFound { .. } => "step_not_found",
+            Self::NotSignInPage { .. } => "not_sign_in_page",
+            Self::FormPostsElsewhere { .. } => "form_posts_elsewhere",
             Self::SubmitNotFound { .. } => "submit_not_found",
             Self::NotResponding => "not_responding",
             Self::NoPassword => "no_password",
@@ -126,6 +148,17 @@ impl Failure {
             Self::FormNotFound => {
                 format!("Keydesk could not find the sign-in form on {portal}'s page.")
             }
+            Self::StepNotFound { step, page } => format!(
+                "Keydesk could not find the {step} on {portal}'s page ({page}); the page may have \
+                 changed. Nothing was typed there."
+            ),
+            Self::NotSignInPage { page } => format!(
+                "{portal}'s page is not a sign-in page ({page}), so Keydesk filled in nothing."
+            ),
+            Self::FormPostsElsewhere { origin } => format!(
+                "The form on {portal}'s page sends to another address ({origin}), so Keydesk \
+                 filled in nothing."
+            ),
             Self::SubmitNotFound { filled } => format!(
                 "Keydesk filled in the {} on {portal}'s page but could not find the button to \
                  send it, and the page did not go on by itself.",
@@ -184,6 +217,13 @@ impl Failure {
             }
             Self::FormNotFound => "Sign in in the portal window yourself, or use Open in my browser."
                 .to_owned(),
+            Self::StepNotFound { .. } => format!(
+                "Sign in in the {portal} window yourself this time, or use Teach Keydesk this \
+                 page and click the field or button in the {portal} window."
+            ),
+            Self::NotSignInPage { .. } | Self::FormPostsElsewhere { .. } => format!(
+                "Close that window and check {portal}'s sign-in address in the portal's settings."
+            ),
             Self::SubmitNotFound { filled } => format!(
                 "Press the button that sends the {} in the {portal} window yourself. Keydesk \
                  does not fill it in again, so it is not sent twice.",
@@ -265,6 +305,16 @@ mod tests {
                 channel: Channel::Sms,
             },
             Failure::FormNotFound,
+            Failure::StepNotFound {
+                step: "password".into(),
+                page: "http://127.0.0.1:9/login".into(),
+            },
+            Failure::NotSignInPage {
+                page: "a sign-up page".into(),
+            },
+            Failure::FormPostsElsewhere {
+                origin: "http://127.0.0.1:9".into(),
+            },
             Failure::SubmitNotFound {
                 filled: Filled::Code,
             },

@@ -218,12 +218,19 @@ mod tests {
             document: doc.into(),
             ready: true,
             seen: Seen {
-                username: true,
-                password: true,
                 alert: alert.is_some(),
                 ..Seen::default()
             },
             alert_text: alert.map(str::to_owned),
+            controls: crate::signin::machine::tests::login()
+                .controls
+                .into_iter()
+                .map(|c| crate::signin::control::Control {
+                    form_action: Some(ORIGIN.into()),
+                    ..c
+                })
+                .collect(),
+            heading: String::new(),
         }
     }
 
@@ -337,6 +344,7 @@ mod tests {
             signed_in: true,
             ..Seen::default()
         };
+        home.controls.clear();
         ok.step(&home, None, 1_000_200);
         guard.record(&ok, 4_000).unwrap();
         assert_eq!(

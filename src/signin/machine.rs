@@ -20,8 +20,9 @@
 
 use serde::Serialize;
 
-pub use super::action::{Action, CodeWanted, OfferedCode};
+pub use super::action::{Action, CodeWanted, OfferedCode, Targets};
 use super::codes::TOTP_MARGIN_MS;
+use super::detect::{Method, Reading, Refusal};
 use super::failure::{Failure, Filled};
 pub use super::observation::{FillReport, Observation, Seen};
 use super::recipe::Recipe;
@@ -84,6 +85,7 @@ pub struct Timing {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Submitted {
+    Username,
     Credentials,
     Channel,
     Code,
@@ -100,6 +102,8 @@ struct InFlight {
     /// The script sent the form (false: it wrote the value but found no button, and the page
     /// may send itself).
     submitted: bool,
+    /// This fill also writes the username.
+    with_username: bool,
 }
 
 /// One sign-in to one portal.
@@ -111,6 +115,9 @@ pub struct SignIn {
     started_ms: i64,
     last_progress_ms: i64,
     in_flight: Option<InFlight>,
+    /// The username was written (identifier-first pages ask for it alone, once).
+    username_sent: bool,
+    /// The password was written.
     credentials_sent: bool,
     /// When the password was last filled: a portal that sends its code straight after the
     /// password (no channel to choose) sends it from then, before its code page shows.
@@ -140,6 +147,7 @@ impl SignIn {
             started_ms: now_ms,
             last_progress_ms: now_ms,
             in_flight: None,
+            username_sent: false,
             credentials_sent: false,
             credentials_at_ms: None,
             channel_chosen: false,
@@ -201,9 +209,10 @@ impl SignIn {
         let State::WaitingForCode { since } = self.state else {
             return None;
         };
+        let reading = seen_page.reading();
         let page_asks = seen_page.ready
-            && seen_page.seen.code
-            && !seen_page.seen.password
+            && reading.asks_code()
+            && reading.password.is_none()
             && self.stale_document.as_ref() != Some(&seen_page.document)
             && self.portal.accepts_origin(&seen_page.origin);
         if !page_asks
@@ -253,8 +262,15 @@ impl SignIn {
             return Some(self.fail(failure, now_ms));
         }
         if !report.written {
+            let with_username = self.in_flight.as_ref().is_some_and(|f| f.with_username);
             match what {
-                Submitted::Credentials => self.credentials_sent = false,
+                Submitted::Username => self.username_sent = false,
+                Submitted::Credentials => {
+                    self.credentials_sent = false;
+                    if with_username {
+                        self.username_sent = false;
+                    }
+                }
                 Submitted::Channel => self.channel_chosen = false,
                 Submitted::Code => {
                     self.code_sent = false;
@@ -326,7 +342,7 @@ impl SignIn {
     pub fn waiting_for_the_page(&self) -> Option<Filled> {
         match self.in_flight.as_ref() {
             Some(f) if !f.submitted && !self.state.is_final() => match f.what {
-                Submitted::Credentials => Some(Filled::Password),
+                Submitted::Username | Submitted::Credentials => Some(Filled::Password),
                 Submitted::Code => Some(Filled::Code),
                 Submitted::Channel => None,
             },
@@ -349,7 +365,7 @@ impl SignIn {
         }
         let stale = self.stale_document.as_ref() == Some(&seen_page.document);
         if stale || !seen_page.ready || seen_page.origin == "null" || seen_page.origin.is_empty() {
-            return self.wait_or_time_out(now_ms);
+            return self.wait_or_time_out(seen_page, now_ms);
         }
         if !self.portal.accepts_origin(&seen_page.origin) {
             let host = url::Url::parse(&seen_page.url)
@@ -368,7 +384,8 @@ impl SignIn {
         if let Some(failure) = self.page_failure(seen_page) {
             return self.fail(failure, now_ms);
         }
-        if seen_page.seen.signed_in && !seen_page.seen.password && !seen_page.seen.code {
+        let reading = seen_page.reading();
+        if seen_page.seen.signed_in && reading.password.is_none() && !reading.asks_code() {
             self.state = State::SignedIn {
                 skipped_code: !self.code_sent,
             };
@@ -376,7 +393,7 @@ impl SignIn {
             return self.done_action();
         }
         if let Some(in_flight) = self.in_flight.clone() {
-            if !moved_on(&in_flight, seen_page) {
+            if !moved_on(&in_flight, seen_page, &reading) {
                 if now_ms - in_flight.at_ms > SUBMIT_TIMEOUT_MS {
                     let failure = match self.waiting_for_the_page() {
                         Some(filled) => Failure::SubmitNotFound { filled },
@@ -390,7 +407,7 @@ impl SignIn {
             self.last_progress_ms = now_ms;
             if seen_page.seen.alert && seen_page.alert_text != in_flight.alert_before {
                 let failure = match in_flight.what {
-                    Submitted::Credentials => Failure::WrongCredentials,
+                    Submitted::Username | Submitted::Credentials => Failure::WrongCredentials,
                     Submitted::Channel => Failure::CodeNotSent,
                     Submitted::Code => Failure::CodeRefused,
                 };
@@ -404,159 +421,74 @@ impl SignIn {
             // Fills kept finding no field to write into: the page is not the form it seems.
             return self.fail(Failure::FormNotFound, now_ms);
         }
+        if let Some(refusal) = reading.refused {
+            let page = refusal_words(refusal).to_owned();
+            return self.fail(Failure::NotSignInPage { page }, now_ms);
+        }
+        let fills = reading.password.is_some()
+            || reading.asks_code()
+            || reading.username.is_some()
+            || !reading.choices.is_empty();
+        if let Some(action) = reading
+            .form_action
+            .as_ref()
+            .filter(|o| fills && !o.is_empty() && o.as_str() != "null")
+            .filter(|o| !self.portal.accepts_origin(o))
+            .map(|o| Failure::FormPostsElsewhere { origin: o.clone() })
+        {
+            return self.fail(action, now_ms);
+        }
         let origin = seen_page.origin.clone();
-        if seen_page.seen.password {
+        if let Some(password) = reading.password {
             if self.credentials_sent {
                 // The sign-in form again after our password: never send it a second time.
                 return self.fail(Failure::WrongCredentials, now_ms);
             }
+            // An identifier-first portal may show the username again (read-only) beside its
+            // password: it was written once, and is not written again.
+            let username = reading.username.filter(|_| !self.username_sent);
             self.credentials_sent = true;
+            self.username_sent |= username.is_some();
             self.credentials_at_ms = Some(now_ms);
             self.send(Submitted::Credentials, seen_page, now_ms);
+            if let Some(f) = self.in_flight.as_mut() {
+                f.with_username = username.is_some();
+            }
             self.state = State::Credentials;
-            return Action::FillCredentials { origin };
-        }
-        if seen_page.seen.code {
-            return self.code_page(seen_page, code, now_ms);
-        }
-        if seen_page.seen.send_code_email || seen_page.seen.send_code_sms {
-            if self.channel_chosen {
-                return self.fail(Failure::CodeNotSent, now_ms);
-            }
-            let channel = match self.portal.fields.second_step {
-                SecondStep::SmsCode => Channel::Sms,
-                _ => Channel::Email,
+            let targets = Targets {
+                username,
+                password: Some(password),
+                submit: reading.submit,
+                remember: reading.remember,
             };
-            let offered = match channel {
-                Channel::Email => seen_page.seen.send_code_email,
-                Channel::Sms => seen_page.seen.send_code_sms,
-            };
-            if !offered {
-                return self.fail(Failure::ChannelNotOffered { channel }, now_ms);
+            return Action::FillCredentials { origin, targets };
+        }
+        if reading.asks_code() {
+            return self.code_page(seen_page, &reading, code, now_ms);
+        }
+        if let Some(username) = reading.username {
+            if self.username_sent || self.credentials_sent {
+                // The username page again after ours: the portal did not take it.
+                return self.fail(Failure::WrongCredentials, now_ms);
             }
-            self.channel_chosen = true;
-            self.code_requested_ms = Some(now_ms);
-            self.send(Submitted::Channel, seen_page, now_ms);
-            self.state = State::RequestingCode;
-            return Action::ChooseChannel { channel, origin };
+            self.username_sent = true;
+            self.send(Submitted::Username, seen_page, now_ms);
+            self.state = State::Credentials;
+            let targets = Targets {
+                username: Some(username),
+                password: None,
+                submit: reading.submit,
+                remember: reading.remember,
+            };
+            return Action::FillCredentials { origin, targets };
+        }
+        if !reading.choices.is_empty() {
+            return self.choice_page(seen_page, &reading, now_ms);
         }
         if seen_page.seen.sso {
             return self.fail(Failure::Sso, now_ms);
         }
-        self.wait_or_time_out(now_ms)
-    }
-
-    fn code_page(
-        &mut self,
-        seen_page: &Observation,
-        code: Option<OfferedCode>,
-        now_ms: i64,
-    ) -> Action {
-        if self.code_sent {
-            // The code form again after our code: a refused code is never followed by another.
-            return self.fail(Failure::CodeRefused, now_ms);
-        }
-        if !matches!(self.state, State::WaitingForCode { .. }) {
-            // Codes sent without a choice (straight after the password) count from then: the
-            // mail may be stamped seconds before the code page shows (redirects, page loads).
-            let asked = *self
-                .code_requested_ms
-                .get_or_insert(self.credentials_at_ms.unwrap_or(now_ms));
-            self.state = State::WaitingForCode {
-                since: asked.div_euclid(1000),
-            };
-            self.last_progress_ms = now_ms;
-        }
-        if let Some(found) = code {
-            self.held_code = Some(found);
-        }
-        if let Some(end) = self
-            .held_code
-            .as_ref()
-            .and_then(|c| c.good_until_ms)
-            .filter(|end| end - now_ms < TOTP_MARGIN_MS)
-        {
-            // It could expire on its way to the portal: wait for the next period's code.
-            self.held_code = None;
-            self.code_not_before_ms = Some(end);
-        }
-        match self.held_code.clone() {
-            Some(found) => {
-                // Only a mailed or texted code is waited for; an authenticator code is at hand.
-                let mailed = matches!(
-                    self.portal.fields.second_step,
-                    SecondStep::EmailCode | SecondStep::SmsCode
-                );
-                if mailed && self.code_arrived_ms.is_none() {
-                    self.code_arrived_ms = Some(now_ms);
-                }
-                self.code_sent = true;
-                self.send(Submitted::Code, seen_page, now_ms);
-                self.state = State::Code;
-                Action::FillCode {
-                    code: found.code,
-                    key: found.key,
-                    origin: seen_page.origin.clone(),
-                }
-            }
-            None if now_ms - self.last_progress_ms > CODE_TIMEOUT_MS => {
-                self.fail(Failure::CodeNeverCame, now_ms)
-            }
-            None => Action::Wait,
-        }
-    }
-
-    /// Notes a fill on its way. It moves no timeout on: only the page moving on does, so fills
-    /// that keep missing their field cannot keep a sign-in alive.
-    fn send(&mut self, what: Submitted, seen_page: &Observation, now_ms: i64) {
-        self.in_flight = Some(InFlight {
-            what,
-            document: seen_page.document.clone(),
-            alert_before: seen_page.alert_text.clone(),
-            at_ms: now_ms,
-            origin: seen_page.origin.clone(),
-            submitted: true,
-        });
-    }
-
-    fn wait_or_time_out(&mut self, now_ms: i64) -> Action {
-        if now_ms - self.last_progress_ms > FORM_TIMEOUT_MS {
-            let failure = if self.credentials_sent {
-                Failure::NotResponding
-            } else {
-                Failure::FormNotFound
-            };
-            return self.fail(failure, now_ms);
-        }
-        Action::Wait
-    }
-
-    /// A failure the page states whatever step it is: locked, expired password, maintenance,
-    /// an SSO account.
-    fn page_failure(&self, seen_page: &Observation) -> Option<Failure> {
-        let text = seen_page.alert_text.as_deref()?.to_lowercase();
-        let says = |words: &[String]| words.iter().any(|w| text.contains(w.as_str()));
-        if says(&self.recipe.maintenance_words) {
-            Some(Failure::Maintenance)
-        } else if says(&self.recipe.locked_words) {
-            Some(Failure::Locked)
-        } else if says(&self.recipe.password_expired_words) {
-            Some(Failure::PasswordExpired)
-        } else if says(&self.recipe.sso_words) {
-            Some(Failure::Sso)
-        } else {
-            None
-        }
-    }
-
-    fn done_action(&self) -> Action {
-        match self.state {
-            State::SignedIn { skipped_code } => Action::Done {
-                skipped_code,
-                remember_ticked: self.remember_ticked,
-            },
-            _ => Action::Wait,
-        }
+        self.wait_or_time_out(seen_page, now_ms)
     }
 }
 
@@ -567,24 +499,18 @@ fn channel_of(step: SecondStep) -> Channel {
     }
 }
 
-/// True when the page answered what was sent: another document, or (in a single-page portal)
-/// the form that was sent is gone, or a new alert appeared.
-fn moved_on(in_flight: &InFlight, seen_page: &Observation) -> bool {
-    if seen_page.document != in_flight.document {
-        return true;
-    }
-    let still_there = match in_flight.what {
-        Submitted::Credentials => seen_page.seen.password,
-        Submitted::Channel => seen_page.seen.send_code_email || seen_page.seen.send_code_sms,
-        Submitted::Code => seen_page.seen.code,
-    };
-    !still_there || (seen_page.seen.alert && seen_page.alert_text != in_flight.alert_before)
-}
+#[path = "steps.rs"]
+mod steps;
+use steps::{moved_on, refusal_words};
 
 #[cfg(test)]
 #[path = "machine_tests.rs"]
-mod tests;
+pub(crate) mod tests;
 
 #[cfg(test)]
 #[path = "code_tests.rs"]
 mod code_tests;
+
+#[cfg(test)]
+#[path = "flow_tests.rs"]
+mod flow_tests;

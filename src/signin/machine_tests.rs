@@ -3,12 +3,13 @@
 use super::*;
 use crate::portal::{PortalFields, SecondStep};
 use crate::secret::Secret;
+use crate::signin::control::Control;
 use crate::signin::failure::Filled;
 use crate::signin::{Recipes, SignInView};
 
-pub(super) const ORIGIN: &str = "http://127.0.0.1:18081";
+pub(crate) const ORIGIN: &str = "http://127.0.0.1:18081";
 
-pub(super) fn portal(step: SecondStep) -> Portal {
+pub(crate) fn portal(step: SecondStep) -> Portal {
     Portal {
         id: 7,
         fields: PortalFields {
@@ -27,75 +28,97 @@ pub(super) fn portal(step: SecondStep) -> Portal {
     }
 }
 
-pub(super) fn machine(step: SecondStep) -> SignIn {
+pub(crate) fn machine(step: SecondStep) -> SignIn {
     let recipes = Recipes::shipped().unwrap();
     SignIn::new(&portal(step), recipes.for_preset(Some("cigna")), 1_000_000)
 }
 
-/// A page of the portal: `doc` names the document, `seen` what it shows.
-pub(super) fn page(doc: &str, seen: Seen) -> Observation {
+/// A page of the portal: `doc` names the document, `controls` what it shows.
+pub(crate) fn page(doc: &str, controls: Vec<Control>) -> Observation {
     Observation {
         origin: ORIGIN.into(),
         url: format!("{ORIGIN}/{doc}"),
         document: doc.into(),
         ready: true,
-        seen,
-        alert_text: None,
+        controls,
+        ..Observation::default()
     }
 }
 
-pub(super) fn login() -> Observation {
+/// A control of a page's form 0, stacked in list order.
+pub(crate) fn control(i: u32, tag: &str, kind: &str) -> Control {
+    Control {
+        i,
+        tag: tag.into(),
+        kind: kind.into(),
+        visible: true,
+        x: 10.0,
+        y: 40.0 * f64::from(i),
+        w: 200.0,
+        h: 30.0,
+        form: Some(0),
+        form_action: Some(ORIGIN.into()),
+        ..Control::default()
+    }
+}
+pub(crate) fn input(i: u32, kind: &str, name: &str, label: &str) -> Control {
+    Control {
+        name: name.into(),
+        label: label.into(),
+        ..control(i, "input", kind)
+    }
+}
+pub(crate) fn button(i: u32, text: &str) -> Control {
+    Control {
+        text: text.into(),
+        ..control(i, "button", "submit")
+    }
+}
+
+pub(crate) fn login() -> Observation {
     page(
         "login",
-        Seen {
-            username: true,
-            password: true,
-            ..Seen::default()
-        },
+        vec![
+            input(0, "text", "username", "Username"),
+            input(1, "password", "password", "Password"),
+            button(2, "Sign in"),
+        ],
     )
 }
-pub(super) fn choose() -> Observation {
+pub(crate) fn choose() -> Observation {
     page(
         "mfa",
-        Seen {
-            send_code_email: true,
-            send_code_sms: true,
-            ..Seen::default()
-        },
+        vec![button(0, "Send to my email"), button(1, "Text to my phone")],
     )
 }
-pub(super) fn code_page() -> Observation {
+pub(crate) fn code_page() -> Observation {
     page(
         "verify",
-        Seen {
-            code: true,
-            remember: true,
-            ..Seen::default()
-        },
+        vec![
+            input(0, "text", "code", "Code"),
+            input(1, "checkbox", "remember", "Remember this device"),
+            button(2, "Verify"),
+        ],
     )
 }
-pub(super) fn home() -> Observation {
-    page(
-        "home",
-        Seen {
-            signed_in: true,
-            ..Seen::default()
-        },
-    )
+pub(crate) fn home() -> Observation {
+    let mut home = page("home", vec![button(0, "Sign out")]);
+    home.seen.signed_in = true;
+    home
 }
-pub(super) fn with_alert(mut o: Observation, text: &str) -> Observation {
+pub(crate) fn with_alert(mut o: Observation, text: &str) -> Observation {
     o.seen.alert = true;
     o.alert_text = Some(text.into());
     o
 }
-pub(super) fn offered(code: &str) -> Option<OfferedCode> {
+pub(crate) fn offered(code: &str) -> Option<OfferedCode> {
     Some(OfferedCode {
         code: Secret::from(code),
         key: None,
         good_until_ms: None,
     })
 }
-pub(super) fn sent(report_ticked: bool) -> FillReport {
+pub(crate) fn sent(report_ticked: bool) -> FillReport {
     FillReport {
         origin_ok: true,
         written: true,
@@ -105,7 +128,7 @@ pub(super) fn sent(report_ticked: bool) -> FillReport {
     }
 }
 /// The script wrote the value but found no button to send it.
-pub(super) fn written_only() -> FillReport {
+pub(crate) fn written_only() -> FillReport {
     FillReport {
         origin_ok: true,
         written: true,
@@ -113,14 +136,14 @@ pub(super) fn written_only() -> FillReport {
     }
 }
 /// The script found no field to write into.
-pub(super) fn no_field() -> FillReport {
+pub(crate) fn no_field() -> FillReport {
     FillReport {
         origin_ok: true,
         ..FillReport::default()
     }
 }
 
-pub(super) fn expect_fail(action: Action) -> Failure {
+pub(crate) fn expect_fail(action: Action) -> Failure {
     match action {
         Action::Fail(f) => f,
         other => panic!("expected a failure, got {other:?}"),
@@ -131,7 +154,7 @@ pub(super) fn expect_fail(action: Action) -> Failure {
 fn email_code_happy_path_fills_everything_once_and_ticks_remember() {
     let mut m = machine(SecondStep::EmailCode);
     assert!(
-        matches!(m.step(&login(), None, 1_000_100), Action::FillCredentials { ref origin } if origin == ORIGIN)
+        matches!(m.step(&login(), None, 1_000_100), Action::FillCredentials { ref origin, .. } if origin == ORIGIN)
     );
     m.filled(sent(false), 1_000_110);
     // The same document right after the submit: the portal has not answered yet.
@@ -139,7 +162,7 @@ fn email_code_happy_path_fills_everything_once_and_ticks_remember() {
     assert!(matches!(
         m.step(&choose(), None, 1_000_300),
         Action::ChooseChannel {
-            channel: Channel::Email,
+            method: Method::Email,
             ..
         }
     ));
@@ -188,7 +211,7 @@ fn sms_portal_chooses_the_text_message_button() {
     assert!(matches!(
         m.step(&choose(), None, 1_000_200),
         Action::ChooseChannel {
-            channel: Channel::Sms,
+            method: Method::Text,
             ..
         }
     ));
@@ -232,7 +255,7 @@ fn a_wrong_password_ends_the_sign_in_and_it_is_never_filled_again() {
         Action::FillCredentials { .. }
     ));
     let again = with_alert(
-        page("login-2", login().seen),
+        page("login-2", login().controls),
         "The username or password you entered is incorrect.",
     );
     assert_eq!(
@@ -249,7 +272,7 @@ fn a_wrong_password_ends_the_sign_in_and_it_is_never_filled_again() {
     // The login form shown again without a banner is no reason to send the password twice.
     let mut m = machine(SecondStep::EmailCode);
     m.step(&login(), None, 1_000_100);
-    let again = page("login-2", login().seen);
+    let again = page("login-2", login().controls);
     assert_eq!(
         expect_fail(m.step(&again, None, 1_000_300)),
         Failure::WrongCredentials
@@ -279,7 +302,7 @@ fn portal_states_are_read_from_the_alert_words() {
     for (text, want) in cases {
         let mut m = machine(SecondStep::EmailCode);
         m.step(&login(), None, 1_000_100);
-        let notice = with_alert(page("notice", Seen::default()), text);
+        let notice = with_alert(page("notice", vec![]), text);
         assert_eq!(
             expect_fail(m.step(&notice, None, 1_000_200)),
             want,
@@ -289,7 +312,7 @@ fn portal_states_are_read_from_the_alert_words() {
     // Maintenance is seen before anything is filled.
     let mut m = machine(SecondStep::EmailCode);
     let down = with_alert(
-        page("login", Seen::default()),
+        page("login", vec![]),
         "Este sitio está en mantenimiento programado.",
     );
     assert_eq!(
@@ -320,14 +343,17 @@ fn a_look_alike_origin_gets_nothing_and_an_identity_provider_is_sso() {
 #[test]
 fn a_page_without_a_form_and_a_portal_that_stops_answering_time_out() {
     let mut m = machine(SecondStep::EmailCode);
-    let blank = page("blank", Seen::default());
+    let blank = page("blank", vec![]);
     assert!(matches!(
         m.step(&blank, None, 1_000_000 + FORM_TIMEOUT_MS),
         Action::Wait
     ));
     assert_eq!(
         expect_fail(m.step(&blank, None, 1_000_001 + FORM_TIMEOUT_MS)),
-        Failure::FormNotFound
+        Failure::StepNotFound {
+            step: "username and password".into(),
+            page: format!("{ORIGIN}/blank")
+        }
     );
 
     let mut m = machine(SecondStep::EmailCode);
@@ -435,13 +461,7 @@ fn a_password_written_without_a_button_ends_plainly_when_the_page_does_not_go_on
 fn the_channel_the_portal_does_not_offer_is_a_failure() {
     let mut m = machine(SecondStep::SmsCode);
     m.step(&login(), None, 1_000_100);
-    let only_email = page(
-        "mfa",
-        Seen {
-            send_code_email: true,
-            ..Seen::default()
-        },
-    );
+    let only_email = page("mfa", vec![button(0, "Send to my email")]);
     assert_eq!(
         expect_fail(m.step(&only_email, None, 1_000_200)),
         Failure::ChannelNotOffered {
@@ -498,10 +518,13 @@ fn a_portal_that_stops_answering_after_the_password_needs_confirmation_and_a_mis
         "the password may have been counted as a wrong try"
     );
     let mut m = machine(SecondStep::EmailCode);
-    let blank = page("blank", Seen::default());
+    let blank = page("blank", vec![]);
     assert_eq!(
         expect_fail(m.step(&blank, None, 1_000_001 + FORM_TIMEOUT_MS)),
-        Failure::FormNotFound
+        Failure::StepNotFound {
+            step: "username and password".into(),
+            page: format!("{ORIGIN}/blank")
+        }
     );
     assert!(!m.needs_confirmation_to_retry(), "nothing was sent");
 }
@@ -567,7 +590,7 @@ fn the_portals_own_answer_to_a_fill_is_not_an_unanswered_one() {
     let mut m = machine(SecondStep::EmailCode);
     m.step(&login(), None, 1_000_000);
     m.filled(sent(false), 1_000_010);
-    let down = with_alert(page("c", Seen::default()), "We are down for maintenance.");
+    let down = with_alert(page("c", vec![]), "We are down for maintenance.");
     assert_eq!(
         expect_fail(m.step(&down, None, 1_000_500)),
         Failure::Maintenance

@@ -6,11 +6,14 @@
 //! | [`recipe`] | the form recipes (data in `recipes.toml`), merged over a generic fallback |
 //! | [`machine`] | [`SignIn`]: observations in, actions out; origin checks, no retry into a lockout |
 //! | [`action`] | what else goes between the machine and the shell: the code wanted, the code found, the action |
+//! | [`control`] | one control of a page as the observe script reports it |
+//! | [`detect`] | the page detector: which control is the username, password, submit, code, remember, channel; or not a sign-in page |
 //! | [`codes`] | where the code comes from: the inbox, or the linked authenticator entry (once per code) |
 //! | [`observation`] | what the page scripts report: the page seen, a fill's result |
 //! | [`script`] | the observe and fill scripts (each fill script re-checks `location.origin`) |
 //! | [`failure`] | why a sign-in stopped, in plain words with the next step |
 //! | [`guard`] | [`RetryGuard`]: no new try without confirmation after a lockout risk, kept across restarts |
+//! | [`teach`] | *Teach Keydesk this page*: the portal's taught hints, kept in the database |
 //! | [`registry`] | [`SignIns`]: the sign-ins of this run, one per portal at a time |
 //!
 //! The shell drives it: it opens the portal window with its own browser profile, observes the
@@ -20,6 +23,8 @@
 
 pub mod action;
 pub mod codes;
+pub mod control;
+pub mod detect;
 pub mod failure;
 pub mod guard;
 pub mod machine;
@@ -27,6 +32,7 @@ pub mod observation;
 pub mod recipe;
 pub mod registry;
 pub mod script;
+pub mod teach;
 
 use serde::Serialize;
 

@@ -1,22 +1,15 @@
 //! What the page scripts report (see [`super::script`]): an [`Observation`] of the portal page,
 //! and a [`FillReport`] after a fill. Plain data, parsed from the scripts' JSON.
 
-/// Which recipe elements the page shows (visible), as the observe script reports them.
+use super::control::Control;
+use super::detect::{self, Reading};
+
+/// The page-wide markers the portal's recipe names (visible), as the observe script reports
+/// them. Which control is which is the detector's decision ([`super::detect`]), from
+/// [`Observation::controls`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(default)]
 pub struct Seen {
-    /// The username field.
-    pub username: bool,
-    /// The password field.
-    pub password: bool,
-    /// A button asking for an e-mailed code.
-    pub send_code_email: bool,
-    /// A button asking for a texted code.
-    pub send_code_sms: bool,
-    /// The code field.
-    pub code: bool,
-    /// The remember-device checkbox.
-    pub remember: bool,
     /// A signed-in marker.
     pub signed_in: bool,
     /// An alert banner.
@@ -26,7 +19,7 @@ pub struct Seen {
 }
 
 /// One look at the portal page.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 #[serde(default)]
 pub struct Observation {
     /// `location.origin` (`null` for about:blank).
@@ -37,10 +30,27 @@ pub struct Observation {
     pub document: String,
     /// The document has been parsed (`readyState` is not `loading`).
     pub ready: bool,
-    /// What the page shows.
+    /// The page-wide markers it shows.
     pub seen: Seen,
+    /// Its controls (inputs, buttons, links, ARIA widgets), in document order.
+    pub controls: Vec<Control>,
+    /// Its title and visible headings, trimmed (the portal's own words).
+    pub heading: String,
     /// The visible alert banners' text, trimmed (never a secret: it is the portal's own words).
     pub alert_text: Option<String>,
+}
+
+impl Observation {
+    /// The detector's reading of the page.
+    pub fn reading(&self) -> Reading {
+        detect::read(&self.controls, &self.heading)
+    }
+
+    /// The page's address without its query and fragment (for messages).
+    pub fn page(&self) -> String {
+        let end = self.url.find(['?', '#']).unwrap_or(self.url.len());
+        self.url[..end].to_owned()
+    }
 }
 
 /// What a fill script reported back. Writing a value and sending the form are told apart: a

@@ -192,9 +192,9 @@ fn merge(id: &str, base: &Partial, over: &Partial) -> Result<Recipe, RecipeError
     };
     Ok(Recipe {
         id: id.to_owned(),
-        username: pick("username", &over.username, &base.username, true)?,
-        password: pick("password", &over.password, &base.password, true)?,
-        submit: pick("submit", &over.submit, &base.submit, true)?,
+        username: pick("username", &over.username, &base.username, false)?,
+        password: pick("password", &over.password, &base.password, false)?,
+        submit: pick("submit", &over.submit, &base.submit, false)?,
         send_code_email: pick(
             "send_code_email",
             &over.send_code_email,
@@ -207,8 +207,8 @@ fn merge(id: &str, base: &Partial, over: &Partial) -> Result<Recipe, RecipeError
             &base.send_code_sms,
             false,
         )?,
-        code: pick("code", &over.code, &base.code, true)?,
-        code_submit: pick("code_submit", &over.code_submit, &base.code_submit, true)?,
+        code: pick("code", &over.code, &base.code, false)?,
+        code_submit: pick("code_submit", &over.code_submit, &base.code_submit, false)?,
         remember: pick("remember", &over.remember, &base.remember, false)?,
         signed_in: pick("signed_in", &over.signed_in, &base.signed_in, true)?,
         alert: pick("alert", &over.alert, &base.alert, true)?,
@@ -257,6 +257,24 @@ pub fn glob_matches(pattern: &str, text: &str) -> bool {
 }
 
 impl Recipe {
+    /// The recipe with a portal's taught hints (see [`super::teach`]) before its own.
+    pub fn with_hints(mut self, taught: &super::teach::Override) -> Self {
+        for (step, selectors) in taught {
+            let list = match step.as_str() {
+                "username" => &mut self.username,
+                "password" => &mut self.password,
+                "submit" => &mut self.submit,
+                "code" => &mut self.code,
+                "code_submit" => &mut self.code_submit,
+                _ => continue,
+            };
+            let mut all = selectors.clone();
+            all.extend(list.drain(..).filter(|s| !selectors.contains(s)));
+            *list = all;
+        }
+        self
+    }
+
     /// True when `name` is this portal's remember-device cookie.
     pub fn is_remember_cookie(&self, name: &str) -> bool {
         self.remember_cookie.iter().any(|p| glob_matches(p, name))
@@ -286,7 +304,7 @@ mod tests {
                 "preset {} has its own recipe",
                 preset.id
             );
-            assert!(!recipe.password.is_empty() && !recipe.code.is_empty());
+            assert!(!recipe.signed_in.is_empty() && !recipe.alert.is_empty());
         }
         assert_eq!(recipes.for_preset(None).id, "generic");
         assert_eq!(recipes.for_preset(Some("no-such-portal")).id, "generic");
@@ -296,9 +314,12 @@ mod tests {
     fn a_preset_takes_what_it_leaves_out_from_generic() {
         let recipes = Recipes::shipped().unwrap();
         let (generic, cigna) = (recipes.for_preset(None), recipes.for_preset(Some("cigna")));
-        assert_eq!(cigna.password, generic.password);
+        assert_eq!(cigna.signed_in, generic.signed_in);
         assert_ne!(cigna.send_code_email, generic.send_code_email);
-        assert!(cigna.send_code_sms.is_empty(), "an empty list overrides");
+        assert!(
+            generic.username.is_empty(),
+            "the detector finds fields, hints are per portal"
+        );
     }
 
     #[test]
@@ -306,8 +327,8 @@ mod tests {
         let base = "[generic]\nusername=['#u']\npassword=['#p']\nsubmit=['#s']\ncode=['#c']\n\
                     code_submit=['#v']\nsigned_in=['#h']\nalert=['#a']\n";
         assert!(Recipes::parse(base).is_ok());
-        let err = Recipes::parse(&format!("{base}[recipe.x]\ncode=[]\n")).unwrap_err();
-        assert!(err.to_string().contains("\"x\": code needs"), "{err}");
+        let err = Recipes::parse(&format!("{base}[recipe.x]\nalert=[]\n")).unwrap_err();
+        assert!(err.to_string().contains("\"x\": alert needs"), "{err}");
         let err = Recipes::parse(&format!("{base}[recipe.y]\ncode=['</script>']\n")).unwrap_err();
         assert!(err.to_string().contains("not allowed"), "{err}");
         let err =

@@ -23,6 +23,7 @@ mod notify;
 mod otp;
 mod portal;
 mod signin;
+mod signin_real;
 mod signin_support;
 mod trust;
 mod watcher;

@@ -98,25 +98,36 @@ async fn perform(
             );
             return true;
         }
-        Action::FillCredentials { ref origin } => {
-            let Some(secret) = password.as_ref() else {
-                // The machine asks for the password only until it was written once.
-                machine.fail(Failure::WrongCredentials, Now::system().millis());
-                return true;
+        Action::FillCredentials {
+            ref origin,
+            ref targets,
+        } => {
+            let secret = match targets.password {
+                Some(_) => match password.as_ref() {
+                    Some(secret) => Some(secret),
+                    None => {
+                        // The machine asks for the password only until it was written once.
+                        machine.fail(Failure::WrongCredentials, Now::system().millis());
+                        return true;
+                    }
+                },
+                None => None,
             };
             *known_before = api::signin::codes_known_now(kd, portal.id);
             (
-                script::fill_credentials(&recipe, origin, &portal.fields.username, secret),
+                script::fill_credentials(targets, origin, &portal.fields.username, secret),
                 None,
             )
         }
         Action::ChooseChannel {
-            channel,
             ref origin,
+            target,
+            submit,
+            ..
         } => {
             *known_before = api::signin::codes_known_now(kd, portal.id);
             (
-                Secret::new(script::choose_channel(&recipe, origin, channel)),
+                Secret::new(script::choose_channel(origin, target, submit)),
                 None,
             )
         }
@@ -124,7 +135,13 @@ async fn perform(
             ref code,
             ref key,
             ref origin,
-        } => (script::fill_code(&recipe, origin, code), key.clone()),
+            ref boxes,
+            submit,
+            remember,
+        } => (
+            script::fill_code(boxes, submit, remember, origin, code),
+            key.clone(),
+        ),
     };
     // Right before the fill: the engine's own idea of the address, which no page script can
     // influence, must still be the origin the machine approved.
@@ -141,7 +158,9 @@ async fn perform(
         .await
         .unwrap_or_else(FillReport::no_answer);
     drop(script);
-    if matches!(action, Action::FillCredentials { .. }) && report.written {
+    if matches!(&action, Action::FillCredentials { targets, .. } if targets.password.is_some())
+        && report.written
+    {
         *password = None;
     }
     // A code written into the page is used, whether the page's button was found or not.

@@ -51,6 +51,49 @@ pub async fn signin_start(
     Ok(view)
 }
 
+/// *Teach Keydesk this page*: waits (up to two minutes) for the person's click in the portal's
+/// window and keeps the clicked field or button as the portal's own hint for `step`. The click
+/// travels on the observation channel (a script the shell runs and reads back): the portal
+/// window still gets no IPC. Returns the selector kept.
+#[tauri::command]
+pub async fn signin_teach(
+    app: AppHandle,
+    kd: State<'_, Keydesk>,
+    portal_id: i64,
+    step: String,
+) -> Result<String, CommandError> {
+    let closed = || {
+        CommandError::from(api::Error::other(
+            keydesk::ErrorCode::Browser,
+            "The portal's window is closed: sign in once so it shows the page to teach.",
+        ))
+    };
+    let window = app
+        .get_webview_window(&window::label(portal_id))
+        .ok_or_else(closed)?;
+    let wait = std::time::Duration::from_secs(2);
+    window::eval_json::<bool>(&window, keydesk::signin::script::TEACH, wait).await;
+    let _ = window.set_focus();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let window = app
+            .get_webview_window(&window::label(portal_id))
+            .ok_or_else(closed)?;
+        let taught =
+            window::eval_json::<Option<String>>(&window, keydesk::signin::script::TAUGHT, wait)
+                .await;
+        if let Some(Some(selector)) = taught {
+            api::signin::teach(&kd, portal_id, &step, &selector)?;
+            return Ok(selector);
+        }
+    }
+    Err(CommandError::from(api::Error::other(
+        keydesk::ErrorCode::Browser,
+        "No click came in the portal's window; teach it again when the page is there.",
+    )))
+}
+
 /// The latest state of every sign-in of this run.
 #[tauri::command]
 pub async fn signin_status(kd: State<'_, Keydesk>) -> Result<Vec<SignInView>, CommandError> {

@@ -350,6 +350,30 @@ fn export_then_import_gives_the_same_portals() {
 }
 
 #[test]
+fn what_the_desk_taught_travels_with_the_portal_list() {
+    let mut source = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
+    let added = PortalBook::new(&mut source).add(cigna(), NOW).unwrap();
+    let (id, name) = (added.id, added.fields.name);
+    crate::portal::taught::learn(&mut source, id, "password", "#pw-old").unwrap();
+    crate::portal::taught::learn(&mut source, id, "password", r#"input[name="f_92"]"#).unwrap();
+    let export = PortalBook::new(&mut source).export(NOW).unwrap();
+    assert_eq!(
+        export.recipe_overrides[&name]["password"],
+        [r#"input[name="f_92"]"#, "#pw-old"]
+    );
+    let file = serde_json::to_vec(&export).unwrap();
+    let mut target = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
+    PortalBook::new(&mut target).import(&file, NOW + 1).unwrap();
+    let id = PortalBook::new(&mut target).list().unwrap()[0].id;
+    let taught = crate::portal::taught::hints(&mut target, id).unwrap();
+    assert_eq!(
+        taught["password"],
+        [r#"input[name="f_92"]"#, "#pw-old"],
+        "same order"
+    );
+}
+
+#[test]
 fn import_adds_valid_entries_and_names_rejected_ones() {
     let mut store = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
     let mut book = PortalBook::new(&mut store);

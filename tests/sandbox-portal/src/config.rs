@@ -79,6 +79,27 @@ pub enum PortalKind {
     Availity,
 }
 
+/// Whose page markup a portal serves (its flow follows `kind`; see `real.rs`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Markup {
+    /// Textbook pages: autocomplete everywhere, ids Keydesk's first recipes named.
+    #[default]
+    Classic,
+    /// One Healthcare ID: identifier-first, "Verify Your Identity" by text or call buttons, one
+    /// box per digit, "Skip this step…" checkbox.
+    Ohid,
+    /// Okta (Delta Dental): identifier-first with "Remember me", `credentials.passcode`, the
+    /// `DT` device cookie.
+    Okta,
+    /// Availity: decoy input, "How would you like to authenticate?" radios, then the code.
+    Availity,
+    /// Cigna: `data-test` attributes, remember as a radio.
+    Cigna,
+    /// MyChart: `#Login`/`#Password`, delivery buttons known only by their text, `#twofactorcode`.
+    Mychart,
+}
+
 /// The shape of e-mailed and texted codes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -98,6 +119,15 @@ pub struct PortalConfig {
     pub name: String,
     /// Which portal it behaves like.
     pub kind: PortalKind,
+    /// Whose page markup it serves.
+    #[serde(default)]
+    pub markup: Markup,
+    /// Also serve a landing site on a second port (its own origin), as One Healthcare ID's
+    /// uhcprovider.com or Delta Dental's www host: `/` and `/ciam/login` send people to the
+    /// sign-in origin, and a completed sign-in comes back to its `/home`. Ready file key
+    /// `NAME_landing`.
+    #[serde(default)]
+    pub landing: bool,
     /// Port on 127.0.0.1; 0 picks a free one.
     #[serde(default)]
     pub port: u16,

@@ -11,6 +11,7 @@
 //! | `config`  | the TOML schema: portals, policies, users                             |
 //! | `clock`   | real time plus a test-controlled advance                             |
 //! | `otp`     | TOTP (RFC 6238), random codes and tokens                             |
+//! | `real`    | pages in the real portals' markup (identifier-first, pickers, split code boxes) and the redesign |
 //! | `state`   | one portal's logic: lockout, codes, devices, sessions, attempt record |
 //! | `pages`   | the HTML pages (English, Spanish) with stable selectors              |
 //! | `probe`   | test-only pages: an IPC probe for the desktop app, a cross-origin redirect |
@@ -34,6 +35,7 @@ pub mod mail;
 pub mod otp;
 pub mod pages;
 pub mod probe;
+pub mod real;
 pub mod state;
 pub mod web;
 
@@ -130,24 +132,43 @@ pub async fn start(config: Config) -> Result<Sandbox, StartError> {
                 source,
             })?;
         let port = listener.local_addr().map(|a| a.port()).unwrap_or(cfg.port);
-        urls.insert(cfg.name.clone(), format!("http://127.0.0.1:{port}"));
+        let own = format!("http://127.0.0.1:{port}");
+        urls.insert(cfg.name.clone(), own.clone());
+        let landing = if cfg.landing {
+            let second = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+                .await
+                .map_err(|source| StartError::Listen {
+                    portal: format!("{}_landing", cfg.name),
+                    port: 0,
+                    source,
+                })?;
+            let port = second.local_addr().map(|a| a.port()).unwrap_or(0);
+            let url = format!("http://127.0.0.1:{port}");
+            urls.insert(format!("{}_landing", cfg.name), url.clone());
+            Some((second, url))
+        } else {
+            None
+        };
         // Each portal keeps its own outbox, so resetting one leaves the others' messages.
         let postman = match &mail {
             Some(Postman::Outbox(_)) => Postman::Outbox(Arc::default()),
             Some(p) => p.clone(),
             None => Postman::Outbox(Arc::default()),
         };
-        listeners.push((
-            listener,
-            Arc::new(web::Portal::new(cfg.clone(), clock.clone(), postman)),
-        ));
+        let portal = Arc::new(
+            web::Portal::new(cfg.clone(), clock.clone(), postman)
+                .with_origins(own, landing.as_ref().map(|(_, url)| url.clone())),
+        );
+        if let Some((second, _)) = landing {
+            listeners.push((second, web::landing_router(portal.clone())));
+        }
+        listeners.push((listener, web::router(portal)));
     }
     let (stop, rx) = watch::channel(false);
     let tasks = listeners
         .into_iter()
-        .map(|(listener, portal)| {
+        .map(|(listener, app)| {
             let mut rx = rx.clone();
-            let app = web::router(portal);
             tokio::spawn(async move {
                 let shutdown = async move {
                     let _ = rx.wait_for(|s| *s).await;

@@ -2,11 +2,12 @@
 //! Handlers read the clock once and hand `now` to the state's logic.
 
 use crate::clock::Clock;
-use crate::config::{PortalConfig, PortalKind};
+use crate::config::{Markup, PortalConfig, PortalKind};
 use crate::letter::code_message;
 use crate::mail::Postman;
 use crate::pages::{self, Banner, Lang};
 use crate::probe::{self, ProbeReport};
+use crate::real;
 use crate::state::{CodeResult, Method, Outcome, PasswordResult, PortalState, Step};
 use axum::Router;
 use axum::extract::{Form, Query, State};
@@ -14,6 +15,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Json, Response};
 use axum::routing::{get, post};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 type Params = HashMap<String, String>;
@@ -26,6 +28,13 @@ pub struct Portal {
     probes: Mutex<Vec<ProbeReport>>,
     clock: Clock,
     postman: Postman,
+    /// `/__sandbox/redesign` switched the pages to a markup nothing recognises.
+    redesigned: AtomicBool,
+    /// A click a test asked for (`/__sandbox/click`), read once by the redesigned page.
+    pending_click: Mutex<Option<String>>,
+    /// Its own origin (the sign-in pages) and its landing site's, when it has one.
+    own: String,
+    landing: Option<String>,
 }
 
 impl Portal {
@@ -37,12 +46,53 @@ impl Portal {
             cfg,
             clock,
             postman,
+            redesigned: AtomicBool::new(false),
+            pending_click: Mutex::default(),
+            own: String::new(),
+            landing: None,
         }
     }
 
     fn state(&self) -> MutexGuard<'_, PortalState> {
         // A handler that panicked mid-update leaves test data only; keep serving.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The portal with its own origin and its landing site's.
+    pub fn with_origins(mut self, own: String, landing: Option<String>) -> Portal {
+        self.own = own;
+        self.landing = landing;
+        self
+    }
+
+    /// Where a completed sign-in goes: the landing site's home when there is one.
+    fn home_url(&self) -> String {
+        match &self.landing {
+            Some(landing) => format!("{landing}/home"),
+            None => "/home".to_owned(),
+        }
+    }
+
+    fn real_markup(&self) -> bool {
+        self.cfg.markup != Markup::Classic || self.redesigned.load(Ordering::Relaxed)
+    }
+
+    /// The sign-in page with a banner, in the portal's markup.
+    fn login_page(&self, l: Lang, b: Banner, user: &str) -> String {
+        if self.real_markup() {
+            real::login(&self.cfg, b, self.redesigned.load(Ordering::Relaxed))
+        } else {
+            pages::login(&self.cfg, l, b, user)
+        }
+    }
+
+    /// The remember-device cookie: Okta's `DT`, else the sandbox's own.
+    fn device_cookie(&self) -> String {
+        if self.cfg.markup == Markup::Okta {
+            "DT".to_owned()
+        } else {
+            self.cookie_name("device")
+        }
     }
 
     fn cookie_name(&self, what: &str) -> String {
@@ -52,11 +102,30 @@ impl Portal {
     }
 }
 
+/// The router of a portal's landing site: people arrive there and are sent to the sign-in
+/// origin; a completed sign-in comes back to its home page.
+pub fn landing_router(portal: Arc<Portal>) -> Router {
+    Router::new()
+        .route("/", get(to_sign_in))
+        .route("/ciam/login", get(to_sign_in))
+        .route("/home", get(home))
+        .with_state(portal)
+}
+
+async fn to_sign_in(State(p): State<Arc<Portal>>) -> Response {
+    redirect(&format!("{}/login", p.own), vec![])
+}
+
 /// The router of one portal.
 pub fn router(portal: Arc<Portal>) -> Router {
     Router::new()
         .route("/", get(root))
         .route("/login", get(login_page).post(login))
+        .route("/identify", post(identify))
+        .route("/__sandbox/redesign", post(redesign))
+        .route("/__sandbox/posts-elsewhere", get(posts_elsewhere))
+        .route("/__sandbox/click", post(ask_click))
+        .route("/__sandbox/pending-click", get(pending_click))
         .route("/mfa", get(choose_page))
         .route("/send-code", post(send_code))
         .route("/verify", get(code_page).post(verify))
@@ -158,39 +227,98 @@ async fn login_page(
     respond(
         StatusCode::OK,
         lc.into_iter().collect(),
-        pages::login(&p.cfg, l, Banner::None, ""),
+        p.login_page(l, Banner::None, ""),
     )
+}
+
+/// The username page of an identifier-first portal was sent: the password page.
+async fn identify(State(p): State<Arc<Portal>>, Form(f): Form<Params>) -> Response {
+    let (user, _) = real::posted_credentials(&f);
+    if user.is_empty() {
+        let page = real::login(&p.cfg, Banner::Error("Enter your username."), false);
+        return respond(StatusCode::OK, vec![], page);
+    }
+    respond(
+        StatusCode::OK,
+        vec![],
+        real::password(&p.cfg, Banner::None, &user),
+    )
+}
+
+/// `GET /__sandbox/posts-elsewhere?to=ORIGIN`: this portal's own sign-in page, except that
+/// its form sends what is typed to `ORIGIN/login` (a page that was tampered with).
+async fn posts_elsewhere(State(p): State<Arc<Portal>>, Query(q): Query<Params>) -> Response {
+    let Some(to) = q
+        .get("to")
+        .filter(|t| t.starts_with("http://") && t.is_ascii())
+    else {
+        return (StatusCode::BAD_REQUEST, "give ?to=http://…").into_response();
+    };
+    let page = pages::login(&p.cfg, Lang::En, Banner::None, "").replace(
+        r#"action="/login""#,
+        &format!(r#"action="{}/login""#, pages::escape(to)),
+    );
+    respond(StatusCode::OK, vec![], page)
+}
+
+/// `POST /__sandbox/click?selector=CSS`: the redesigned sign-in page clicks that element (as the
+/// person would) the next time it looks, within a fifth of a second.
+async fn ask_click(State(p): State<Arc<Portal>>, Query(q): Query<Params>) -> StatusCode {
+    *p.pending_click.lock().unwrap_or_else(|e| e.into_inner()) = q.get("selector").cloned();
+    StatusCode::NO_CONTENT
+}
+
+async fn pending_click(State(p): State<Arc<Portal>>) -> String {
+    p.pending_click
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take()
+        .unwrap_or_default()
+}
+
+/// `POST /__sandbox/redesign?on=true|false`: the portal's pages change their markup.
+async fn redesign(State(p): State<Arc<Portal>>, Query(q): Query<Params>) -> Response {
+    let on = q.get("on").is_none_or(|v| v == "true" || v == "1");
+    p.redesigned.store(on, Ordering::Relaxed);
+    Json(serde_json::json!({ "redesigned": on })).into_response()
 }
 
 async fn login(State(p): State<Arc<Portal>>, h: HeaderMap, Form(f): Form<Params>) -> Response {
     let (l, _) = lang(&Params::new(), &h);
     let w = l.words();
     let now = p.clock.now();
-    let user = f.get("username").map(|s| s.trim()).unwrap_or("");
-    let password = f.get("password").map(String::as_str).unwrap_or("");
+    let (user, password) = real::posted_credentials(&f);
+    let (user, password) = (user.as_str(), password.as_str());
     let mut st = p.state();
     if st.maintenance {
         st.note(&p.cfg, user, Step::Password, Outcome::Maintenance, now);
         drop(st);
         return maintenance_page(&p, l);
     }
-    let device = cookie(&h, &p.cookie_name("device"));
+    let device_cookie = p.device_cookie();
+    let device = cookie(&h, &device_cookie);
     match st.password(&p.cfg, user, password, device, now) {
-        PasswordResult::SignedIn(s) => {
-            redirect("/home", vec![set(&p.cookie_name("session"), &s, None)])
-        }
+        PasswordResult::SignedIn(s) => redirect(
+            &p.home_url(),
+            vec![set(&p.cookie_name("session"), &s, None)],
+        ),
         PasswordResult::NeedCode(t) => {
-            let next = if p.cfg.kind == PortalKind::Availity {
+            let next = if p.cfg.kind == PortalKind::Availity && p.cfg.markup != Markup::Availity {
                 "/verify"
             } else {
                 "/mfa"
             };
             redirect(next, vec![set(&p.cookie_name("pending"), &t, None)])
         }
+        PasswordResult::Wrong if real::identifier_first(p.cfg.markup) => respond(
+            StatusCode::OK,
+            vec![],
+            real::password(&p.cfg, Banner::Error(w.wrong_password), user),
+        ),
         PasswordResult::Wrong => respond(
             StatusCode::OK,
             vec![],
-            pages::login(&p.cfg, l, Banner::Error(w.wrong_password), user),
+            p.login_page(l, Banner::Error(w.wrong_password), user),
         ),
         PasswordResult::Locked => respond(
             StatusCode::OK,
@@ -228,7 +356,7 @@ fn pending(
         }
         Some(pend) => Ok((pend.user, pend.method)),
         None => {
-            let page = pages::login(&p.cfg, l, Banner::Error(l.words().start_over), "");
+            let page = p.login_page(l, Banner::Error(l.words().start_over), "");
             Err(Box::new(respond(StatusCode::OK, vec![], page)))
         }
     }
@@ -243,14 +371,15 @@ async fn choose_page(
     if let Err(r) = pending(&p, &h, l, None) {
         return *r;
     }
-    if p.cfg.kind == PortalKind::Availity {
+    if p.cfg.kind == PortalKind::Availity && p.cfg.markup != Markup::Availity {
         return redirect("/verify", vec![]);
     }
-    respond(
-        StatusCode::OK,
-        lc.into_iter().collect(),
-        pages::choose(&p.cfg, l, Banner::None),
-    )
+    let page = if p.real_markup() {
+        real::choose(&p.cfg, Banner::None)
+    } else {
+        pages::choose(&p.cfg, l, Banner::None)
+    };
+    respond(StatusCode::OK, lc.into_iter().collect(), page)
 }
 
 async fn send_code(State(p): State<Arc<Portal>>, h: HeaderMap, Form(f): Form<Params>) -> Response {
@@ -259,10 +388,15 @@ async fn send_code(State(p): State<Arc<Portal>>, h: HeaderMap, Form(f): Form<Par
         return *r;
     }
     if p.cfg.kind == PortalKind::Availity {
-        return redirect("/verify", vec![]);
+        let to = match f.get("choice").map(String::as_str) {
+            Some("backup") => "/verify?method=backup",
+            _ => "/verify",
+        };
+        return redirect(to, vec![]);
     }
     let method = match (p.cfg.kind, f.get("method").map(String::as_str)) {
-        (PortalKind::Mychart, Some("sms")) => Method::Sms,
+        // A voice call's code is spoken: the sandbox texts it as well.
+        (PortalKind::Mychart, Some("sms" | "call")) => Method::Sms,
         _ => Method::Email,
     };
     let now = p.clock.now();
@@ -308,11 +442,12 @@ async fn code_page(
         (_, Some(_)) => (Banner::Notice(w.code_sent_email), "email"),
         (_, None) => return redirect("/mfa", vec![]),
     };
-    respond(
-        StatusCode::OK,
-        lc.into_iter().collect(),
-        pages::code(&p.cfg, l, banner, m),
-    )
+    let page = if p.real_markup() {
+        real::code(&p.cfg, banner, m)
+    } else {
+        pages::code(&p.cfg, l, banner, m)
+    };
+    respond(StatusCode::OK, lc.into_iter().collect(), page)
 }
 
 async fn verify(State(p): State<Arc<Portal>>, h: HeaderMap, Form(f): Form<Params>) -> Response {
@@ -335,8 +470,11 @@ async fn verify(State(p): State<Arc<Portal>>, h: HeaderMap, Form(f): Form<Params
         Method::Sms => "sms",
         _ => "email",
     };
-    let code = f.get("code").map(String::as_str).unwrap_or("");
-    let remember = f.get("remember").is_some_and(|v| v == "on" || v == "true");
+    let code = real::posted_code(&f);
+    let code = code.as_str();
+    // Okta keeps its device token whatever the page asks.
+    let remember =
+        f.get("remember").is_some_and(|v| v == "on" || v == "true") || p.cfg.markup == Markup::Okta;
     let token = cookie(&h, &p.cookie_name("pending"))
         .unwrap_or("")
         .to_string();
@@ -348,7 +486,7 @@ async fn verify(State(p): State<Arc<Portal>>, h: HeaderMap, Form(f): Form<Params
         None => respond(
             StatusCode::OK,
             vec![],
-            pages::login(&p.cfg, l, Banner::Error(w.start_over), ""),
+            p.login_page(l, Banner::Error(w.start_over), ""),
         ),
         Some(CodeResult::Locked) => respond(
             StatusCode::OK,
@@ -361,11 +499,12 @@ async fn verify(State(p): State<Arc<Portal>>, h: HeaderMap, Form(f): Form<Params
             } else {
                 w.wrong_code
             };
-            respond(
-                StatusCode::OK,
-                vec![],
-                pages::code(&p.cfg, l, Banner::Error(text), form_method),
-            )
+            let page = if p.real_markup() {
+                real::code(&p.cfg, Banner::Error(text), form_method)
+            } else {
+                pages::code(&p.cfg, l, Banner::Error(text), form_method)
+            };
+            respond(StatusCode::OK, vec![], page)
         }
         Some(CodeResult::SignedIn { session, device }) => {
             let mut cookies = vec![
@@ -374,9 +513,9 @@ async fn verify(State(p): State<Arc<Portal>>, h: HeaderMap, Form(f): Form<Params
             ];
             if let Some(d) = device {
                 let age = u64::from(p.cfg.remember_days) * 86_400;
-                cookies.push(set(&p.cookie_name("device"), &d, Some(age)));
+                cookies.push(set(&p.device_cookie(), &d, Some(age)));
             }
-            redirect("/home", cookies)
+            redirect(&p.home_url(), cookies)
         }
     }
 }

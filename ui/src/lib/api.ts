@@ -275,6 +275,11 @@ export function signinStatus(): Promise<SignInView[]> {
 }
 
 /** Opens the portal's sign-in page in the system browser. */
+/** Waits for the person's click in the portal window and keeps it as the hint for `step`. */
+export function signinTeach(portalId: number, step: string): Promise<string> {
+  return call("signin_teach", { portalId, step });
+}
+
 export function signinOpenInBrowser(portalId: number): Promise<void> {
   return call("signin_open_in_browser", { portalId });
 }

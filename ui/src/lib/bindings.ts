@@ -48,6 +48,7 @@ export type Command =
   | "signin_start"
   | "signin_status"
   | "signin_open_in_browser"
+  | "signin_teach"
   | "device_list"
   | "device_forget"
   | "device_add"
@@ -870,7 +871,23 @@ origin: string, } | { "reason": "code_refused" } | { "reason": "code_not_sent" }
 /**
  * The channel asked for.
  */
-channel: Channel, } | { "reason": "form_not_found" } | { "reason": "submit_not_found", 
+channel: Channel, } | { "reason": "form_not_found" } | { "reason": "step_not_found", 
+/**
+ * The step ("username", "password", "code", "how to send the code").
+ */
+step: string, 
+/**
+ * The page (its address without the query).
+ */
+page: string, } | { "reason": "not_sign_in_page", 
+/**
+ * What it is, in words.
+ */
+page: string, } | { "reason": "form_posts_elsewhere", 
+/**
+ * Where it posts.
+ */
+origin: string, } | { "reason": "submit_not_found", 
 /**
  * What was written.
  */
