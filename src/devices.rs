@@ -229,6 +229,7 @@ impl RememberedDevice {
                  to renew it.",
                 self.portal
             ),
+            opens: None,
         }
     }
 }

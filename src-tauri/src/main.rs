@@ -10,6 +10,7 @@ include!("command_list.rs");
 
 mod authenticator;
 mod codes;
+mod desktop;
 mod devices;
 mod error;
 mod events;
@@ -51,7 +52,7 @@ fn main() -> ExitCode {
     };
     init_logging(&desk.log_dir());
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "Keydesk starting");
-    let app = tauri::Builder::default()
+    let app = desktop::plugins(tauri::Builder::default(), desk.profile_id())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
         // When the main window's page has loaded, its script runs and the window is usable; the
@@ -64,12 +65,13 @@ fn main() -> ExitCode {
                     since_launch_ms = started.elapsed().as_millis() as u64,
                     "the main window has loaded"
                 );
+                desktop::loaded();
             }
         })
         .setup(move |app| {
             let parts = Platform {
                 clipboard: Some(Arc::new(platform::SystemClipboard(app.handle().clone()))),
-                notifier: Some(Arc::new(platform::DesktopNotifier)),
+                notifier: Some(Arc::new(platform::DesktopNotifier(app.handle().clone()))),
             };
             // The sign-in recipes are checked here: a bad one stops the start plainly.
             let kd = Keydesk::new(desk, parts)?;
@@ -78,6 +80,7 @@ fn main() -> ExitCode {
             events::forward(app.handle(), &kd);
             quit_on_signal(app.handle(), &kd);
             kd.start();
+            desktop::start(app.handle(), &kd)?;
             app.manage(kd);
             Ok(())
         })
@@ -92,8 +95,17 @@ fn main() -> ExitCode {
         }
     };
     app.run(|app, event| {
-        // ExitRequested comes while the plugins (the clipboard's among them) still work; Exit
-        // comes after they are gone.
+        // The last window closed: Keydesk goes on in the tray (its web view is gone).
+        if let RunEvent::ExitRequested {
+            code: None, api, ..
+        } = &event
+        {
+            api.prevent_exit();
+            tracing::info!("the window closed; Keydesk goes on in the tray");
+            return;
+        }
+        // Quit (the tray, a signal) comes as ExitRequested while the plugins (the clipboard's
+        // among them) still work; Exit comes after they are gone.
         if let RunEvent::ExitRequested { .. } = event
             && let Some(kd) = app.try_state::<Keydesk>()
         {
