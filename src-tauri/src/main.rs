@@ -150,14 +150,21 @@ fn quit_on_signal(app: &tauri::AppHandle, kd: &Keydesk) {
 
 /// WebKitGTK's accelerated compositing loads the GL stack into the web process (on machines
 /// without a GPU driver, Mesa's llvmpipe): measured with tests/bench/window it costs about 65 MiB
-/// of the process tree's PSS (279 MiB with it, 214 without) and nothing this UI needs. Turned off
+/// of the process tree's PSS (279 MiB with it, 214 without) and nothing this UI needs. Its
+/// DMA-BUF renderer (WebKitGTK 2.42+) sets up GPU buffer sharing between the processes that a
+/// window of lists and buttons does not need either (figures in the README). Each is turned off
 /// unless the person set the variable themselves. Must run before any thread or GTK starts.
 fn lighten_the_web_engine() {
     #[cfg(target_os = "linux")]
-    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
-        // SAFETY: first thing in main, before any other thread exists that could read the
-        // environment concurrently.
-        unsafe { std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1") };
+    for variable in [
+        "WEBKIT_DISABLE_COMPOSITING_MODE",
+        "WEBKIT_DISABLE_DMABUF_RENDERER",
+    ] {
+        if std::env::var_os(variable).is_none() {
+            // SAFETY: first thing in main, before any other thread exists that could read the
+            // environment concurrently.
+            unsafe { std::env::set_var(variable, "1") };
+        }
     }
 }
 
