@@ -24,7 +24,7 @@ done
 need() { command -v "$1" >/dev/null 2>&1 || { echo "Keydesk needs $1: $2" >&2; exit 1; }; }
 
 if [ -r /etc/debian_version ]; then
-  packages=(libwebkit2gtk-4.1-dev build-essential pkg-config libxdo-dev librsvg2-dev nodejs npm)
+  packages=(libwebkit2gtk-4.1-dev libayatana-appindicator3-dev build-essential pkg-config libxdo-dev librsvg2-dev nodejs npm)
   missing=()
   for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -234,6 +234,7 @@ impl RememberedDevice {
                  to renew it.",
                 self.portal
             ),
+            opens: None,
         }
     }
 }

@@ -160,6 +160,13 @@ error_codes! {
     /// A clipboard delay out of range.
     ClipboardInvalidDelay = "clipboard_invalid_delay",
 
+    /// A shortcut that is not a usable key combination.
+    ShortcutInvalid = "shortcut_invalid",
+    /// A shortcut another program holds already.
+    ShortcutTaken = "shortcut_taken",
+    /// Starting at login could not be turned on or off.
+    Autostart = "autostart",
+
     /// A new sign-in needs the person's confirmation.
     SigninNeedsConfirmation = "signin_needs_confirmation",
     /// A sign-in to this portal is already running.

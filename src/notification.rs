@@ -49,6 +49,8 @@ pub struct Notification {
     pub summary: String,
     /// The text under it.
     pub body: String,
+    /// The code that clicking the notification opens Keydesk on, if it is about one.
+    pub opens: Option<crate::pending::MessageKey>,
 }
 
 /// The notification for a new code at `now` (UNIX seconds).
@@ -65,8 +67,10 @@ pub fn for_code(code: &PendingCode, now: i64, settings: &NotificationSettings) -
             _ => c.to_owned(),
         }
     };
+    let opens = Some(code.key.clone());
     match &code.origin {
         Origin::Portal { name, .. } => Notification {
+            opens,
             summary: format!("New {name} code{by}"),
             body: if settings.show_code {
                 format!("{} — {left}", shown_code())
@@ -75,6 +79,7 @@ pub fn for_code(code: &PendingCode, now: i64, settings: &NotificationSettings) -
             },
         },
         Origin::Unmatched { sender } => Notification {
+            opens,
             summary: format!("New code{by} from an unknown sender"),
             body: if settings.show_code {
                 format!("{} — from {sender}. {left}", shown_code())
@@ -83,6 +88,7 @@ pub fn for_code(code: &PendingCode, now: i64, settings: &NotificationSettings) -
             },
         },
         Origin::Unverified { name, .. } => Notification {
+            opens,
             summary: format!("Unverified code that says it is from {name}"),
             body: "The mail server did not confirm who sent it. Do not use it unless you asked \
                    for a code just now."

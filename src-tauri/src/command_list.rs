@@ -55,6 +55,10 @@ macro_rules! with_commands {
             devices::device_list,
             devices::device_forget,
             devices::device_add,
+            desktop::window_focus,
+            desktop::desktop_settings,
+            desktop::set_start_at_login,
+            desktop::set_shortcut,
         }
     };
 }

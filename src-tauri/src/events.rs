@@ -17,18 +17,23 @@ pub enum EventName {
     /// A sign-in moved on; the payload is its [`keydesk::signin::SignInView`].
     #[serde(rename = "signin-changed")]
     SigninChanged,
+    /// Keydesk was brought forward on a code (tray, shortcut, notification); the payload is a
+    /// `Focus`.
+    #[serde(rename = "focus")]
+    Focus,
 }
 
 impl EventName {
     /// Every event, for the test that the window's listeners match.
     #[cfg(test)]
-    pub const ALL: &[EventName] = &[Self::Changed, Self::SigninChanged];
+    pub const ALL: &[EventName] = &[Self::Changed, Self::SigninChanged, Self::Focus];
 
     /// The name on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Changed => "changed",
             Self::SigninChanged => "signin-changed",
+            Self::Focus => "focus",
         }
     }
 }

@@ -10,6 +10,7 @@ include!("command_list.rs");
 
 mod authenticator;
 mod codes;
+mod desktop;
 mod devices;
 mod error;
 mod events;
@@ -51,7 +52,7 @@ fn main() -> ExitCode {
     };
     init_logging(&desk.log_dir());
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "Keydesk starting");
-    let app = tauri::Builder::default()
+    let app = desktop::plugins(tauri::Builder::default(), desk.profile_id())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
         // When the main window's page has loaded, its script runs and the window is usable; the
@@ -64,12 +65,13 @@ fn main() -> ExitCode {
                     since_launch_ms = started.elapsed().as_millis() as u64,
                     "the main window has loaded"
                 );
+                desktop::loaded();
             }
         })
         .setup(move |app| {
             let parts = Platform {
                 clipboard: Some(Arc::new(platform::SystemClipboard(app.handle().clone()))),
-                notifier: Some(Arc::new(platform::DesktopNotifier)),
+                notifier: Some(Arc::new(platform::DesktopNotifier(app.handle().clone()))),
             };
             // The sign-in recipes are checked here: a bad one stops the start plainly.
             let kd = Keydesk::new(desk, parts)?;
@@ -78,6 +80,7 @@ fn main() -> ExitCode {
             events::forward(app.handle(), &kd);
             quit_on_signal(app.handle(), &kd);
             kd.start();
+            desktop::start(app.handle(), &kd)?;
             app.manage(kd);
             Ok(())
         })
@@ -92,8 +95,17 @@ fn main() -> ExitCode {
         }
     };
     app.run(|app, event| {
-        // ExitRequested comes while the plugins (the clipboard's among them) still work; Exit
-        // comes after they are gone.
+        // The last window closed: Keydesk goes on in the tray (its web view is gone).
+        if let RunEvent::ExitRequested {
+            code: None, api, ..
+        } = &event
+        {
+            api.prevent_exit();
+            tracing::info!("the window closed; Keydesk goes on in the tray");
+            return;
+        }
+        // Quit (the tray, a signal) comes as ExitRequested while the plugins (the clipboard's
+        // among them) still work; Exit comes after they are gone.
         if let RunEvent::ExitRequested { .. } = event
             && let Some(kd) = app.try_state::<Keydesk>()
         {
@@ -138,14 +150,21 @@ fn quit_on_signal(app: &tauri::AppHandle, kd: &Keydesk) {
 
 /// WebKitGTK's accelerated compositing loads the GL stack into the web process (on machines
 /// without a GPU driver, Mesa's llvmpipe): measured with tests/bench/window it costs about 65 MiB
-/// of the process tree's PSS (279 MiB with it, 214 without) and nothing this UI needs. Turned off
+/// of the process tree's PSS (279 MiB with it, 214 without) and nothing this UI needs. Its
+/// DMA-BUF renderer (WebKitGTK 2.42+) sets up GPU buffer sharing between the processes that a
+/// window of lists and buttons does not need either (figures in the README). Each is turned off
 /// unless the person set the variable themselves. Must run before any thread or GTK starts.
 fn lighten_the_web_engine() {
     #[cfg(target_os = "linux")]
-    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
-        // SAFETY: first thing in main, before any other thread exists that could read the
-        // environment concurrently.
-        unsafe { std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1") };
+    for variable in [
+        "WEBKIT_DISABLE_COMPOSITING_MODE",
+        "WEBKIT_DISABLE_DMABUF_RENDERER",
+    ] {
+        if std::env::var_os(variable).is_none() {
+            // SAFETY: first thing in main, before any other thread exists that could read the
+            // environment concurrently.
+            unsafe { std::env::set_var(variable, "1") };
+        }
     }
 }
 

@@ -32,18 +32,39 @@ impl Clipboard for SystemClipboard {
 }
 
 /// Desktop notifications through the session's notification daemon. notify-rust fails fast
-/// with an error when there is no session bus or no daemon; it never hangs.
-pub struct DesktopNotifier;
+/// with an error when there is no session bus or no daemon; it never hangs. Clicking a new
+/// code's notification opens Keydesk on that code (where the desktop reports clicks: Linux and
+/// the BSDs).
+pub struct DesktopNotifier(pub AppHandle);
 
 impl Notifier for DesktopNotifier {
     fn show(&self, notification: &Notification) -> Result<(), String> {
-        notify_rust::Notification::new()
+        let mut shown = notify_rust::Notification::new();
+        shown
             .appname("Keydesk")
             .summary(&notification.summary)
-            .body(&notification.body)
-            .show()
-            .map(|_| ())
-            .map_err(|e| e.to_string())
+            .body(&notification.body);
+        #[cfg(all(unix, not(target_os = "macos")))]
+        if notification.opens.is_some() {
+            shown.action("default", "Show in Keydesk");
+        }
+        let handle = shown.show().map_err(|e| e.to_string())?;
+        #[cfg(all(unix, not(target_os = "macos")))]
+        if let Some(key) = notification.opens.clone() {
+            let app = self.0.clone();
+            // Waits, on a thread of its own, until the notification is clicked or closed.
+            std::thread::spawn(move || {
+                handle.wait_for_action(|action| {
+                    if action == "default" {
+                        tracing::info!("a new-code notification was clicked");
+                        crate::desktop::show(&app, Some(key));
+                    }
+                })
+            });
+        }
+        #[cfg(not(all(unix, not(target_os = "macos"))))]
+        let _ = handle;
+        Ok(())
     }
 }
 

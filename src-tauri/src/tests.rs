@@ -96,6 +96,9 @@ fn bindings() -> String {
         decl::<keydesk::devices::DeviceSource>(&cfg),
         decl::<keydesk::devices::UntilFrom>(&cfg),
         decl::<api::devices::OutsideRecord>(&cfg),
+        decl::<api::desktop::DesktopSettings>(&cfg),
+        decl::<crate::desktop::DesktopView>(&cfg),
+        decl::<crate::desktop::Focus>(&cfg),
     ];
     for t in types {
         out.push('\n');

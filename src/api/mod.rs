@@ -16,6 +16,7 @@
 //! | [`signin`] | signs in with one click: starts, finds the code, records the end |
 //! | [`devices`] | sees and forgets remembered devices, keeps records for outside browsers |
 //! | [`settings`] | chooses how long a copy stays on the clipboard |
+//! | [`desktop`] | sees the codes in the tray; starts Keydesk at login; chooses the shortcut that brings it forward |
 //!
 //! A use-case that changes something says so with an [`Event::Changed`] for its [`Area`]; the
 //! window refreshes that area, and the inbox follows changes of the portals and the mailbox by
@@ -24,6 +25,7 @@
 
 pub mod authenticator;
 pub mod codes;
+pub mod desktop;
 pub mod devices;
 mod error;
 pub mod mailbox;

@@ -173,7 +173,7 @@ fn e2e_a_copied_password_is_cleared_but_what_the_person_copied_since_is_left_alo
 }
 
 /// The process id of the app running on `profile` (tauri-driver started it).
-fn app_pid(profile: &std::path::Path) -> u32 {
+pub(crate) fn app_pid(profile: &std::path::Path) -> u32 {
     let wanted = profile.to_string_lossy().into_owned();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {

@@ -11,6 +11,7 @@ mod bed;
 mod cli_watch;
 mod devices;
 mod e2e;
+mod e2e_desktop;
 mod e2e_inbox;
 mod e2e_manage;
 mod e2e_safety;

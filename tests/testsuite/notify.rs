@@ -35,7 +35,7 @@ fn notifications() -> Vec<(String, String)> {
 }
 
 /// Waits for a notification whose summary contains `needle`.
-fn wait_for_notification(needle: &str, skip: usize) -> (String, String) {
+pub(crate) fn wait_for_notification(needle: &str, skip: usize) -> (String, String) {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
         let found: Vec<_> = notifications()
@@ -55,7 +55,7 @@ fn wait_for_notification(needle: &str, skip: usize) -> (String, String) {
 }
 
 /// Waits until the app's log says every folder finished its first sync.
-fn wait_for_first_sync(profile: &Path, folders: usize) {
+pub(crate) fn wait_for_first_sync(profile: &Path, folders: usize) {
     let log = profile.join("logs/keydesk.log");
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {

@@ -11,11 +11,13 @@ import type {
   CommandError,
   Credential,
   DeskStatus,
+  DesktopView,
   DeviceSource,
   EntryCodesView,
   ErrorCode,
   EventName,
   Exported,
+  Focus,
   InboxConnection,
   KeychainStatus,
   MailboxSettings,
@@ -262,6 +264,28 @@ export function setClipboardDelay(seconds: number): Promise<void> {
   return call("set_clipboard_delay", { seconds });
 }
 
+// Keydesk on the desktop
+
+/** What to show now that the window has loaded (the tray, the shortcut or a notification made
+ * it); null when nothing was asked. */
+export function windowFocus(): Promise<Focus | null> {
+  return call("window_focus");
+}
+
+/** Start at login, the shortcut, and why the shortcut does not work if it does not. */
+export function desktopSettings(): Promise<DesktopView> {
+  return call("desktop_settings");
+}
+
+export function setStartAtLogin(on: boolean): Promise<void> {
+  return call("set_start_at_login", { on });
+}
+
+/** Uses another shortcut; resolves to it as Keydesk writes it ("Ctrl+Alt+K"). */
+export function setShortcut(shortcut: string): Promise<string> {
+  return call("set_shortcut", { shortcut });
+}
+
 // Sign-in
 
 /** Starts a one-click sign-in in the portal's own window. `confirm` is the user's "try once
@@ -309,6 +333,11 @@ export function onChanged(areas: Area[], handler: (area: Area) => void): Promise
   return on("changed", (area: Area) => {
     if (areas.includes(area)) handler(area);
   });
+}
+
+/** Keydesk was brought forward on a code while the window was open. */
+export function onFocus(handler: (focus: Focus) => void): Promise<UnlistenFn> {
+  return on("focus", handler);
 }
 
 /** Each sign-in's state changes (no secrets in it). */

@@ -52,12 +52,16 @@ export type Command =
   | "device_list"
   | "device_forget"
   | "device_add"
+  | "window_focus"
+  | "desktop_settings"
+  | "set_start_at_login"
+  | "set_shortcut"
 ;
 
 /**
  * The events the main window listens to.
  */
-export type EventName = "changed" | "signin-changed";
+export type EventName = "changed" | "signin-changed" | "focus";
 /**
  * A command's failure as the window receives it.
  */
@@ -79,7 +83,7 @@ field?: Field, };
 /**
  * Every error code Keydesk reports, whatever the area.
  */
-export type ErrorCode = "database" | "data_folder" | "file" | "file_too_big" | "file_missing" | "internal" | "keychain_unavailable" | "keychain_locked" | "keychain_damaged" | "keychain_error" | "mailbox_invalid_settings" | "mailbox_unreachable" | "mailbox_untrusted_certificate" | "mailbox_sign_in_failed" | "mailbox_no_password" | "mailbox_no_such_folder" | "mailbox_protocol" | "inbox_not_running" | "code_gone" | "portal_invalid" | "portal_duplicate_name" | "portal_not_found" | "portal_unknown_preset" | "portal_no_password" | "portal_no_such_recovery_code" | "portal_bad_recovery_code" | "portal_no_recovery_codes" | "portal_remove_blocked" | "portal_profile_kept" | "portal_remove_busy" | "portal_damaged" | "import_malformed" | "import_wrong_format" | "import_unsupported_version" | "otp_bad_uri" | "otp_bad_base32" | "otp_seed_too_short" | "otp_unknown_algorithm" | "otp_bad_digits" | "otp_bad_period" | "otp_no_name" | "otp_bad_export" | "otp_bad_entry" | "otp_encrypted_export" | "otp_bad_image" | "otp_no_qr_code" | "otp_no_clipboard_image" | "otp_damaged_backup" | "otp_weak_backup_password" | "otp_wrong_password" | "otp_plain_not_confirmed" | "otp_not_found" | "otp_ambiguous" | "otp_seed_missing" | "clock_no_date" | "clock_bad_date" | "clock_unreachable" | "clipboard_unavailable" | "clipboard_invalid_delay" | "signin_needs_confirmation" | "signin_running" | "browser" | "recipe_parse" | "recipe_invalid" | "device_not_found" | "device_cookies" | "device_invalid";
+export type ErrorCode = "database" | "data_folder" | "file" | "file_too_big" | "file_missing" | "internal" | "keychain_unavailable" | "keychain_locked" | "keychain_damaged" | "keychain_error" | "mailbox_invalid_settings" | "mailbox_unreachable" | "mailbox_untrusted_certificate" | "mailbox_sign_in_failed" | "mailbox_no_password" | "mailbox_no_such_folder" | "mailbox_protocol" | "inbox_not_running" | "code_gone" | "portal_invalid" | "portal_duplicate_name" | "portal_not_found" | "portal_unknown_preset" | "portal_no_password" | "portal_no_such_recovery_code" | "portal_bad_recovery_code" | "portal_no_recovery_codes" | "portal_remove_blocked" | "portal_profile_kept" | "portal_remove_busy" | "portal_damaged" | "import_malformed" | "import_wrong_format" | "import_unsupported_version" | "otp_bad_uri" | "otp_bad_base32" | "otp_seed_too_short" | "otp_unknown_algorithm" | "otp_bad_digits" | "otp_bad_period" | "otp_no_name" | "otp_bad_export" | "otp_bad_entry" | "otp_encrypted_export" | "otp_bad_image" | "otp_no_qr_code" | "otp_no_clipboard_image" | "otp_damaged_backup" | "otp_weak_backup_password" | "otp_wrong_password" | "otp_plain_not_confirmed" | "otp_not_found" | "otp_ambiguous" | "otp_seed_missing" | "clock_no_date" | "clock_bad_date" | "clock_unreachable" | "clipboard_unavailable" | "clipboard_invalid_delay" | "shortcut_invalid" | "shortcut_taken" | "autostart" | "signin_needs_confirmation" | "signin_running" | "browser" | "recipe_parse" | "recipe_invalid" | "device_not_found" | "device_cookies" | "device_invalid";
 
 /**
  * A form field an error belongs to, so the window shows the message next to it.
@@ -994,3 +998,38 @@ until: string | null,
  * Remembered for this many days from `since`, instead of `until`.
  */
 days: number | null, };
+
+/**
+ * The desk's desktop settings.
+ */
+export type DesktopSettings = { 
+/**
+ * Keydesk starts when the person signs in to the computer (off unless turned on).
+ */
+start_at_login: boolean, 
+/**
+ * The key combination that shows Keydesk with the newest code, as "Ctrl+Alt+K".
+ */
+shortcut: string, };
+
+/**
+ * The desktop settings as the Settings view shows them.
+ */
+export type DesktopView = { 
+/**
+ * What the desk chose.
+ */
+settings: DesktopSettings, 
+/**
+ * Why the shortcut does not work now (another program holds it), in plain words.
+ */
+shortcut_problem: string | null, };
+
+/**
+ * Which code the window opens on.
+ */
+export type Focus = { 
+/**
+ * The code to select in the Codes view, if any is pending.
+ */
+code: MessageKey | null, };
