@@ -209,9 +209,10 @@ bed_start_display() {
   command -v tauri-driver >/dev/null || bed_die "tauri-driver is not installed"
   # The app turns WebKit's accelerated compositing off to save memory (see lighten_the_web_engine
   # in src-tauri/src/main.rs). WebKitWebDriver then stalls: every session spent 60 s waiting,
-  # and one hung for good. The apps it drives keep compositing on; tests/bench/window measures
-  # the app as people run it.
-  export WEBKIT_DISABLE_COMPOSITING_MODE=0
+  # and one hung for good. The same goes for its DMA-BUF renderer, which the app turns off too
+  # (a WebDriver session hung for good). The apps it drives keep both on; tests/bench/window and
+  # tests/package run the app as people do.
+  export WEBKIT_DISABLE_COMPOSITING_MODE=0 WEBKIT_DISABLE_DMABUF_RENDERER=0
   tauri-driver --port "$port" --native-port "$native" --native-driver /usr/bin/WebKitWebDriver \
     >"$KEYDESK_BED_DIR/tauri-driver.log" 2>&1 &
   echo $! >"$KEYDESK_BED_DIR/tauri-driver.pid"
