@@ -366,6 +366,12 @@ impl FolderWatch {
                 };
                 send(events, synced).await?;
             }
+            // An `* N EXISTS` the server sent with the sync's own commands (mail that landed
+            // while it ran) reaches only the session's unsolicited channel, and an IDLE started
+            // now would not wake for it: sync again at once instead.
+            if idle && new_mail_reported(&session) {
+                continue;
+            }
             let (s, woke) = if idle {
                 self.wait_idle(session.idle(), state, shutdown).await?
             } else {
@@ -416,6 +422,20 @@ impl FolderWatch {
         let session = handle.done().await.map_err(protocol)?;
         Ok((session, woke))
     }
+}
+
+/// Empties the session's unsolicited responses (async-imap keeps at most 100 and drops the
+/// rest); true when one of them announced new mail.
+fn new_mail_reported(session: &Session) -> bool {
+    let mut new = false;
+    while let Ok(response) = session.unsolicited_responses.try_recv() {
+        new |= matches!(
+            response,
+            async_imap::types::UnsolicitedResponse::Exists(_)
+                | async_imap::types::UnsolicitedResponse::Recent(_)
+        );
+    }
+    new
 }
 
 async fn send(events: &mpsc::Sender<WatchEvent>, event: WatchEvent) -> Result<(), Halt> {
