@@ -45,25 +45,30 @@ impl Notifier for DesktopNotifier {
             .summary(&notification.summary)
             .body(&notification.body);
         #[cfg(all(unix, not(target_os = "macos")))]
-        if notification.opens.is_some() {
-            shown.action("default", "Show in Keydesk");
+        {
+            if notification.opens.is_some() {
+                shown.action("default", "Show in Keydesk");
+            }
+            let handle = shown.show().map_err(|e| e.to_string())?;
+            if let Some(key) = notification.opens.clone() {
+                let app = self.0.clone();
+                // Waits, on a thread of its own, until the notification is clicked or closed.
+                std::thread::spawn(move || {
+                    handle.wait_for_action(|action| {
+                        if action == "default" {
+                            tracing::info!("a new-code notification was clicked");
+                            crate::desktop::show(&app, Some(key));
+                        }
+                    })
+                });
+            }
         }
-        let handle = shown.show().map_err(|e| e.to_string())?;
-        #[cfg(all(unix, not(target_os = "macos")))]
-        if let Some(key) = notification.opens.clone() {
-            let app = self.0.clone();
-            // Waits, on a thread of its own, until the notification is clicked or closed.
-            std::thread::spawn(move || {
-                handle.wait_for_action(|action| {
-                    if action == "default" {
-                        tracing::info!("a new-code notification was clicked");
-                        crate::desktop::show(&app, Some(key));
-                    }
-                })
-            });
-        }
+        // Windows and macOS report no click back to the program that showed it.
         #[cfg(not(all(unix, not(target_os = "macos"))))]
-        let _ = handle;
+        {
+            let _ = &self.0;
+            shown.show().map(drop).map_err(|e| e.to_string())?;
+        }
         Ok(())
     }
 }

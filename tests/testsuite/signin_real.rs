@@ -22,6 +22,7 @@ fn e2e_signin_real_markup_identifier_first_pickers_split_boxes_and_remember_of_e
     let sandbox = start_sandbox(&format!(
         r#"[mail]
 delivery = "lmtp"
+authserv_id = "{authserv_id}"
 [[portal]]
 name = "ohid"
 kind = "mychart"
@@ -72,7 +73,8 @@ mail_from = "MyChart <mychart-noreply@mychart.example>"
 username = "frontdesk"
 password = "{pw}"
 email = "{mail}"
-"#
+"#,
+        authserv_id = bed::AUTHSERV_ID,
     ));
     let url = |name: &str| sandbox.urls[name].clone();
     let profile = bed::profile_dir("e2e-signin-real-markup");
