@@ -26,6 +26,7 @@ mod backoff;
 mod marks;
 mod query;
 mod sync;
+mod unasked;
 
 use std::collections::BTreeSet;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -35,6 +36,7 @@ use tokio::sync::{mpsc, watch};
 pub use self::backoff::{Backoff, RetryTimings};
 use self::marks::Tracked;
 pub use self::marks::USED_KEYWORD;
+use self::unasked::Unasked;
 use crate::mailbox::{self, MailboxError, MailboxSettings, Session};
 use crate::secret::Secret;
 
@@ -321,8 +323,23 @@ impl FolderWatch {
         shutdown: &mut watch::Receiver<bool>,
     ) -> Result<(), Halt> {
         let began = std::time::Instant::now();
-        let mut session = mailbox::sign_in(&self.settings, &self.password).await?;
+        let session = mailbox::sign_in(&self.settings, &self.password).await?;
         tracing::debug!(folder = %self.folder, took = ?began.elapsed(), "signed in");
+        self.serve(session, began, state, backoff, events, shutdown)
+            .await
+    }
+
+    /// A signed-in connection's life: open the folder, resync, then wait for mail until it
+    /// fails or shutdown.
+    async fn serve(
+        &self,
+        mut session: Session,
+        began: std::time::Instant,
+        state: &mut State,
+        backoff: &mut Backoff,
+        events: &mpsc::Sender<WatchEvent>,
+        shutdown: &mut watch::Receiver<bool>,
+    ) -> Result<(), Halt> {
         let capabilities = session.capabilities().await.map_err(protocol)?;
         let (idle, within) = (capabilities.has_str("IDLE"), capabilities.has_str("WITHIN"));
         let selected = match session.select(&self.folder).await {
@@ -334,6 +351,10 @@ impl FolderWatch {
         };
         tracing::debug!(folder = %self.folder, took = ?began.elapsed(), "selected");
         let uid_validity = selected.uid_validity.unwrap_or(0);
+        let mut unasked = Unasked::new(selected.exists);
+        // A second handle on the session's queue of untagged responses nobody asked for, to
+        // read it while IDLE holds the session.
+        let queued = session.unsolicited_responses.clone();
         let marks_allowed = marks::keyword_allowed(&selected.permanent_flags);
         state.tracked.check_validity(uid_validity);
         backoff.reset();
@@ -349,6 +370,8 @@ impl FolderWatch {
             state.drain_commands();
             self.store_marks(&mut session, uid_validity, marks_allowed, state)
                 .await?;
+            // What came unasked so far is covered by the sync below; only the count is kept.
+            unasked.take(|| queued.try_recv().ok());
             let handed_out = self
                 .sync(&mut session, uid_validity, within, state, events, now)
                 .await?;
@@ -366,14 +389,16 @@ impl FolderWatch {
                 };
                 send(events, synced).await?;
             }
-            // An `* N EXISTS` the server sent with the sync's own commands (mail that landed
-            // while it ran) reaches only the session's unsolicited channel, and an IDLE started
-            // now would not wake for it: sync again at once instead.
-            if idle && new_mail_reported(&session) {
+            // New mail that landed during the sync's own commands was announced in their
+            // answers, not to IDLE: sync again at once rather than after the IDLE renewal.
+            if unasked.take(|| queued.try_recv().ok()) {
+                tracing::debug!(folder = %self.folder, "news during the sync; syncing again");
                 continue;
             }
             let (s, woke) = if idle {
-                self.wait_idle(session.idle(), state, shutdown).await?
+                let mut queued = || queued.try_recv().ok();
+                self.wait_idle(session.idle(), &mut unasked, &mut queued, state, shutdown)
+                    .await?
             } else {
                 let woke = tokio::select! {
                     () = tokio::time::sleep(self.poll_interval) => Woke::Server,
@@ -399,18 +424,31 @@ impl FolderWatch {
         }
     }
 
-    /// Waits in IDLE for new data, a command, the renewal time or shutdown.
+    /// Waits in IDLE for new data, a command, the renewal time or shutdown. News the server
+    /// sent before its "+ idling" (which IDLE's wait never sees) ends the wait at once.
     async fn wait_idle(
         &self,
         mut handle: async_imap::extensions::idle::Handle<Box<dyn mailbox::ImapTransport>>,
+        unasked: &mut Unasked,
+        queued: &mut impl FnMut() -> Option<async_imap::types::UnsolicitedResponse>,
         state: &mut State,
         shutdown: &mut watch::Receiver<bool>,
     ) -> Result<(Session, Woke), MailboxError> {
         handle.init().await.map_err(protocol)?;
-        let woke = {
+        let woke = if unasked.take(queued) {
+            tracing::debug!(folder = %self.folder, "news before IDLE began; syncing again");
+            Woke::Server
+        } else {
             let (wait, _interrupt) = handle.wait_with_timeout(self.idle_renew);
             tokio::select! {
-                result = wait => { result.map_err(protocol)?; Woke::Server }
+                result = wait => {
+                    if let async_imap::extensions::idle::IdleResponse::NewData(data) =
+                        result.map_err(protocol)?
+                    {
+                        unasked.note(data.parsed());
+                    }
+                    Woke::Server
+                }
                 () = tokio::time::sleep(self.idle_renew) => Woke::Server,
                 _ = shutdown.changed() => Woke::Shutdown,
                 command = next_command(&mut state.commands) => {
@@ -422,20 +460,6 @@ impl FolderWatch {
         let session = handle.done().await.map_err(protocol)?;
         Ok((session, woke))
     }
-}
-
-/// Empties the session's unsolicited responses (async-imap keeps at most 100 and drops the
-/// rest); true when one of them announced new mail.
-fn new_mail_reported(session: &Session) -> bool {
-    let mut new = false;
-    while let Ok(response) = session.unsolicited_responses.try_recv() {
-        new |= matches!(
-            response,
-            async_imap::types::UnsolicitedResponse::Exists(_)
-                | async_imap::types::UnsolicitedResponse::Recent(_)
-        );
-    }
-    new
 }
 
 async fn send(events: &mpsc::Sender<WatchEvent>, event: WatchEvent) -> Result<(), Halt> {
@@ -470,3 +494,5 @@ fn protocol(error: async_imap::error::Error) -> MailboxError {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod unasked_tests;

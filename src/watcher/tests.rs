@@ -27,7 +27,7 @@ const TIMINGS: RetryTimings = RetryTimings {
 /// A fixed jitter: each delay is its base times 1 + 0.25 × 0.5.
 const JITTER: f64 = 0.5;
 
-fn settings(port: u16) -> MailboxSettings {
+pub(super) fn settings(port: u16) -> MailboxSettings {
     MailboxSettings {
         host: "127.0.0.1".into(),
         port,
