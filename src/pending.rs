@@ -275,31 +275,8 @@ impl PendingCodes {
             .collect()
     }
 
-    /// The code a sign-in may show for one click of confirmation when the mailbox's server
-    /// checks no sender: like [`PendingCodes::for_sign_in`], but the newest fresh unverified
-    /// code naming the portal. Never filled without the person's click.
-    pub fn for_confirmation(
-        &self,
-        portal_id: i64,
-        channel: Channel,
-        since: i64,
-        known_before: &[MessageKey],
-        now: i64,
-    ) -> Option<&PendingCode> {
-        let since = since - self.clock_allowance(now);
-        self.codes
-            .values()
-            .filter(
-                |c| matches!(c.origin, Origin::Unverified { portal_id: id, .. } if id == portal_id),
-            )
-            .filter(|c| c.channel == channel)
-            .filter(|c| c.delivered_at >= since && !known_before.contains(&c.key))
-            .filter(|c| self.state(c, now) == CodeState::Fresh)
-            .max_by_key(|c| (c.delivered_at, c.key.uid))
-    }
-
     /// The code a sign-in may fill: the newest fresh code of the portal (from its own sender,
-    /// so never an unmatched or suspicious one) that came by `channel` — an e-mail-code sign-in
+    /// so never an unmatched or unverified one) that came by `channel` — an e-mail-code sign-in
     /// never takes a forwarded text, which anyone who knows the forwarding number can send, nor
     /// the other way round — arrived at or after `since` — whole seconds, as servers stamp
     /// delivery, and less [`PendingCodes::clock_allowance`] for the server's clock — and is not
@@ -420,16 +397,6 @@ mod tests {
             .map(|v| (v.key.uid, v.state))
             .collect();
         assert_eq!(states, vec![(2, CodeState::Fresh), (1, CodeState::Fresh)]);
-        // Only the confirmation path offers it, and only when the person clicks.
-        let offered = pending
-            .for_confirmation(7, Channel::Email, 990, &[], now)
-            .unwrap();
-        assert_eq!(offered.key.uid, 2);
-        assert!(
-            pending
-                .for_confirmation(7, Channel::Sms, 990, &[], now)
-                .is_none()
-        );
         assert_eq!(
             pending.keys_of_portal(7).len(),
             2,
