@@ -149,6 +149,8 @@ fn read_unguarded(fetched: &Fetched, rules: &InboxRules) -> Reading {
                     name: p.name.clone(),
                     sender: sender.clone(),
                     reason,
+                    // Only where no check was possible may the person vouch for it.
+                    confirmable: !trust::checks_senders(rules.authserv_id.as_deref()),
                 },
                 None,
             ),
@@ -333,6 +335,21 @@ impl Inbox {
     /// The messages of a portal's codes known now (see [`PendingCodes::keys_of_portal`]).
     pub fn keys_of_portal(&self, portal_id: i64) -> Vec<MessageKey> {
         lock(&self.pending).keys_of_portal(portal_id)
+    }
+
+    /// The code a sign-in may offer for one click of confirmation (see
+    /// [`PendingCodes::to_confirm_for_sign_in`]).
+    pub fn code_to_confirm_for_sign_in(
+        &self,
+        portal_id: i64,
+        channel: Channel,
+        since: i64,
+        known_before: &[MessageKey],
+        now: i64,
+    ) -> Option<PendingCode> {
+        lock(&self.pending)
+            .to_confirm_for_sign_in(portal_id, channel, since, known_before, now)
+            .cloned()
     }
 
     /// The code a sign-in may fill (see [`PendingCodes::for_sign_in`]).

@@ -186,6 +186,7 @@ mod tests {
             name: "Cigna".into(),
             sender: "no-reply@cigna.example".into(),
             reason: "the mail server's DMARC check failed".into(),
+            confirmable: false,
         };
         let on = NotificationSettings { show_code: true };
         let n = for_code(&code(origin, Channel::Email), 1000, &on);

@@ -78,6 +78,10 @@ pub enum Origin {
         sender: String,
         /// Why it is not verified, in plain words.
         reason: String,
+        /// The office's server checks no sender at all (the mailbox has no authserv-id), so a
+        /// sign-in shows this code for the person to confirm with one click instead of filling
+        /// it by itself. False when a check was possible and did not verify it.
+        confirmable: bool,
     },
 }
 
@@ -290,10 +294,45 @@ impl PendingCodes {
         known_before: &[MessageKey],
         now: i64,
     ) -> Option<&PendingCode> {
+        self.newest_for_sign_in(
+            channel,
+            since,
+            known_before,
+            now,
+            |origin| matches!(origin, Origin::Portal { portal_id: id, .. } if *id == portal_id),
+        )
+    }
+
+    /// The code a sign-in may offer for the person's confirmation when the office's server
+    /// checks no sender (see [`Origin::Unverified`]'s `confirmable`): chosen exactly as
+    /// [`PendingCodes::for_sign_in`] chooses, among the portal's confirmable codes. A code a
+    /// check did not verify is never offered.
+    pub fn to_confirm_for_sign_in(
+        &self,
+        portal_id: i64,
+        channel: Channel,
+        since: i64,
+        known_before: &[MessageKey],
+        now: i64,
+    ) -> Option<&PendingCode> {
+        self.newest_for_sign_in(channel, since, known_before, now, |origin| {
+            matches!(origin, Origin::Unverified { portal_id: id, confirmable: true, .. }
+                if *id == portal_id)
+        })
+    }
+
+    fn newest_for_sign_in(
+        &self,
+        channel: Channel,
+        since: i64,
+        known_before: &[MessageKey],
+        now: i64,
+        origin_fits: impl Fn(&Origin) -> bool,
+    ) -> Option<&PendingCode> {
         let since = since - self.clock_allowance(now);
         self.codes
             .values()
-            .filter(|c| matches!(c.origin, Origin::Portal { portal_id: id, .. } if id == portal_id))
+            .filter(|c| origin_fits(&c.origin))
             .filter(|c| c.channel == channel)
             .filter(|c| c.delivered_at >= since && !known_before.contains(&c.key))
             .filter(|c| self.state(c, now) == CodeState::Fresh)
@@ -373,9 +412,51 @@ mod tests {
                 name: format!("portal {portal_id}"),
                 sender: "no-reply@portal.example".into(),
                 reason: "the office mail server recorded no sender check on this message".into(),
+                confirmable: false,
             },
             ..code(uid, Some(portal_id), delivered_at, 600)
         }
+    }
+
+    #[test]
+    fn only_a_code_no_check_could_verify_is_offered_for_confirmation() {
+        let mut pending = PendingCodes::default();
+        let mut unchecked = unverified(2, 7, 1010);
+        if let Origin::Unverified { confirmable, .. } = &mut unchecked.origin {
+            *confirmable = true;
+        }
+        pending.insert(unverified(1, 7, 1005));
+        pending.insert(unchecked);
+        let now = 1020;
+        assert!(
+            pending
+                .for_sign_in(7, Channel::Email, 990, &[], now)
+                .is_none(),
+            "neither is filled by itself"
+        );
+        let offered = pending
+            .to_confirm_for_sign_in(7, Channel::Email, 990, &[], now)
+            .expect("the unchecked one is offered");
+        assert_eq!(offered.key.uid, 2, "never the one a check did not verify");
+        assert!(
+            pending
+                .to_confirm_for_sign_in(8, Channel::Email, 990, &[], now)
+                .is_none(),
+            "another portal's sign-in is offered nothing"
+        );
+        assert!(
+            pending
+                .to_confirm_for_sign_in(7, Channel::Sms, 990, &[], now)
+                .is_none(),
+            "nor one of another channel"
+        );
+        let known = vec![offered.key.clone()];
+        assert!(
+            pending
+                .to_confirm_for_sign_in(7, Channel::Email, 990, &known, now)
+                .is_none(),
+            "nor one that was there before the sign-in asked"
+        );
     }
 
     #[test]

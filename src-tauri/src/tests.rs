@@ -88,6 +88,7 @@ fn bindings() -> String {
         decl::<keydesk::otp::import::Skipped>(&cfg),
         decl::<api::authenticator::ClockLine>(&cfg),
         decl::<keydesk::signin::SignInView>(&cfg),
+        decl::<keydesk::signin::CodeToConfirm>(&cfg),
         decl::<keydesk::signin::State>(&cfg),
         decl::<keydesk::signin::Timing>(&cfg),
         decl::<keydesk::signin::Failure>(&cfg),

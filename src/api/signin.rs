@@ -10,7 +10,8 @@ use crate::pending::MessageKey;
 use crate::portal::PortalBook;
 use crate::secret::Secret;
 use crate::signin::{
-    Claim, CodeWanted, Failure, OfferedCode, RetryGuard, SignIn, SignInView, StartError, codes,
+    Claim, CodeToConfirm, CodeWanted, Failure, OfferedCode, RetryGuard, SignIn, SignInView,
+    StartError, codes,
 };
 
 /// A sign-in ready to be driven: the machine, the password to fill (or why there is none) and
@@ -60,7 +61,8 @@ pub fn prepare(kd: &Keydesk, portal_id: i64, confirm: bool, now: Now) -> Result<
 
 /// Tells the window how the sign-in stands (only if it changed since `last`); the view it sent.
 pub fn publish(kd: &Keydesk, machine: &SignIn, last: Option<&SignInView>) -> SignInView {
-    let view = SignInView::of(machine);
+    let view =
+        SignInView::of(machine).with_code_to_confirm(kd.sign_ins.asking(machine.portal().id));
     if last != Some(&view) {
         tracing::info!(portal = view.portal_id, state = view.failure_code.unwrap_or("ok"), words = %view.words, "sign-in");
         kd.publish_sign_in(view.clone());
@@ -90,6 +92,10 @@ pub fn codes_known_now(kd: &Keydesk, portal_id: i64) -> Vec<MessageKey> {
 
 /// The code the machine wants: from the inbox, or the authenticator entry linked to the portal.
 /// `None` while none has come; a failure ends the sign-in.
+///
+/// From a mail server that checks no sender, a code naming the portal is filled only once the
+/// person confirmed it ([`confirm_code`]); until then the sign-in shows it and waits. A
+/// verified code, when one comes, is always taken first.
 pub fn find_code(
     kd: &Keydesk,
     wanted: CodeWanted,
@@ -104,7 +110,25 @@ pub fn find_code(
         } => Ok(kd
             .inbox
             .with(|inbox| {
-                inbox.code_for_sign_in(portal_id, channel, since, known_before, now.secs())
+                let now = now.secs();
+                if let Some(code) =
+                    inbox.code_for_sign_in(portal_id, channel, since, known_before, now)
+                {
+                    return Some(code);
+                }
+                let code = inbox.code_to_confirm_for_sign_in(
+                    portal_id,
+                    channel,
+                    since,
+                    known_before,
+                    now,
+                )?;
+                if kd.sign_ins.is_confirmed(portal_id, &code.key) {
+                    return Some(code);
+                }
+                kd.sign_ins
+                    .ask_to_confirm(portal_id, CodeToConfirm::from(&code));
+                None
             })
             // Without a watched mailbox the desk can still type the code in the window itself.
             .flatten()
@@ -115,6 +139,20 @@ pub fn find_code(
             codes::authenticator_code(store.conn(), keychain, portal_id, now.millis()).map(Some)
         }
     }
+}
+
+/// The person confirmed the code their running sign-in to `portal_id` shows (see
+/// [`find_code`]): the sign-in fills it at its next look. Refused when that sign-in has ended
+/// or shows another code by now.
+pub fn confirm_code(kd: &Keydesk, portal_id: i64, key: &MessageKey) -> Result<(), Error> {
+    if !kd.sign_ins.confirm(portal_id, key) {
+        return Err(Error::other(
+            ErrorCode::CodeGone,
+            "This sign-in no longer waits for that code. Start the sign-in again if it ended.",
+        ));
+    }
+    tracing::info!(portal = portal_id, "the person confirmed an unchecked code");
+    Ok(())
 }
 
 /// A code was written into the portal's page: it is used, here and for every other desk.

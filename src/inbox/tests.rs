@@ -180,8 +180,8 @@ fn unchecked_mail_naming_a_portal_is_unverified_and_keeps_no_portal_lifetime() {
     );
     let c = code(read(&unstamped, &rules()));
     assert!(
-        matches!(&c.origin, Origin::Unverified { portal_id: 1, reason, .. } if reason.contains("no sender check")),
-        "{:?}",
+        matches!(&c.origin, Origin::Unverified { portal_id: 1, reason, confirmable: false, .. } if reason.contains("no sender check")),
+        "a check was possible, so the person cannot vouch for it: {:?}",
         c.origin
     );
     assert_eq!(
@@ -197,8 +197,8 @@ fn unchecked_mail_naming_a_portal_is_unverified_and_keeps_no_portal_lifetime() {
         "Your verification code is 482913.",
     );
     assert!(
-        matches!(&code(read(&stamped, &no_checks)).origin, Origin::Unverified { reason, .. } if reason == trust::NO_CHECKS),
-        "without the server's id nothing is verified"
+        matches!(&code(read(&stamped, &no_checks)).origin, Origin::Unverified { reason, confirmable: true, .. } if reason == trust::NO_CHECKS),
+        "without the server's id nothing is verified, and a sign-in asks the person to confirm"
     );
 }
 

@@ -69,6 +69,37 @@ pub struct SignInView {
     pub started_ms: i64,
     /// Its figures.
     pub timing: Timing,
+    /// A code that arrived for this sign-in from a mail server that checks no sender: the
+    /// sign-in fills it only once the person confirms it.
+    pub code_to_confirm: Option<CodeToConfirm>,
+}
+
+/// A code shown for the person's confirmation: the mail server checks no sender, so only the
+/// person can say it is the code the portal just sent. No digits here: the Codes view shows
+/// them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct CodeToConfirm {
+    /// Its message.
+    pub key: crate::pending::MessageKey,
+    /// Who the message says sent it.
+    pub sender: String,
+    /// When it arrived (UNIX seconds).
+    pub delivered_at: i64,
+}
+
+impl From<&crate::pending::PendingCode> for CodeToConfirm {
+    fn from(code: &crate::pending::PendingCode) -> Self {
+        let sender = match &code.origin {
+            crate::pending::Origin::Unverified { sender, .. }
+            | crate::pending::Origin::Unmatched { sender } => sender.clone(),
+            crate::pending::Origin::Portal { name, .. } => name.clone(),
+        };
+        Self {
+            key: code.key.clone(),
+            sender,
+            delivered_at: code.delivered_at,
+        }
+    }
 }
 
 impl SignInView {
@@ -146,7 +177,21 @@ impl SignInView {
             lockout_warning: None,
             started_ms: sign_in.started_ms(),
             timing: sign_in.timing(),
+            code_to_confirm: None,
         }
+    }
+
+    /// The view showing `code` for confirmation, while the sign-in waits for its code.
+    pub fn with_code_to_confirm(mut self, code: Option<CodeToConfirm>) -> Self {
+        if let Some(code) = code.filter(|_| matches!(self.state, State::WaitingForCode { .. })) {
+            self.words = format!(
+                "A code for {} came from {}, but this mail server does not check who sent a \
+                 message. If you asked {} for a code just now, use this one.",
+                self.portal, code.sender, self.portal
+            );
+            self.code_to_confirm = Some(code);
+        }
+        self
     }
 
     /// The view with the guard's lockout warning for this portal.

@@ -181,6 +181,16 @@ pub fn cli_ok(profile: &Path, args: &[&str], stdin: Option<&str>) -> String {
 /// arguments such as folders or an SMS forwarder. The office server's id is the bed's
 /// [`AUTHSERV_ID`] unless `extra` gives another.
 pub fn set_mailbox(profile: &Path, user: &MailUser, password: &str, extra: &[&str]) {
+    let mut extra = extra.to_vec();
+    if !extra.contains(&"--authserv-id") {
+        extra.extend_from_slice(&["--authserv-id", AUTHSERV_ID]);
+    }
+    set_unchecked_mailbox(profile, user, password, &extra);
+}
+
+/// As [`set_mailbox`], with no authserv-id unless `extra` gives one: a mail server that checks
+/// no sender, so no message is verified.
+pub fn set_unchecked_mailbox(profile: &Path, user: &MailUser, password: &str, extra: &[&str]) {
     let settings = mailbox_settings(user, Security::Tls);
     let port = settings.port.to_string();
     let ca = settings
@@ -200,9 +210,6 @@ pub fn set_mailbox(profile: &Path, user: &MailUser, password: &str, extra: &[&st
         ca.to_str().expect("a UTF-8 path"),
     ];
     args.extend_from_slice(extra);
-    if !extra.contains(&"--authserv-id") {
-        args.extend_from_slice(&["--authserv-id", AUTHSERV_ID]);
-    }
     cli_ok(profile, &args, Some(&format!("{password}\n")));
 }
 

@@ -15,20 +15,19 @@ use serde_json::Value;
 use crate::bed;
 use crate::e2e::{ONE_SESSION, screenshot};
 use crate::signin_support::{
-    add_portal, attempts, cli_ok, click, outcomes_of, print_timing, row_text, row_xpath, session,
-    set_mailbox, sign_in, start_sandbox, start_twice_at_once, steps, tab,
+    add_portal, attempts, cli_ok, click, click_sign_in, outcomes_of, print_timing, row_text,
+    row_xpath, session, set_mailbox, set_unchecked_mailbox, sign_in, start_sandbox,
+    start_twice_at_once, steps, tab, wait_for_end,
 };
 
-#[test]
-fn e2e_signin_cigna_fills_the_mailed_code_remembers_the_desk_and_forgets_it() {
-    let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
-    let user = bed::fresh_mail_user();
-    let password = bed::test_secret("cigna");
-    let sandbox = start_sandbox(&format!(
+/// A sandbox with one Cigna-like portal whose user `frontdesk` gets its codes mailed to
+/// `user`; the office server stamps its checks when `authserv_id` is given.
+fn cigna_sandbox(user: &bed::MailUser, password: &str, authserv_id: Option<&str>) -> String {
+    let stamp = authserv_id.map_or(String::new(), |id| format!("authserv_id = \"{id}\"\n"));
+    format!(
         r#"[mail]
 delivery = "lmtp"
-authserv_id = "{authserv_id}"
-[[portal]]
+{stamp}[[portal]]
 name = "cigna"
 kind = "cigna"
 mail_from = "Cigna for HCP <no-reply@cigna.example>"
@@ -41,28 +40,42 @@ password = "{password}"
 email = "{}@localhost"
 "#,
         user.name,
-        authserv_id = bed::AUTHSERV_ID,
-    ));
+    )
+}
+
+/// Adds the sandbox's Cigna at `base` to the profile, with `extra` arguments.
+fn add_cigna(profile: &std::path::Path, base: &str, password: &str, extra: &[&str]) {
+    let login_url = format!("{base}/login");
+    let mut args = vec![
+        "--preset",
+        "cigna",
+        "--name",
+        "Cigna",
+        "--login-url",
+        &login_url,
+        "--username",
+        "frontdesk",
+        "--sender",
+        "no-reply@cigna.example",
+    ];
+    args.extend_from_slice(extra);
+    add_portal(profile, &args, password);
+}
+
+#[test]
+fn e2e_signin_cigna_fills_the_mailed_code_remembers_the_desk_and_forgets_it() {
+    let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
+    let user = bed::fresh_mail_user();
+    let password = bed::test_secret("cigna");
+    let sandbox = start_sandbox(&cigna_sandbox(&user, &password, Some(bed::AUTHSERV_ID)));
     let base = sandbox.urls["cigna"].clone();
     let profile = bed::profile_dir("e2e-signin-cigna");
     set_mailbox(&profile, &user);
-    add_portal(
+    add_cigna(
         &profile,
-        &[
-            "--preset",
-            "cigna",
-            "--name",
-            "Cigna",
-            "--login-url",
-            &format!("{base}/login"),
-            "--username",
-            "frontdesk",
-            "--sender",
-            "no-reply@cigna.example",
-            "--remember-device-days",
-            "14",
-        ],
+        &base,
         &password,
+        &["--remember-device-days", "14"],
     );
 
     session(&profile, |client| async move {
@@ -160,6 +173,65 @@ email = "{}@localhost"
             "the code is asked for again after Forget this device: {list:?}"
         );
         assert_eq!(list[4]["device_remembered"], false);
+    });
+}
+
+#[test]
+fn e2e_signin_from_a_mail_server_that_checks_no_sender_fills_the_code_only_once_confirmed() {
+    let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
+    let user = bed::fresh_mail_user();
+    let password = bed::test_secret("cigna-unchecked");
+    // No authserv_id: the sandbox's mail reaches Dovecot with no Authentication-Results, as
+    // from an office server that checks nothing, and the mailbox names no server id.
+    let sandbox = start_sandbox(&cigna_sandbox(&user, &password, None));
+    let base = sandbox.urls["cigna"].clone();
+    let profile = bed::profile_dir("e2e-signin-unchecked");
+    set_unchecked_mailbox(&profile, &user);
+    add_cigna(&profile, &base, &password, &[]);
+
+    session(&profile, |client| async move {
+        crate::e2e::wait_for_text(&client, "[data-testid=status-mailbox]", "Connected").await;
+        crate::e2e::wait_for_text(&client, "body", "does not check who sent a message").await;
+
+        let clicked_ms = click_sign_in(&client, "Cigna").await;
+        let use_code = row_xpath("Cigna", "signin-use-code");
+        client
+            .wait()
+            .at_most(Duration::from_secs(60))
+            .for_element(Locator::XPath(&use_code))
+            .await
+            .expect("the sign-in shows the unchecked code for confirmation");
+        let asking = row_text(&client, "Cigna", "signin-state", "does not check").await;
+        assert!(
+            asking.contains("no-reply@cigna.example"),
+            "the sender is named: {asking}"
+        );
+        // Shown, not filled: the portal saw the password and the code request, no code.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        assert_eq!(
+            steps(&attempts(&base).await),
+            ["password:code_required", "send_code:code_sent"],
+            "nothing is typed before the person confirms"
+        );
+        screenshot(&client, "signin-confirm-code.png").await;
+
+        click(&client, Locator::XPath(&use_code)).await;
+        let shown = wait_for_end(&client, "Cigna", clicked_ms).await;
+        assert_eq!(shown.state, "signed_in", "after confirming: {}", shown.text);
+        let list = attempts(&base).await;
+        assert_eq!(
+            steps(&list),
+            [
+                "password:code_required",
+                "send_code:code_sent",
+                "code:signed_in"
+            ],
+            "{list:?}"
+        );
+        assert_eq!(
+            list[2]["code_seq"], list[1]["code_seq"],
+            "the confirmed code is the one the portal sent"
+        );
     });
 }
 

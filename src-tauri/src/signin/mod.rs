@@ -6,6 +6,7 @@ pub mod window;
 
 use keydesk::Keydesk;
 use keydesk::api::{self, Now};
+use keydesk::pending::MessageKey;
 use keydesk::signin::{Failure, SignInView};
 use tauri::{AppHandle, Manager, State};
 
@@ -95,6 +96,16 @@ pub async fn signin_teach(
 }
 
 /// The latest state of every sign-in of this run.
+/// The person vouches for the code a sign-in shows from a mail server that checks no sender.
+#[tauri::command]
+pub async fn signin_confirm_code(
+    kd: State<'_, Keydesk>,
+    portal_id: i64,
+    key: MessageKey,
+) -> Result<(), CommandError> {
+    Ok(api::signin::confirm_code(&kd, portal_id, &key)?)
+}
+
 #[tauri::command]
 pub async fn signin_status(kd: State<'_, Keydesk>) -> Result<Vec<SignInView>, CommandError> {
     Ok(api::signin::views(&kd))

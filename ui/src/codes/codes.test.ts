@@ -33,7 +33,7 @@ describe("pending code display", () => {
   });
 
   it("marks unverified senders in the label", () => {
-    expect(fromLabel({ kind: "unverified", portal_id: 1, name: "Cigna", sender: "x@evil.test", reason: "DMARC failed" })).toContain("Unverified");
+    expect(fromLabel({ kind: "unverified", portal_id: 1, name: "Cigna", sender: "x@evil.test", reason: "DMARC failed", confirmable: false })).toContain("Unverified");
   });
 
   it("groups six and eight character codes, leaves others alone", () => {

@@ -304,6 +304,10 @@ export function signinTeach(portalId: number, step: string): Promise<string> {
   return call("signin_teach", { portalId, step });
 }
 
+export function signinConfirmCode(portalId: number, key: MessageKey): Promise<void> {
+  return call("signin_confirm_code", { portalId, key });
+}
+
 export function signinOpenInBrowser(portalId: number): Promise<void> {
   return call("signin_open_in_browser", { portalId });
 }

@@ -49,6 +49,7 @@ export type Command =
   | "signin_status"
   | "signin_open_in_browser"
   | "signin_teach"
+  | "signin_confirm_code"
   | "device_list"
   | "device_forget"
   | "device_add"
@@ -360,7 +361,13 @@ sender: string,
 /**
  * Why it is not verified, in plain words.
  */
-reason: string, };
+reason: string, 
+/**
+ * The office's server checks no sender at all (the mailbox has no authserv-id), so a
+ * sign-in shows this code for the person to confirm with one click instead of filling
+ * it by itself. False when a check was possible and did not verify it.
+ */
+confirmable: boolean, };
 
 /**
  * How the code reached the mailbox.
@@ -815,7 +822,12 @@ started_ms: number,
 /**
  * Its figures.
  */
-timing: Timing, } & ({ "state": "opening" } | { "state": "credentials" } | { "state": "requesting_code" } | { "state": "waiting_for_code", 
+timing: Timing, 
+/**
+ * A code that arrived for this sign-in from a mail server that checks no sender: the
+ * sign-in fills it only once the person confirms it.
+ */
+code_to_confirm: CodeToConfirm | null, } & ({ "state": "opening" } | { "state": "credentials" } | { "state": "requesting_code" } | { "state": "waiting_for_code", 
 /**
  * When the code was asked for (UNIX seconds); only codes that arrived since are taken.
  */
@@ -828,6 +840,25 @@ skipped_code: boolean, } | { "state": "failed",
  * Why.
  */
 failure: Failure, });
+
+/**
+ * A code shown for the person's confirmation: the mail server checks no sender, so only the
+ * person can say it is the code the portal just sent. No digits here: the Codes view shows
+ * them.
+ */
+export type CodeToConfirm = { 
+/**
+ * Its message.
+ */
+key: MessageKey, 
+/**
+ * Who the message says sent it.
+ */
+sender: string, 
+/**
+ * When it arrived (UNIX seconds).
+ */
+delivered_at: number, };
 
 /**
  * Where the sign-in is.

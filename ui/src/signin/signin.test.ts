@@ -11,6 +11,7 @@ const common = {
   failure_code: null,
   retry_needs_confirmation: false,
   lockout_warning: null,
+  code_to_confirm: null,
   started_ms: 0,
   timing: { total_ms: null, waiting_for_code_ms: null },
 };
