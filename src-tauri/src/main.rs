@@ -109,6 +109,9 @@ fn main() -> ExitCode {
         if let RunEvent::ExitRequested { .. } = event
             && let Some(kd) = app.try_state::<Keydesk>()
         {
+            // The profile is free for a new launch from now on: one made while this one winds
+            // down would otherwise hand over to it, get no answer and fail to open.
+            tauri_plugin_single_instance::destroy(app);
             // Clears a copy still on the clipboard, signs the mailbox watches out and waits
             // for every task, for a few seconds at most.
             let ended = tauri::async_runtime::block_on(kd.shutdown(SHUTDOWN_WITHIN));

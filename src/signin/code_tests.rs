@@ -164,6 +164,11 @@ fn a_totp_code_about_to_end_its_period_waits_for_the_next_one() {
         panic!("the next period's code is filled");
     };
     assert_eq!(code.expose(), "222222");
+    assert_eq!(
+        m.timing().waiting_for_code_ms,
+        Some(2_500),
+        "the wait for the next period is the wait for a usable code"
+    );
 }
 
 #[test]

@@ -78,8 +78,9 @@ impl State {
 pub struct Timing {
     /// From the start to signed in (or failed).
     pub total_ms: Option<i64>,
-    /// From asking for an e-mailed or texted code to the code being in the inbox (none for an
-    /// authenticator code, which is at hand).
+    /// How long the sign-in waited for a usable code: from asking for an e-mailed or texted
+    /// code to the code being in the inbox; for an authenticator code, the wait for the next
+    /// period when the current code was too near its end to send (none when it was at hand).
     pub waiting_for_code_ms: Option<i64>,
 }
 
@@ -135,6 +136,9 @@ pub struct SignIn {
     held_code: Option<OfferedCode>,
     /// No code is asked for before this (UNIX ms): the next TOTP period.
     code_not_before_ms: Option<i64>,
+    /// When an authenticator code was set aside for being too near its period's end: the wait
+    /// for the next one starts then.
+    period_wait_from_ms: Option<i64>,
 }
 
 impl SignIn {
@@ -160,6 +164,7 @@ impl SignIn {
             unwritten_since_ms: None,
             held_code: None,
             code_not_before_ms: None,
+            period_wait_from_ms: None,
         }
     }
 
@@ -195,7 +200,8 @@ impl SignIn {
         Timing {
             total_ms: self.ended_ms.map(|e| e - self.started_ms),
             waiting_for_code_ms: self
-                .code_requested_ms
+                .period_wait_from_ms
+                .or(self.code_requested_ms)
                 .zip(self.code_arrived_ms)
                 .map(|(asked, came)| came - asked),
         }

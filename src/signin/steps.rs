@@ -99,15 +99,18 @@ impl SignIn {
             // It could expire on its way to the portal: wait for the next period's code.
             self.held_code = None;
             self.code_not_before_ms = Some(end);
+            self.period_wait_from_ms.get_or_insert(now_ms);
         }
         match self.held_code.clone() {
             Some(found) => {
-                // Only a mailed or texted code is waited for; an authenticator code is at hand.
                 let mailed = matches!(
                     self.portal.fields.second_step,
                     SecondStep::EmailCode | SecondStep::SmsCode
                 );
-                if mailed && self.code_arrived_ms.is_none() {
+                // A mailed code is waited for; an authenticator code only when its period was
+                // about to end.
+                if (mailed || self.period_wait_from_ms.is_some()) && self.code_arrived_ms.is_none()
+                {
                     self.code_arrived_ms = Some(now_ms);
                 }
                 self.code_sent = true;

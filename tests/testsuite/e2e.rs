@@ -29,6 +29,7 @@ pub(crate) async fn launch_app(app: &str, profile: &Path) -> Client {
         Path::new(&app).exists(),
         "the app binary {app} is missing: tests/run builds it"
     );
+    wait_until_no_app_runs_on(profile).await;
     // fantoccini's HTTP stack and ours both link rustls; name the provider once.
     let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
     let mut caps = serde_json::Map::new();
@@ -37,12 +38,39 @@ pub(crate) async fn launch_app(app: &str, profile: &Path) -> Client {
         "tauri:options".into(),
         serde_json::json!({ "application": app, "args": ["--data-dir", profile] }),
     );
-    ClientBuilder::rustls()
-        .expect("rustls WebDriver client")
-        .capabilities(caps)
-        .connect(&bed::var("KEYDESK_TEST_WEBDRIVER_URL"))
+    let mut builder = ClientBuilder::rustls().expect("rustls WebDriver client");
+    builder.capabilities(caps);
+    let url = bed::var("KEYDESK_TEST_WEBDRIVER_URL");
+    let connect = builder.connect(&url);
+    // An app that exits at once leaves the WebDriver waiting for good: fail instead.
+    tokio::time::timeout(Duration::from_secs(90), connect)
         .await
+        .expect("the app's window did not come up within 90 s: see tauri-driver.log in the bed")
         .expect("tauri-driver must start the app")
+}
+
+/// Waits (up to 15 s) until no process runs the app on `profile`: a session that just closed
+/// may leave its app still winding down, and a launch on the same profile then hands over to it
+/// (one instance per profile) as it leaves, and never opens.
+async fn wait_until_no_app_runs_on(profile: &Path) {
+    let needle = profile.as_os_str().as_encoded_bytes().to_vec();
+    let running = || {
+        std::fs::read_dir("/proc")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|entry| {
+                std::fs::read(entry.path().join("cmdline")).is_ok_and(|cmdline| {
+                    let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
+                    args.windows(2)
+                        .any(|pair| pair[0] == b"--data-dir" && pair[1] == needle.as_slice())
+                })
+            })
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while running() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// Waits for an element's text to contain `needle`, returning the text.

@@ -308,14 +308,16 @@ where
 /// being in the inbox.
 pub(crate) fn print_timing(label: &str, shown: &Shown, mailed: bool) {
     let secs = |ms: Option<f64>| ms.map_or("n/a".to_owned(), |m| format!("{:.2} s", m / 1000.0));
-    let waiting = if mailed {
-        secs(shown.waiting_ms)
-    } else {
-        "none (no mail)".to_owned()
+    // The wait for a usable code: the mail's, or an authenticator's next period when the
+    // current code was too near its end.
+    let waiting = match (mailed, shown.waiting_ms) {
+        (true, ms) => format!("waiting for mail {}", secs(ms)),
+        (false, None) => "no wait for the code".to_owned(),
+        (false, ms) => format!("waiting for the next authenticator period {}", secs(ms)),
     };
     println!(
         "signin timing ({label}): total {:.2} s from the click to signed in shown (app: {}), \
-         waiting for mail {waiting}",
+         {waiting}",
         shown.seen_after.as_secs_f64(),
         secs(shown.total_ms),
     );
