@@ -52,6 +52,7 @@ macro_rules! with_commands {
             signin::signin_status,
             signin::signin_open_in_browser,
             signin::signin_teach,
+            signin::signin_forget_taught,
             signin::signin_confirm_code,
             devices::device_list,
             devices::device_forget,

@@ -268,6 +268,21 @@ pub fn teach(kd: &Keydesk, portal_id: i64, step: &str, selector: &str) -> Result
     Ok(())
 }
 
+/// Forgets what the person taught Keydesk of the portal's pages: the next sign-in reads them
+/// with the shipped recipe alone. False when nothing had been taught.
+pub fn forget_taught(kd: &Keydesk, portal_id: i64) -> Result<bool, Error> {
+    let mut desk = kd.desk();
+    PortalBook::new(desk.store()).get(portal_id)?;
+    let forgot = crate::signin::teach::forget(desk.store().conn(), portal_id)
+        .map_err(|e| Error::from(crate::store::StoreError::Sqlite(e)))?;
+    tracing::info!(
+        portal = portal_id,
+        forgot,
+        "what a portal was taught is forgotten"
+    );
+    Ok(forgot)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -354,6 +369,21 @@ mod tests {
             events.try_recv(),
             Ok(crate::api::Event::SignIn(v)) if v == view
         ));
+    }
+
+    #[tokio::test]
+    async fn what_a_portal_was_taught_is_forgotten_on_request_and_with_the_portal() {
+        let dir = tempfile::tempdir().unwrap();
+        let (kd, id) = desk(dir.path(), None);
+        let taught = |kd: &Keydesk| crate::signin::teach::hints(kd.desk().store(), id).unwrap();
+        teach(&kd, id, "password", "#pw").unwrap();
+        assert_eq!(taught(&kd)["password"], ["#pw"]);
+        assert!(forget_taught(&kd, id).unwrap());
+        assert!(taught(&kd).is_empty());
+        assert!(!forget_taught(&kd, id).unwrap(), "nothing left");
+        teach(&kd, id, "submit", "#go").unwrap();
+        crate::api::portals::remove(&kd, id).await.unwrap();
+        assert!(taught(&kd).is_empty(), "removed with its portal");
     }
 
     #[test]

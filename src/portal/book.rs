@@ -264,6 +264,8 @@ impl<'s> PortalBook<'s> {
             "UPDATE otp_entry SET portal_id = NULL WHERE portal_id = ?1",
             [id],
         )?;
+        // What it was taught goes with it: a portal added later may get the same id.
+        crate::portal::taught::forget(&tx, id)?;
         tx.execute("DELETE FROM portal WHERE id = ?1", [id])?;
         tx.commit()?;
         Ok(())

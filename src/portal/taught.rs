@@ -87,6 +87,12 @@ pub fn learn(
     Ok(())
 }
 
+/// Forgets everything the portal was taught; true when there was something. Takes the
+/// connection so a portal's removal forgets it in the same transaction.
+pub fn forget(conn: &rusqlite::Connection, portal_id: i64) -> Result<bool, rusqlite::Error> {
+    Ok(conn.execute("DELETE FROM setting WHERE key = ?1", [key(portal_id)])? > 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,5 +109,16 @@ mod tests {
         assert!(hints(&mut store, 4).unwrap().is_empty(), "per portal");
         assert!(learn(&mut store, 3, "colour", "#x").is_err());
         assert!(learn(&mut store, 3, "submit", "</script>").is_err());
+    }
+
+    #[test]
+    fn forgetting_drops_one_portals_hints_only() {
+        let mut store = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
+        learn(&mut store, 3, "password", "#pw").unwrap();
+        learn(&mut store, 4, "password", "#other").unwrap();
+        assert!(forget(store.conn(), 3).unwrap());
+        assert!(hints(&mut store, 3).unwrap().is_empty());
+        assert!(!forget(store.conn(), 3).unwrap(), "nothing left to forget");
+        assert_eq!(hints(&mut store, 4).unwrap()["password"], ["#other"]);
     }
 }

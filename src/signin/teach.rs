@@ -3,4 +3,4 @@
 //! before the shipped recipe's hints ([`super::Recipe::with_hints`]). The override is the
 //! portal's, kept with it: [`crate::portal::taught`].
 
-pub use crate::portal::taught::{Override, STEPS, TeachError, hints, learn};
+pub use crate::portal::taught::{Override, STEPS, TeachError, forget, hints, learn};

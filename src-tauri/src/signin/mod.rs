@@ -96,6 +96,15 @@ pub async fn signin_teach(
 }
 
 /// The latest state of every sign-in of this run.
+/// Forgets what the person taught Keydesk of the portal's pages; false when nothing was.
+#[tauri::command]
+pub async fn signin_forget_taught(
+    kd: State<'_, Keydesk>,
+    portal_id: i64,
+) -> Result<bool, CommandError> {
+    Ok(api::signin::forget_taught(&kd, portal_id)?)
+}
+
 /// The person vouches for the code a sign-in shows from a mail server that checks no sender.
 #[tauri::command]
 pub async fn signin_confirm_code(

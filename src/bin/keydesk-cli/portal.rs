@@ -62,6 +62,12 @@ pub enum Command {
         /// Name or id.
         portal: String,
     },
+    /// Forget what Keydesk was taught of a portal's pages (*Teach Keydesk this page*): its
+    /// sign-in reads them with the shipped recipe alone again.
+    ForgetTaught {
+        /// Name or id.
+        portal: String,
+    },
     /// Write the portal list (no secrets) to a file, or standard output.
     Export {
         /// Output file (default: standard output).
@@ -313,6 +319,14 @@ pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
                 "removed portal \"{}\", its keychain items and its browser profile",
                 found.fields.name
             );
+        }
+        Command::ForgetTaught { portal } => {
+            let found = api::portals::find(&kd, &portal)?;
+            if api::signin::forget_taught(&kd, found.id)? {
+                println!("forgot what \"{}\" was taught", found.fields.name);
+            } else {
+                println!("\"{}\" was taught nothing", found.fields.name);
+            }
         }
         Command::Export { output } => match output {
             Some(path) => {

@@ -304,6 +304,10 @@ export function signinTeach(portalId: number, step: string): Promise<string> {
   return call("signin_teach", { portalId, step });
 }
 
+export function signinForgetTaught(portalId: number): Promise<boolean> {
+  return call("signin_forget_taught", { portalId });
+}
+
 export function signinConfirmCode(portalId: number, key: MessageKey): Promise<void> {
   return call("signin_confirm_code", { portalId, key });
 }

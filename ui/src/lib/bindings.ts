@@ -49,6 +49,7 @@ export type Command =
   | "signin_status"
   | "signin_open_in_browser"
   | "signin_teach"
+  | "signin_forget_taught"
   | "signin_confirm_code"
   | "device_list"
   | "device_forget"
@@ -886,8 +887,9 @@ export type Timing = {
  */
 total_ms: number | null, 
 /**
- * From asking for an e-mailed or texted code to the code being in the inbox (none for an
- * authenticator code, which is at hand).
+ * How long the sign-in waited for a usable code: from asking for an e-mailed or texted
+ * code to the code being in the inbox; for an authenticator code, the wait for the next
+ * period when the current code was too near its end to send (none when it was at hand).
  */
 waiting_for_code_ms: number | null, };
 
