@@ -7,6 +7,7 @@
 // The tests write their fixtures; what Keydesk writes goes through its own writer.
 #![allow(clippy::disallowed_methods)]
 
+mod audit;
 mod bed;
 mod cli_watch;
 mod devices;
