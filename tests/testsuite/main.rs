@@ -14,6 +14,7 @@ mod devices;
 mod e2e;
 mod e2e_desktop;
 mod e2e_inbox;
+mod e2e_lock;
 mod e2e_manage;
 mod e2e_safety;
 mod extract;
