@@ -131,9 +131,17 @@ pub fn find_code(
             .flatten()
             .map(OfferedCode::from)),
         CodeWanted::Authenticator { portal_id } => {
-            let mut desk = kd.desk();
-            let (store, keychain) = desk.parts();
-            codes::authenticator_code(store.conn(), keychain, portal_id, now.millis()).map(Some)
+            let code = {
+                let mut desk = kd.desk();
+                let (store, keychain) = desk.parts();
+                codes::authenticator_code(store.conn(), keychain, portal_id, now.millis())?
+            };
+            kd.audit(
+                crate::audit::Action::CodeFilled,
+                kd.portal_name(portal_id),
+                "authenticator code",
+            );
+            Ok(Some(code))
         }
     }
 }

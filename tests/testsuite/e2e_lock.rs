@@ -95,6 +95,8 @@ async fn unlock(client: &Client, name: &str, pin: &str) {
 fn e2e_a_shared_desk_locks_hides_secrets_backs_off_and_obeys_the_office() {
     let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
     let profile = bed::profile_dir("e2e-lock");
+    let user = bed::fresh_mail_user();
+    bed::set_mailbox(&profile, &user, &user.password, &["--folder", "INBOX"]);
     let maria_pin = bed::test_secret("pin-maria");
     let ana_pin = bed::test_secret("pin-ana");
     let password = bed::test_secret("lock-humana");
@@ -140,10 +142,37 @@ fn e2e_a_shared_desk_locks_hides_secrets_backs_off_and_obeys_the_office() {
         "",
     );
     cli_as(&profile, ana, &["portal", "own", "Availity for Ana"], "");
+    cli_as(
+        &profile,
+        maria,
+        &[
+            "portal",
+            "add",
+            "--name",
+            "Cigna",
+            "--login-url",
+            "https://cignaforhcp.cigna.com/app/login",
+            "--second-step",
+            "email_code",
+            "--sender",
+            "no-reply@cigna.example",
+        ],
+        "",
+    );
+    bed::deliver(
+        &user,
+        &crate::e2e::code_mail("no-reply@cigna.example", "482913"),
+    );
     let humana: i64 = {
         let list = cli_as(&profile, maria, &["portal", "list", "--json"], "");
         let list: serde_json::Value = serde_json::from_str(&list).unwrap();
-        list.as_array().unwrap()[0]["id"].as_i64().unwrap()
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["username"] == "frontdesk-lock")
+            .expect("the Humana portal")["id"]
+            .as_i64()
+            .unwrap()
     };
     let policy = profile.with_extension("policy.toml");
     std::fs::write(&policy, "max_idle_minutes = 2\nplain_export = false\n").unwrap();
@@ -154,6 +183,11 @@ fn e2e_a_shared_desk_locks_hides_secrets_backs_off_and_obeys_the_office() {
         let client = launch_app(script.to_str().unwrap(), &profile).await;
         // A desk with people starts locked; the codes view stays, without digits.
         find(&client, "[data-testid=lock-screen]").await;
+        // Codes while locked: the portal and the time left, never the digits.
+        let code = wait_for_text(&client, "[data-testid=pending-code]", "Cigna").await;
+        assert!(code.contains("left"), "the time left is shown: {code}");
+        assert!(!code.contains("482"), "no digits while locked: {code}");
+        find(&client, "[data-testid=code-hidden]").await;
         screenshot(&client, "lock-screen.png").await;
         for (name, args) in [
             ("portal_reveal", serde_json::json!({ "id": humana })),
@@ -176,6 +210,8 @@ fn e2e_a_shared_desk_locks_hides_secrets_backs_off_and_obeys_the_office() {
         // Ana sees the desk's portal and her own.
         unlock(&client, "Ana", &ana_pin).await;
         wait_for_text(&client, "[data-testid=signed-in-as]", "Ana").await;
+        click(&client, "[data-testid=tab-codes]").await;
+        wait_for_text(&client, "[data-testid=pending-code]", "482 913").await;
         click(&client, "[data-testid=tab-portals]").await;
         wait_for_text(&client, "main", "Availity for Ana").await;
         // Switching person is one click.
