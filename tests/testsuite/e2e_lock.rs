@@ -317,3 +317,105 @@ fn e2e_a_shared_desk_locks_hides_secrets_backs_off_and_obeys_the_office() {
     let verdict = cli_as(&profile, None, &["audit", "verify"], "");
     assert!(verdict.starts_with("intact"), "{verdict}");
 }
+
+/// Whether a window titled `title` is mapped on the bed's X display.
+fn window_visible(title: &str) -> bool {
+    Command::new("xdotool")
+        .args(["search", "--onlyvisible", "--name", title])
+        .output()
+        .map(|o| o.status.success() && !o.stdout.is_empty())
+        .unwrap_or(false)
+}
+
+async fn wait_visible(title: &str, visible: bool) {
+    for _ in 0..100 {
+        if window_visible(title) == visible {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!(
+        "the window {title:?} never became {}",
+        if visible { "visible" } else { "hidden" }
+    );
+}
+
+#[test]
+fn e2e_portal_windows_hide_while_locked_and_come_back_on_unlock() {
+    use crate::signin_support::{sign_in, start_sandbox};
+    let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
+    let user = bed::fresh_mail_user();
+    let password = bed::test_secret("lock-cigna");
+    let maria_pin = bed::test_secret("pin-maria-windows");
+    let sandbox = start_sandbox(&format!(
+        r#"[mail]
+delivery = "lmtp"
+authserv_id = "{authserv_id}"
+[[portal]]
+name = "cigna"
+kind = "cigna"
+mail_from = "Cigna for HCP <no-reply@cigna.example>"
+code_lifetime_secs = 600
+remember_days = 30
+lockout_after = 3
+[[portal.user]]
+username = "frontdesk"
+password = "{password}"
+email = "{}@localhost"
+"#,
+        user.name,
+        authserv_id = bed::AUTHSERV_ID,
+    ));
+    let base = sandbox.urls["cigna"].clone();
+    let profile = bed::profile_dir("e2e-lock-windows");
+    crate::signin_support::set_mailbox(&profile, &user);
+    cli_as(
+        &profile,
+        None,
+        &["people", "add", "Maria"],
+        &format!("{maria_pin}\n"),
+    );
+    cli_as(
+        &profile,
+        Some(("Maria", maria_pin.as_str())),
+        &[
+            "portal",
+            "add",
+            "--password-stdin",
+            "--preset",
+            "cigna",
+            "--name",
+            "Cigna Lock",
+            "--login-url",
+            &format!("{base}/login"),
+            "--username",
+            "frontdesk",
+            "--sender",
+            "no-reply@cigna.example",
+        ],
+        &format!("{password}\n"),
+    );
+    let title = "Cigna Lock — Keydesk";
+    crate::signin_support::session(&profile, |client| async move {
+        unlock(&client, "Maria", &maria_pin).await;
+        wait_for_text(&client, "[data-testid=signed-in-as]", "Maria").await;
+        click(&client, "[data-testid=tab-status]").await;
+        wait_for_text(&client, "[data-testid=status-mailbox]", "Connected").await;
+        let shown = sign_in(&client, "Cigna Lock").await;
+        assert_eq!(shown.state, "signed_in", "{}", shown.text);
+        wait_visible(title, true).await;
+        click(&client, "[data-testid=lock-now]").await;
+        wait_visible(title, false).await;
+        unlock(&client, "Maria", &maria_pin).await;
+        wait_visible(title, true).await;
+    });
+    // The window used Maria's own browser profile.
+    let folders: Vec<String> = std::fs::read_dir(profile.join("webviews"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        folders.iter().any(|f| f.starts_with("person-")),
+        "a person's own profile: {folders:?}"
+    );
+}
