@@ -20,6 +20,37 @@ pub fn dir(data_dir: &Path, portal_id: i64) -> PathBuf {
     data_dir.join("webviews").join(portal_id.to_string())
 }
 
+/// The folder of a portal's browser profile for `person` on a desk with people
+/// (`webviews/person-<id>/<portal id>`), so one person's portal session is never handed to the
+/// next; [`dir`] on a desk without people.
+pub fn dir_for(data_dir: &Path, person: Option<i64>, portal_id: i64) -> PathBuf {
+    match person {
+        None => dir(data_dir, portal_id),
+        Some(person) => person_dir(data_dir, person).join(portal_id.to_string()),
+    }
+}
+
+fn person_dir(data_dir: &Path, person: i64) -> PathBuf {
+    data_dir.join("webviews").join(format!("person-{person}"))
+}
+
+/// The macOS data store of a portal's window for `person` ([`data_store_id`] without people).
+pub fn data_store_id_for(profile_id: &str, person: Option<i64>, portal_id: i64) -> [u8; 16] {
+    match person {
+        None => data_store_id(profile_id, portal_id),
+        Some(person) => data_store_id(&format!("{profile_id}/person-{person}"), portal_id),
+    }
+}
+
+/// Deletes every portal profile of a person who was removed.
+pub fn remove_person(data_dir: &Path, person: i64) -> std::io::Result<bool> {
+    match std::fs::remove_dir_all(person_dir(data_dir, person)) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 /// The data-store identifier of a portal's window on macOS: 16 bytes derived from this profile's
 /// id and the portal's id, so every portal of every profile has its own store and the same
 /// portal finds its store again after a restart. Shaped as an RFC 9562 version-8 UUID, which is
@@ -69,7 +100,20 @@ pub fn is_portal_cookie(portal: &Portal, cookie_domain: &str) -> bool {
 /// Deletes a portal's browser profile folder; true when there was one. Its window must be
 /// closed first: a running web view keeps writing there.
 pub fn remove(data_dir: &Path, portal_id: i64) -> std::io::Result<bool> {
-    match std::fs::remove_dir_all(dir(data_dir, portal_id)) {
+    // Every person's profile of the portal goes with it.
+    let mut removed = false;
+    if let Ok(entries) = std::fs::read_dir(data_dir.join("webviews")) {
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with("person-") {
+                removed |= remove_folder(&entry.path().join(portal_id.to_string()))?;
+            }
+        }
+    }
+    Ok(remove_folder(&dir(data_dir, portal_id))? || removed)
+}
+
+fn remove_folder(folder: &Path) -> std::io::Result<bool> {
+    match std::fs::remove_dir_all(folder) {
         Ok(()) => Ok(true),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
         Err(e) => Err(e),

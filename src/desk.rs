@@ -24,6 +24,10 @@ pub const SCHEMA: &Schema = &[
     crate::devices::MIGRATION,
     // 5: the sign-in retry guard per portal, so a restart does not forget it.
     crate::signin::guard::MIGRATION,
+    // 6: the people of the desk; portals gain an owner (NULL: the desk's).
+    crate::people::MIGRATION,
+    // 7: the audit log (its anchor is a setting).
+    crate::audit::MIGRATION,
 ];
 
 /// One desk's profile.
@@ -55,6 +59,9 @@ pub enum DeskError {
         /// What the system said.
         source: std::io::Error,
     },
+    /// The data folder is not safe to use (others can write it).
+    #[error("{0}")]
+    Unsafe(String),
     /// The database could not be opened.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -64,7 +71,7 @@ impl DeskError {
     /// Its code.
     pub fn code(&self) -> ErrorCode {
         match self {
-            Self::DataDir { .. } => ErrorCode::DataFolder,
+            Self::DataDir { .. } | Self::Unsafe(_) => ErrorCode::DataFolder,
             Self::Store(e) => e.code(),
         }
     }
@@ -93,6 +100,13 @@ impl Desk {
         data_dir: &Path,
         keychain: impl FnOnce(&str) -> Box<dyn Keychain>,
     ) -> Result<Self, DeskError> {
+        // A folder Keydesk did not just make must be its owner's alone; one it made is
+        // restricted below.
+        if data_dir.exists()
+            && let Some(why) = crate::hardening::unsafe_data_dir(data_dir)
+        {
+            return Err(DeskError::Unsafe(why));
+        }
         std::fs::create_dir_all(data_dir).map_err(|source| DeskError::DataDir {
             path: data_dir.to_owned(),
             source,

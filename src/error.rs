@@ -184,6 +184,31 @@ error_codes! {
     DeviceCookies = "device_cookies",
     /// A remembered-device value is not usable.
     DeviceInvalid = "device_invalid",
+
+    /// Keydesk is locked: sign in first.
+    Locked = "locked",
+    /// No such person at this desk.
+    PersonNotFound = "person_not_found",
+    /// A person's name is empty or taken.
+    PersonInvalid = "person_invalid",
+    /// The last office admin cannot be removed.
+    PersonLastAdmin = "person_last_admin",
+    /// Only an office admin may do this.
+    AdminOnly = "admin_only",
+    /// A PIN that is too short.
+    PinTooShort = "pin_too_short",
+    /// The PIN was wrong.
+    PinWrong = "pin_wrong",
+    /// Too many wrong PINs: wait before trying again.
+    PinWait = "pin_wait",
+    /// The office's policy does not allow this.
+    PolicyForbids = "policy_forbids",
+    /// The office's policy sets this setting.
+    SetByOffice = "set_by_office",
+    /// An idle-lock time out of range.
+    LockInvalidDelay = "lock_invalid_delay",
+    /// The audit log could not be written or read.
+    Audit = "audit",
 }
 
 /// Scripts and tests compare codes with their wire names.

@@ -36,6 +36,11 @@
 //! | [`clipboard`] | when to clear a copied secret (after a delay, only if the clipboard still holds it) and the keeper whose timers do it |
 //! | [`file`](mod@file) | files people carry to another desk: written whole or not at all, owner-only; read with a size cap |
 //! | [`calendar`] | [`Now`], the one place the clock is read; civil dates for IMAP searches and typed or printed dates |
+//! | [`people`] | the people of a desk: name, role, PIN kept as an Argon2id hash, wrong tries that back off (kept across restarts), the last admin kept |
+//! | [`session`] | locked or not, who is signed in, the idle deadline the window's input moves on |
+//! | [`audit`] | the append-only, hash-chained audit log with its anchor, `verify`, retention, CSV/JSON lines, and its copy to the system log |
+//! | [`policy`] | the office's policy (`/etc/keydesk/policy.toml`, the Windows registry, macOS managed preferences; a test file that only tightens) |
+//! | [`hardening`] | leftover exposure closed: no core dumps, a data folder others can write refused |
 //! | [`logs`] | what the logs may say (libraries that see credentials stay quiet at any level) and the rotated, capped log file |
 //!
 //! ## Decisions
@@ -84,6 +89,7 @@
 #![cfg_attr(test, allow(clippy::disallowed_methods))]
 
 pub mod api;
+pub mod audit;
 pub mod browser_profile;
 pub mod calendar;
 pub mod clipboard;
@@ -92,6 +98,7 @@ pub mod devices;
 pub mod error;
 pub mod extract;
 pub mod file;
+pub mod hardening;
 pub mod inbox;
 pub mod keychain;
 pub mod logs;
@@ -100,8 +107,11 @@ pub mod message;
 pub mod notification;
 pub mod otp;
 pub mod pending;
+pub mod people;
+pub mod policy;
 pub mod portal;
 pub mod secret;
+pub mod session;
 pub mod signin;
 pub mod store;
 pub mod tasks;

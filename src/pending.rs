@@ -139,8 +139,9 @@ pub enum CodeState {
 pub struct PendingCodeView {
     /// The message it came in (used to copy or mark it).
     pub key: MessageKey,
-    /// The code, as the user types it.
-    pub code: String,
+    /// The code, as the user types it; `None` while Keydesk is locked (the portal and the time
+    /// left are still shown).
+    pub code: Option<String>,
     /// Who sent it.
     pub origin: Origin,
     /// E-mail or text.
@@ -354,7 +355,7 @@ impl PendingCodes {
             .values()
             .map(|c| PendingCodeView {
                 key: c.key.clone(),
-                code: c.code.expose().to_owned(),
+                code: Some(c.code.expose().to_owned()),
                 origin: c.origin.clone(),
                 channel: c.channel,
                 delivered_at: c.delivered_at,

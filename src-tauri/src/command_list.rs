@@ -61,6 +61,18 @@ macro_rules! with_commands {
             desktop::desktop_settings,
             desktop::set_start_at_login,
             desktop::set_shortcut,
+            people::session_view,
+            people::session_touch,
+            people::session_lock,
+            people::session_unlock,
+            people::people_list,
+            people::people_add,
+            people::people_remove,
+            people::audit_list,
+            people::audit_verify,
+            people::audit_export,
+            people::office_settings,
+            people::set_lock_minutes,
         }
     };
 }

@@ -51,7 +51,14 @@ pub fn forward(app: &AppHandle, kd: &Keydesk) {
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
             };
             let sent = match &event {
-                Event::Changed(area) => app.emit_to("main", EventName::Changed.as_str(), area),
+                Event::Changed(area) => {
+                    if *area == keydesk::api::Area::Session
+                        && let Some(kd) = tauri::Manager::try_state::<Keydesk>(&app)
+                    {
+                        crate::people::follow_lock(&app, &kd);
+                    }
+                    app.emit_to("main", EventName::Changed.as_str(), area)
+                }
                 Event::SignIn(view) => app.emit_to("main", EventName::SigninChanged.as_str(), view),
                 _ => Ok(()),
             };

@@ -15,6 +15,7 @@ mod devices;
 mod error;
 mod events;
 mod mailbox;
+mod people;
 mod picked_file;
 mod platform;
 mod portals;
@@ -42,6 +43,7 @@ fn main() -> ExitCode {
     let started = std::time::Instant::now();
     lighten_the_web_engine();
     keydesk::secret::withhold_panic_details();
+    keydesk::hardening::no_core_dumps();
     let data_dir = data_dir_argument().unwrap_or_else(Desk::default_data_dir);
     let desk = match Desk::open(&data_dir) {
         Ok(desk) => desk,
@@ -70,7 +72,9 @@ fn main() -> ExitCode {
         })
         .setup(move |app| {
             let parts = Platform {
-                clipboard: Some(Arc::new(platform::SystemClipboard(app.handle().clone()))),
+                clipboard: Some(Arc::new(platform::SystemClipboard::new(
+                    app.handle().clone(),
+                ))),
                 notifier: Some(Arc::new(platform::DesktopNotifier(app.handle().clone()))),
             };
             // The sign-in recipes are checked here: a bad one stops the start plainly.
@@ -82,6 +86,7 @@ fn main() -> ExitCode {
             kd.start();
             desktop::start(app.handle(), &kd)?;
             app.manage(kd);
+            people::lock_on_session(app.handle());
             Ok(())
         })
         .invoke_handler(with_commands!(handlers))

@@ -7,8 +7,20 @@ use keydesk::notification::{Notification, Notifier};
 use tauri::AppHandle;
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
-/// The system clipboard through the Tauri plugin.
-pub struct SystemClipboard(pub AppHandle);
+/// The system clipboard: reading and clearing through the Tauri plugin, writing through arboard
+/// so the copy is marked for clipboard managers to keep out of their history. The arboard
+/// instance lives as long as the app, which on X11 and Wayland is what keeps serving the copy.
+pub struct SystemClipboard(
+    pub AppHandle,
+    pub std::sync::Mutex<Option<arboard::Clipboard>>,
+);
+
+impl SystemClipboard {
+    /// The clipboard of the app `app`.
+    pub fn new(app: AppHandle) -> Self {
+        Self(app, std::sync::Mutex::new(None))
+    }
+}
 
 impl Clipboard for SystemClipboard {
     fn read_text(&self) -> Result<Option<Secret>, ClipboardError> {
@@ -17,9 +29,24 @@ impl Clipboard for SystemClipboard {
     }
 
     fn write_text(&self, text: &Secret) -> Result<(), ClipboardError> {
-        self.0
-            .clipboard()
-            .write_text(text.expose().to_owned())
+        let mut held = self.1.lock().unwrap_or_else(|e| e.into_inner());
+        if held.is_none() {
+            *held = Some(
+                arboard::Clipboard::new()
+                    .map_err(|e| ClipboardError::Unavailable(e.to_string()))?,
+            );
+        }
+        let clipboard = held.as_mut().expect("made above");
+        #[cfg(target_os = "macos")]
+        use arboard::SetExtApple as _;
+        #[cfg(all(unix, not(target_os = "macos")))]
+        use arboard::SetExtLinux as _;
+        #[cfg(windows)]
+        use arboard::SetExtWindows as _;
+        clipboard
+            .set()
+            .exclude_from_history()
+            .text(text.expose().to_owned())
             .map_err(|e| ClipboardError::Unavailable(e.to_string()))
     }
 

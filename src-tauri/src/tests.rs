@@ -100,6 +100,19 @@ fn bindings() -> String {
         decl::<api::desktop::DesktopSettings>(&cfg),
         decl::<crate::desktop::DesktopView>(&cfg),
         decl::<crate::desktop::Focus>(&cfg),
+        decl::<api::people::SessionView>(&cfg),
+        decl::<api::people::PersonChoice>(&cfg),
+        decl::<keydesk::session::SignedIn>(&cfg),
+        decl::<keydesk::people::Person>(&cfg),
+        decl::<keydesk::people::Role>(&cfg),
+        decl::<keydesk::audit::Record>(&cfg),
+        decl::<keydesk::audit::Filter>(&cfg),
+        decl::<keydesk::audit::Verdict>(&cfg),
+        decl::<api::audit::AuditFormat>(&cfg),
+        decl::<api::settings::OfficeSettings>(&cfg),
+        decl::<keydesk::policy::OfficePolicy>(&cfg),
+        decl::<keydesk::policy::Policy>(&cfg),
+        decl::<keydesk::policy::RevealWho>(&cfg),
     ];
     for t in types {
         out.push('\n');

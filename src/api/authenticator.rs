@@ -32,6 +32,11 @@ pub struct ClockLine {
 /// Every entry with its codes at `now`. While the keychain cannot be read the entries are still
 /// listed, each saying why it has no code.
 pub fn codes(kd: &Keydesk, now: Now) -> Result<Vec<EntryCodesView>, Error> {
+    if kd.check_idle() {
+        let mut desk = kd.desk();
+        let codes = entries::without_codes(desk.store().conn(), "Keydesk is locked")?;
+        return Ok(codes.iter().map(|c| c.view()).collect());
+    }
     let mut desk = kd.desk();
     let (store, keychain) = desk.parts();
     let codes = match entries::codes(store.conn(), keychain, now.secs_unsigned()) {
@@ -54,6 +59,7 @@ pub fn find(kd: &Keydesk, query: &str) -> Result<Entry, Error> {
 /// The code to type now: TOTP at `now`; an HOTP entry's next code (its counter moves on, so a
 /// code is never given twice).
 pub fn use_code(kd: &Keydesk, id: i64, now: Now) -> Result<Secret, Error> {
+    kd.unlocked()?;
     let mut desk = kd.desk();
     let (store, keychain) = desk.parts();
     let code = entries::use_code(store.conn(), keychain, id, now.secs_unsigned())?;
@@ -63,7 +69,13 @@ pub fn use_code(kd: &Keydesk, id: i64, now: Now) -> Result<Secret, Error> {
 /// Copies an entry's code ([`use_code`]); returns the delay until the clipboard is cleared.
 pub fn copy(kd: &Keydesk, id: i64, now: Now) -> Result<Duration, Error> {
     let code = use_code(kd, id, now)?;
-    Ok(kd.clipboard.copy(&kd.tasks, &code)?)
+    let delay = kd.clipboard.copy(&kd.tasks, &code)?;
+    kd.audit(
+        crate::audit::Action::CodeCopied,
+        None,
+        format!("authenticator entry {id}"),
+    );
+    Ok(delay)
 }
 
 /// Makes `portal` (or none) the portal whose sign-in uses this entry's codes.
@@ -173,9 +185,10 @@ pub fn import_file(
 /// password must be at least [`otp::MIN_BACKUP_PASSWORD_CHARS`] long. The key derivation takes
 /// a while, so it runs off the async runtime.
 pub async fn export_backup(kd: &Keydesk, path: &Path, password: Secret) -> Result<Exported, Error> {
+    kd.unlocked()?;
     let desk = kd.desk.clone();
     let path = path.to_owned();
-    blocking(move || {
+    let written = blocking(move || {
         let (bytes, count) = {
             let mut desk = desk.lock().unwrap_or_else(|e| e.into_inner());
             let (store, keychain) = desk.parts();
@@ -191,12 +204,26 @@ pub async fn export_backup(kd: &Keydesk, path: &Path, password: Secret) -> Resul
         super::write_file(&path, &bytes)?;
         Ok(Exported { count, path })
     })
-    .await
+    .await?;
+    kd.audit(
+        crate::audit::Action::BackupWritten,
+        None,
+        format!("{} authenticator entries, encrypted", written.count),
+    );
+    Ok(written)
 }
 
 /// Writes every entry as a plain `otpauth://` list: anyone with the file can make the codes.
 /// Refused unless the person confirmed (`understood`) the warning.
 pub fn export_plain(kd: &Keydesk, path: &Path, understood: bool) -> Result<Exported, Error> {
+    kd.unlocked()?;
+    if kd.policy().policy.plain_export == Some(false) {
+        return Err(Error::other(
+            ErrorCode::PolicyForbids,
+            "Your office does not allow plain lists of the authenticator's keys. Make an \
+             encrypted backup instead.",
+        ));
+    }
     if !understood {
         return Err(Error::other(
             ErrorCode::OtpPlainNotConfirmed,
@@ -214,6 +241,11 @@ pub fn export_plain(kd: &Keydesk, path: &Path, understood: bool) -> Result<Expor
     };
     super::write_file(path, text.expose().as_bytes())?;
     tracing::warn!("wrote a plain authenticator list (secret keys readable in the file)");
+    kd.audit(
+        crate::audit::Action::ExportWritten,
+        None,
+        format!("{count} authenticator entries, plain"),
+    );
     Ok(Exported {
         count,
         path: path.to_owned(),

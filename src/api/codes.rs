@@ -15,10 +15,17 @@ use crate::portal::PortalBook;
 use super::Now;
 
 /// The codes to show at `now`, newest first (none while the mailbox is not watched).
+/// While Keydesk is locked each code shows its portal and time left, never its digits.
 pub fn pending(kd: &Keydesk, now: Now) -> Vec<PendingCodeView> {
-    kd.inbox
+    let locked = kd.check_idle();
+    let mut views = kd
+        .inbox
         .with(|inbox| inbox.view(now.secs()))
-        .unwrap_or_default()
+        .unwrap_or_default();
+    if locked {
+        views.iter_mut().for_each(|v| v.code = None);
+    }
+    views
 }
 
 /// The mailbox connection above the codes, with the last error in plain words.
@@ -29,6 +36,7 @@ pub fn connection(kd: &Keydesk) -> InboxConnection {
 /// Copies a code to the clipboard and marks it used, here and on the server for the other
 /// desks. Returns the delay until the clipboard is cleared.
 pub fn copy(kd: &Keydesk, key: &MessageKey) -> Result<Duration, Error> {
+    kd.unlocked()?;
     let code = kd
         .inbox
         .with(|inbox| inbox.code(key))
@@ -41,6 +49,11 @@ pub fn copy(kd: &Keydesk, key: &MessageKey) -> Result<Duration, Error> {
         .ok_or_else(|| Error::other(ErrorCode::CodeGone, "That code is no longer pending."))?;
     let delay = kd.clipboard.copy(&kd.tasks, &code.code)?;
     kd.inbox.with(|inbox| inbox.mark_used(key));
+    kd.audit(
+        crate::audit::Action::CodeCopied,
+        None,
+        format!("mailed code {}/{}", key.folder, key.uid),
+    );
     kd.changed(Area::Codes);
     Ok(delay)
 }
@@ -81,6 +94,7 @@ pub(crate) fn start_inbox(kd: &Keydesk) {
     let desk = kd.desk.clone();
     let events = kd.events.clone();
     let announcer = Announcer {
+        session: kd.session.clone(),
         inbox: kd.inbox.clone(),
         desk: kd.desk.clone(),
         notifier: kd.notifier.clone(),
@@ -108,6 +122,7 @@ pub(crate) fn start_inbox(kd: &Keydesk) {
 
 /// Shows the notification of a new code.
 struct Announcer {
+    session: std::sync::Arc<std::sync::Mutex<crate::session::Session>>,
     inbox: std::sync::Arc<crate::inbox::InboxRunner>,
     desk: std::sync::Arc<std::sync::Mutex<Desk>>,
     notifier: Option<std::sync::Arc<dyn crate::notification::Notifier>>,
@@ -122,13 +137,22 @@ impl Announcer {
         let Some(code) = self.inbox.with(|i| i.code(&key)).flatten() else {
             return;
         };
-        let settings = {
+        let mut settings = {
             let desk = self.desk.lock().unwrap_or_else(|e| e.into_inner());
             crate::notification::saved_settings(desk.store_ref()).unwrap_or_else(|e| {
                 tracing::warn!(error = %e, "cannot read the notification settings; the code is left out");
                 Default::default()
             })
         };
+        // Never a code in a notification while Keydesk is locked (or about to lock).
+        let locked = {
+            let mut session = self.session.lock().unwrap_or_else(|e| e.into_inner());
+            session.expire(std::time::Instant::now());
+            session.is_locked()
+        };
+        if locked {
+            settings.show_code = false;
+        }
         let text = crate::notification::for_code(&code, Now::system().secs(), &settings);
         self.tasks.spawn(async move {
             // notify-rust talks D-Bus synchronously; it fails fast when no daemon is there.
@@ -216,6 +240,9 @@ pub fn code(
     key: &MessageKey,
     now: Now,
 ) -> Option<(crate::pending::PendingCode, bool)> {
+    if kd.check_idle() {
+        return None;
+    }
     kd.inbox
         .with(|inbox| {
             let used = inbox

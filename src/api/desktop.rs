@@ -220,7 +220,7 @@ mod tests {
                 uid_validity: 1,
                 uid,
             },
-            code: "482913".into(),
+            code: Some("482913".into()),
             origin: Origin::Portal {
                 portal_id: 1,
                 name: name.into(),

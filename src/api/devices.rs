@@ -86,6 +86,8 @@ pub fn forget(
     source: DeviceSource,
     cookies: Option<&dyn PortalCookies>,
 ) -> Result<Forgotten, Error> {
+    kd.unlocked()?;
+    super::portals::visible(kd, portal_id)?;
     let forgotten = {
         let mut desk = kd.desk();
         let portal = PortalBook::new(desk.store()).get(portal_id)?;
@@ -100,6 +102,11 @@ pub fn forget(
         portal = portal_id,
         source = source.as_str(),
         "forgot a remembered device"
+    );
+    kd.audit(
+        crate::audit::Action::DeviceForgotten,
+        kd.portal_name(portal_id),
+        source.as_str(),
     );
     kd.changed(Area::Devices);
     Ok(forgotten)

@@ -8,6 +8,7 @@ use crate::keychain::KeychainError;
 use crate::mailbox::MailboxError;
 use crate::otp::OtpError;
 use crate::otp::clock::ClockError;
+use crate::people::PeopleError;
 use crate::portal::{PortalError, TransferError};
 use crate::signin::{RecipeError, StartError};
 use crate::store::StoreError;
@@ -54,6 +55,9 @@ pub enum Error {
     /// The sign-in recipes.
     #[error(transparent)]
     Recipe(#[from] RecipeError),
+    /// The people of the desk.
+    #[error(transparent)]
+    People(#[from] PeopleError),
     /// A file the person named.
     #[error("Could not {action} {}: {why}. Check the file name and folder.", path.display(), why = file_reason(source))]
     File {
@@ -106,6 +110,7 @@ impl Error {
             Self::Device(e) => e.code(),
             Self::SignIn(e) => e.code(),
             Self::Recipe(e) => e.code(),
+            Self::People(e) => e.code(),
             Self::File { .. } => ErrorCode::File,
             Self::Other { code, .. } => *code,
         }

@@ -16,6 +16,8 @@
 //! | [`signin`] | signs in with one click: starts, finds the code, records the end |
 //! | [`devices`] | sees and forgets remembered devices, keeps records for outside browsers |
 //! | [`settings`] | chooses how long a copy stays on the clipboard |
+//! | [`people`] | locks and unlocks the desk, signs in as a person, switches person; manages the people |
+//! | [`audit`] | reads, filters, verifies and exports the audit log |
 //! | [`desktop`] | sees the codes in the tray; starts Keydesk at login; chooses the shortcut that brings it forward |
 //!
 //! A use-case that changes something says so with an [`Event::Changed`] for its [`Area`]; the
@@ -23,12 +25,14 @@
 //! itself. Secrets stay inside: a use-case returns a [`Secret`](crate::Secret) only where the
 //! person asked to see it.
 
+pub mod audit;
 pub mod authenticator;
 pub mod codes;
 pub mod desktop;
 pub mod devices;
 mod error;
 pub mod mailbox;
+pub mod people;
 pub mod portals;
 pub mod settings;
 pub mod signin;
@@ -96,6 +100,8 @@ pub enum Area {
     Mailbox,
     /// The desk's settings.
     Settings,
+    /// Locked or not, who is signed in, the people of the desk.
+    Session,
 }
 
 /// What a running desk tells its adapter. No event carries a secret.
@@ -134,6 +140,9 @@ pub struct Keydesk {
     recipes: Recipes,
     tasks: Tasks,
     events: broadcast::Sender<Event>,
+    session: Arc<Mutex<crate::session::Session>>,
+    policy: crate::policy::OfficePolicy,
+    desk_name: String,
 }
 
 impl std::fmt::Debug for Keydesk {
@@ -164,7 +173,17 @@ impl Keydesk {
             });
         // The sign-in recipes are data: checked here, so a bad one stops the start plainly.
         let recipes = Recipes::shipped()?;
+        let policy = crate::policy::load();
+        let clear_after = policy.policy.clipboard(clear_after);
+        let mut desk = desk;
+        let has_people = crate::people::People::new(desk.store()).any()?;
+        let idle = people::idle_in_force(desk.store_ref(), &policy.policy);
+        let desk_name = people::desk_name(desk.profile_id());
+        let session = crate::session::Session::new(has_people, idle, std::time::Instant::now());
         Ok(Self {
+            session: Arc::new(Mutex::new(session)),
+            policy,
+            desk_name,
             data_dir: desk.data_dir().to_owned(),
             profile_id: desk.profile_id().to_owned(),
             desk: Arc::new(Mutex::new(desk)),
@@ -190,6 +209,53 @@ impl Keydesk {
     pub fn start(&self) {
         codes::start_inbox(self);
         devices::start_reminders(self);
+        self.start_idle_lock();
+        if !self.policy.policy.is_empty() || self.policy.problem.is_some() {
+            let detail = match &self.policy.problem {
+                Some(problem) => format!("strictest settings: {problem}"),
+                None => format!("from {}", self.policy.sources.join(", ")),
+            };
+            self.audit(crate::audit::Action::PolicyApplied, None, detail);
+        }
+        match audit::prune(self, Now::system()) {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(records = n, "audit records past their retention removed"),
+            Err(e) => tracing::warn!(error = %e, "could not prune the audit log"),
+        }
+    }
+
+    /// Locks when the idle time passes, even with nobody asking: the window hides the portal
+    /// windows as soon as it hears.
+    fn start_idle_lock(&self) {
+        let session = self.session.clone();
+        let events = self.events.clone();
+        let audit = AuditSink {
+            desk: self.desk.clone(),
+            desk_name: self.desk_name.clone(),
+        };
+        self.tasks.spawn_with(move |cancel| async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            loop {
+                tokio::select! {
+                    _ = cancel.cancelled() => break,
+                    _ = tick.tick() => {}
+                }
+                let expired = {
+                    let mut s = session.lock().unwrap_or_else(|e| e.into_inner());
+                    let expired = s.expire(std::time::Instant::now());
+                    expired.then(|| s.person().map(|p| p.name.clone()).unwrap_or_default())
+                };
+                if let Some(person) = expired {
+                    audit.record(
+                        &person,
+                        crate::audit::Action::Locked,
+                        "no input for the idle time",
+                    );
+                    let _ = events.send(Event::Changed(Area::Session));
+                    let _ = events.send(Event::Changed(Area::Codes));
+                }
+            }
+        });
     }
 
     /// Stops everything: clears a copied secret the clipboard still holds, cancels every task
@@ -245,5 +311,164 @@ impl Keydesk {
     pub(crate) fn publish_sign_in(&self, view: SignInView) {
         self.sign_ins.set_view(view.clone());
         let _ = self.events.send(Event::SignIn(view));
+    }
+}
+
+/// Writes audit records from a background task (no [`Keydesk`] there).
+struct AuditSink {
+    desk: Arc<Mutex<Desk>>,
+    desk_name: String,
+}
+
+impl AuditSink {
+    fn record(&self, person: &str, action: crate::audit::Action, detail: &str) {
+        let entry = crate::audit::Entry {
+            at: Now::system().secs(),
+            desk: self.desk_name.clone(),
+            person: person.to_owned(),
+            action,
+            portal: None,
+            detail: detail.to_owned(),
+        };
+        let mut desk = self.desk.lock().unwrap_or_else(|e| e.into_inner());
+        match crate::audit::append(desk.store(), &entry) {
+            Ok(record) => crate::audit::system_log::send(&record),
+            Err(e) => tracing::error!(error = %e, "could not write an audit record"),
+        }
+    }
+}
+
+/// The person acting in a use-case that is allowed now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// Who is signed in; `None` on a desk without people.
+    pub person: Option<crate::session::SignedIn>,
+}
+
+impl Actor {
+    /// The name in audit records: the person's, or "desk" on a desk without people.
+    pub fn name(&self) -> String {
+        self.person
+            .as_ref()
+            .map_or_else(|| "desk".to_owned(), |p| p.name.clone())
+    }
+
+    /// True for an office admin, and on a desk without people (whoever uses it manages it).
+    pub fn is_admin(&self) -> bool {
+        self.person
+            .as_ref()
+            .is_none_or(|p| p.role == crate::people::Role::Admin)
+    }
+}
+
+impl Keydesk {
+    /// The session, for one use-case. A plain mutex, never held across an await.
+    pub(crate) fn session(&self) -> MutexGuard<'_, crate::session::Session> {
+        self.session.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The office's policy in force.
+    pub fn policy(&self) -> &crate::policy::OfficePolicy {
+        &self.policy
+    }
+
+    /// Locks when the idle time passed (recording it); true when the desk is locked.
+    pub(crate) fn check_idle(&self) -> bool {
+        let (expired, locked) = {
+            let mut session = self.session();
+            let expired = session.expire(std::time::Instant::now());
+            (expired, session.is_locked())
+        };
+        if expired {
+            self.audit(
+                crate::audit::Action::Locked,
+                None,
+                "no input for the idle time",
+            );
+            self.changed(Area::Session);
+        }
+        locked
+    }
+
+    /// Who acts now, or [`ErrorCode::Locked`](crate::error::ErrorCode::Locked) while Keydesk is
+    /// locked: every use-case that shows, copies or exports a secret asks first.
+    pub(crate) fn unlocked(&self) -> Result<Actor, Error> {
+        if self.check_idle() {
+            return Err(Error::other(
+                crate::error::ErrorCode::Locked,
+                "Keydesk is locked. Sign in with your PIN first.",
+            ));
+        }
+        Ok(Actor {
+            person: self.session().person().cloned(),
+        })
+    }
+
+    /// Like [`Keydesk::unlocked`], for an office admin only.
+    pub(crate) fn admin(&self) -> Result<Actor, Error> {
+        let actor = self.unlocked()?;
+        if !actor.is_admin() {
+            return Err(Error::other(
+                crate::error::ErrorCode::AdminOnly,
+                "Only an office admin can do this.",
+            ));
+        }
+        Ok(actor)
+    }
+
+    /// The person signed in now (kept while locked), if the desk has people.
+    pub(crate) fn person_id(&self) -> Option<i64> {
+        let session = self.session();
+        session
+            .has_people()
+            .then(|| session.person().map(|p| p.id))
+            .flatten()
+    }
+
+    /// Appends an audit record by whoever is signed in and sends it to the system log. A
+    /// failure to record is logged; the record never holds a secret (callers pass names and
+    /// counts only).
+    pub(crate) fn audit(
+        &self,
+        action: crate::audit::Action,
+        portal: Option<String>,
+        detail: impl Into<String>,
+    ) {
+        let person = self
+            .session()
+            .person()
+            .map_or_else(|| "desk".to_owned(), |p| p.name.clone());
+        self.audit_as(&person, action, portal, detail);
+    }
+
+    /// [`Keydesk::audit`] for a named person (a failed unlock names who was tried).
+    pub(crate) fn audit_as(
+        &self,
+        person: &str,
+        action: crate::audit::Action,
+        portal: Option<String>,
+        detail: impl Into<String>,
+    ) {
+        let entry = crate::audit::Entry {
+            at: Now::system().secs(),
+            desk: self.desk_name.clone(),
+            person: person.to_owned(),
+            action,
+            portal,
+            detail: detail.into(),
+        };
+        match crate::audit::append(self.desk().store(), &entry) {
+            Ok(record) => crate::audit::system_log::send(&record),
+            Err(e) => tracing::error!(error = %e, "could not write an audit record"),
+        }
+    }
+
+    /// The name of a portal for an audit record (its id when it cannot be read).
+    pub(crate) fn portal_name(&self, id: i64) -> Option<String> {
+        Some(
+            crate::portal::PortalBook::new(self.desk().store())
+                .get(id)
+                .map_or_else(|_| format!("portal {id}"), |p| p.fields.name),
+        )
     }
 }

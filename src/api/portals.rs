@@ -69,19 +69,110 @@ pub fn preset_fields(preset: &str, organization_url: Option<&str>) -> Result<Por
     Ok(Preset::find(preset)?.fields(organization_url)?)
 }
 
-/// Every portal with its method, username, last sign-in and password age at `now`.
+/// Every portal the person signed in sees (the desk's and their own) with its method, username,
+/// last sign-in and password age at `now`.
 pub fn list(kd: &Keydesk, now: Now) -> Result<Vec<PortalSummary>, Error> {
-    Ok(PortalBook::new(kd.desk().store()).summaries(now.secs())?)
+    let hidden = hidden_from(kd)?;
+    let mut all = PortalBook::new(kd.desk().store()).summaries(now.secs())?;
+    all.retain(|p| !hidden.contains(&p.id));
+    Ok(all)
 }
 
 /// One portal.
 pub fn get(kd: &Keydesk, id: i64) -> Result<Portal, Error> {
+    visible(kd, id)?;
     Ok(PortalBook::new(kd.desk().store()).get(id)?)
 }
 
 /// The portal named `name_or_id` (its name ignoring case, or its id).
 pub fn find(kd: &Keydesk, name_or_id: &str) -> Result<Portal, Error> {
-    Ok(PortalBook::new(kd.desk().store()).find(name_or_id)?)
+    let portal = PortalBook::new(kd.desk().store()).find(name_or_id)?;
+    visible(kd, portal.id)?;
+    Ok(portal)
+}
+
+/// The ids of the portals another person owns: hidden from whoever is signed in.
+fn hidden_from(kd: &Keydesk) -> Result<Vec<i64>, Error> {
+    let me = kd.person_id();
+    let mut desk = kd.desk();
+    let mut stmt = desk
+        .store()
+        .conn()
+        .prepare("SELECT id FROM portal WHERE owner IS NOT NULL AND owner IS NOT ?1")
+        .map_err(crate::store::StoreError::from)?;
+    let ids = stmt
+        .query_map([me], |r| r.get(0))
+        .and_then(|rows| rows.collect::<Result<Vec<i64>, _>>())
+        .map_err(crate::store::StoreError::from)?;
+    Ok(ids)
+}
+
+/// Another person's own portal reads as missing.
+pub(crate) fn visible(kd: &Keydesk, id: i64) -> Result<(), Error> {
+    if hidden_from(kd)?.contains(&id) {
+        return Err(PortalError::NotFound(id.to_string()).into());
+    }
+    Ok(())
+}
+
+/// The portals `person` owns.
+pub(crate) fn owned_by(store: &mut crate::store::Store, person: i64) -> Result<Vec<i64>, Error> {
+    let mut stmt = store
+        .conn()
+        .prepare("SELECT id FROM portal WHERE owner = ?1")
+        .map_err(crate::store::StoreError::from)?;
+    let ids = stmt
+        .query_map([person], |r| r.get(0))
+        .and_then(|rows| rows.collect::<Result<Vec<i64>, _>>())
+        .map_err(crate::store::StoreError::from)?;
+    Ok(ids)
+}
+
+/// Who owns the portal: `None` for the desk's (shared) portals.
+pub fn owner(kd: &Keydesk, id: i64) -> Result<Option<i64>, Error> {
+    visible(kd, id)?;
+    Ok(kd
+        .desk()
+        .store()
+        .conn()
+        .query_row("SELECT owner FROM portal WHERE id = ?1", [id], |r| r.get(0))
+        .map_err(crate::store::StoreError::from)?)
+}
+
+/// Makes the portal the signed-in person's own (`own`), which only they then see, or the
+/// desk's again. One Healthcare ID and Availity want one account per person.
+pub fn set_own(kd: &Keydesk, id: i64, own: bool) -> Result<(), Error> {
+    kd.unlocked()?;
+    visible(kd, id)?;
+    let owner = if own {
+        Some(kd.person_id().ok_or_else(|| {
+            Error::other(
+                ErrorCode::PersonNotFound,
+                "Only a person signed in can own a portal; add people in Settings first.",
+            )
+        })?)
+    } else {
+        None
+    };
+    kd.desk()
+        .store()
+        .conn()
+        .execute(
+            "UPDATE portal SET owner = ?2 WHERE id = ?1",
+            rusqlite::params![id, owner],
+        )
+        .map_err(crate::store::StoreError::from)?;
+    kd.audit(
+        crate::audit::Action::PortalChanged,
+        kd.portal_name(id),
+        if own {
+            "made a person's own"
+        } else {
+            "made the desk's"
+        },
+    );
+    kd.changed(Area::Portals);
+    Ok(())
 }
 
 /// Adds a portal; with a password, that goes to the keychain in the same step: both are saved
@@ -92,6 +183,7 @@ pub fn add(
     password: Option<&Secret>,
     now: Now,
 ) -> Result<Portal, Error> {
+    kd.unlocked()?;
     let portal = {
         let mut desk = kd.desk();
         let (store, keychain) = desk.parts();
@@ -102,24 +194,43 @@ pub fn add(
         }
     };
     tracing::info!(portal = portal.id, "portal added");
+    kd.audit(
+        crate::audit::Action::PortalAdded,
+        Some(portal.fields.name.clone()),
+        "",
+    );
     kd.changed(Area::Portals);
     Ok(portal)
 }
 
 /// Replaces a portal's settings (not its password).
 pub fn update(kd: &Keydesk, id: i64, fields: PortalFields) -> Result<Portal, Error> {
+    kd.unlocked()?;
+    visible(kd, id)?;
     let portal = PortalBook::new(kd.desk().store()).update(id, fields)?;
+    kd.audit(
+        crate::audit::Action::PortalChanged,
+        Some(portal.fields.name.clone()),
+        "settings",
+    );
     kd.changed(Area::Portals);
     Ok(portal)
 }
 
 /// Saves a new password (after it was changed at the portal) and records `now` as its date.
 pub fn change_password(kd: &Keydesk, id: i64, password: &Secret, now: Now) -> Result<(), Error> {
+    kd.unlocked()?;
+    visible(kd, id)?;
     {
         let mut desk = kd.desk();
         let (store, keychain) = desk.parts();
         PortalBook::new(store).set_password(id, keychain, password, now.secs())?;
     }
+    kd.audit(
+        crate::audit::Action::PortalChanged,
+        kd.portal_name(id),
+        "password",
+    );
     kd.changed(Area::Portals);
     Ok(())
 }
@@ -128,6 +239,8 @@ pub fn change_password(kd: &Keydesk, id: i64, password: &Secret, now: Now) -> Re
 /// first). The window asks before it closes the portal's window, so a blocked removal changes
 /// nothing.
 pub fn removable(kd: &Keydesk, id: i64) -> Result<(), Error> {
+    kd.unlocked()?;
+    visible(kd, id)?;
     let mut desk = kd.desk();
     PortalBook::new(desk.store()).get(id)?;
     desk.keychain()
@@ -147,6 +260,7 @@ const REMOVE_WAITS: Duration = Duration::from_secs(5);
 /// new one starts meanwhile. The window closes the portal's window before calling this.
 pub async fn remove(kd: &Keydesk, id: i64) -> Result<(), Error> {
     removable(kd, id)?;
+    let name = kd.portal_name(id);
     let claim = {
         let until = tokio::time::Instant::now() + REMOVE_WAITS;
         loop {
@@ -177,13 +291,43 @@ pub async fn remove(kd: &Keydesk, id: i64) -> Result<(), Error> {
     }
     drop(claim);
     tracing::info!(portal = id, "portal removed");
+    kd.audit(crate::audit::Action::PortalRemoved, name, "");
     kd.changed(Area::Portals);
     Ok(())
 }
 
-/// A credential of the portal: its username, or its password from the keychain (for the few
-/// seconds the window shows it, or the CLI's `--reveal`).
+/// A credential of the portal to show: its username, or its password from the keychain (for
+/// the few seconds the window shows it, or the CLI's `--reveal`). Refused while locked, and
+/// for a password when the office's policy keeps it from this person.
 pub fn credential(kd: &Keydesk, id: i64, which: Credential) -> Result<Secret, Error> {
+    let actor = kd.unlocked()?;
+    if which == Credential::Password {
+        use crate::policy::RevealWho;
+        match kd.policy().policy.reveal_passwords {
+            Some(RevealWho::Nobody) => {
+                return Err(Error::other(
+                    ErrorCode::PolicyForbids,
+                    "Your office does not allow showing passwords. Copy it instead.",
+                ));
+            }
+            Some(RevealWho::Admins) if !actor.is_admin() => {
+                return Err(Error::other(
+                    ErrorCode::PolicyForbids,
+                    "Your office allows only office admins to show passwords. Copy it instead.",
+                ));
+            }
+            _ => {}
+        }
+    }
+    let secret = read_credential(kd, id, which)?;
+    if which == Credential::Password {
+        kd.audit(crate::audit::Action::PasswordShown, kd.portal_name(id), "");
+    }
+    Ok(secret)
+}
+
+fn read_credential(kd: &Keydesk, id: i64, which: Credential) -> Result<Secret, Error> {
+    visible(kd, id)?;
     let mut desk = kd.desk();
     match which {
         Credential::Username => Ok(Secret::new(
@@ -205,8 +349,13 @@ pub fn credential(kd: &Keydesk, id: i64, which: Credential) -> Result<Secret, Er
 
 /// Copies a credential; the clipboard is cleared again after the delay, which is returned.
 pub fn copy(kd: &Keydesk, id: i64, which: Credential) -> Result<Duration, Error> {
-    let secret = credential(kd, id, which)?;
-    Ok(kd.clipboard.copy(&kd.tasks, &secret)?)
+    kd.unlocked()?;
+    let secret = read_credential(kd, id, which)?;
+    let delay = kd.clipboard.copy(&kd.tasks, &secret)?;
+    if which == Credential::Password {
+        kd.audit(crate::audit::Action::PasswordCopied, kd.portal_name(id), "");
+    }
+    Ok(delay)
 }
 
 /// Which of the portal's recovery codes are used (no code text; works without the keychain).
@@ -216,14 +365,26 @@ pub fn recovery_codes(kd: &Keydesk, id: i64) -> Result<Vec<RecoveryCodeState>, E
 
 /// The portal's recovery codes with their text, from the keychain (the CLI's `--reveal`).
 pub fn recovery_codes_revealed(kd: &Keydesk, id: i64) -> Result<Vec<RecoveryCode>, Error> {
-    let mut desk = kd.desk();
-    let (store, keychain) = desk.parts();
-    Ok(PortalBook::new(store).recovery_codes(id, keychain)?)
+    kd.unlocked()?;
+    visible(kd, id)?;
+    let codes = {
+        let mut desk = kd.desk();
+        let (store, keychain) = desk.parts();
+        PortalBook::new(store).recovery_codes(id, keychain)?
+    };
+    kd.audit(
+        crate::audit::Action::RecoveryCodeUsed,
+        kd.portal_name(id),
+        "all shown",
+    );
+    Ok(codes)
 }
 
 /// Saves the codes typed or pasted, one per line, replacing the portal's earlier set (a portal
 /// that issues new codes voids the old ones); blank lines are ignored. How many were saved.
 pub fn set_recovery_codes(kd: &Keydesk, id: i64, lines: &Secret) -> Result<usize, Error> {
+    kd.unlocked()?;
+    visible(kd, id)?;
     let codes: Vec<Secret> = lines
         .expose()
         .lines()
@@ -260,16 +421,25 @@ pub fn mark_recovery_code_used(
 
 /// Copies recovery code `number`; returns the delay until the clipboard is cleared.
 pub fn copy_recovery_code(kd: &Keydesk, id: i64, number: usize) -> Result<Duration, Error> {
+    kd.unlocked()?;
+    visible(kd, id)?;
     let code = {
         let mut desk = kd.desk();
         let (store, keychain) = desk.parts();
         PortalBook::new(store).recovery_code(id, number, keychain)?
     };
-    Ok(kd.clipboard.copy(&kd.tasks, &code.code)?)
+    let delay = kd.clipboard.copy(&kd.tasks, &code.code)?;
+    kd.audit(
+        crate::audit::Action::RecoveryCodeUsed,
+        kd.portal_name(id),
+        format!("number {number} copied"),
+    );
+    Ok(delay)
 }
 
 /// The portal list (no passwords, no recovery codes) as the file's text.
 pub fn export_text(kd: &Keydesk, now: Now) -> Result<(String, usize), Error> {
+    kd.unlocked()?;
     let file: ExportFile = PortalBook::new(kd.desk().store()).export(now.secs())?;
     let text = serde_json::to_string_pretty(&file)
         .map_err(|e| Error::other(ErrorCode::Internal, e.to_string()))?
@@ -280,8 +450,14 @@ pub fn export_text(kd: &Keydesk, now: Now) -> Result<(String, usize), Error> {
 /// Writes the portal list (no passwords, no recovery codes) to `path`, whole or not at all and
 /// readable by its owner only.
 pub fn export(kd: &Keydesk, path: &Path, now: Now) -> Result<Exported, Error> {
+    kd.unlocked()?;
     let (text, count) = export_text(kd, now)?;
     super::write_file(path, text.as_bytes())?;
+    kd.audit(
+        crate::audit::Action::ExportWritten,
+        None,
+        format!("portal list, {count} portals, no passwords"),
+    );
     Ok(Exported {
         count,
         path: path.to_owned(),
@@ -297,8 +473,16 @@ pub fn import_check(kd: &Keydesk, path: &Path) -> Result<ImportReport, Error> {
 /// Adds the valid portals of the list in `path` in one transaction; the report names each
 /// rejected one and why.
 pub fn import(kd: &Keydesk, path: &Path, now: Now) -> Result<ImportReport, Error> {
+    kd.unlocked()?;
     let bytes = super::read_file(path)?;
     let report = PortalBook::new(kd.desk().store()).import(&bytes, now.secs())?;
+    for name in &report.added {
+        kd.audit(
+            crate::audit::Action::PortalAdded,
+            Some(name.clone()),
+            "imported",
+        );
+    }
     if !report.added.is_empty() {
         kd.changed(Area::Portals);
     }

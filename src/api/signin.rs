@@ -29,6 +29,23 @@ pub struct Prepared {
 /// a failure the portal counts towards a lockout; without it such a portal refuses to start.
 /// A second start while one runs is refused too.
 pub fn prepare(kd: &Keydesk, portal_id: i64, confirm: bool, now: Now) -> Result<Prepared, Error> {
+    kd.unlocked()?;
+    super::portals::visible(kd, portal_id)?;
+    let prepared = prepare_unlocked(kd, portal_id, confirm, now)?;
+    kd.audit(
+        crate::audit::Action::SignInStarted,
+        kd.portal_name(portal_id),
+        "",
+    );
+    Ok(prepared)
+}
+
+fn prepare_unlocked(
+    kd: &Keydesk,
+    portal_id: i64,
+    confirm: bool,
+    now: Now,
+) -> Result<Prepared, Error> {
     let mut desk = kd.desk();
     let portal = PortalBook::new(desk.store()).get(portal_id)?;
     // Checked and taken under one lock before anything else happens, so a double click cannot
@@ -102,6 +119,10 @@ pub fn find_code(
     known_before: &[MessageKey],
     now: Now,
 ) -> Result<Option<OfferedCode>, Failure> {
+    // While locked no code is read: the sign-in waits (its window is hidden) until unlocked.
+    if kd.check_idle() {
+        return Ok(None);
+    }
     match wanted {
         CodeWanted::Mailed {
             portal_id,
@@ -134,9 +155,17 @@ pub fn find_code(
             .flatten()
             .map(OfferedCode::from)),
         CodeWanted::Authenticator { portal_id } => {
-            let mut desk = kd.desk();
-            let (store, keychain) = desk.parts();
-            codes::authenticator_code(store.conn(), keychain, portal_id, now.millis()).map(Some)
+            let code = {
+                let mut desk = kd.desk();
+                let (store, keychain) = desk.parts();
+                codes::authenticator_code(store.conn(), keychain, portal_id, now.millis())?
+            };
+            kd.audit(
+                crate::audit::Action::CodeFilled,
+                kd.portal_name(portal_id),
+                "authenticator code",
+            );
+            Ok(Some(code))
         }
     }
 }
@@ -145,6 +174,7 @@ pub fn find_code(
 /// [`find_code`]): the sign-in fills it at its next look. Refused when that sign-in has ended
 /// or shows another code by now.
 pub fn confirm_code(kd: &Keydesk, portal_id: i64, key: &MessageKey) -> Result<(), Error> {
+    kd.unlocked()?;
     if !kd.sign_ins.confirm(portal_id, key) {
         return Err(Error::other(
             ErrorCode::CodeGone,
@@ -158,6 +188,11 @@ pub fn confirm_code(kd: &Keydesk, portal_id: i64, key: &MessageKey) -> Result<()
 /// A code was written into the portal's page: it is used, here and for every other desk.
 pub fn code_written(kd: &Keydesk, key: &MessageKey) {
     kd.inbox.with(|inbox| inbox.mark_used(key));
+    kd.audit(
+        crate::audit::Action::CodeFilled,
+        None,
+        format!("mailed code {}/{}", key.folder, key.uid),
+    );
     kd.changed(Area::Codes);
 }
 
@@ -214,6 +249,11 @@ pub fn finish(kd: &Keydesk, machine: SignIn, claim: Claim, now: Now) -> SignInVi
     };
     let view = SignInView::of(&machine).with_lockout_warning(warning);
     tracing::info!(portal = view.portal_id, state = view.failure_code.unwrap_or("ok"), words = %view.words, "sign-in ended");
+    kd.audit(
+        crate::audit::Action::SignInEnded,
+        kd.portal_name(view.portal_id),
+        view.failure_code.unwrap_or("signed in"),
+    );
     // The view is published before the claim goes, so a new start sees this one's end.
     kd.publish_sign_in(view.clone());
     drop(claim);
@@ -256,6 +296,7 @@ impl Prepared {
 /// portal window as the portal's own hint for `step` (username, password, submit, code,
 /// code_submit); the next sign-in uses it.
 pub fn teach(kd: &Keydesk, portal_id: i64, step: &str, selector: &str) -> Result<(), Error> {
+    kd.unlocked()?;
     let mut desk = kd.desk();
     PortalBook::new(desk.store()).get(portal_id)?;
     crate::signin::teach::learn(desk.store(), portal_id, step, selector).map_err(|e| match e {
@@ -264,13 +305,20 @@ pub fn teach(kd: &Keydesk, portal_id: i64, step: &str, selector: &str) -> Result
         }
         crate::signin::teach::TeachError::Store(e) => Error::from(e),
     })?;
+    drop(desk);
     tracing::info!(portal = portal_id, step, "a sign-in step was taught");
+    kd.audit(
+        crate::audit::Action::PortalChanged,
+        kd.portal_name(portal_id),
+        format!("taught its {step}"),
+    );
     Ok(())
 }
 
 /// Forgets what the person taught Keydesk of the portal's pages: the next sign-in reads them
 /// with the shipped recipe alone. False when nothing had been taught.
 pub fn forget_taught(kd: &Keydesk, portal_id: i64) -> Result<bool, Error> {
+    kd.unlocked()?;
     let mut desk = kd.desk();
     PortalBook::new(desk.store()).get(portal_id)?;
     let forgot = crate::signin::teach::forget(desk.store().conn(), portal_id)
@@ -280,7 +328,26 @@ pub fn forget_taught(kd: &Keydesk, portal_id: i64) -> Result<bool, Error> {
         forgot,
         "what a portal was taught is forgotten"
     );
+    drop(desk);
+    if forgot {
+        kd.audit(
+            crate::audit::Action::PortalChanged,
+            kd.portal_name(portal_id),
+            "forgot what it was taught",
+        );
+    }
     Ok(forgot)
+}
+
+/// The browser profile folder of the portal's window for whoever is signed in: each person's
+/// own on a desk with people, so one person's portal session is never handed to the next.
+pub fn profile_folder(kd: &Keydesk, portal_id: i64) -> std::path::PathBuf {
+    crate::browser_profile::dir_for(kd.data_dir(), kd.person_id(), portal_id)
+}
+
+/// The macOS data store of the portal's window for whoever is signed in.
+pub fn profile_data_store(kd: &Keydesk, portal_id: i64) -> [u8; 16] {
+    crate::browser_profile::data_store_id_for(kd.profile_id(), kd.person_id(), portal_id)
 }
 
 #[cfg(test)]

@@ -51,6 +51,16 @@ pub fn check(kd: &Keydesk) -> impl Future<Output = DeskStatus> + Send + 'static 
         notices.push(format!("{}.", capitalized(crate::inbox::trust::NO_CHECKS)));
     }
     drop(desk);
+    if let Some(problem) = &kd.policy().problem {
+        notices.push(problem.clone());
+    }
+    if kd.policy().policy.pin_required == Some(true) && !kd.session().has_people() {
+        notices.push(
+            "Your office requires everyone to sign in with a PIN: add the people of this desk \
+             in Settings."
+                .to_owned(),
+        );
+    }
     async move {
         let mailbox = match mailbox_check {
             Ok((settings, password)) => mailbox::check(&settings, &password).await,

@@ -183,7 +183,7 @@ fn e2e_main_window_explains_a_mailbox_sign_in_failure() {
 
 /// A realistic code e-mail from the portal's sender, with a footer full of numbers that are
 /// not the code.
-fn code_mail(from: &str, code: &str) -> Vec<u8> {
+pub(crate) fn code_mail(from: &str, code: &str) -> Vec<u8> {
     let stamp = bed::verified_stamp(from);
     format!(
         "{stamp}From: Cigna for HCP <{from}>\r\nTo: frontdesk@localhost\r\nSubject: Your Cigna verification code\r\n\

@@ -7,12 +7,14 @@
 // The tests write their fixtures; what Keydesk writes goes through its own writer.
 #![allow(clippy::disallowed_methods)]
 
+mod audit;
 mod bed;
 mod cli_watch;
 mod devices;
 mod e2e;
 mod e2e_desktop;
 mod e2e_inbox;
+mod e2e_lock;
 mod e2e_manage;
 mod e2e_safety;
 mod extract;

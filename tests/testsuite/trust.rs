@@ -72,7 +72,7 @@ async fn arrives(desk: &mut Desk, code: &str) -> PendingCodeView {
     desk.inbox
         .view(bed::unix_now())
         .into_iter()
-        .find(|v| v.code == code)
+        .find(|v| v.code.as_deref() == Some(code))
         .unwrap_or_else(|| panic!("{code} is not among the pending codes"))
 }
 
@@ -216,7 +216,10 @@ async fn trust_each_spoof_is_unverified_never_filled_and_the_genuine_code_stays_
             "{what}: no text is filled"
         );
         let view = desk.inbox.view(bed::unix_now());
-        let genuine = view.iter().find(|v| v.code == "640517").unwrap();
+        let genuine = view
+            .iter()
+            .find(|v| v.code.as_deref() == Some("640517"))
+            .unwrap();
         assert_eq!(
             genuine.state,
             CodeState::Fresh,
@@ -227,7 +230,7 @@ async fn trust_each_spoof_is_unverified_never_filled_and_the_genuine_code_stays_
         desk.inbox
             .view(bed::unix_now())
             .iter()
-            .any(|v| v.code == "100007" && v.channel == Channel::Sms),
+            .any(|v| v.code.as_deref() == Some("100007") && v.channel == Channel::Sms),
         "the forwarded text is shown as a text"
     );
 }

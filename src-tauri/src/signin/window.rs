@@ -43,15 +43,14 @@ fn builder<'a>(
     label: String,
     url: WebviewUrl,
 ) -> Result<WebviewWindowBuilder<'a, tauri::Wry, AppHandle>, String> {
-    let folder = keydesk::browser_profile::dir(kd.data_dir(), portal.id);
+    // Each person's own profile on a desk with people.
+    let folder = keydesk::api::signin::profile_folder(kd, portal.id);
     std::fs::create_dir_all(&folder)
         .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
     let window = WebviewWindowBuilder::new(app, label, url).data_directory(folder);
     #[cfg(target_os = "macos")]
-    let window = window.data_store_identifier(keydesk::browser_profile::data_store_id(
-        kd.profile_id(),
-        portal.id,
-    ));
+    let window =
+        window.data_store_identifier(keydesk::api::signin::profile_data_store(kd, portal.id));
     Ok(window)
 }
 
@@ -130,7 +129,7 @@ impl WindowCookies {
             }));
         }
         let kd = app.state::<Keydesk>();
-        let folder = keydesk::browser_profile::dir(kd.data_dir(), portal.id);
+        let folder = keydesk::api::signin::profile_folder(&kd, portal.id);
         if !folder.exists() {
             return Ok(None);
         }
@@ -206,10 +205,7 @@ pub async fn close(app: &AppHandle, kd: &Keydesk, portal_id: i64) {
     // WebKit on macOS keeps a window's data in its own store, not in the profile folder.
     #[cfg(target_os = "macos")]
     if let Err(e) = app
-        .remove_data_store(keydesk::browser_profile::data_store_id(
-            kd.profile_id(),
-            portal_id,
-        ))
+        .remove_data_store(keydesk::api::signin::profile_data_store(&kd, portal_id))
         .await
     {
         // Before macOS 14 there is no store of its own to delete (see keydesk::browser_profile).

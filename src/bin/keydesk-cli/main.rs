@@ -4,11 +4,13 @@
 //! dispatches. Output is for people by default and JSON with `--json` where it makes sense.
 //! Exit codes: 0 success, 1 the operation failed (message on stderr), 2 bad usage (clap).
 
+mod audit;
 mod device;
 mod extract;
 mod mailbox;
 mod notifications;
 mod otp;
+mod people;
 mod portal;
 mod status;
 mod watch;
@@ -25,6 +27,10 @@ struct Cli {
     /// Profile folder (default: $KEYDESK_DATA_DIR, else the platform's data folder).
     #[arg(long, global = true)]
     data_dir: Option<PathBuf>,
+    /// On a desk with people: act as this person; the PIN comes from $KEYDESK_PIN, else the
+    /// first line of standard input.
+    #[arg(long = "as", global = true, value_name = "NAME")]
+    as_person: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -52,14 +58,28 @@ enum Command {
     /// Remembered devices: which portals remember this desk, and until when.
     #[command(subcommand)]
     Device(device::Command),
+    /// The people of the desk and their PINs.
+    #[command(subcommand)]
+    People(people::Command),
+    /// The audit log: list, verify, export.
+    #[command(subcommand)]
+    Audit(audit::Command),
 }
+
+/// The person named by `--as`, signed in by [`open`].
+static AS_PERSON: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// The environment variable with the PIN of `--as`.
+const PIN_ENV: &str = "KEYDESK_PIN";
 
 /// A failure to report: the message is already in plain words.
 type Failure = Box<dyn std::error::Error>;
 
 fn main() -> ExitCode {
     keydesk::secret::withhold_panic_details();
+    keydesk::hardening::no_core_dumps();
     let cli = Cli::parse();
+    let _ = AS_PERSON.set(cli.as_person.clone());
     let data_dir = cli.data_dir.unwrap_or_else(Desk::default_data_dir);
     let result = match cli.command {
         Command::Status(args) => status::run(&data_dir, args),
@@ -70,6 +90,8 @@ fn main() -> ExitCode {
         Command::Portal(command) => portal::run(&data_dir, *command),
         Command::Otp(command) => otp::run(&data_dir, command),
         Command::Device(command) => device::run(&data_dir, command),
+        Command::People(command) => people::run(&data_dir, command),
+        Command::Audit(command) => audit::run(&data_dir, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -92,13 +114,24 @@ fn hint(error: &(dyn std::error::Error + 'static)) -> &'static str {
             " (`keydesk-cli otp list` shows the labels and ids)"
         }
         Some(ErrorCode::MailboxNoPassword) => " (set it with `keydesk-cli mailbox set`)",
+        Some(ErrorCode::Locked | ErrorCode::AdminOnly) => {
+            " (act as a person with --as NAME and the PIN in $KEYDESK_PIN)"
+        }
         _ => "",
     }
 }
 
-/// The profile in `data_dir`, for a subcommand.
+/// The profile in `data_dir`, for a subcommand; signed in as the person of `--as`.
 fn open(data_dir: &std::path::Path) -> Result<Keydesk, Failure> {
-    Ok(Keydesk::open(data_dir)?)
+    let kd = Keydesk::open(data_dir)?;
+    if let Some(Some(name)) = AS_PERSON.get() {
+        let pin = match std::env::var(PIN_ENV) {
+            Ok(pin) if !pin.is_empty() => keydesk::Secret::new(pin),
+            _ => read_secret_from_stdin()?,
+        };
+        keydesk::api::people::unlock(&kd, name, &pin, now())?;
+    }
+    Ok(kd)
 }
 
 /// Now, for a subcommand.

@@ -68,6 +68,16 @@ pub enum Command {
         /// Name or id.
         portal: String,
     },
+    /// Make a portal your own (with --as): only you see it, in a browser profile of yours.
+    Own {
+        /// Name or id.
+        portal: String,
+    },
+    /// Make a portal of yours the desk's again, for everyone.
+    Share {
+        /// Name or id.
+        portal: String,
+    },
     /// Write the portal list (no secrets) to a file, or standard output.
     Export {
         /// Output file (default: standard output).
@@ -328,6 +338,8 @@ pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
                 println!("\"{}\" was taught nothing", found.fields.name);
             }
         }
+        Command::Own { portal } => own(&kd, &portal, true)?,
+        Command::Share { portal } => own(&kd, &portal, false)?,
         Command::Export { output } => match output {
             Some(path) => {
                 let written = api::portals::export(&kd, &path, now)?;
@@ -443,4 +455,16 @@ fn print_portal(p: &Portal, now: i64) {
     if let Some(warning) = age.warning {
         println!("warning:         {warning}");
     }
+}
+
+/// `portal own` and `portal share`.
+fn own(kd: &keydesk::Keydesk, portal: &str, own: bool) -> Result<(), super::Failure> {
+    let found = api::portals::find(kd, portal)?;
+    api::portals::set_own(kd, found.id, own)?;
+    println!(
+        "portal \"{}\" is now {}",
+        found.fields.name,
+        if own { "yours" } else { "the desk's" }
+    );
+    Ok(())
 }

@@ -36,6 +36,15 @@ import type {
   RecoveryCodeState,
   RememberedDevice,
   SignInView,
+  SessionView,
+  SignedIn,
+  Person,
+  Role,
+  Record as AuditRecord,
+  Filter as AuditFilter,
+  Verdict,
+  AuditFormat,
+  OfficeSettings,
 } from "./bindings";
 
 /** Runs one of the app's commands; a failure rejects with a `CommandError`. */
@@ -351,4 +360,58 @@ export function onFocus(handler: (focus: Focus) => void): Promise<UnlistenFn> {
 /** Each sign-in's state changes (no secrets in it). */
 export function onSigninChanged(handler: (view: SignInView) => void): Promise<UnlistenFn> {
   return on("signin-changed", handler);
+}
+
+// The lock, the people of the desk, the audit log, the office's policy
+
+/** "Signed in as …", or the lock screen. */
+export function sessionView(): Promise<SessionView> {
+  return call("session_view");
+}
+
+/** Someone used the window: the idle lock moves on (called at most every few seconds). */
+export function sessionTouch(): Promise<void> {
+  return call("session_touch");
+}
+
+/** Locks now, from the button or the shortcut. */
+export function sessionLock(why: "button" | "shortcut"): Promise<void> {
+  return call("session_lock", { why });
+}
+
+/** Unlocks for a person (or switches to them) with their PIN, checked by the core. */
+export function sessionUnlock(name: string, pin: string): Promise<SignedIn> {
+  return call("session_unlock", { name, pin });
+}
+
+export function peopleList(): Promise<Person[]> {
+  return call("people_list");
+}
+
+export function peopleAdd(name: string, role: Role, pin: string): Promise<Person> {
+  return call("people_add", { name, role, pin });
+}
+
+export function peopleRemove(name: string): Promise<void> {
+  return call("people_remove", { name });
+}
+
+export function auditList(filter: AuditFilter): Promise<AuditRecord[]> {
+  return call("audit_list", { filter });
+}
+
+export function auditVerify(): Promise<Verdict> {
+  return call("audit_verify");
+}
+
+export function auditExport(filter: AuditFilter, format: AuditFormat, path: string): Promise<Exported> {
+  return call("audit_export", { filter, format, path });
+}
+
+export function officeSettings(): Promise<OfficeSettings> {
+  return call("office_settings");
+}
+
+export function setLockMinutes(minutes: number): Promise<void> {
+  return call("set_lock_minutes", { minutes });
 }

@@ -58,6 +58,18 @@ export type Command =
   | "desktop_settings"
   | "set_start_at_login"
   | "set_shortcut"
+  | "session_view"
+  | "session_touch"
+  | "session_lock"
+  | "session_unlock"
+  | "people_list"
+  | "people_add"
+  | "people_remove"
+  | "audit_list"
+  | "audit_verify"
+  | "audit_export"
+  | "office_settings"
+  | "set_lock_minutes"
 ;
 
 /**
@@ -85,7 +97,7 @@ field?: Field, };
 /**
  * Every error code Keydesk reports, whatever the area.
  */
-export type ErrorCode = "database" | "data_folder" | "file" | "file_too_big" | "file_missing" | "internal" | "keychain_unavailable" | "keychain_locked" | "keychain_damaged" | "keychain_error" | "mailbox_invalid_settings" | "mailbox_unreachable" | "mailbox_untrusted_certificate" | "mailbox_sign_in_failed" | "mailbox_no_password" | "mailbox_no_such_folder" | "mailbox_protocol" | "inbox_not_running" | "code_gone" | "portal_invalid" | "portal_duplicate_name" | "portal_not_found" | "portal_unknown_preset" | "portal_no_password" | "portal_no_such_recovery_code" | "portal_bad_recovery_code" | "portal_no_recovery_codes" | "portal_remove_blocked" | "portal_profile_kept" | "portal_remove_busy" | "portal_damaged" | "import_malformed" | "import_wrong_format" | "import_unsupported_version" | "otp_bad_uri" | "otp_bad_base32" | "otp_seed_too_short" | "otp_unknown_algorithm" | "otp_bad_digits" | "otp_bad_period" | "otp_no_name" | "otp_bad_export" | "otp_bad_entry" | "otp_encrypted_export" | "otp_bad_image" | "otp_no_qr_code" | "otp_no_clipboard_image" | "otp_damaged_backup" | "otp_weak_backup_password" | "otp_wrong_password" | "otp_plain_not_confirmed" | "otp_not_found" | "otp_ambiguous" | "otp_seed_missing" | "clock_no_date" | "clock_bad_date" | "clock_unreachable" | "clipboard_unavailable" | "clipboard_invalid_delay" | "shortcut_invalid" | "shortcut_taken" | "autostart" | "signin_needs_confirmation" | "signin_running" | "browser" | "recipe_parse" | "recipe_invalid" | "device_not_found" | "device_cookies" | "device_invalid";
+export type ErrorCode = "database" | "data_folder" | "file" | "file_too_big" | "file_missing" | "internal" | "keychain_unavailable" | "keychain_locked" | "keychain_damaged" | "keychain_error" | "mailbox_invalid_settings" | "mailbox_unreachable" | "mailbox_untrusted_certificate" | "mailbox_sign_in_failed" | "mailbox_no_password" | "mailbox_no_such_folder" | "mailbox_protocol" | "inbox_not_running" | "code_gone" | "portal_invalid" | "portal_duplicate_name" | "portal_not_found" | "portal_unknown_preset" | "portal_no_password" | "portal_no_such_recovery_code" | "portal_bad_recovery_code" | "portal_no_recovery_codes" | "portal_remove_blocked" | "portal_profile_kept" | "portal_remove_busy" | "portal_damaged" | "import_malformed" | "import_wrong_format" | "import_unsupported_version" | "otp_bad_uri" | "otp_bad_base32" | "otp_seed_too_short" | "otp_unknown_algorithm" | "otp_bad_digits" | "otp_bad_period" | "otp_no_name" | "otp_bad_export" | "otp_bad_entry" | "otp_encrypted_export" | "otp_bad_image" | "otp_no_qr_code" | "otp_no_clipboard_image" | "otp_damaged_backup" | "otp_weak_backup_password" | "otp_wrong_password" | "otp_plain_not_confirmed" | "otp_not_found" | "otp_ambiguous" | "otp_seed_missing" | "clock_no_date" | "clock_bad_date" | "clock_unreachable" | "clipboard_unavailable" | "clipboard_invalid_delay" | "shortcut_invalid" | "shortcut_taken" | "autostart" | "signin_needs_confirmation" | "signin_running" | "browser" | "recipe_parse" | "recipe_invalid" | "device_not_found" | "device_cookies" | "device_invalid" | "locked" | "person_not_found" | "person_invalid" | "person_last_admin" | "admin_only" | "pin_too_short" | "pin_wrong" | "pin_wait" | "policy_forbids" | "set_by_office" | "lock_invalid_delay" | "audit";
 
 /**
  * A form field an error belongs to, so the window shows the message next to it.
@@ -95,7 +107,7 @@ export type Field = "name" | "login_url" | "organization_url" | "allowed_origins
 /**
  * A part of what the window shows, named when it changed so the window refreshes it.
  */
-export type Area = "codes" | "portals" | "authenticator" | "devices" | "mailbox" | "settings";
+export type Area = "codes" | "portals" | "authenticator" | "devices" | "mailbox" | "settings" | "session";
 
 /**
  * What the status screen shows.
@@ -284,9 +296,10 @@ export type PendingCodeView = {
  */
 key: MessageKey, 
 /**
- * The code, as the user types it.
+ * The code, as the user types it; `None` while Keydesk is locked (the portal and the time
+ * left are still shown).
  */
-code: string, 
+code: string | null, 
 /**
  * Who sent it.
  */
@@ -1066,3 +1079,260 @@ export type Focus = {
  * The code to select in the Codes view, if any is pending.
  */
 code: MessageKey | null, };
+
+/**
+ * What the window shows of the lock: always "Signed in as …", the lock screen when locked.
+ */
+export type SessionView = { 
+/**
+ * False on a desk without people: never locked.
+ */
+has_people: boolean, 
+/**
+ * Locked now.
+ */
+locked: boolean, 
+/**
+ * Who is signed in (kept while locked, offered first).
+ */
+person: SignedIn | null, 
+/**
+ * Everyone who can sign in.
+ */
+people: Array<PersonChoice>, 
+/**
+ * The idle time in force, seconds.
+ */
+idle_secs: number, 
+/**
+ * Seconds until the idle lock.
+ */
+seconds_left: number | null, 
+/**
+ * The office requires PINs but the desk has no people yet.
+ */
+pin_required_unmet: boolean, };
+
+/**
+ * Someone the lock screen offers.
+ */
+export type PersonChoice = { 
+/**
+ * Their id.
+ */
+id: number, 
+/**
+ * Their name.
+ */
+name: string, };
+
+/**
+ * Who is signed in.
+ */
+export type SignedIn = { 
+/**
+ * Their id.
+ */
+id: number, 
+/**
+ * Their name.
+ */
+name: string, 
+/**
+ * Their role.
+ */
+role: Role, };
+
+/**
+ * A person as the window shows them (no hash).
+ */
+export type Person = { 
+/**
+ * Database id.
+ */
+id: number, 
+/**
+ * The name shown ("Maria").
+ */
+name: string, 
+/**
+ * Staff or admin.
+ */
+role: Role, 
+/**
+ * Wrong PINs typed since the last right one.
+ */
+failed: number, 
+/**
+ * Until when (UNIX seconds) no PIN is tried, after too many wrong ones; 0 when none.
+ */
+wait_until: number, };
+
+/**
+ * What a person may do beyond using the desk.
+ */
+export type Role = "staff" | "admin";
+
+/**
+ * One record of the log.
+ */
+export type Record = { 
+/**
+ * Its place in the chain, from 1.
+ */
+seq: number, 
+/**
+ * UNIX seconds.
+ */
+at: number, 
+/**
+ * The desk.
+ */
+desk: string, 
+/**
+ * Who.
+ */
+person: string, 
+/**
+ * What (wire name of [`Action`]).
+ */
+action: string, 
+/**
+ * Which portal.
+ */
+portal: string | null, 
+/**
+ * More, in words.
+ */
+detail: string, 
+/**
+ * The hash of the record before.
+ */
+prev: string, 
+/**
+ * This record's hash.
+ */
+hash: string, };
+
+/**
+ * Which records to list.
+ */
+export type Filter = { 
+/**
+ * Only this person's.
+ */
+person: string | null, 
+/**
+ * Only this action (wire name).
+ */
+action: string | null, 
+/**
+ * Only records about this portal.
+ */
+portal: string | null, 
+/**
+ * From this time on (UNIX seconds).
+ */
+since: number | null, 
+/**
+ * Up to this time (UNIX seconds).
+ */
+until: number | null, };
+
+/**
+ * What [`verify`] found.
+ */
+export type Verdict = { "kind": "intact", 
+/**
+ * How many records were checked.
+ */
+records: number, } | { "kind": "broken", 
+/**
+ * Its sequence number.
+ */
+seq: number, 
+/**
+ * What is wrong, in words.
+ */
+why: string, };
+
+/**
+ * The export formats.
+ */
+export type AuditFormat = "csv" | "jsonl";
+
+/**
+ * What the office's policy sets, for Settings to show as "set by your office".
+ */
+export type OfficeSettings = { 
+/**
+ * The policy in force, where it came from, and what was wrong with it.
+ */
+office: OfficePolicy, 
+/**
+ * The desk's chosen idle lock, minutes.
+ */
+lock_minutes: number, 
+/**
+ * Where audit records also go ("journald").
+ */
+system_log: string | null, 
+/**
+ * Why they do not go to the system log, when they do not.
+ */
+system_log_problem: string | null, 
+/**
+ * Whether core dumps are off for this process.
+ */
+core_dumps_off: boolean, };
+
+/**
+ * The policy in force and where it came from.
+ */
+export type OfficePolicy = { 
+/**
+ * The merged values.
+ */
+policy: Policy, 
+/**
+ * Where values came from (files, registry key).
+ */
+sources: Array<string>, 
+/**
+ * What went wrong reading it, in plain words; the strictest values then apply.
+ */
+problem: string | null, };
+
+/**
+ * The office's settings; `None` leaves the desk free to choose.
+ */
+export type Policy = { 
+/**
+ * The longest idle time before the desk locks, minutes.
+ */
+max_idle_minutes: number | null, 
+/**
+ * The longest a copy stays on the clipboard, seconds.
+ */
+max_clipboard_secs: number | null, 
+/**
+ * Whether plain (unencrypted) exports of authenticator keys may be written.
+ */
+plain_export: boolean | null, 
+/**
+ * Who may see passwords.
+ */
+reveal_passwords: RevealWho | null, 
+/**
+ * Whether the desk must have people with PINs.
+ */
+pin_required: boolean | null, 
+/**
+ * How long audit records are kept, days.
+ */
+audit_retention_days: number | null, };
+
+/**
+ * Who may see a portal's password in the window.
+ */
+export type RevealWho = "everyone" | "admins" | "nobody";
