@@ -24,6 +24,10 @@ pub const SCHEMA: &Schema = &[
     crate::devices::MIGRATION,
     // 5: the sign-in retry guard per portal, so a restart does not forget it.
     crate::signin::guard::MIGRATION,
+    // 6: the sign-in history per portal, with the fix steps tried after each failure.
+    crate::troubleshoot::history::MIGRATION,
+    // 7: portal health checks, 30 days of them.
+    crate::health::book::MIGRATION,
 ];
 
 /// One desk's profile.

@@ -16,6 +16,9 @@
 //! | [`signin`] | signs in with one click: starts, finds the code, records the end |
 //! | [`devices`] | sees and forgets remembered devices, keeps records for outside browsers |
 //! | [`settings`] | chooses how long a copy stays on the clipboard |
+//! | [`health`] | sees whether each portal answers: now, every 15 minutes, 30 days back |
+//! | [`troubleshoot`] | after a failed sign-in: its history, the guided fix and what each step found, a support request |
+//! | [`support`] | keeps the practice facts a support call needs; prepares a support request (summary and zip) |
 //! | [`desktop`] | sees the codes in the tray; starts Keydesk at login; chooses the shortcut that brings it forward |
 //!
 //! A use-case that changes something says so with an [`Event::Changed`] for its [`Area`]; the
@@ -28,11 +31,14 @@ pub mod codes;
 pub mod desktop;
 pub mod devices;
 mod error;
+pub mod health;
 pub mod mailbox;
 pub mod portals;
 pub mod settings;
 pub mod signin;
 pub mod status;
+pub mod support;
+pub mod troubleshoot;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -190,6 +196,7 @@ impl Keydesk {
     pub fn start(&self) {
         codes::start_inbox(self);
         devices::start_reminders(self);
+        health::start_checks(self);
     }
 
     /// Stops everything: clears a copied secret the clipboard still holds, cancels every task

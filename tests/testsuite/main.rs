@@ -17,6 +17,7 @@ mod e2e_manage;
 mod e2e_safety;
 mod extract;
 mod faults;
+mod health;
 mod inbox;
 mod keychain;
 mod mailbox;

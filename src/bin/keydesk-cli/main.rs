@@ -6,6 +6,7 @@
 
 mod device;
 mod extract;
+mod health;
 mod mailbox;
 mod notifications;
 mod otp;
@@ -52,6 +53,9 @@ enum Command {
     /// Remembered devices: which portals remember this desk, and until when.
     #[command(subcommand)]
     Device(device::Command),
+    /// Support requests after a failed sign-in, and the practice facts they carry.
+    #[command(subcommand)]
+    Support(health::SupportCommand),
 }
 
 /// A failure to report: the message is already in plain words.
@@ -70,6 +74,7 @@ fn main() -> ExitCode {
         Command::Portal(command) => portal::run(&data_dir, *command),
         Command::Otp(command) => otp::run(&data_dir, command),
         Command::Device(command) => device::run(&data_dir, command),
+        Command::Support(command) => health::support(&data_dir, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
