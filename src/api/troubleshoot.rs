@@ -72,7 +72,9 @@ pub(crate) fn record(kd: &Keydesk, machine: &SignIn, now: Now) {
             .first()
             .map(|h| h.state);
         let identity_state = match (&failure, outside) {
-            (Failure::Sso, Some(url)) => Some(super::health::check_host(&url, now).await.state),
+            (Failure::Sso | Failure::LookAlikeOrigin { .. }, Some(url)) => {
+                Some(super::health::check_host(&url, now).await.state)
+            }
             _ => None,
         };
         let class = FailureClass::of(&failure, portal_state, identity_state);
@@ -101,6 +103,7 @@ fn explained_by_health(failure: &Failure) -> bool {
             | Failure::ChannelNotOffered { .. }
             | Failure::Window { .. }
             | Failure::Sso
+            | Failure::LookAlikeOrigin { .. }
     )
 }
 

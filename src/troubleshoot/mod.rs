@@ -116,6 +116,13 @@ impl FailureClass {
                 }
                 _ => Self::SsoHandOff,
             },
+            // Handed to a host outside the portal's own that does not answer: the identity host
+            // the portal sent the sign-in to is down.
+            Failure::LookAlikeOrigin { .. }
+                if matches!(identity_health, Some(HealthState::Unreachable)) =>
+            {
+                Self::IdentityHostUnreachable
+            }
             Failure::FormNotFound => by_health(Self::StoredSession),
             Failure::NotResponding => by_health(Self::Network),
             Failure::StepNotFound { .. }
@@ -485,6 +492,17 @@ mod tests {
         assert_eq!(
             FailureClass::of(&Failure::Sso, Some(H::Ok), Some(H::Unreachable)),
             FailureClass::IdentityHostUnreachable
+        );
+        let away = Failure::LookAlikeOrigin {
+            origin: "http://127.0.0.1:9".into(),
+        };
+        assert_eq!(
+            FailureClass::of(&away, Some(H::Ok), Some(H::Unreachable)),
+            FailureClass::IdentityHostUnreachable
+        );
+        assert_eq!(
+            FailureClass::of(&away, Some(H::Ok), Some(H::Ok)),
+            FailureClass::Other
         );
         assert_eq!(
             FailureClass::of(&Failure::Sso, Some(H::Ok), Some(H::Ok)),

@@ -15,6 +15,7 @@ mod e2e_desktop;
 mod e2e_inbox;
 mod e2e_manage;
 mod e2e_safety;
+mod e2e_trouble;
 mod extract;
 mod faults;
 mod health;

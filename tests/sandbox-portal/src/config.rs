@@ -183,6 +183,10 @@ pub struct UserConfig {
     /// the portal hands them to a port nobody listens on.
     #[serde(default)]
     pub identity_host_down: bool,
+    /// A federated (SSO) user whose hand-off fails: after the password the portal shows its
+    /// sign-in page again saying the organization's sign-in did not complete.
+    #[serde(default)]
+    pub sso_hand_off_fails: bool,
     /// A federated (SSO) user: no second step.
     #[serde(default)]
     pub sso: bool,
