@@ -65,7 +65,7 @@ pub async fn check(
     };
     let targets: Vec<Target> = portals.iter().map(|p| target(&kd.recipes, p)).collect();
     let out = check_targets(&kd.desk, targets, now).await;
-    kd.changed(Area::Portals);
+    kd.shown_changed(Area::Portals);
     Ok(out)
 }
 

@@ -248,6 +248,12 @@ impl Keydesk {
         let _ = self.events.send(Event::Changed(area));
     }
 
+    /// Tells the window that what it shows of `area` changed, without touching the inbox's
+    /// rules (a health check, the sign-in history, the practice facts).
+    pub(crate) fn shown_changed(&self, area: Area) {
+        let _ = self.events.send(Event::Changed(area));
+    }
+
     /// Tells the adapter that a sign-in moved on.
     pub(crate) fn publish_sign_in(&self, view: SignInView) {
         self.sign_ins.set_view(view.clone());

@@ -67,7 +67,7 @@ pub fn practice(kd: &Keydesk) -> Result<Practice, Error> {
 /// Keeps the practice's name and address.
 pub fn set_practice(kd: &Keydesk, practice: &Practice) -> Result<(), Error> {
     kd.desk().store().set_setting(PRACTICE_KEY, practice)?;
-    kd.changed(super::Area::Portals);
+    kd.shown_changed(super::Area::Portals);
     Ok(())
 }
 
@@ -84,7 +84,7 @@ pub fn set_support_hours(kd: &Keydesk, portal_id: i64, hours: &str) -> Result<()
     }
     desk.store().set_setting(HOURS_KEY, &all)?;
     drop(desk);
-    kd.changed(super::Area::Portals);
+    kd.shown_changed(super::Area::Portals);
     Ok(())
 }
 

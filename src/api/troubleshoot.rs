@@ -53,7 +53,7 @@ pub(crate) fn record(kd: &Keydesk, machine: &SignIn, now: Now) {
             None
         }
     };
-    kd.changed(Area::Portals);
+    kd.shown_changed(Area::Portals);
     let (Some(id), Some(failure)) = (id, failure) else {
         return;
     };
@@ -154,7 +154,7 @@ pub fn note(
         tried
     };
     tracing::info!(portal = portal_id, action = action.code(), "fix step tried");
-    kd.changed(Area::Portals);
+    kd.shown_changed(Area::Portals);
     Ok(Some(tried))
 }
 

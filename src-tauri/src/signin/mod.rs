@@ -73,6 +73,15 @@ async fn start(
     }
     let view = api::signin::publish(kd, &machine, None);
     tracing::info!(portal = portal_id, recipe = %machine.recipe().id, "sign-in started");
+    // The portal's health beside the sign-in (at most one request in five minutes), so a
+    // failure the page does not explain has a recent check to be explained by.
+    let health_app = app.clone();
+    kd.spawn(async move {
+        let kd = health_app.state::<Keydesk>();
+        if let Err(e) = api::health::check(&kd, Some(portal_id), Now::system()).await {
+            tracing::warn!(error = %e, "could not check the portal's health");
+        }
+    });
     // Owned by the desk: cancelled (its window's sign-in cut short) when Keydesk quits.
     kd.spawn(driver::drive(app, machine, password, claim));
     Ok(view)

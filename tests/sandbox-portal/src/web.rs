@@ -314,6 +314,20 @@ async fn login(State(p): State<Arc<Portal>>, h: HeaderMap, Form(f): Form<Params>
         PasswordResult::SignedIn(_)
             if p.cfg
                 .user(user)
+                .is_some_and(|u| u.sso && u.sso_hand_off_fails) =>
+        {
+            // The hand-off to the organization's sign-in did not complete: the portal says so.
+            let said = "Sign in through your organization's single sign-on: the hand-off did \
+                        not complete. Try again.";
+            respond(
+                StatusCode::OK,
+                vec![],
+                p.login_page(l, Banner::Error(said), user),
+            )
+        }
+        PasswordResult::SignedIn(_)
+            if p.cfg
+                .user(user)
                 .is_some_and(|u| u.sso && u.identity_host_down) =>
         {
             // Handed to the organization's identity host, which does not answer.
