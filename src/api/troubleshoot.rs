@@ -200,11 +200,17 @@ pub fn forget_cookies(
     cookies: Option<&dyn PortalCookies>,
     now: Now,
 ) -> Result<String, Error> {
-    let forgotten = super::devices::forget(kd, portal_id, DeviceSource::KeydeskWindow, cookies)?;
-    let found = if forgotten.cookies_cleared {
+    let cleared = match super::devices::forget(kd, portal_id, DeviceSource::KeydeskWindow, cookies)
+    {
+        Ok(forgotten) => forgotten.cookies_cleared,
+        // Nothing kept for the portal on this device: nothing was in the way.
+        Err(e) if e.code() == crate::error::ErrorCode::DeviceNotFound => false,
+        Err(e) => return Err(e),
+    };
+    let found = if cleared {
         "This device's cookies for the portal were cleared: the next sign-in starts afresh."
     } else {
-        "There were no cookies of the portal on this device to clear."
+        "There were no cookies of the portal on this device to clear: they are not in the way."
     };
     note(kd, portal_id, FixAction::ForgetCookies, found, now)?;
     Ok(found.to_owned())
