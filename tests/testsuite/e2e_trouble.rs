@@ -98,9 +98,16 @@ maintenance = true
 [[portal.user]]
 username = "frontdesk"
 password = "{right}"
+[[portal.user]]
+username = "expired"
+password = "{right}"
+password_expired = true
 [[fault]]
 name = "refusing"
 kind = "refusing"
+[[fault]]
+name = "expired_tls"
+kind = "expired_tls"
 "#
     ));
     let profile = bed::profile_dir("e2e-trouble");
@@ -152,6 +159,21 @@ kind = "refusing"
         ],
         &right,
     );
+    add(cigna("Cigna expired", "expired"), &right);
+    let tls = format!("{}/login", sandbox.urls["expired_tls"]);
+    add(
+        vec![
+            "--login-url".into(),
+            tls,
+            "--name".into(),
+            "Expired certificate".into(),
+            "--username".into(),
+            "frontdesk".into(),
+            "--second-step".into(),
+            "email_code".into(),
+        ],
+        &right,
+    );
     let zip_path = profile.join("support-request.zip");
     let zip_typed = zip_path.display().to_string();
 
@@ -161,6 +183,11 @@ kind = "refusing"
         click(
             &client,
             Locator::XPath(&row_xpath("Refusing", "signin-button")),
+        )
+        .await;
+        click(
+            &client,
+            Locator::XPath(&row_xpath("Expired certificate", "signin-button")),
         )
         .await;
 
@@ -244,6 +271,42 @@ kind = "refusing"
             found.contains("clean, throwaway profile started"),
             "{found}"
         );
+
+        // An expired password: change it, starting from the portal's Forgot password page.
+        let shown = sign_in(&client, "Cigna expired").await;
+        assert_eq!(shown.failure, "password_expired", "{}", shown.text);
+        fix_of(
+            &client,
+            "Cigna expired",
+            "password_expired",
+            Duration::from_secs(15),
+        )
+        .await;
+        assert_eq!(
+            first_action(&client, "Cigna expired").await,
+            "open_forgot_password"
+        );
+        let found = run_action(&client, "Cigna expired", "open_forgot_password").await;
+        assert!(
+            found.contains("/forgot"),
+            "the portal's own link was followed: {found}"
+        );
+
+        // The expired certificate: the health check names it.
+        let fix = fix_of(
+            &client,
+            "Expired certificate",
+            "tls",
+            Duration::from_secs(90),
+        )
+        .await;
+        assert_eq!(
+            first_action(&client, "Expired certificate").await,
+            "health_check",
+            "{fix}"
+        );
+        let found = run_action(&client, "Expired certificate", "health_check").await;
+        assert!(found.contains("expired on 2021-01-01"), "{found}");
 
         // The refusing portal: the page never came, the health check explains why.
         let fix = fix_of(&client, "Refusing", "network", Duration::from_secs(90)).await;
