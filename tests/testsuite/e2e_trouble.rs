@@ -91,6 +91,10 @@ username = "sso.user"
 password = "{right}"
 sso = true
 sso_hand_off_fails = true
+[[portal.user]]
+username = "expired"
+password = "{right}"
+password_expired = true
 [[portal]]
 name = "down"
 kind = "cigna"
@@ -98,10 +102,6 @@ maintenance = true
 [[portal.user]]
 username = "frontdesk"
 password = "{right}"
-[[portal.user]]
-username = "expired"
-password = "{right}"
-password_expired = true
 [[fault]]
 name = "refusing"
 kind = "refusing"
