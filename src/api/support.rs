@@ -227,7 +227,7 @@ pub fn summary(kd: &Keydesk, portal_id: i64, options: &PacketOptions) -> Result<
         "Single sign-on (SSO) involved",
         if sso { "yes" } else { "no" },
     );
-    line("Second step", &format!("{second_step:?}"));
+    line("Second step", second_step.label());
     line("Keydesk", env!("CARGO_PKG_VERSION"));
     line("Web engine", options.engine.as_deref().unwrap_or("unknown"));
     line("System", &os_words());
