@@ -28,6 +28,10 @@ pub const SCHEMA: &Schema = &[
     crate::people::MIGRATION,
     // 7: the audit log (its anchor is a setting).
     crate::audit::MIGRATION,
+    // 8: the sign-in history per portal, with the fix steps tried after each failure.
+    crate::troubleshoot::history::MIGRATION,
+    // 9: portal health checks, 30 days of them.
+    crate::health::book::MIGRATION,
 ];
 
 /// One desk's profile.

@@ -33,6 +33,8 @@
 //! | [`signin`] | one-click sign-in: the page detector (which control is which, or not a sign-in page), the state machine, the per-portal recipe hints (data), the page scripts, failures in plain words, the sign-ins of this run |
 //! | [`devices`] | remembered devices per portal: since, until (cookie or policy), days left, reminders, outside-browser records |
 //! | [`browser_profile`] | what of the web engine's data is a portal's: its profile folder, its macOS data store, its cookies; deleting it |
+//! | [`health`] | portal health: DNS, connection, certificate, sign-in page, maintenance notice, proxy; 30 days kept |
+//! | [`troubleshoot`] | when a sign-in fails: its class, the guided fix per class, the sign-in history and what each fix step found |
 //! | [`clipboard`] | when to clear a copied secret (after a delay, only if the clipboard still holds it) and the keeper whose timers do it |
 //! | [`file`](mod@file) | files people carry to another desk: written whole or not at all, owner-only; read with a size cap |
 //! | [`calendar`] | [`Now`], the one place the clock is read; civil dates for IMAP searches and typed or printed dates |
@@ -99,6 +101,7 @@ pub mod error;
 pub mod extract;
 pub mod file;
 pub mod hardening;
+pub mod health;
 pub mod inbox;
 pub mod keychain;
 pub mod logs;
@@ -115,6 +118,7 @@ pub mod session;
 pub mod signin;
 pub mod store;
 pub mod tasks;
+pub mod troubleshoot;
 pub mod watcher;
 
 pub use api::{Keydesk, Now};

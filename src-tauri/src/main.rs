@@ -24,6 +24,7 @@ mod signin;
 mod status;
 #[cfg(test)]
 mod tests;
+mod troubleshoot;
 
 use std::process::ExitCode;
 use std::sync::Arc;

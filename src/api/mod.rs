@@ -18,6 +18,9 @@
 //! | [`settings`] | chooses how long a copy stays on the clipboard |
 //! | [`people`] | locks and unlocks the desk, signs in as a person, switches person; manages the people |
 //! | [`audit`] | reads, filters, verifies and exports the audit log |
+//! | [`health`] | sees whether each portal answers: now, every 15 minutes, 30 days back |
+//! | [`troubleshoot`] | after a failed sign-in: its history, the guided fix and what each step found, a support request |
+//! | [`support`] | keeps the practice facts a support call needs; prepares a support request (summary and zip) |
 //! | [`desktop`] | sees the codes in the tray; starts Keydesk at login; chooses the shortcut that brings it forward |
 //!
 //! A use-case that changes something says so with an [`Event::Changed`] for its [`Area`]; the
@@ -31,12 +34,15 @@ pub mod codes;
 pub mod desktop;
 pub mod devices;
 mod error;
+pub mod health;
 pub mod mailbox;
 pub mod people;
 pub mod portals;
 pub mod settings;
 pub mod signin;
 pub mod status;
+pub mod support;
+pub mod troubleshoot;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -209,6 +215,7 @@ impl Keydesk {
     pub fn start(&self) {
         codes::start_inbox(self);
         devices::start_reminders(self);
+        health::start_checks(self);
         self.start_idle_lock();
         if !self.policy.policy.is_empty() || self.policy.problem.is_some() {
             let detail = match &self.policy.problem {
@@ -304,6 +311,12 @@ impl Keydesk {
             self.inbox.restart();
         }
         // Nobody listening (the CLI) is fine.
+        let _ = self.events.send(Event::Changed(area));
+    }
+
+    /// Tells the window that what it shows of `area` changed, without touching the inbox's
+    /// rules (a health check, the sign-in history, the practice facts).
+    pub(crate) fn shown_changed(&self, area: Area) {
         let _ = self.events.send(Event::Changed(area));
     }
 

@@ -256,6 +256,8 @@ pub fn finish(kd: &Keydesk, machine: SignIn, claim: Claim, now: Now) -> SignInVi
     );
     // The view is published before the claim goes, so a new start sees this one's end.
     kd.publish_sign_in(view.clone());
+    // Into the portal's history, with its class (and the health check that explains it).
+    super::troubleshoot::record(kd, &machine, now);
     drop(claim);
     view
 }

@@ -33,6 +33,8 @@ use crate::portal::{Portal, SecondStep};
 pub const FORM_TIMEOUT_MS: i64 = 30_000;
 /// How long the portal may take to answer a submitted form.
 pub const SUBMIT_TIMEOUT_MS: i64 = 30_000;
+/// The longest alert text kept of a portal page, in characters.
+pub const ALERT_TEXT_MAX: usize = 1_000;
 /// How long to wait for an e-mailed or texted code.
 pub const CODE_TIMEOUT_MS: i64 = 180_000;
 
@@ -67,6 +69,19 @@ pub enum State {
 }
 
 impl State {
+    /// The step in a word, for the sign-in history ("opening", "password", "code"…).
+    pub fn step_name(&self) -> &'static str {
+        match self {
+            State::Opening => "opening",
+            State::Credentials => "password",
+            State::RequestingCode => "asking for the code",
+            State::WaitingForCode { .. } => "waiting for the code",
+            State::Code => "code",
+            State::SignedIn { .. } => "signed in",
+            State::Failed { .. } => "failed",
+        }
+    }
+
     /// True for the two states that end a sign-in.
     pub fn is_final(&self) -> bool {
         matches!(self, State::SignedIn { .. } | State::Failed { .. })
@@ -139,6 +154,12 @@ pub struct SignIn {
     /// When an authenticator code was set aside for being too near its period's end: the wait
     /// for the next one starts then.
     period_wait_from_ms: Option<i64>,
+    /// The portal's last visible alert text (its own words, for the sign-in history).
+    alert_text: Option<String>,
+    /// The step the sign-in was at when it ended.
+    reached: Option<&'static str>,
+    /// The last page seen outside the portal's origins (an identity host it was handed to).
+    outside_url: Option<String>,
 }
 
 impl SignIn {
@@ -165,6 +186,9 @@ impl SignIn {
             held_code: None,
             code_not_before_ms: None,
             period_wait_from_ms: None,
+            alert_text: None,
+            reached: None,
+            outside_url: None,
         }
     }
 
@@ -193,6 +217,28 @@ impl SignIn {
     /// When it started (UNIX milliseconds).
     pub fn started_ms(&self) -> i64 {
         self.started_ms
+    }
+
+    /// When it ended (UNIX milliseconds), once it has.
+    pub fn ended_ms(&self) -> Option<i64> {
+        self.ended_ms
+    }
+
+    /// The portal's last visible alert text, exactly as shown (capped at
+    /// [`ALERT_TEXT_MAX`] characters): the portal's own words, never a secret.
+    pub fn alert_text(&self) -> Option<&str> {
+        self.alert_text.as_deref()
+    }
+
+    /// The last page the sign-in saw outside the portal's own origins (its address without the
+    /// query): the identity host an SSO sign-in was handed to.
+    pub fn outside_url(&self) -> Option<&str> {
+        self.outside_url.as_deref()
+    }
+
+    /// The step the sign-in had reached: where it is, or where it was when it ended.
+    pub fn step_reached(&self) -> &'static str {
+        self.reached.unwrap_or_else(|| self.state.step_name())
     }
 
     /// Its figures so far.
@@ -244,6 +290,7 @@ impl SignIn {
     /// failed). Does nothing once it has ended.
     pub fn fail(&mut self, failure: Failure, now_ms: i64) -> Action {
         if !self.state.is_final() {
+            self.reached = Some(self.state.step_name());
             self.state = State::Failed { failure };
             self.ended_ms = Some(now_ms);
         }
@@ -370,10 +417,18 @@ impl SignIn {
             };
         }
         let stale = self.stale_document.as_ref() == Some(&seen_page.document);
+        if let Some(text) = seen_page
+            .alert_text
+            .as_deref()
+            .filter(|t| !t.is_empty() && !stale)
+        {
+            self.alert_text = Some(text.chars().take(ALERT_TEXT_MAX).collect());
+        }
         if stale || !seen_page.ready || seen_page.origin == "null" || seen_page.origin.is_empty() {
             return self.wait_or_time_out(seen_page, now_ms);
         }
         if !self.portal.accepts_origin(&seen_page.origin) {
+            self.outside_url = Some(seen_page.page());
             let host = url::Url::parse(&seen_page.url)
                 .ok()
                 .and_then(|u| u.host_str().map(str::to_owned))

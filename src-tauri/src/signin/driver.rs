@@ -62,6 +62,10 @@ pub async fn drive(app: AppHandle, mut machine: SignIn, password: Secret, claim:
         last = api::signin::publish(&kd, &machine, Some(&last));
         tokio::time::sleep(POLL).await;
     }
+    if matches!(machine.state(), keydesk::signin::State::Failed { .. }) {
+        // The window as the person sees it at the failure, for a support request.
+        crate::troubleshoot::keep_failure_screenshot(&app, &kd, portal_id).await;
+    }
     api::signin::finish(&kd, machine, claim, Now::system());
 }
 

@@ -21,8 +21,30 @@ pub async fn signin_start(
     portal_id: i64,
     confirm: bool,
 ) -> Result<SignInView, CommandError> {
+    window::drop_clean(&app, portal_id).await;
+    start(app.clone(), &kd, portal_id, confirm, false).await
+}
+
+/// A guided fix's *Try once in a clean profile*: a sign-in in a throwaway profile. It goes
+/// through the retry guard like any other (no confirmation is given here), so it never tries a
+/// password into a lockout.
+pub async fn start_clean(
+    app: AppHandle,
+    kd: &Keydesk,
+    portal_id: i64,
+) -> Result<SignInView, CommandError> {
+    start(app, kd, portal_id, false, true).await
+}
+
+async fn start(
+    app: AppHandle,
+    kd: &Keydesk,
+    portal_id: i64,
+    confirm: bool,
+    clean: bool,
+) -> Result<SignInView, CommandError> {
     let now = Now::system();
-    let prepared = api::signin::prepare(&kd, portal_id, confirm, now)?;
+    let prepared = api::signin::prepare(kd, portal_id, confirm, now)?;
     // A window left open by an earlier sign-in still shows its last page until it navigates;
     // the machine must not take that page for this sign-in's.
     let stale_document = match app.get_webview_window(&window::label(portal_id)) {
@@ -39,14 +61,28 @@ pub async fn signin_start(
     let machine = machine.ignoring_document(stale_document);
     let password = match password {
         Ok(password) => password,
-        Err(failure) => return Ok(api::signin::end(&kd, machine, claim, failure, now)),
+        Err(failure) => return Ok(api::signin::end(kd, machine, claim, failure, now)),
     };
-    if let Err(message) = window::open(&app, &kd, machine.portal()) {
+    let opened = if clean {
+        window::open_clean(&app, kd, machine.portal()).await
+    } else {
+        window::open(&app, kd, machine.portal())
+    };
+    if let Err(message) = opened {
         let failure = Failure::Window { message };
-        return Ok(api::signin::end(&kd, machine, claim, failure, now));
+        return Ok(api::signin::end(kd, machine, claim, failure, now));
     }
-    let view = api::signin::publish(&kd, &machine, None);
+    let view = api::signin::publish(kd, &machine, None);
     tracing::info!(portal = portal_id, recipe = %machine.recipe().id, "sign-in started");
+    // The portal's health beside the sign-in (at most one request in five minutes), so a
+    // failure the page does not explain has a recent check to be explained by.
+    let health_app = app.clone();
+    kd.spawn(async move {
+        let kd = health_app.state::<Keydesk>();
+        if let Err(e) = api::health::check(&kd, Some(portal_id), Now::system()).await {
+            tracing::warn!(error = %e, "could not check the portal's health");
+        }
+    });
     // Owned by the desk: cancelled (its window's sign-in cut short) when Keydesk quits.
     kd.spawn(driver::drive(app, machine, password, claim));
     Ok(view)

@@ -33,6 +33,61 @@ pub fn open(app: &AppHandle, kd: &Keydesk, portal: &Portal) -> Result<WebviewWin
         .map_err(|e| e.to_string())
 }
 
+/// The title suffix of a window on a clean, throwaway profile.
+const CLEAN: &str = " (clean profile)";
+
+/// Opens the portal's window on a clean, throwaway profile (no cookies, no stored session: its
+/// folder is emptied first), replacing an open window of the portal. The next ordinary sign-in
+/// replaces it again ([`drop_clean`]).
+pub async fn open_clean(
+    app: &AppHandle,
+    kd: &Keydesk,
+    portal: &Portal,
+) -> Result<WebviewWindow, String> {
+    let url = Url::parse(&portal.fields.login_url).map_err(|e| e.to_string())?;
+    destroy(app, &label(portal.id)).await;
+    let folder = kd
+        .data_dir()
+        .join("webviews")
+        .join(format!("clean-{}", portal.id));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder)
+        .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
+    let window = WebviewWindowBuilder::new(app, label(portal.id), WebviewUrl::External(url))
+        .data_directory(folder);
+    #[cfg(target_os = "macos")]
+    let window = window.incognito(true);
+    window
+        .title(format!("{} — Keydesk{CLEAN}", portal.fields.name))
+        .inner_size(1000.0, 760.0)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+/// Closes the portal's window if it is on a clean profile, so the next sign-in uses the
+/// portal's own profile again.
+pub async fn drop_clean(app: &AppHandle, portal_id: i64) {
+    let is_clean = app
+        .get_webview_window(&label(portal_id))
+        .and_then(|w| w.title().ok())
+        .is_some_and(|t| t.ends_with(CLEAN));
+    if is_clean {
+        destroy(app, &label(portal_id)).await;
+    }
+}
+
+async fn destroy(app: &AppHandle, label: &str) {
+    if let Some(window) = app.get_webview_window(label) {
+        let _ = window.destroy();
+    }
+    for _ in 0..40 {
+        if app.get_webview_window(label).is_none() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// A window on the portal's own browser profile: its folder (Linux, Windows) and, on macOS,
 /// where WebKit ignores the folder, its own data store (macOS 14 and later; older versions share
 /// one, see `keydesk::browser_profile`).

@@ -7,6 +7,7 @@
 mod audit;
 mod device;
 mod extract;
+mod health;
 mod mailbox;
 mod notifications;
 mod otp;
@@ -64,6 +65,9 @@ enum Command {
     /// The audit log: list, verify, export.
     #[command(subcommand)]
     Audit(audit::Command),
+    /// Support requests after a failed sign-in, and the practice facts they carry.
+    #[command(subcommand)]
+    Support(health::SupportCommand),
 }
 
 /// The person named by `--as`, signed in by [`open`].
@@ -92,6 +96,7 @@ fn main() -> ExitCode {
         Command::Device(command) => device::run(&data_dir, command),
         Command::People(command) => people::run(&data_dir, command),
         Command::Audit(command) => audit::run(&data_dir, command),
+        Command::Support(command) => health::support(&data_dir, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -108,6 +108,24 @@ pub enum Command {
     },
     /// List the presets.
     Presets,
+    /// Check whether portals answer: name, connection, certificate, sign-in page, maintenance
+    /// notice, proxy (one JSON line per portal with --json). A portal checked less than five
+    /// minutes ago is not asked again.
+    Health {
+        /// Name or id (default: every portal).
+        portal: Option<String>,
+        /// Print one JSON line per portal.
+        #[arg(long)]
+        json: bool,
+    },
+    /// A portal's sign-in history: each attempt's time, outcome, class, alert text and step.
+    History {
+        /// Name or id.
+        portal: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Fields settable on add and edit. For edit, an empty value clears an optional field and 0
@@ -226,6 +244,8 @@ pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
     let kd = super::open(data_dir)?;
     let now = super::now();
     match command {
+        Command::Health { portal, json } => super::health::run(&kd, portal.as_deref(), json, now)?,
+        Command::History { portal, json } => super::health::history(&kd, &portal, json)?,
         Command::List { json } => {
             let list = api::portals::list(&kd, now)?;
             if json {

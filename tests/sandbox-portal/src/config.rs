@@ -36,6 +36,9 @@ pub struct Config {
     /// One entry per portal; each listens on its own port (its own origin).
     #[serde(rename = "portal")]
     pub portals: Vec<PortalConfig>,
+    /// Failures below the page: an expired certificate, a refusing port, a dropping proxy.
+    #[serde(rename = "fault", default)]
+    pub faults: Vec<crate::faults::FaultConfig>,
 }
 
 /// How code messages leave the sandbox.
@@ -176,6 +179,14 @@ pub struct UserConfig {
     /// Where e-mailed and texted codes are delivered.
     #[serde(default = "default_email")]
     pub email: String,
+    /// A federated (SSO) user whose organization's identity host is down: after the password
+    /// the portal hands them to a port nobody listens on.
+    #[serde(default)]
+    pub identity_host_down: bool,
+    /// A federated (SSO) user whose hand-off fails: after the password the portal shows its
+    /// sign-in page again saying the organization's sign-in did not complete.
+    #[serde(default)]
+    pub sso_hand_off_fails: bool,
     /// A federated (SSO) user: no second step.
     #[serde(default)]
     pub sso: bool,

@@ -18,6 +18,7 @@
 //! | `letter`  | the e-mail and forwarded-SMS messages carrying codes                 |
 //! | `mail`    | MIME rendering and the LMTP client                                   |
 //! | `web`     | routes, cookies and the `/__sandbox/*` test endpoints                |
+//! | `faults`  | failures below the page: an expired certificate, a refusing port, a dropping proxy |
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -30,6 +31,7 @@
 
 pub mod clock;
 pub mod config;
+pub mod faults;
 pub mod letter;
 pub mod mail;
 pub mod otp;
@@ -165,7 +167,20 @@ pub async fn start(config: Config) -> Result<Sandbox, StartError> {
         listeners.push((listener, web::router(portal)));
     }
     let (stop, rx) = watch::channel(false);
-    let tasks = listeners
+    let mut fault_tasks = Vec::new();
+    for fault in &config.faults {
+        let (url, task) =
+            faults::start(fault, rx.clone())
+                .await
+                .map_err(|source| StartError::Listen {
+                    portal: fault.name.clone(),
+                    port: 0,
+                    source,
+                })?;
+        urls.insert(fault.name.clone(), url);
+        fault_tasks.extend(task);
+    }
+    let mut tasks: Vec<JoinHandle<()>> = listeners
         .into_iter()
         .map(|(listener, app)| {
             let mut rx = rx.clone();
@@ -182,6 +197,7 @@ pub async fn start(config: Config) -> Result<Sandbox, StartError> {
             })
         })
         .collect();
+    tasks.extend(fault_tasks);
     Ok(Sandbox {
         urls,
         clock,

@@ -180,7 +180,8 @@ pub fn login(cfg: &PortalConfig, lang: Lang, b: Banner, username: &str) -> Strin
 <label for="username">{u}</label><input id="username" name="username" type="text" autocomplete="username" value="{user}">
 <label for="password">{p}</label><input id="password" name="password" type="password" autocomplete="current-password">
 <button id="sign-in" type="submit">{t}</button>
-</form>"#,
+</form>
+<p><a id="forgot" href="/forgot">Forgot password?</a></p>"#,
         t = w.sign_in,
         banner = banner(b),
         u = w.username,

@@ -122,6 +122,7 @@ pub fn router(portal: Arc<Portal>) -> Router {
         .route("/", get(root))
         .route("/login", get(login_page).post(login))
         .route("/identify", post(identify))
+        .route("/forgot", get(forgot_page))
         .route("/__sandbox/redesign", post(redesign))
         .route("/__sandbox/posts-elsewhere", get(posts_elsewhere))
         .route("/__sandbox/click", post(ask_click))
@@ -215,6 +216,18 @@ async fn root(State(p): State<Arc<Portal>>, headers: HeaderMap) -> Response {
     redirect(if signed_in { "/home" } else { "/login" }, vec![])
 }
 
+/// The *Forgot password* page (it only says what a real one would do).
+async fn forgot_page(State(p): State<Arc<Portal>>, h: HeaderMap) -> Response {
+    let (l, _) = lang(&Params::new(), &h);
+    let body = pages::notice(
+        &p.cfg,
+        l,
+        "forgot",
+        "Reset your password: enter your username and we will e-mail you a link.",
+    );
+    respond(StatusCode::OK, vec![], body)
+}
+
 async fn login_page(
     State(p): State<Arc<Portal>>,
     Query(q): Query<Params>,
@@ -298,6 +311,29 @@ async fn login(State(p): State<Arc<Portal>>, h: HeaderMap, Form(f): Form<Params>
     let device_cookie = p.device_cookie();
     let device = cookie(&h, &device_cookie);
     match st.password(&p.cfg, user, password, device, now) {
+        PasswordResult::SignedIn(_)
+            if p.cfg
+                .user(user)
+                .is_some_and(|u| u.sso && u.sso_hand_off_fails) =>
+        {
+            // The hand-off to the organization's sign-in did not complete: the portal says so.
+            let said = "Sign in through your organization's single sign-on: the hand-off did \
+                        not complete. Try again.";
+            respond(
+                StatusCode::OK,
+                vec![],
+                p.login_page(l, Banner::Error(said), user),
+            )
+        }
+        PasswordResult::SignedIn(_)
+            if p.cfg
+                .user(user)
+                .is_some_and(|u| u.sso && u.identity_host_down) =>
+        {
+            // Handed to the organization's identity host, which does not answer.
+            let port = crate::faults::closed_port().unwrap_or(9);
+            redirect(&format!("http://127.0.0.1:{port}/sso/saml2"), vec![])
+        }
         PasswordResult::SignedIn(s) => redirect(
             &p.home_url(),
             vec![set(&p.cookie_name("session"), &s, None)],

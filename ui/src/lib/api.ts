@@ -13,6 +13,13 @@ import type {
   DeskStatus,
   DesktopView,
   DeviceSource,
+  FixAction,
+  FixView,
+  Attempt,
+  Packet,
+  PortalHealth,
+  Practice,
+  SupportFacts,
   EntryCodesView,
   ErrorCode,
   EventName,
@@ -329,6 +336,51 @@ export function signinOpenInBrowser(portalId: number): Promise<void> {
 
 export function deviceList(): Promise<RememberedDevice[]> {
   return call("device_list");
+}
+
+/** Checks one portal (or every portal) now; a check of less than five minutes ago stands. */
+export function portalHealth(portalId: number | null): Promise<PortalHealth[]> {
+  return call("portal_health", { portalId });
+}
+
+/** The latest health check of every portal. */
+export function portalHealthLatest(): Promise<PortalHealth[]> {
+  return call("portal_health_latest");
+}
+
+/** A portal's sign-ins, newest first. */
+export function signinHistory(portalId: number): Promise<Attempt[]> {
+  return call("signin_history", { portalId });
+}
+
+/** The guided fix after the portal's last sign-in, if it failed. */
+export function troubleshootFix(portalId: number): Promise<FixView | null> {
+  return call("troubleshoot_fix", { portalId });
+}
+
+/** Runs one step of the fix; what it found. */
+export function troubleshootRun(portalId: number, action: FixAction): Promise<string> {
+  return call("troubleshoot_run", { portalId, action });
+}
+
+/** What a support call about the portal needs. */
+export function supportFacts(portalId: number): Promise<SupportFacts> {
+  return call("support_facts", { portalId });
+}
+
+/** Keeps the practice's name and address. */
+export function supportSetPractice(practice: Practice): Promise<void> {
+  return call("support_set_practice", { practice });
+}
+
+/** Keeps the portal's support hours. */
+export function supportSetHours(portalId: number, hours: string): Promise<void> {
+  return call("support_set_hours", { portalId, hours });
+}
+
+/** Writes the support request (a zip) to `path`; its summary. */
+export function supportPacket(portalId: number, path: string, includeUsername: boolean): Promise<Packet> {
+  return call("support_packet", { portalId, path, includeUsername });
 }
 
 /** Forgets a remembered device: for the Keydesk window its cookies too. */

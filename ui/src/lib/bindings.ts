@@ -51,6 +51,15 @@ export type Command =
   | "signin_teach"
   | "signin_forget_taught"
   | "signin_confirm_code"
+  | "portal_health"
+  | "portal_health_latest"
+  | "signin_history"
+  | "troubleshoot_fix"
+  | "troubleshoot_run"
+  | "support_facts"
+  | "support_set_practice"
+  | "support_set_hours"
+  | "support_packet"
   | "device_list"
   | "device_forget"
   | "device_add"
@@ -1044,6 +1053,324 @@ until: string | null,
  * Remembered for this many days from `since`, instead of `until`.
  */
 days: number | null, };
+
+/**
+ * One portal's health as the window and `keydesk-cli portal health` show it.
+ */
+export type PortalHealth = { 
+/**
+ * The portal's id.
+ */
+portal_id: number, 
+/**
+ * Its name.
+ */
+portal: string, 
+/**
+ * How it stands.
+ */
+state: PortalHealthState, 
+/**
+ * When it was checked (UNIX seconds).
+ */
+checked_at: number, 
+/**
+ * One line in plain words.
+ */
+words: string, 
+/**
+ * This check was not made now: one made less than five minutes ago stands for it.
+ */
+reused: boolean, 
+/**
+ * Everything the check found.
+ */
+checkup: Checkup, };
+
+/**
+ * How a portal stands, worst first after `ok`.
+ */
+export type PortalHealthState = "ok" | "maintenance" | "certificate" | "unreachable" | "error";
+
+/**
+ * What one check found. No secret: only the portal's public sign-in page was asked for.
+ */
+export type Checkup = { 
+/**
+ * The address checked.
+ */
+url: string, 
+/**
+ * How it stands.
+ */
+state: PortalHealthState, 
+/**
+ * The state in one line of plain words.
+ */
+words: string, 
+/**
+ * When (UNIX seconds).
+ */
+checked_at: number, 
+/**
+ * The addresses the name resolved to.
+ */
+addresses: Array<string>, 
+/**
+ * How long the name took to resolve (ms).
+ */
+dns_ms: number | null, 
+/**
+ * How long the connection took (ms; to the proxy when one is in use).
+ */
+connect_ms: number | null, 
+/**
+ * The secure connection, for an `https://` portal reached directly.
+ */
+tls: TlsReport | null, 
+/**
+ * The sign-in page's HTTP status.
+ */
+http_status: number | null, 
+/**
+ * How long the sign-in page took (ms).
+ */
+http_ms: number | null, 
+/**
+ * The maintenance notice on the page, in its own words.
+ */
+maintenance_notice: string | null, 
+/**
+ * The system proxy in use for this portal.
+ */
+proxy: string | null, };
+
+/**
+ * What the certificate step found.
+ */
+export type TlsReport = { 
+/**
+ * The chain checked out against the trusted roots for the portal's name.
+ */
+valid: boolean, 
+/**
+ * What is wrong, in plain words (none when valid).
+ */
+problem: string | null, 
+/**
+ * The portal's certificate ends (UNIX seconds).
+ */
+not_after: number | null, 
+/**
+ * Days until then (negative once past).
+ */
+days_left: number | null, 
+/**
+ * The chain as sent, the portal's certificate first: each one's subject.
+ */
+chain: Array<string>, 
+/**
+ * How long the handshake took (ms).
+ */
+handshake_ms: number | null, };
+
+/**
+ * The guided fix after a portal's last failed sign-in.
+ */
+export type FixView = { 
+/**
+ * The portal.
+ */
+portal_id: number, 
+/**
+ * Its name.
+ */
+portal: string, 
+/**
+ * The failed attempt, with the steps tried since and what they found.
+ */
+attempt: Attempt, 
+/**
+ * The fix.
+ */
+fix: Fix, };
+
+/**
+ * The guided fix of one failure class for one portal.
+ */
+export type Fix = { 
+/**
+ * The class.
+ */
+class: FailureClass, 
+/**
+ * Its heading.
+ */
+title: string, 
+/**
+ * The steps, in order.
+ */
+steps: Array<FixStep>, };
+
+/**
+ * One step of a fix.
+ */
+export type FixStep = { 
+/**
+ * What to do, in plain words.
+ */
+words: string, 
+/**
+ * What Keydesk can do for it, if anything.
+ */
+action: FixAction | null, 
+/**
+ * The action's button words.
+ */
+label: string | null, };
+
+/**
+ * What Keydesk can do itself for a step of a fix.
+ */
+export type FixAction = "open_forgot_password" | "forget_cookies" | "clean_profile_try" | "health_check" | "check_mailbox" | "show_support" | "prepare_support_request";
+
+/**
+ * The kinds of sign-in failure a front desk meets, each with its own fix.
+ */
+export type FailureClass = "wrong_password" | "locked" | "password_expired" | "sso_hand_off" | "identity_host_unreachable" | "code_never_arrived" | "code_refused" | "stored_session" | "network" | "tls" | "maintenance" | "page_changed" | "other";
+
+/**
+ * One sign-in attempt.
+ */
+export type Attempt = { 
+/**
+ * Its id.
+ */
+id: number, 
+/**
+ * The portal.
+ */
+portal_id: number, 
+/**
+ * Started (UNIX milliseconds).
+ */
+started_ms: number, 
+/**
+ * Ended (UNIX milliseconds).
+ */
+ended_ms: number, 
+/**
+ * How long it took.
+ */
+duration_ms: number, 
+/**
+ * `signed_in` or `failed`.
+ */
+outcome: string, 
+/**
+ * The failure's stable code ([`crate::signin::Failure::code`]).
+ */
+failure_code: string | null, 
+/**
+ * Its class.
+ */
+class: FailureClass | null, 
+/**
+ * The portal's alert text, exactly as shown.
+ */
+alert_text: string | null, 
+/**
+ * The step it reached.
+ */
+step: string, 
+/**
+ * The fix steps tried after it.
+ */
+tried: Array<Tried>, };
+
+/**
+ * A fix step tried after a failed attempt, and what it found.
+ */
+export type Tried = { 
+/**
+ * The action's code ([`super::FixAction::code`]).
+ */
+action: string, 
+/**
+ * When (UNIX milliseconds).
+ */
+at_ms: number, 
+/**
+ * What it found, in plain words.
+ */
+found: string, };
+
+/**
+ * Everything a support call about one portal needs, but the failure itself.
+ */
+export type SupportFacts = { 
+/**
+ * The portal's name.
+ */
+portal: string, 
+/**
+ * Its sign-in page.
+ */
+login_url: string, 
+/**
+ * The practice.
+ */
+practice: Practice, 
+/**
+ * The payer's provider ID for the office.
+ */
+provider_id: string | null, 
+/**
+ * The practice's TIN.
+ */
+tin: string | null, 
+/**
+ * The NPI (its check digit was validated when saved).
+ */
+npi: string | null, 
+/**
+ * The portal's support phone.
+ */
+support_phone: string | null, 
+/**
+ * Its hours.
+ */
+support_hours: string | null, };
+
+/**
+ * The practice's own facts, shared by every portal.
+ */
+export type Practice = { 
+/**
+ * The practice's name.
+ */
+name: string, 
+/**
+ * Its address.
+ */
+address: string, };
+
+/**
+ * A support request: the summary to copy and the zip written.
+ */
+export type Packet = { 
+/**
+ * The plain-text summary.
+ */
+summary: string, 
+/**
+ * Where the zip was written.
+ */
+path: string, 
+/**
+ * A screenshot of the portal window at the failure is in it.
+ */
+has_screenshot: boolean, };
 
 /**
  * The desk's desktop settings.

@@ -1,0 +1,549 @@
+//! When a sign-in fails: which of the known kinds of failure it is ([`FailureClass`]), and the
+//! guided fix for each ([`Fix`]): the steps a payer's own troubleshooting guide gives, in order
+//! and in plain words, each with the action Keydesk can take itself where it can. The history of
+//! sign-ins and what each step found is in [`history`].
+//!
+//! A fix never offers a new try of the password after a refused password or a locked account:
+//! a new sign-in still goes through the retry guard ([`crate::signin::RetryGuard`]).
+
+pub mod history;
+
+use serde::{Deserialize, Serialize};
+
+use crate::health::HealthState;
+use crate::signin::Failure;
+
+/// The kinds of sign-in failure a front desk meets, each with its own fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureClass {
+    /// The portal refused the username or password.
+    WrongPassword,
+    /// The account is locked.
+    Locked,
+    /// The password has expired.
+    PasswordExpired,
+    /// The hand-off to the organization's single sign-on did not complete.
+    SsoHandOff,
+    /// The organization's identity host (SSO) does not answer.
+    IdentityHostUnreachable,
+    /// The e-mailed or texted code never arrived (or the portal did not send it).
+    CodeNeverArrived,
+    /// The portal refused the code.
+    CodeRefused,
+    /// The page loaded but showed no sign-in form: a stored session or cookie is in the way.
+    StoredSession,
+    /// The portal cannot be reached: network, firewall, VPN or proxy.
+    Network,
+    /// The portal's secure connection (its certificate) is not right.
+    Tls,
+    /// The portal is down for maintenance.
+    Maintenance,
+    /// The portal's page changed so that Keydesk cannot find a field or button.
+    PageChanged,
+    /// Something else (no password saved, keychain locked, window closed, a look-alike page).
+    Other,
+}
+
+impl FailureClass {
+    /// Every class, in the order a guide lists them.
+    pub const ALL: [FailureClass; 13] = [
+        Self::WrongPassword,
+        Self::Locked,
+        Self::PasswordExpired,
+        Self::SsoHandOff,
+        Self::IdentityHostUnreachable,
+        Self::CodeNeverArrived,
+        Self::CodeRefused,
+        Self::StoredSession,
+        Self::Network,
+        Self::Tls,
+        Self::Maintenance,
+        Self::PageChanged,
+        Self::Other,
+    ];
+
+    /// Its stable code (as serialized).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::WrongPassword => "wrong_password",
+            Self::Locked => "locked",
+            Self::PasswordExpired => "password_expired",
+            Self::SsoHandOff => "sso_hand_off",
+            Self::IdentityHostUnreachable => "identity_host_unreachable",
+            Self::CodeNeverArrived => "code_never_arrived",
+            Self::CodeRefused => "code_refused",
+            Self::StoredSession => "stored_session",
+            Self::Network => "network",
+            Self::Tls => "tls",
+            Self::Maintenance => "maintenance",
+            Self::PageChanged => "page_changed",
+            Self::Other => "other",
+        }
+    }
+
+    /// The class of a stable code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.code() == code)
+    }
+
+    /// The class of `failure`, refined by what the health check found of the portal
+    /// (`portal_health`) and of the identity host the sign-in was handed to (`identity_health`).
+    /// A failure the page itself explained (a refused password, a locked account) is taken as
+    /// the page said; one where the page said nothing (no answer, no form) is explained by the
+    /// health check where it can be.
+    pub fn of(
+        failure: &Failure,
+        portal_health: Option<HealthState>,
+        identity_health: Option<HealthState>,
+    ) -> Self {
+        let by_health = |otherwise: Self| match portal_health {
+            Some(HealthState::Unreachable) => Self::Network,
+            Some(HealthState::Certificate) => Self::Tls,
+            Some(HealthState::Maintenance) => Self::Maintenance,
+            _ => otherwise,
+        };
+        match failure {
+            Failure::WrongCredentials => Self::WrongPassword,
+            Failure::Locked => Self::Locked,
+            Failure::PasswordExpired => Self::PasswordExpired,
+            Failure::Maintenance => Self::Maintenance,
+            Failure::CodeNeverCame | Failure::CodeNotSent => Self::CodeNeverArrived,
+            Failure::CodeRefused => Self::CodeRefused,
+            Failure::Sso => match identity_health {
+                Some(HealthState::Unreachable | HealthState::Certificate | HealthState::Error) => {
+                    Self::IdentityHostUnreachable
+                }
+                _ => Self::SsoHandOff,
+            },
+            // Handed to a host outside the portal's own that does not answer: the identity host
+            // the portal sent the sign-in to is down.
+            Failure::LookAlikeOrigin { .. }
+                if matches!(identity_health, Some(HealthState::Unreachable)) =>
+            {
+                Self::IdentityHostUnreachable
+            }
+            Failure::FormNotFound => by_health(Self::StoredSession),
+            Failure::NotResponding => by_health(Self::Network),
+            Failure::StepNotFound { .. }
+            | Failure::SubmitNotFound { .. }
+            | Failure::ChannelNotOffered { .. } => by_health(Self::PageChanged),
+            Failure::Window { .. } => by_health(Self::Other),
+            _ => Self::Other,
+        }
+    }
+
+    /// A heading for the fix, in plain words.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::WrongPassword => "The password was not accepted",
+            Self::Locked => "The account is locked",
+            Self::PasswordExpired => "The password has expired",
+            Self::SsoHandOff => "The hand-off to your organization's sign-in did not finish",
+            Self::IdentityHostUnreachable => "Your organization's sign-in service does not answer",
+            Self::CodeNeverArrived => "The code never arrived",
+            Self::CodeRefused => "The code was not accepted",
+            Self::StoredSession => "A stored session is in the way",
+            Self::Network => "The portal cannot be reached",
+            Self::Tls => "The portal's secure connection is not right",
+            Self::Maintenance => "The portal is down for maintenance",
+            Self::PageChanged => "The portal's page has changed",
+            Self::Other => "The sign-in stopped",
+        }
+    }
+}
+
+/// The script that follows the sign-in page's own *Forgot password* link (English or Spanish
+/// words), once: its address as JSON, or `null` when the page has none (yet).
+pub const FORGOT_LINK_SCRIPT: &str = r#"(() => {
+  if (document.readyState === 'loading') return null;
+  const words = /forgot|reset (your )?password|olvid/i;
+  const links = Array.from(document.querySelectorAll('a[href]'))
+    .filter(a => words.test(a.textContent || '') && a.offsetParent !== null);
+  if (!links.length) return null;
+  const href = links[0].href;
+  window.location.assign(href);
+  return href;
+})()"#;
+
+/// What Keydesk can do itself for a step of a fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FixAction {
+    /// Opens the portal's *Forgot password* page in its window.
+    OpenForgotPassword,
+    /// Forgets this device's cookies for the portal (its stored session goes too).
+    ForgetCookies,
+    /// Tries one sign-in in a clean, throwaway profile (no cookies, nothing kept).
+    CleanProfileTry,
+    /// Runs the portal's health check now.
+    HealthCheck,
+    /// Looks at the mailbox connection and the codes that came for the portal.
+    CheckMailbox,
+    /// Shows the portal's support phone and hours.
+    ShowSupport,
+    /// Prepares a support request (a summary and a zip to send).
+    PrepareSupportRequest,
+}
+
+impl FixAction {
+    /// The button's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::OpenForgotPassword => "Open Forgot password",
+            Self::ForgetCookies => "Forget this device's cookies",
+            Self::CleanProfileTry => "Try once in a clean profile",
+            Self::HealthCheck => "Check the portal now",
+            Self::CheckMailbox => "Check the mailbox",
+            Self::ShowSupport => "Show support phone and hours",
+            Self::PrepareSupportRequest => "Prepare a support request",
+        }
+    }
+
+    /// Its stable code (as serialized).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::OpenForgotPassword => "open_forgot_password",
+            Self::ForgetCookies => "forget_cookies",
+            Self::CleanProfileTry => "clean_profile_try",
+            Self::HealthCheck => "health_check",
+            Self::CheckMailbox => "check_mailbox",
+            Self::ShowSupport => "show_support",
+            Self::PrepareSupportRequest => "prepare_support_request",
+        }
+    }
+}
+
+/// One step of a fix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct FixStep {
+    /// What to do, in plain words.
+    pub words: String,
+    /// What Keydesk can do for it, if anything.
+    pub action: Option<FixAction>,
+    /// The action's button words.
+    pub label: Option<String>,
+}
+
+/// The guided fix of one failure class for one portal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct Fix {
+    /// The class.
+    pub class: FailureClass,
+    /// Its heading.
+    pub title: String,
+    /// The steps, in order.
+    pub steps: Vec<FixStep>,
+}
+
+fn step(words: impl Into<String>, action: Option<FixAction>) -> FixStep {
+    FixStep {
+        words: words.into(),
+        action,
+        label: action.map(|a| a.label().to_owned()),
+    }
+}
+
+impl Fix {
+    /// The fix for `class` at `portal` (its name). Support is named with its phone and hours
+    /// where they are known.
+    pub fn for_class(class: FailureClass, portal: &str) -> Self {
+        use FailureClass as C;
+        use FixAction as A;
+        let support = step(
+            format!("Call {portal} support with the facts Keydesk gathers for you."),
+            Some(A::ShowSupport),
+        );
+        let request = step(
+            "Prepare a support request: a summary and a zip with what Keydesk found.",
+            Some(A::PrepareSupportRequest),
+        );
+        let steps = match class {
+            C::WrongPassword => vec![
+                step(
+                    format!(
+                        "Check the username and the password saved in Keydesk against what \
+                         {portal} has. Keydesk will not try the password again by itself, so the \
+                         account does not lock."
+                    ),
+                    None,
+                ),
+                step(
+                    format!(
+                        "Reset the password on {portal}'s Forgot password page, then save the new one in Keydesk."
+                    ),
+                    Some(A::OpenForgotPassword),
+                ),
+                support,
+            ],
+            C::Locked => vec![
+                step(
+                    format!(
+                        "Do not try again: every try may keep the account locked. Ask your office \
+                         administrator or {portal} support to unlock it."
+                    ),
+                    Some(A::ShowSupport),
+                ),
+                step(
+                    format!(
+                        "Or unlock it yourself through {portal}'s Forgot password page, if it offers that."
+                    ),
+                    Some(A::OpenForgotPassword),
+                ),
+                request,
+            ],
+            C::PasswordExpired => vec![
+                step(
+                    format!(
+                        "Change the password in the {portal} window (or on its Forgot password \
+                         page), then save the new one in Keydesk."
+                    ),
+                    Some(A::OpenForgotPassword),
+                ),
+                support,
+            ],
+            C::SsoHandOff => vec![
+                step(
+                    "A stored session of your organization's sign-in may be stale: forget this \
+                     device's cookies for the portal.",
+                    Some(A::ForgetCookies),
+                ),
+                step(
+                    "Try once in a clean profile, with no cookies at all.",
+                    Some(A::CleanProfileTry),
+                ),
+                step(
+                    "Check with your IT that your organization's sign-in (SSO) works.",
+                    None,
+                ),
+                support,
+            ],
+            C::IdentityHostUnreachable => vec![
+                step(
+                    format!(
+                        "Check whether {portal} and your organization's sign-in service answer."
+                    ),
+                    Some(A::HealthCheck),
+                ),
+                step(
+                    "Your organization's sign-in service is down or blocked: tell your IT; the \
+                     portal itself cannot fix it.",
+                    None,
+                ),
+                request,
+            ],
+            C::CodeNeverArrived => vec![
+                step(
+                    "Check that the mailbox is connected and whether the code came in late.",
+                    Some(A::CheckMailbox),
+                ),
+                step(
+                    format!(
+                        "Check that {portal} sends the codes to the address (or phone) Keydesk \
+                         watches, then sign in again."
+                    ),
+                    None,
+                ),
+                support,
+            ],
+            C::CodeRefused => vec![
+                step(
+                    "Check the mailbox: a newer code may have replaced the one that was used.",
+                    Some(A::CheckMailbox),
+                ),
+                step(
+                    format!(
+                        "Ask {portal} for a new code in its window and type it yourself. Keydesk \
+                         will not try another code by itself."
+                    ),
+                    None,
+                ),
+                support,
+            ],
+            C::StoredSession => vec![
+                step(
+                    format!(
+                        "Forget this device's cookies for {portal}: its stored session goes with them."
+                    ),
+                    Some(A::ForgetCookies),
+                ),
+                step(
+                    "Try once in a clean profile, with no cookies at all.",
+                    Some(A::CleanProfileTry),
+                ),
+                support,
+            ],
+            C::Network => vec![
+                step(
+                    format!("Check whether {portal} answers from this computer."),
+                    Some(A::HealthCheck),
+                ),
+                step(
+                    "Check the network: is this computer online, and do the VPN, proxy or \
+                     firewall let the portal through? Ask your IT if other sites work and this \
+                     one does not.",
+                    None,
+                ),
+                request,
+            ],
+            C::Tls => vec![
+                step(
+                    format!("Check {portal}'s certificate: when it ends and who issued it."),
+                    Some(A::HealthCheck),
+                ),
+                step(
+                    "Check this computer's date and time. A proxy that inspects secure \
+                     connections can cause this too: ask your IT.",
+                    None,
+                ),
+                request,
+            ],
+            C::Maintenance => vec![
+                step(
+                    format!("Check whether {portal} is still down for maintenance."),
+                    Some(A::HealthCheck),
+                ),
+                step(
+                    "Try again after the maintenance window the portal names.",
+                    None,
+                ),
+                support,
+            ],
+            C::PageChanged => vec![
+                step(
+                    format!(
+                        "Sign in in the {portal} window yourself this time, or use Teach Keydesk \
+                         this page."
+                    ),
+                    None,
+                ),
+                step(
+                    "Try once in a clean profile, in case a stored page is in the way.",
+                    Some(A::CleanProfileTry),
+                ),
+                request,
+            ],
+            C::Other => vec![
+                step(
+                    format!("Check whether {portal} answers from this computer."),
+                    Some(A::HealthCheck),
+                ),
+                support,
+            ],
+        };
+        Self {
+            class,
+            title: class.title().to_owned(),
+            steps,
+        }
+    }
+
+    /// The first step's action, if it has one.
+    pub fn first_action(&self) -> Option<FixAction> {
+        self.steps.first().and_then(|s| s.action)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_class_has_a_fix_with_steps_in_plain_words() {
+        for class in FailureClass::ALL {
+            let fix = Fix::for_class(class, "Cigna");
+            assert!(fix.steps.len() >= 2, "{class:?} has a sequence of steps");
+            assert_eq!(FailureClass::from_code(class.code()), Some(class));
+            for s in &fix.steps {
+                assert!(!s.words.contains("keydesk-cli"), "no command to type");
+                assert_eq!(s.label.is_some(), s.action.is_some());
+            }
+        }
+    }
+
+    #[test]
+    fn no_fix_of_a_refused_password_or_locked_account_tries_the_password_again() {
+        for class in [FailureClass::WrongPassword, FailureClass::Locked] {
+            let fix = Fix::for_class(class, "Cigna");
+            assert!(
+                fix.steps
+                    .iter()
+                    .all(|s| s.action != Some(FixAction::CleanProfileTry)),
+                "{class:?}: a new try would count towards the lockout"
+            );
+        }
+    }
+
+    #[test]
+    fn failures_the_page_did_not_explain_are_explained_by_the_health_check() {
+        use HealthState as H;
+        assert_eq!(
+            FailureClass::of(&Failure::NotResponding, Some(H::Unreachable), None),
+            FailureClass::Network
+        );
+        assert_eq!(
+            FailureClass::of(&Failure::FormNotFound, Some(H::Certificate), None),
+            FailureClass::Tls
+        );
+        assert_eq!(
+            FailureClass::of(&Failure::FormNotFound, Some(H::Ok), None),
+            FailureClass::StoredSession
+        );
+        assert_eq!(
+            FailureClass::of(&Failure::Sso, Some(H::Ok), Some(H::Unreachable)),
+            FailureClass::IdentityHostUnreachable
+        );
+        let away = Failure::LookAlikeOrigin {
+            origin: "http://127.0.0.1:9".into(),
+        };
+        assert_eq!(
+            FailureClass::of(&away, Some(H::Ok), Some(H::Unreachable)),
+            FailureClass::IdentityHostUnreachable
+        );
+        assert_eq!(
+            FailureClass::of(&away, Some(H::Ok), Some(H::Ok)),
+            FailureClass::Other
+        );
+        assert_eq!(
+            FailureClass::of(&Failure::Sso, Some(H::Ok), Some(H::Ok)),
+            FailureClass::SsoHandOff
+        );
+        assert_eq!(
+            FailureClass::of(&Failure::WrongCredentials, Some(H::Unreachable), None),
+            FailureClass::WrongPassword,
+            "what the page said wins over a later health check"
+        );
+        let step = Failure::StepNotFound {
+            step: "password".into(),
+            page: "https://x/login".into(),
+        };
+        assert_eq!(
+            FailureClass::of(&step, None, None),
+            FailureClass::PageChanged
+        );
+        assert_eq!(
+            FailureClass::of(&step, Some(H::Maintenance), None),
+            FailureClass::Maintenance
+        );
+    }
+
+    #[test]
+    fn each_class_starts_with_the_step_a_guide_puts_first() {
+        let first = |c| Fix::for_class(c, "Cigna").first_action();
+        assert_eq!(
+            first(FailureClass::StoredSession),
+            Some(FixAction::ForgetCookies)
+        );
+        assert_eq!(first(FailureClass::Network), Some(FixAction::HealthCheck));
+        assert_eq!(first(FailureClass::Tls), Some(FixAction::HealthCheck));
+        assert_eq!(
+            first(FailureClass::CodeNeverArrived),
+            Some(FixAction::CheckMailbox)
+        );
+        assert_eq!(
+            first(FailureClass::PasswordExpired),
+            Some(FixAction::OpenForgotPassword)
+        );
+        assert_eq!(first(FailureClass::WrongPassword), None);
+    }
+}

@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import type { Attempt } from "../lib/bindings";
+import { attemptLine, healthLine } from "./troubleshoot";
+
+describe("troubleshoot lines", () => {
+  it("says a portal was not checked yet", () => {
+    expect(healthLine(null)).toBe("Not checked yet.");
+  });
+  it("names the step, the class and the portal's own words of a failed sign-in", () => {
+    const a: Attempt = {
+      id: 1,
+      portal_id: 1,
+      started_ms: 0,
+      ended_ms: 2500,
+      duration_ms: 2500,
+      outcome: "failed",
+      failure_code: "locked",
+      class: "locked",
+      alert_text: "Your account is locked.",
+      step: "password",
+      tried: [],
+    };
+    const line = attemptLine(a);
+    expect(line).toContain("failed at password (2.5 s), locked");
+    expect(line).toContain("“Your account is locked.”");
+  });
+});
