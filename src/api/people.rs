@@ -334,4 +334,57 @@ mod tests {
         set_lock_minutes(&kd, 2).unwrap();
         assert_eq!(lock_minutes(&kd), (2, None));
     }
+
+    #[test]
+    fn a_person_removed_takes_their_own_portals_and_passwords_and_leaves_the_desks() {
+        use crate::keychain::ItemKey;
+        use crate::portal::PortalFields;
+        let dir = tempfile::tempdir().unwrap();
+        let kd = Keydesk::for_tests(dir.path(), Platform::default());
+        let pin = Secret::from("kdS3cr3t-1234");
+        add(&kd, "Maria", Role::Admin, &pin, Now::from_secs(0)).unwrap();
+        add(&kd, "Ana", Role::Staff, &pin, Now::from_secs(0)).unwrap();
+        let portal = |name: &str| PortalFields {
+            name: name.into(),
+            login_url: "https://apps.availity.com/availity/web/public.elegant.login".into(),
+            ..Default::default()
+        };
+        let desks = crate::api::portals::add(
+            &kd,
+            portal("Cigna"),
+            Some(&Secret::from("kdS3cr3t-desk")),
+            Now::from_secs(1),
+        )
+        .unwrap();
+        unlock(&kd, "Ana", &pin, Now::from_secs(2)).unwrap();
+        let anas = crate::api::portals::add(
+            &kd,
+            portal("Availity (Ana)"),
+            Some(&Secret::from("kdS3cr3t-ana")),
+            Now::from_secs(3),
+        )
+        .unwrap();
+        crate::api::portals::set_own(&kd, anas.id, true).unwrap();
+        unlock(&kd, "Maria", &pin, Now::from_secs(4)).unwrap();
+        remove(&kd, "Ana").unwrap();
+        let names: Vec<String> = crate::api::portals::list(&kd, Now::from_secs(5))
+            .unwrap()
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        assert_eq!(names, ["Cigna"], "the desk's portal stays");
+        let mut desk = kd.desk();
+        let (_, keychain) = desk.parts();
+        assert_eq!(
+            keychain.get(&ItemKey::portal_password(anas.id)).unwrap(),
+            None,
+            "no password is left behind that nothing refers to"
+        );
+        assert!(
+            keychain
+                .get(&ItemKey::portal_password(desks.id))
+                .unwrap()
+                .is_some()
+        );
+    }
 }
