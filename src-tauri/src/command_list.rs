@@ -19,6 +19,7 @@ macro_rules! with_commands {
             portals::portal_list,
             portals::portal_copy,
             portals::portal_reveal,
+            portals::portal_set_own,
             portals::portal_presets,
             portals::portal_preset_fields,
             portals::portal_get,

@@ -365,6 +365,19 @@ mod tests {
         )
         .unwrap();
         crate::api::portals::set_own(&kd, anas.id, true).unwrap();
+        let own: Vec<(String, Option<bool>)> = crate::api::portals::list(&kd, Now::from_secs(3))
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.name, p.own))
+            .collect();
+        assert_eq!(
+            own,
+            [
+                ("Availity (Ana)".to_owned(), Some(true)),
+                ("Cigna".to_owned(), Some(false))
+            ],
+            "Ana's list marks what is hers"
+        );
         unlock(&kd, "Maria", &pin, Now::from_secs(4)).unwrap();
         remove(&kd, "Ana").unwrap();
         let names: Vec<String> = crate::api::portals::list(&kd, Now::from_secs(5))

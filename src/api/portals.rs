@@ -75,6 +75,12 @@ pub fn list(kd: &Keydesk, now: Now) -> Result<Vec<PortalSummary>, Error> {
     let hidden = hidden_from(kd)?;
     let mut all = PortalBook::new(kd.desk().store()).summaries(now.secs())?;
     all.retain(|p| !hidden.contains(&p.id));
+    if let Some(me) = kd.person_id() {
+        let mine = owned_by(kd.desk().store(), me)?;
+        for p in &mut all {
+            p.own = Some(mine.contains(&p.id));
+        }
+    }
     Ok(all)
 }
 

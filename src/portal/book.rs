@@ -66,6 +66,9 @@ pub struct PortalSummary {
     pub recovery_codes_total: usize,
     /// Recovery codes not yet marked used.
     pub recovery_codes_unused: usize,
+    /// With someone signed in on a desk with people: whether it is their own (only they see
+    /// it) or the desk's. `None` on a desk without people.
+    pub own: Option<bool>,
 }
 
 /// Whether one recovery code was used (no code text: that stays in the keychain).
@@ -134,6 +137,7 @@ impl<'s> PortalBook<'s> {
                     last_sign_in_at: p.last_sign_in_at,
                     recovery_codes_total: total as usize,
                     recovery_codes_unused: unused as usize,
+                    own: None,
                 })
             })
             .collect()

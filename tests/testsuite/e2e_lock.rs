@@ -141,7 +141,6 @@ fn e2e_a_shared_desk_locks_hides_secrets_backs_off_and_obeys_the_office() {
         ],
         "",
     );
-    cli_as(&profile, ana, &["portal", "own", "Availity for Ana"], "");
     cli_as(
         &profile,
         maria,
@@ -214,6 +213,16 @@ fn e2e_a_shared_desk_locks_hides_secrets_backs_off_and_obeys_the_office() {
         wait_for_text(&client, "[data-testid=pending-code]", "482 913").await;
         click(&client, "[data-testid=tab-portals]").await;
         wait_for_text(&client, "main", "Availity for Ana").await;
+        // Added for the desk, Ana makes it her own in the window.
+        let mine = crate::signin_support::row_xpath("Availity for Ana", "portal-set-own");
+        client
+            .find(Locator::XPath(&mine))
+            .await
+            .expect("Make it mine, on a desk with people")
+            .click()
+            .await
+            .unwrap();
+        crate::signin_support::row_text(&client, "Availity for Ana", "portal-own", "yours").await;
         // Switching person is one click.
         let started = std::time::Instant::now();
         click(&client, "[data-testid=switch-person]").await;

@@ -26,6 +26,16 @@ pub async fn portal_copy(
     Ok(api::portals::copy(&kd, id, credential)?.as_secs())
 }
 
+/// Makes the portal the signed-in person's own (only they see it) or the desk's again.
+#[tauri::command]
+pub async fn portal_set_own(
+    kd: State<'_, Keydesk>,
+    id: i64,
+    own: bool,
+) -> Result<(), CommandError> {
+    Ok(api::portals::set_own(&kd, id, own)?)
+}
+
 /// The password itself, for the few seconds the window shows it.
 #[tauri::command]
 pub async fn portal_reveal(kd: State<'_, Keydesk>, id: i64) -> Result<String, CommandError> {

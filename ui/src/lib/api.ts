@@ -145,6 +145,10 @@ export function portalCopy(id: number, credential: Credential): Promise<number> 
 }
 
 /** The password, to show for a few seconds. */
+export function portalSetOwn(id: number, own: boolean): Promise<void> {
+  return call("portal_set_own", { id, own });
+}
+
 export function portalReveal(id: number): Promise<string> {
   return call("portal_reveal", { id });
 }

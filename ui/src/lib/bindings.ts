@@ -16,6 +16,7 @@ export type Command =
   | "portal_list"
   | "portal_copy"
   | "portal_reveal"
+  | "portal_set_own"
   | "portal_presets"
   | "portal_preset_fields"
   | "portal_get"
@@ -449,7 +450,12 @@ recovery_codes_total: number,
 /**
  * Recovery codes not yet marked used.
  */
-recovery_codes_unused: number, };
+recovery_codes_unused: number, 
+/**
+ * With someone signed in on a desk with people: whether it is their own (only they see
+ * it) or the desk's. `None` on a desk without people.
+ */
+own: boolean | null, };
 
 /**
  * A password's age as of some `now`.
