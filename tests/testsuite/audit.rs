@@ -12,7 +12,13 @@ const MARIA_PIN: &str = "kdS3cr3t-pin-maria";
 const ANA_PIN: &str = "kdS3cr3t-pin-ana";
 
 /// `keydesk-cli` as `person` (PIN in `KEYDESK_PIN`), with `stdin`.
-fn cli_as(profile: &Path, person: Option<(&str, &str)>, args: &[&str], stdin: &str) -> Output {
+/// Runs `keydesk-cli` on `profile`, as `person` (name and PIN) when given, with `stdin`.
+pub(crate) fn cli_as(
+    profile: &Path,
+    person: Option<(&str, &str)>,
+    args: &[&str],
+    stdin: &str,
+) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_keydesk-cli"));
     command.arg("--data-dir").arg(profile);
     if let Some((name, pin)) = person {
@@ -34,7 +40,8 @@ fn cli_as(profile: &Path, person: Option<(&str, &str)>, args: &[&str], stdin: &s
     child.wait_with_output().expect("keydesk-cli output")
 }
 
-fn ok(out: Output, what: &str) -> String {
+/// The command's standard output, after checking that it succeeded.
+pub(crate) fn ok(out: Output, what: &str) -> String {
     assert!(
         out.status.success(),
         "{what}: {}",

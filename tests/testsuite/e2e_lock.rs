@@ -5,9 +5,8 @@
 //! 2-minute lock and "no plain export" are shown as set by the office; every action is in the
 //! audit log, which verifies.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 
 use fantoccini::{Client, Locator};
 
@@ -17,32 +16,8 @@ use crate::e2e_manage::{click, find, type_into};
 
 /// `keydesk-cli` as `person` (PIN in `KEYDESK_PIN`) with `stdin`; asserts success.
 fn cli_as(profile: &Path, person: Option<(&str, &str)>, args: &[&str], stdin: &str) -> String {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_keydesk-cli"));
-    command.arg("--data-dir").arg(profile);
-    if let Some((name, pin)) = person {
-        command.args(["--as", name]).env("KEYDESK_PIN", pin);
-    }
-    let mut child = command
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run keydesk-cli");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out: Output = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "keydesk-cli {}: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    let out = crate::audit::cli_as(profile, person, args, stdin);
+    crate::audit::ok(out, &format!("keydesk-cli {}", args.join(" ")))
 }
 
 /// The app with the office policy file and an idle lock of a few seconds (debug builds only).
