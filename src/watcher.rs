@@ -175,6 +175,9 @@ struct State {
     commands: Option<mpsc::UnboundedReceiver<FolderCommand>>,
     /// Whether the missing-keyword-permission warning was logged already.
     warned_no_keywords: bool,
+    /// Messages handed out above the cursor (small ones fetched before larger ones below
+    /// them), as (UIDVALIDITY, UID): a resync after a break skips them.
+    ahead: BTreeSet<(u32, u32)>,
 }
 
 impl State {
@@ -185,6 +188,7 @@ impl State {
             to_mark: BTreeSet::new(),
             commands,
             warned_no_keywords: false,
+            ahead: BTreeSet::new(),
         }
     }
 

@@ -1,5 +1,5 @@
-//! The mailbox watcher against the bed's Dovecot: bounded first sync, IDLE push, and
-//! exactly-once delivery across a cut connection.
+//! The mailbox watcher against the bed's Dovecot: bounded first sync, IDLE push, short mail
+//! before long, and exactly-once delivery across a cut connection.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -165,6 +165,34 @@ async fn watcher_delivers_each_message_exactly_once_across_a_cut_connection() {
     })
     .await;
     assert!(extra.is_err(), "a message arrived a second time: {extra:?}");
+    stop.send(true).unwrap();
+}
+
+#[tokio::test]
+async fn watcher_hands_out_a_short_message_before_long_ones_that_landed_with_it() {
+    let user = bed::fresh_mail_user();
+    // Three long messages (a newsletter's size, or mail sent to bury a code), then the code,
+    // all landing before the watch's sync.
+    let filler = "Lorem ipsum dolor sit amet 12345 67890. ".repeat(2_000);
+    for i in 0..3 {
+        let mut long = message(&format!("long-{i}"));
+        long.extend_from_slice(filler.as_bytes());
+        bed::deliver(&user, &long);
+    }
+    bed::deliver(&user, &message("code"));
+    let (mut events, stop) = start(&user);
+    connected(&mut events).await;
+    let mut order = Vec::new();
+    for _ in 0..4 {
+        let m = next_message(&mut events, Duration::from_secs(10)).await;
+        order.push(subject_of(&m.raw));
+    }
+    assert_eq!(order, ["code", "long-0", "long-1", "long-2"]);
+    // The cursor went past all four: new mail comes alone, none of them again.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    bed::deliver(&user, &message("next"));
+    let m = next_message(&mut events, Duration::from_secs(5)).await;
+    assert_eq!(subject_of(&m.raw), "next");
     stop.send(true).unwrap();
 }
 
