@@ -4,6 +4,7 @@
 //! A number with a time unit counts only beside a validity phrase, so "arrive 15 minutes
 //! early" in an appointment reminder is not a lifetime.
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use super::text::Text;
@@ -219,6 +220,36 @@ fn half_an_hour(lower: &[char]) -> Option<Duration> {
     })
 }
 
+/// A spelling as characters, with whether it is a word of Latin letters (which must stand on
+/// its own: "ten" in "tenant" is not a number).
+struct Spelling {
+    chars: Vec<char>,
+    latin_word: bool,
+    value: u64,
+}
+
+fn spellings(table: &[(&str, u64)]) -> Vec<Spelling> {
+    table
+        .iter()
+        .map(|(word, value)| Spelling {
+            chars: word.chars().collect(),
+            latin_word: word
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() && c.is_ascii()),
+            value: *value,
+        })
+        .collect()
+}
+
+static NUMBER_SPELLINGS: LazyLock<Vec<Spelling>> = LazyLock::new(|| spellings(NUMBER_WORDS));
+static UNIT_SPELLINGS: LazyLock<Vec<Spelling>> = LazyLock::new(|| spellings(UNITS));
+
+/// Whether `spelling` stands at `i` in `lower`.
+fn spelled_at(lower: &[char], i: usize, spelling: &Spelling) -> bool {
+    lower.get(i..i + spelling.chars.len()) == Some(&spelling.chars[..])
+}
+
 /// A number starting at `i`: ASCII digits (1–5 of them) or a number word on its own.
 fn number_at(lower: &[char], i: usize) -> Option<(u64, usize, usize)> {
     let prev_alnum = i > 0 && lower[i - 1].is_alphanumeric();
@@ -236,16 +267,15 @@ fn number_at(lower: &[char], i: usize) -> Option<(u64, usize, usize)> {
         let value = lower[i..j].iter().collect::<String>().parse().ok()?;
         return Some((value, i, j));
     }
-    for (word, value) in NUMBER_WORDS {
-        let len = word.chars().count();
-        let ascii = word.is_ascii();
-        if ascii && prev_alnum {
+    for word in NUMBER_SPELLINGS.iter() {
+        if (word.latin_word && prev_alnum) || word.chars[0] != lower[i] {
             continue;
         }
-        if lower.len() >= i + len && lower[i..i + len].iter().copied().eq(word.chars()) {
-            let next_ok = !ascii || lower.get(i + len).is_none_or(|c| !c.is_alphabetic());
+        if spelled_at(lower, i, word) {
+            let end = i + word.chars.len();
+            let next_ok = !word.latin_word || lower.get(end).is_none_or(|c| !c.is_alphabetic());
             if next_ok {
-                return Some((*value, i, i + len));
+                return Some((word.value, i, end));
             }
         }
     }
@@ -253,18 +283,15 @@ fn number_at(lower: &[char], i: usize) -> Option<(u64, usize, usize)> {
 }
 
 fn unit_at(lower: &[char], u: usize) -> Option<(usize, u64)> {
-    for (unit, secs) in UNITS {
-        let len = unit.chars().count();
-        if lower.len() >= u + len && lower[u..u + len].iter().copied().eq(unit.chars()) {
-            let ascii = unit
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_alphabetic() && c.is_ascii());
-            if ascii && lower.get(u + len).is_some_and(|c| c.is_alphabetic()) {
-                continue;
-            }
-            return Some((len, *secs));
+    for unit in UNIT_SPELLINGS.iter() {
+        if !spelled_at(lower, u, unit) {
+            continue;
         }
+        let len = unit.chars.len();
+        if unit.latin_word && lower.get(u + len).is_some_and(|c| c.is_alphabetic()) {
+            continue;
+        }
+        return Some((len, unit.value));
     }
     None
 }
