@@ -267,6 +267,10 @@ fn number_at(lower: &[char], i: usize) -> Option<(u64, usize, usize)> {
         let value = lower[i..j].iter().collect::<String>().parse().ok()?;
         return Some((value, i, j));
     }
+    // Number words are Latin words standing on their own, or other scripts' numerals.
+    if lower[i].is_ascii() && (prev_alnum || !lower[i].is_ascii_alphabetic()) {
+        return None;
+    }
     for word in NUMBER_SPELLINGS.iter() {
         if (word.latin_word && prev_alnum) || word.chars[0] != lower[i] {
             continue;
@@ -283,8 +287,9 @@ fn number_at(lower: &[char], i: usize) -> Option<(u64, usize, usize)> {
 }
 
 fn unit_at(lower: &[char], u: usize) -> Option<(usize, u64)> {
+    let first = *lower.get(u)?;
     for unit in UNIT_SPELLINGS.iter() {
-        if !spelled_at(lower, u, unit) {
+        if unit.chars[0] != first || !spelled_at(lower, u, unit) {
             continue;
         }
         let len = unit.chars.len();
