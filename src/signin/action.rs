@@ -79,6 +79,14 @@ pub enum Action {
         /// The button that confirms a radio's choice.
         submit: Option<u32>,
     },
+    /// Click the link or button that opens a sign-in form the page keeps hidden, only on
+    /// `origin`; the page is read again after it.
+    Reveal {
+        /// The origin the script must find.
+        origin: String,
+        /// The control to click.
+        target: u32,
+    },
     /// Fill the code, tick "remember this device" where offered, and send it, only on `origin`.
     FillCode {
         /// The code.

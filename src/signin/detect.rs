@@ -67,6 +67,22 @@ pub struct Reading {
     pub refused: Option<Refusal>,
     /// The origin the chosen form posts to, when it is a form with an action.
     pub form_action: Option<String>,
+    /// A sign-in form the page keeps hidden until a click, when nothing visible is one.
+    pub behind: Option<Behind>,
+}
+
+/// A sign-in form hidden until a click ("Sign in" opens a layer over the page). Its controls
+/// are never filled while hidden: the machine clicks `reveal` and reads the page again.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Behind {
+    /// Its username box.
+    pub username: u32,
+    /// Its password box.
+    pub password: u32,
+    /// Its button.
+    pub submit: u32,
+    /// The visible link or button that says it opens the sign-in ("Sign in", "Log in").
+    pub reveal: Option<u32>,
 }
 
 impl Reading {
@@ -169,6 +185,9 @@ pub fn read(controls: &[Control], heading: &str) -> Reading {
         }
     }
     reading.choices = choices(&usable);
+    if reading.choices.is_empty() {
+        reading.behind = behind_a_click(controls, &usable);
+    }
     if let Some((_, first)) = reading.choices.first() {
         let first = usable.iter().find(|c| c.i == *first).copied();
         if let Some(radio) = first.filter(|c| c.is_radio()) {
@@ -178,6 +197,46 @@ pub fn read(controls: &[Control], heading: &str) -> Reading {
         }
     }
     reading
+}
+
+/// The first form whose every control is hidden and that would be a sign-in form if shown:
+/// one password, a username and a button, not a registration. A lone hidden field beside a visible form is a
+/// decoy and never counts; so does a disabled one.
+fn behind_a_click(controls: &[Control], usable: &[&Control]) -> Option<Behind> {
+    let hidden_password = |c: &&Control| c.is_password() && !c.usable() && !c.disabled;
+    controls
+        .iter()
+        .filter(hidden_password)
+        .find_map(|password| {
+            let form = password.form?;
+            let members: Vec<&Control> = controls.iter().filter(|c| c.form == Some(form)).collect();
+            if members.iter().any(|c| c.usable())
+                || members.iter().filter(|c| c.is_password()).count() != 1
+                || is_registration(&members)
+            {
+                return None;
+            }
+            let username = username_for(&members, Some(password))?;
+            let submit = submit_in(&members, &members, password, "submit")?;
+            Some(Behind {
+                username: username.i,
+                password: password.i,
+                submit: submit.i,
+                reveal: reveal_in(usable).map(|c| c.i),
+            })
+        })
+}
+
+/// The visible link or button that opens a hidden sign-in form: it says "Sign in" or "Log in"
+/// (in English or Spanish) and nothing of signing up.
+fn reveal_in<'a>(usable: &[&'a Control]) -> Option<&'a Control> {
+    usable.iter().copied().find(|c| {
+        let clickable = matches!(c.tag.as_str(), "a" | "button")
+            || c.role == "button"
+            || (c.tag == "input" && matches!(c.kind.as_str(), "button" | "submit"));
+        let words = c.words();
+        clickable && any(&words, REVEAL) && !any(&words, REGISTER)
+    })
 }
 
 fn is_payment(c: &Control) -> bool {

@@ -488,3 +488,55 @@ fn a_pin_among_other_fields_is_no_code_box() {
     ];
     assert_eq!(read(&order, "Order status"), Reading::default());
 }
+
+#[test]
+fn a_sign_in_form_hidden_until_a_click_is_read_behind_its_link_and_never_as_the_page_form() {
+    let page = [
+        c(0, "a", "").text("Sign in").form(None),
+        c(1, "a", "").text("Sign up").form(None),
+        text(2).name("email").label("Email").form(Some(1)).hidden(),
+        password(3).name("passwd").form(Some(1)).hidden(),
+        button(4, "Log in").form(Some(1)).hidden(),
+    ];
+    let r = read(&page, "Welcome");
+    assert_eq!((r.username, r.password, r.submit), (None, None, None));
+    assert_eq!(
+        r.behind,
+        Some(Behind {
+            username: 2,
+            password: 3,
+            submit: 4,
+            reveal: Some(0),
+        })
+    );
+}
+
+#[test]
+fn hidden_forms_beside_a_visible_one_a_hidden_sign_up_and_a_half_hidden_form_are_not_behind() {
+    // A visible sign-in form wins; the hidden copy (a decoy, or a layer) is never read.
+    let visible = [
+        text(0).name("username"),
+        password(1),
+        button(2, "Sign in"),
+        text(3).name("user2").form(Some(1)).hidden(),
+        password(4).form(Some(1)).hidden(),
+    ];
+    let r = read(&visible, "Sign in");
+    assert_eq!((r.password, r.behind), (Some(1), None));
+    // A hidden sign-up (two passwords) is nothing to open.
+    let sign_up = [
+        c(0, "a", "").text("Log in").form(None),
+        text(1).name("email").form(Some(1)).hidden(),
+        password(2).form(Some(1)).hidden(),
+        password(3).name("confirm").form(Some(1)).hidden(),
+        button(4, "Create account").form(Some(1)).hidden(),
+    ];
+    assert_eq!(read(&sign_up, "").behind, None);
+    // A form with a visible field is not behind a click: its hidden password is a decoy.
+    let half = [
+        text(0).name("search").label("Search"),
+        password(1).hidden(),
+        button(2, "Go"),
+    ];
+    assert_eq!(read(&half, "").behind, None);
+}

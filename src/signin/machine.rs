@@ -160,6 +160,9 @@ pub struct SignIn {
     reached: Option<&'static str>,
     /// The last page seen outside the portal's origins (an identity host it was handed to).
     outside_url: Option<String>,
+    /// The link that opens a hidden sign-in form was clicked (once: a second click may close
+    /// it again).
+    revealed: bool,
 }
 
 impl SignIn {
@@ -189,6 +192,7 @@ impl SignIn {
             alert_text: None,
             reached: None,
             outside_url: None,
+            revealed: false,
         }
     }
 
@@ -545,6 +549,17 @@ impl SignIn {
         }
         if !reading.choices.is_empty() {
             return self.choice_page(seen_page, &reading, now_ms);
+        }
+        if let Some(target) = reading
+            .behind
+            .as_ref()
+            .and_then(|b| b.reveal)
+            .filter(|_| !self.revealed && !self.credentials_sent && !self.username_sent)
+        {
+            // The sign-in form is behind a "Sign in" link: open it, then read the page again.
+            // Its hidden fields are never written.
+            self.revealed = true;
+            return Action::Reveal { origin, target };
         }
         if seen_page.seen.sso {
             return self.fail(Failure::Sso, now_ms);

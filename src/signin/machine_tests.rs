@@ -624,3 +624,42 @@ fn the_page_a_reused_window_showed_before_is_not_taken_for_this_sign_in() {
         Action::FillCredentials { .. }
     ));
 }
+
+#[test]
+fn a_sign_in_form_behind_a_link_is_opened_once_and_filled_only_when_shown() {
+    let hidden = |mut c: Control| {
+        c.visible = false;
+        c.form = Some(1);
+        c
+    };
+    let link = Control {
+        form: None,
+        text: "Log in".into(),
+        ..control(0, "a", "")
+    };
+    let closed = page(
+        "home",
+        vec![
+            link.clone(),
+            hidden(input(1, "text", "username", "Username")),
+            hidden(input(2, "password", "password", "Password")),
+            hidden(button(3, "Sign in")),
+        ],
+    );
+    let mut m = machine(SecondStep::EmailCode);
+    assert!(
+        matches!(m.step(&closed, None, 1_000_100), Action::Reveal { target: 0, ref origin } if origin == ORIGIN),
+        "the link that opens the form is clicked"
+    );
+    m.filled(written_only(), 1_000_110);
+    // Still closed (a slow layer, or a link that does something else): not clicked again,
+    // and the hidden fields are never written.
+    assert!(matches!(m.step(&closed, None, 1_000_300), Action::Wait));
+    // Opened: the form is filled as any shown form.
+    let mut opened = login();
+    opened.document = "home".into();
+    assert!(matches!(
+        m.step(&opened, None, 1_000_500),
+        Action::FillCredentials { .. }
+    ));
+}

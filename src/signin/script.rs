@@ -304,6 +304,11 @@ return {{ origin_ok: true, written: true, submitted: true }};
     )
 }
 
+/// Clicks `target` (the link or button that opens a hidden sign-in form), only on `origin`.
+pub fn reveal(origin: &str, target: u32) -> String {
+    choose_channel(origin, target, None)
+}
+
 /// Fills the code into its box (or one character per box), ticks "remember this device" where
 /// the page offers it, and sends the form, only on `origin`. The remember control is ticked
 /// before the code is written: a code box that sends itself on input would otherwise go first.

@@ -139,6 +139,23 @@ pub(super) const LOGIN_BUTTON: &[&str] = &[
     "proceed",
     "done",
 ];
+/// What a link or button that opens a hidden sign-in form says.
+pub(super) const REVEAL: &[&str] = &[
+    "sign in",
+    "signin",
+    "sign-in",
+    "log in",
+    "login",
+    "log-in",
+    "log on",
+    "logon",
+    "my account",
+    "iniciar sesión",
+    "ingresar",
+    "entrar",
+    "acceder",
+    "mi cuenta",
+];
 /// What the button of a page that asks for the username alone says.
 pub(super) const NEXT_BUTTON: &[&str] = &[
     "sign in",

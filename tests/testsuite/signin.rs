@@ -272,14 +272,23 @@ code_auto_submit_ms = 1500
 username = "frontdesk"
 password = "{availity_pw}"
 totp_seed = "{seed}"
+[[portal]]
+name = "availity_layer"
+kind = "availity"
+login_behind_link = true
+[[portal.user]]
+username = "frontdesk"
+password = "{availity_pw}"
+totp_seed = "{seed}"
 "#,
         user.name,
         authserv_id = bed::AUTHSERV_ID,
     ));
-    let (mychart, availity, spa) = (
+    let (mychart, availity, spa, layer) = (
         sandbox.urls["mychart"].clone(),
         sandbox.urls["availity"].clone(),
         sandbox.urls["availity_spa"].clone(),
+        sandbox.urls["availity_layer"].clone(),
     );
     let profile = bed::profile_dir("e2e-signin-sms-totp");
     set_mailbox(&profile, &user);
@@ -331,7 +340,26 @@ totp_seed = "{seed}"
         ],
         &availity_pw,
     );
-    for (issuer, portal) in [("Availity", "Availity"), ("AvailitySPA", "Availity SPA")] {
+    // Its sign-in form stays hidden until the page's "Sign in" link is clicked.
+    add_portal(
+        &profile,
+        &[
+            "--preset",
+            "availity",
+            "--name",
+            "Availity layer",
+            "--login-url",
+            &format!("{layer}/login"),
+            "--username",
+            "frontdesk",
+        ],
+        &availity_pw,
+    );
+    for (issuer, portal) in [
+        ("Availity", "Availity"),
+        ("AvailitySPA", "Availity SPA"),
+        ("AvailityLayer", "Availity layer"),
+    ] {
         let uri = format!("otpauth://totp/{issuer}:frontdesk?secret={seed}&issuer={issuer}");
         cli_ok(&profile, &["otp", "add", "-"], Some(&uri));
         cli_ok(&profile, &["otp", "link", issuer, "--portal", portal], None);
@@ -389,6 +417,21 @@ totp_seed = "{seed}"
         assert_eq!(
             list[1]["remember_requested"], true,
             "Remember this device was ticked"
+        );
+
+        // A sign-in form behind a link: opened with one click, then filled once.
+        let layer_shown = sign_in(&client, "Availity layer").await;
+        assert_eq!(
+            layer_shown.state, "signed_in",
+            "Availity layer: {}",
+            layer_shown.text
+        );
+        print_timing("availity, form behind a link", &layer_shown, false);
+        let list = attempts(&layer).await;
+        assert_eq!(
+            steps(&list),
+            ["password:code_required", "code:signed_in"],
+            "{list:?}"
         );
     });
 }

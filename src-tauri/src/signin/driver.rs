@@ -135,6 +135,9 @@ async fn perform(
                 None,
             )
         }
+        Action::Reveal { ref origin, target } => {
+            (Secret::new(script::reveal(origin, target)), None)
+        }
         Action::FillCode {
             ref code,
             ref key,

@@ -169,12 +169,18 @@ fn line_for(page: &str, observation: &Observation) -> Value {
             .map_or(Value::Null, |c| Value::String(c.tag_html.clone()))
     };
     let fills = reading.password.is_some() || reading.username.is_some() || reading.asks_code();
+    // A sign-in form hidden until a click: the elements the app fills once its link opened it.
+    let behind = reading.behind.as_ref().filter(|_| !fills);
     // Built in order (serde_json's map would sort the keys).
     let line = Line {
         page: page.to_owned(),
-        username: tag(reading.username),
-        password: tag(reading.password),
-        submit: tag(reading.submit.or(reading.code_submit).filter(|_| fills)),
+        username: tag(reading.username.or(behind.map(|b| b.username))),
+        password: tag(reading.password.or(behind.map(|b| b.password))),
+        submit: tag(reading
+            .submit
+            .or(reading.code_submit)
+            .filter(|_| fills)
+            .or(behind.map(|b| b.submit))),
         code: tag(reading.code.first().copied()),
         remember: tag(reading.remember.filter(|_| fills)),
     };

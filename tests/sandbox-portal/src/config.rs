@@ -163,6 +163,10 @@ pub struct PortalConfig {
     /// starts the wait again). Unset: the usual form with its Verify button.
     #[serde(default)]
     pub code_auto_submit_ms: Option<u64>,
+    /// The sign-in form sits in a layer hidden until its "Sign in" link is clicked, as many
+    /// sites' headers keep it (textbook markup only).
+    #[serde(default)]
+    pub login_behind_link: bool,
     /// The portal's users.
     #[serde(rename = "user", default)]
     pub users: Vec<UserConfig>,

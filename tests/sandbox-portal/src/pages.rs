@@ -174,19 +174,32 @@ pub fn layout(cfg: &PortalConfig, lang: Lang, page: &str, body: &str) -> String 
 /// The username/password form.
 pub fn login(cfg: &PortalConfig, lang: Lang, b: Banner, username: &str) -> String {
     let w = lang.words();
-    let body = format!(
-        r#"<h2>{t}</h2>{banner}
-<form id="login-form" method="post" action="/login">
+    let form = format!(
+        r#"<form id="login-form" method="post" action="/login">
 <label for="username">{u}</label><input id="username" name="username" type="text" autocomplete="username" value="{user}">
 <label for="password">{p}</label><input id="password" name="password" type="password" autocomplete="current-password">
 <button id="sign-in" type="submit">{t}</button>
-</form>
-<p><a id="forgot" href="/forgot">Forgot password?</a></p>"#,
+</form>"#,
         t = w.sign_in,
-        banner = banner(b),
         u = w.username,
         p = w.password,
         user = escape(username),
+    );
+    let form = if cfg.login_behind_link {
+        format!(
+            r##"<p><a id="open-sign-in" href="#" onclick="document.getElementById('sign-in-layer').style.display='block'; this.style.display='none'; return false;">{t}</a></p>
+<div id="sign-in-layer" style="display:none">{form}</div>"##,
+            t = w.sign_in,
+        )
+    } else {
+        form
+    };
+    let body = format!(
+        r#"<h2>{t}</h2>{banner}
+{form}
+<p><a id="forgot" href="/forgot">Forgot password?</a></p>"#,
+        t = w.sign_in,
+        banner = banner(b),
     );
     layout(cfg, lang, "login", &body)
 }
