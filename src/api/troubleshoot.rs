@@ -125,7 +125,7 @@ pub fn fix(kd: &Keydesk, portal_id: i64) -> Result<Option<FixView>, Error> {
     Ok(Some(FixView {
         portal_id,
         portal: portal.fields.name.clone(),
-        fix: Fix::for_class(class, &portal.fields.name),
+        fix: Fix::for_class(class, &portal.fields.name, portal.fields.second_step),
         attempt,
     }))
 }
@@ -187,6 +187,7 @@ pub async fn run(
             }
         }
         FixAction::CheckMailbox => mailbox_words(kd, portal_id, now),
+        FixAction::CheckClock => clock_words(kd, portal_id).await?,
         FixAction::ShowSupport => support_words(kd, portal_id)?,
         other => {
             return Err(Error::other(
@@ -241,6 +242,20 @@ fn mailbox_words(kd: &Keydesk, portal_id: i64, now: Now) -> String {
         .count();
     // Only how many: a code's digits never go into the history.
     format!("{connection} Codes from this portal waiting now: {codes}.")
+}
+
+/// The clock compared with the portal's own server (its sign-in page's origin).
+async fn clock_words(kd: &Keydesk, portal_id: i64) -> Result<String, Error> {
+    let portal = super::portals::get(kd, portal_id)?;
+    let servers = crate::otp::clock::portal_servers(std::slice::from_ref(&portal));
+    Ok(super::authenticator::clock_check_servers(servers)
+        .await
+        .into_iter()
+        .next()
+        .map_or_else(
+            || "The portal's address names no server to compare the clock with.".to_owned(),
+            |line| line.message,
+        ))
 }
 
 fn support_words(kd: &Keydesk, portal_id: i64) -> Result<String, Error> {
@@ -362,6 +377,53 @@ mod tests {
         let attempt = fix(&kd, id).unwrap().unwrap().attempt;
         let actions: Vec<_> = attempt.tried.iter().map(|t| t.action.as_str()).collect();
         assert_eq!(actions, ["show_support", "check_mailbox"]);
+    }
+
+    #[tokio::test]
+    async fn a_refused_authenticator_code_starts_with_the_clock_checked_against_the_portal() {
+        // The portal's server: answers every request with its Date, which is this clock's.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let mut buf = [0u8; 1024];
+                let _ = stream.read(&mut buf).await;
+                let date = httpdate::fmt_http_date(std::time::SystemTime::now());
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\nDate: {date}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                );
+                let _ = stream.write_all(answer.as_bytes()).await;
+            }
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let kd = Keydesk::for_tests(dir.path(), Platform::default());
+        let id = crate::api::portals::add(
+            &kd,
+            PortalFields {
+                name: "Availity".into(),
+                login_url: format!("http://127.0.0.1:{port}/login"),
+                username: "frontdesk".into(),
+                second_step: SecondStep::Authenticator,
+                ..Default::default()
+            },
+            None,
+            Now::from_secs(0),
+        )
+        .unwrap()
+        .id;
+        fail(&kd, id, Failure::CodeRefused, 100);
+        let view = fix(&kd, id).unwrap().unwrap();
+        assert_eq!(view.fix.first_action(), Some(FixAction::CheckClock));
+        let found = run(&kd, id, FixAction::CheckClock, Now::from_secs(200))
+            .await
+            .unwrap();
+        assert!(
+            found.contains(&format!("The clock agrees with http://127.0.0.1:{port}")),
+            "{found}"
+        );
+        let tried = fix(&kd, id).unwrap().unwrap().attempt.tried;
+        assert_eq!(tried[0].action, "check_clock");
     }
 
     #[test]

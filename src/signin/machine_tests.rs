@@ -322,6 +322,28 @@ fn portal_states_are_read_from_the_alert_words() {
 }
 
 #[test]
+fn a_page_saying_a_session_is_already_open_is_a_stored_session_unless_it_is_signed_in() {
+    let said = "A session is already open in this browser. Sign out of it, or clear this \
+                browser's cookies for the portal.";
+    // Before anything is typed: the portal's sign-in page shows the notice instead of its form.
+    let mut m = machine(SecondStep::EmailCode);
+    let notice = with_alert(page("session", vec![]), said);
+    assert_eq!(
+        expect_fail(m.step(&notice, None, 1_000_050)),
+        Failure::StoredSession
+    );
+    // A signed-in page greeting with like words is signed in, not in the way.
+    let mut m = machine(SecondStep::EmailCode);
+    m.step(&login(), None, 1_000_100);
+    let mut home = with_alert(page("home", vec![]), "You are already signed in.");
+    home.seen.signed_in = true;
+    assert!(
+        !matches!(m.step(&home, None, 1_000_200), Action::Fail(_)),
+        "a signed-in page is not a failure"
+    );
+}
+
+#[test]
 fn a_look_alike_origin_gets_nothing_and_an_identity_provider_is_sso() {
     let mut m = machine(SecondStep::EmailCode);
     let mut fake = login();

@@ -936,7 +936,7 @@ origin: string, } | { "reason": "code_refused" } | { "reason": "code_not_sent" }
 /**
  * The channel asked for.
  */
-channel: Channel, } | { "reason": "form_not_found" } | { "reason": "step_not_found", 
+channel: Channel, } | { "reason": "stored_session" } | { "reason": "form_not_found" } | { "reason": "step_not_found", 
 /**
  * The step ("username", "password", "code", "how to send the code").
  */
@@ -1238,7 +1238,7 @@ label: string | null, };
 /**
  * What Keydesk can do itself for a step of a fix.
  */
-export type FixAction = "open_forgot_password" | "forget_cookies" | "clean_profile_try" | "health_check" | "check_mailbox" | "show_support" | "prepare_support_request";
+export type FixAction = "open_forgot_password" | "forget_cookies" | "clean_profile_try" | "health_check" | "check_mailbox" | "check_clock" | "show_support" | "prepare_support_request";
 
 /**
  * The kinds of sign-in failure a front desk meets, each with its own fix.
