@@ -72,9 +72,10 @@ pub(crate) fn record(kd: &Keydesk, machine: &SignIn, now: Now) {
             .first()
             .map(|h| h.state);
         let identity_state = match (&failure, outside) {
-            (Failure::Sso | Failure::LookAlikeOrigin { .. }, Some(url)) => {
-                Some(super::health::check_host(&url, now).await.state)
-            }
+            (
+                Failure::Sso | Failure::LookAlikeOrigin { .. } | Failure::NotResponding,
+                Some(url),
+            ) => Some(super::health::check_host(&url, now).await.state),
             _ => None,
         };
         let class = FailureClass::of(&failure, portal_state, identity_state);
@@ -176,7 +177,7 @@ pub async fn run(
     let found = match action {
         FixAction::HealthCheck => {
             let checks = super::health::check(kd, Some(portal_id), now).await?;
-            match checks.first() {
+            let portal = match checks.first() {
                 Some(h) if h.reused => format!(
                     "{} (checked {} s ago; a portal is asked at most once in five minutes)",
                     h.words,
@@ -184,6 +185,17 @@ pub async fn run(
                 ),
                 Some(h) => h.words.clone(),
                 None => "The portal could not be checked.".to_owned(),
+            };
+            match identity_host(kd, portal_id) {
+                Some(url) => {
+                    let checked = super::health::check_host(&url, now).await;
+                    format!(
+                        "{portal} Your organization's sign-in service ({}): {}",
+                        origin_of(&url),
+                        checked.words
+                    )
+                }
+                None => portal,
             }
         }
         FixAction::CheckMailbox => mailbox_words(kd, portal_id, now),
@@ -198,6 +210,27 @@ pub async fn run(
     };
     note(kd, portal_id, action, &found, now)?;
     Ok(found)
+}
+
+/// Where the last failed sign-in was handed to its organization's sign-in service, when its
+/// class is about that service.
+fn identity_host(kd: &Keydesk, portal_id: i64) -> Option<String> {
+    let attempt = History::new(kd.desk().store())
+        .last_failed(portal_id)
+        .ok()
+        .flatten()?;
+    matches!(
+        attempt.class,
+        Some(FailureClass::IdentityHostUnreachable | FailureClass::SsoHandOff)
+    )
+    .then_some(attempt.handed_to)
+    .flatten()
+}
+
+fn origin_of(url: &str) -> String {
+    url::Url::parse(url)
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_else(|_| url.to_owned())
 }
 
 /// Forgets this device's cookies for the portal (through the window's web engine when it
@@ -424,6 +457,73 @@ mod tests {
         );
         let tried = fix(&kd, id).unwrap().unwrap().attempt.tried;
         assert_eq!(tried[0].action, "check_clock");
+    }
+
+    #[tokio::test]
+    async fn handed_to_an_identity_host_that_never_answers_the_fix_checks_that_host_too() {
+        let closed = || {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.local_addr().unwrap().port()
+        };
+        let (portal_port, idp_port) = (closed(), closed());
+        let dir = tempfile::tempdir().unwrap();
+        let kd = Keydesk::for_tests(dir.path(), Platform::default());
+        let id = crate::api::portals::add(
+            &kd,
+            PortalFields {
+                name: "Cigna".into(),
+                login_url: format!("http://127.0.0.1:{portal_port}/login"),
+                username: "frontdesk".into(),
+                ..Default::default()
+            },
+            None,
+            Now::from_secs(0),
+        )
+        .unwrap()
+        .id;
+        let (mut machine, _, claim) =
+            crate::api::signin::prepare(&kd, id, true, Now::from_secs(100))
+                .unwrap()
+                .into_parts();
+        let gone = crate::signin::Observation {
+            origin: format!("http://127.0.0.1:{idp_port}"),
+            url: format!("http://127.0.0.1:{idp_port}/sso/saml2?SAMLRequest=x"),
+            ..Default::default()
+        };
+        machine.step(&gone, None, 100_500);
+        machine.fail(Failure::NotResponding, 131_000);
+        crate::api::signin::finish(&kd, machine, claim, Now::from_secs(131));
+        // The class comes from the health checks run in the background.
+        let mut view = None;
+        for _ in 0..100 {
+            view = fix(&kd, id).unwrap();
+            if view.as_ref().and_then(|v| v.attempt.class)
+                == Some(FailureClass::IdentityHostUnreachable)
+            {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let view = view.expect("a fix");
+        assert_eq!(
+            view.attempt.class,
+            Some(FailureClass::IdentityHostUnreachable),
+            "{view:?}"
+        );
+        assert_eq!(
+            view.attempt.handed_to.as_deref(),
+            Some(format!("http://127.0.0.1:{idp_port}/sso/saml2").as_str())
+        );
+        assert_eq!(view.fix.first_action(), Some(FixAction::HealthCheck));
+        let found = run(&kd, id, FixAction::HealthCheck, Now::from_secs(1_000))
+            .await
+            .unwrap();
+        assert!(
+            found.contains(&format!(
+                "Your organization's sign-in service (http://127.0.0.1:{idp_port}): "
+            )) && found.matches("refuses connections").count() == 2,
+            "the portal and its identity host were both checked: {found}"
+        );
     }
 
     #[test]

@@ -424,7 +424,18 @@ impl SignIn {
         {
             self.alert_text = Some(text.chars().take(ALERT_TEXT_MAX).collect());
         }
-        if stale || !seen_page.ready || seen_page.origin == "null" || seen_page.origin.is_empty() {
+        let unreadable =
+            stale || !seen_page.ready || seen_page.origin == "null" || seen_page.origin.is_empty();
+        if unreadable {
+            if !stale
+                && !seen_page.url.is_empty()
+                && !matches!(seen_page.origin.as_str(), "" | "null")
+                && !self.portal.accepts_origin(&seen_page.origin)
+            {
+                // A page the engine could not load (a host that does not answer) still has an
+                // address: where the portal sent the sign-in, for the health check to explain.
+                self.outside_url = Some(seen_page.page());
+            }
             return self.wait_or_time_out(seen_page, now_ms);
         }
         if !self.portal.accepts_origin(&seen_page.origin) {

@@ -344,6 +344,27 @@ fn a_page_saying_a_session_is_already_open_is_a_stored_session_unless_it_is_sign
 }
 
 #[test]
+fn a_host_outside_the_portal_that_never_loads_is_remembered_for_the_health_check() {
+    let mut m = machine(SecondStep::EmailCode);
+    m.step(&login(), None, 1_000_100);
+    // Handed to an identity host that does not answer: the engine has its address, the page
+    // script nothing.
+    let gone = Observation {
+        origin: "http://127.0.0.1:9".into(),
+        url: "http://127.0.0.1:9/sso/saml2?SAMLRequest=abc".into(),
+        ..Default::default()
+    };
+    assert!(matches!(m.step(&gone, None, 1_000_200), Action::Wait));
+    let failure = expect_fail(m.step(&gone, None, 1_000_200 + FORM_TIMEOUT_MS + 1));
+    assert_eq!(failure, Failure::NotResponding);
+    assert_eq!(
+        m.outside_url(),
+        Some("http://127.0.0.1:9/sso/saml2"),
+        "the address, without its query"
+    );
+}
+
+#[test]
 fn a_look_alike_origin_gets_nothing_and_an_identity_provider_is_sso() {
     let mut m = machine(SecondStep::EmailCode);
     let mut fake = login();

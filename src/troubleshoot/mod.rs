@@ -125,6 +125,16 @@ impl FailureClass {
             {
                 Self::IdentityHostUnreachable
             }
+            // The portal handed the sign-in to a host that never answered (the page stayed
+            // unreadable): the identity host is down.
+            Failure::NotResponding
+                if matches!(
+                    identity_health,
+                    Some(HealthState::Unreachable | HealthState::Certificate | HealthState::Error)
+                ) =>
+            {
+                Self::IdentityHostUnreachable
+            }
             Failure::FormNotFound => by_health(Self::StoredSession),
             Failure::NotResponding => by_health(Self::Network),
             Failure::StepNotFound { .. }
@@ -530,6 +540,16 @@ mod tests {
         assert_eq!(
             FailureClass::of(&away, Some(H::Ok), Some(H::Ok)),
             FailureClass::Other
+        );
+        assert_eq!(
+            FailureClass::of(&Failure::NotResponding, Some(H::Ok), Some(H::Unreachable)),
+            FailureClass::IdentityHostUnreachable,
+            "handed to a host that never answered"
+        );
+        assert_eq!(
+            FailureClass::of(&Failure::NotResponding, Some(H::Ok), None),
+            FailureClass::Network,
+            "never handed anywhere: the portal's own path"
         );
         assert_eq!(
             FailureClass::of(&Failure::Sso, Some(H::Ok), Some(H::Ok)),

@@ -1292,7 +1292,12 @@ step: string,
 /**
  * The fix steps tried after it.
  */
-tried: Array<Tried>, };
+tried: Array<Tried>, 
+/**
+ * Where the portal handed the sign-in outside its own addresses (without the query), if
+ * it did: the organization's identity host, say.
+ */
+handed_to: string | null, };
 
 /**
  * A fix step tried after a failed attempt, and what it found.
