@@ -236,6 +236,21 @@ impl SignIn {
         self.outside_url.as_deref()
     }
 
+    /// The address (without its query) outside the portal's own origins that the engine was
+    /// last sent to, if it was.
+    fn navigated_away(&self, seen_page: &Observation) -> Option<String> {
+        let url = url::Url::parse(&seen_page.navigated_to).ok()?;
+        let origin = url.origin().ascii_serialization();
+        if origin == "null" || self.portal.accepts_origin(&origin) {
+            return None;
+        }
+        let page = Observation {
+            url: seen_page.navigated_to.clone(),
+            ..Default::default()
+        };
+        Some(page.page())
+    }
+
     /// The step the sign-in had reached: where it is, or where it was when it ended.
     pub fn step_reached(&self) -> &'static str {
         self.reached.unwrap_or_else(|| self.state.step_name())
@@ -423,6 +438,9 @@ impl SignIn {
             .filter(|t| !t.is_empty() && !stale)
         {
             self.alert_text = Some(text.chars().take(ALERT_TEXT_MAX).collect());
+        }
+        if let Some(away) = self.navigated_away(seen_page) {
+            self.outside_url = Some(away);
         }
         let unreadable =
             stale || !seen_page.ready || seen_page.origin == "null" || seen_page.origin.is_empty();

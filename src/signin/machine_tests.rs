@@ -362,6 +362,24 @@ fn a_host_outside_the_portal_that_never_loads_is_remembered_for_the_health_check
         Some("http://127.0.0.1:9/sso/saml2"),
         "the address, without its query"
     );
+
+    // The engine was sent there, but the page on screen stayed the sign-in page: the shell's
+    // record of the navigation tells where the sign-in went.
+    let mut m = machine(SecondStep::EmailCode);
+    m.step(&login(), None, 1_000_100);
+    let mut stayed = login();
+    stayed.navigated_to = "http://127.0.0.1:9/sso/saml2?SAMLRequest=abc".into();
+    assert!(matches!(m.step(&stayed, None, 1_000_200), Action::Wait));
+    assert_eq!(m.outside_url(), Some("http://127.0.0.1:9/sso/saml2"));
+    let mut home = login();
+    home.navigated_to = format!("{ORIGIN}/home");
+    let mut m = machine(SecondStep::EmailCode);
+    m.step(&home, None, 1_000_100);
+    assert_eq!(
+        m.outside_url(),
+        None,
+        "the portal's own address is not away"
+    );
 }
 
 #[test]

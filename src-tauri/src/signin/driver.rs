@@ -34,6 +34,7 @@ pub async fn drive(app: AppHandle, mut machine: SignIn, password: Secret, claim:
         let mut seen: Observation = eval_json(&window, &observe, SCRIPT_WAIT)
             .await
             .unwrap_or_default();
+        seen.navigated_to = window::Navigations::last(&app, &window::label(portal_id));
         if seen.origin.is_empty() {
             // The script could not read the page (loading, or a host that never answered): its
             // address is still the engine's. Nothing is filled on an unread page.
