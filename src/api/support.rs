@@ -247,7 +247,8 @@ pub fn summary(kd: &Keydesk, portal_id: i64, options: &PacketOptions) -> Result<
     line("Portal", &facts.portal);
     line("Sign-in page", &facts.login_url);
     line("Practice", &facts.practice.name);
-    line("Address", &facts.practice.address);
+    // One line in the summary, however the address was written.
+    line("Address", &facts.practice.address.replace('\n', ", "));
     line("Provider ID", facts.provider_id.as_deref().unwrap_or(""));
     line("TIN", facts.tin.as_deref().unwrap_or(""));
     line("NPI", facts.npi.as_deref().unwrap_or(""));

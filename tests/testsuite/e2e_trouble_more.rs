@@ -128,6 +128,7 @@ password = "{pw}"
         &["otp", "link", "Availity", "--portal", "Availity"],
         None,
     );
+    let zip_typed = profile.join("support-request.zip").display().to_string();
     let (mail_base, availity_base, session_base, changed_base) = (
         sandbox.urls["mail"].clone(),
         sandbox.urls["availity"].clone(),
@@ -181,6 +182,77 @@ password = "{pw}"
             outcomes_of(&availity_base, "frontdesk").await,
             ["code_required", "wrong_code"],
             "one code, refused, and no other tried"
+        );
+
+        // The support request from that fix names the practice, whose name and address are
+        // kept from the form beside it; one that cannot be kept is refused in plain words.
+        click(
+            &client,
+            Locator::XPath(&row_xpath("Availity", "support-prepare")),
+        )
+        .await;
+        let field = |name: &'static str| {
+            let client = client.clone();
+            async move {
+                client
+                    .wait()
+                    .at_most(Duration::from_secs(10))
+                    .for_element(Locator::XPath(&row_xpath("Availity", name)))
+                    .await
+                    .unwrap_or_else(|_| panic!("the practice form's {name}"))
+            }
+        };
+        field("practice-name")
+            .await
+            .send_keys(&"M".repeat(201))
+            .await
+            .unwrap();
+        click(
+            &client,
+            Locator::XPath(&row_xpath("Availity", "practice-save")),
+        )
+        .await;
+        let refused = field("practice-error").await.text().await.unwrap();
+        assert!(
+            refused.contains("The practice's name is too long"),
+            "{refused}"
+        );
+        let name = field("practice-name").await;
+        name.clear().await.unwrap();
+        name.send_keys("Main Street Dental").await.unwrap();
+        field("practice-address")
+            .await
+            .send_keys("1 Main Street, Springfield")
+            .await
+            .unwrap();
+        click(
+            &client,
+            Locator::XPath(&row_xpath("Availity", "practice-save")),
+        )
+        .await;
+        let saved = field("practice-saved").await.text().await.unwrap();
+        assert!(saved.starts_with("Saved"), "{saved}");
+        let path_xpath = row_xpath("Availity", "support-form").replace(
+            "//*[@data-testid='support-form']",
+            "//input[@name='support-path']",
+        );
+        client
+            .find(Locator::XPath(&path_xpath))
+            .await
+            .expect("the support request's path")
+            .send_keys(&zip_typed)
+            .await
+            .unwrap();
+        click(
+            &client,
+            Locator::XPath(&row_xpath("Availity", "support-write")),
+        )
+        .await;
+        let summary = field("support-summary").await.text().await.unwrap();
+        assert!(
+            summary.contains("Practice: Main Street Dental")
+                && summary.contains("Address: 1 Main Street, Springfield"),
+            "the saved practice facts are in the support summary: {summary}"
         );
 
         // A stored session in the way: signed in once, the portal then forgets the session
