@@ -340,6 +340,26 @@ mod tests {
         (kd, portal.id)
     }
 
+    /// A desk with one portal signing in at `login_url` (on loopback), without a password.
+    fn desk_at(
+        dir: &std::path::Path,
+        login_url: String,
+        second_step: SecondStep,
+    ) -> (Keydesk, i64) {
+        let kd = Keydesk::for_tests(dir, Platform::default());
+        let fields = PortalFields {
+            name: "Portal".into(),
+            login_url,
+            username: "frontdesk".into(),
+            second_step,
+            ..Default::default()
+        };
+        let id = crate::api::portals::add(&kd, fields, None, Now::from_secs(0))
+            .unwrap()
+            .id;
+        (kd, id)
+    }
+
     fn fail(kd: &Keydesk, id: i64, failure: Failure, at: i64) {
         let (mut machine, _, claim) = crate::api::signin::prepare(kd, id, true, Now::from_secs(at))
             .unwrap()
@@ -430,21 +450,11 @@ mod tests {
             }
         });
         let dir = tempfile::tempdir().unwrap();
-        let kd = Keydesk::for_tests(dir.path(), Platform::default());
-        let id = crate::api::portals::add(
-            &kd,
-            PortalFields {
-                name: "Availity".into(),
-                login_url: format!("http://127.0.0.1:{port}/login"),
-                username: "frontdesk".into(),
-                second_step: SecondStep::Authenticator,
-                ..Default::default()
-            },
-            None,
-            Now::from_secs(0),
-        )
-        .unwrap()
-        .id;
+        let (kd, id) = desk_at(
+            dir.path(),
+            format!("http://127.0.0.1:{port}/login"),
+            SecondStep::Authenticator,
+        );
         fail(&kd, id, Failure::CodeRefused, 100);
         let view = fix(&kd, id).unwrap().unwrap();
         assert_eq!(view.fix.first_action(), Some(FixAction::CheckClock));
@@ -467,20 +477,11 @@ mod tests {
         };
         let (portal_port, idp_port) = (closed(), closed());
         let dir = tempfile::tempdir().unwrap();
-        let kd = Keydesk::for_tests(dir.path(), Platform::default());
-        let id = crate::api::portals::add(
-            &kd,
-            PortalFields {
-                name: "Cigna".into(),
-                login_url: format!("http://127.0.0.1:{portal_port}/login"),
-                username: "frontdesk".into(),
-                ..Default::default()
-            },
-            None,
-            Now::from_secs(0),
-        )
-        .unwrap()
-        .id;
+        let (kd, id) = desk_at(
+            dir.path(),
+            format!("http://127.0.0.1:{portal_port}/login"),
+            SecondStep::EmailCode,
+        );
         let (mut machine, _, claim) =
             crate::api::signin::prepare(&kd, id, true, Now::from_secs(100))
                 .unwrap()
