@@ -17,9 +17,9 @@ pub fn label(portal_id: i64) -> String {
     format!("portal-{portal_id}")
 }
 
-/// Where each portal window's engine was last sent, by window label: a link, a form or a
-/// server's redirect, as the engine asked whether to follow it. A host that never answers
-/// leaves the last page on screen, so only this tells where a sign-in was handed.
+/// Where each portal window's engine was last sent, by window label, without the query: a
+/// link, a form or a server's redirect, as the engine asked whether to follow it. A host that
+/// never answers leaves the last page on screen, so only this tells where a sign-in was handed.
 #[derive(Default)]
 pub struct Navigations(std::sync::Mutex<std::collections::HashMap<String, String>>);
 
@@ -39,7 +39,13 @@ impl Navigations {
             return;
         };
         match url {
-            Some(url) => map.insert(label.to_owned(), url.to_string()),
+            Some(url) => {
+                // Only where it went: a query may carry a token (an OAuth code, say).
+                let mut page = url.clone();
+                page.set_query(None);
+                page.set_fragment(None);
+                map.insert(label.to_owned(), page.to_string())
+            }
             None => map.remove(label),
         };
     }
