@@ -32,6 +32,8 @@ pub const SCHEMA: &Schema = &[
     crate::troubleshoot::history::MIGRATION,
     // 9: portal health checks, 30 days of them.
     crate::health::book::MIGRATION,
+    // 10: where a sign-in was handed outside the portal (its identity host), for the fix.
+    crate::troubleshoot::history::HANDED_TO_MIGRATION,
 ];
 
 /// One desk's profile.

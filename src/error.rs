@@ -209,6 +209,8 @@ error_codes! {
     LockInvalidDelay = "lock_invalid_delay",
     /// The audit log could not be written or read.
     Audit = "audit",
+    /// The practice's name or address cannot be kept as given.
+    PracticeInvalid = "practice_invalid",
 }
 
 /// Scripts and tests compare codes with their wire names.

@@ -59,6 +59,45 @@ fn preset_hours(_preset: Option<&str>) -> Option<&'static str> {
     None
 }
 
+/// The longest practice name kept, in characters.
+pub const PRACTICE_NAME_MAX: usize = 200;
+/// The longest practice address kept, in characters.
+pub const PRACTICE_ADDRESS_MAX: usize = 500;
+
+impl Practice {
+    /// The practice as it is kept: trimmed, the address's line breaks as `\n`; or why it
+    /// cannot be kept, in plain words.
+    pub fn checked(&self) -> Result<Practice, Error> {
+        let bad = |message: String| Err(Error::other(ErrorCode::PracticeInvalid, message));
+        let name = self.name.trim();
+        let address = self.address.trim().replace("\r\n", "\n");
+        if name.chars().count() > PRACTICE_NAME_MAX {
+            return bad(format!(
+                "The practice's name is too long: keep it to {PRACTICE_NAME_MAX} characters."
+            ));
+        }
+        if name.chars().any(char::is_control) {
+            return bad("Write the practice's name on one line.".to_owned());
+        }
+        if address.chars().count() > PRACTICE_ADDRESS_MAX {
+            return bad(format!(
+                "The practice's address is too long: keep it to {PRACTICE_ADDRESS_MAX} characters."
+            ));
+        }
+        if address.chars().any(|c| c.is_control() && c != '\n') {
+            return bad(
+                "The practice's address may have line breaks, but no tabs or other hidden \
+                 characters."
+                    .to_owned(),
+            );
+        }
+        Ok(Practice {
+            name: name.to_owned(),
+            address,
+        })
+    }
+}
+
 /// The practice's facts.
 pub fn practice(kd: &Keydesk) -> Result<Practice, Error> {
     Ok(kd.desk().store().setting(PRACTICE_KEY)?.unwrap_or_default())
@@ -67,7 +106,8 @@ pub fn practice(kd: &Keydesk) -> Result<Practice, Error> {
 /// Keeps the practice's name and address.
 pub fn set_practice(kd: &Keydesk, practice: &Practice) -> Result<(), Error> {
     kd.unlocked()?;
-    kd.desk().store().set_setting(PRACTICE_KEY, practice)?;
+    let practice = practice.checked()?;
+    kd.desk().store().set_setting(PRACTICE_KEY, &practice)?;
     kd.shown_changed(super::Area::Portals);
     Ok(())
 }
@@ -207,7 +247,8 @@ pub fn summary(kd: &Keydesk, portal_id: i64, options: &PacketOptions) -> Result<
     line("Portal", &facts.portal);
     line("Sign-in page", &facts.login_url);
     line("Practice", &facts.practice.name);
-    line("Address", &facts.practice.address);
+    // One line in the summary, however the address was written.
+    line("Address", &facts.practice.address.replace('\n', ", "));
     line("Provider ID", facts.provider_id.as_deref().unwrap_or(""));
     line("TIN", facts.tin.as_deref().unwrap_or(""));
     line("NPI", facts.npi.as_deref().unwrap_or(""));
@@ -386,5 +427,64 @@ fn os_words() -> String {
     match pretty {
         Some(p) => format!("{p} ({} {})", std::env::consts::OS, std::env::consts::ARCH),
         None => format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Platform;
+
+    #[test]
+    fn the_practice_is_kept_trimmed_and_a_bad_one_is_refused_in_plain_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let kd = Keydesk::for_tests(dir.path(), Platform::default());
+        set_practice(
+            &kd,
+            &Practice {
+                name: "  Main Street Dental ".into(),
+                address: "1 Main Street\r\nSpringfield  ".into(),
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            practice(&kd).unwrap(),
+            Practice {
+                name: "Main Street Dental".into(),
+                address: "1 Main Street\nSpringfield".into(),
+            }
+        );
+        for (bad, says) in [
+            (
+                Practice {
+                    name: "x".repeat(PRACTICE_NAME_MAX + 1),
+                    address: String::new(),
+                },
+                "name is too long",
+            ),
+            (
+                Practice {
+                    name: "Main\nStreet".into(),
+                    address: String::new(),
+                },
+                "on one line",
+            ),
+            (
+                Practice {
+                    name: "Main".into(),
+                    address: "1 Main\tStreet".into(),
+                },
+                "no tabs",
+            ),
+        ] {
+            let e = set_practice(&kd, &bad).unwrap_err();
+            assert_eq!(e.code(), ErrorCode::PracticeInvalid);
+            assert!(e.to_string().contains(says), "{e}");
+        }
+        assert_eq!(
+            practice(&kd).unwrap().name,
+            "Main Street Dental",
+            "nothing kept of a refused one"
+        );
     }
 }

@@ -72,9 +72,10 @@ pub(crate) fn record(kd: &Keydesk, machine: &SignIn, now: Now) {
             .first()
             .map(|h| h.state);
         let identity_state = match (&failure, outside) {
-            (Failure::Sso | Failure::LookAlikeOrigin { .. }, Some(url)) => {
-                Some(super::health::check_host(&url, now).await.state)
-            }
+            (
+                Failure::Sso | Failure::LookAlikeOrigin { .. } | Failure::NotResponding,
+                Some(url),
+            ) => Some(super::health::check_host(&url, now).await.state),
             _ => None,
         };
         let class = FailureClass::of(&failure, portal_state, identity_state);
@@ -125,7 +126,7 @@ pub fn fix(kd: &Keydesk, portal_id: i64) -> Result<Option<FixView>, Error> {
     Ok(Some(FixView {
         portal_id,
         portal: portal.fields.name.clone(),
-        fix: Fix::for_class(class, &portal.fields.name),
+        fix: Fix::for_class(class, &portal.fields.name, portal.fields.second_step),
         attempt,
     }))
 }
@@ -176,7 +177,7 @@ pub async fn run(
     let found = match action {
         FixAction::HealthCheck => {
             let checks = super::health::check(kd, Some(portal_id), now).await?;
-            match checks.first() {
+            let portal = match checks.first() {
                 Some(h) if h.reused => format!(
                     "{} (checked {} s ago; a portal is asked at most once in five minutes)",
                     h.words,
@@ -184,9 +185,21 @@ pub async fn run(
                 ),
                 Some(h) => h.words.clone(),
                 None => "The portal could not be checked.".to_owned(),
+            };
+            match identity_host(kd, portal_id) {
+                Some(url) => {
+                    let checked = super::health::check_host(&url, now).await;
+                    format!(
+                        "{portal} Your organization's sign-in service ({}): {}",
+                        origin_of(&url),
+                        checked.words
+                    )
+                }
+                None => portal,
             }
         }
         FixAction::CheckMailbox => mailbox_words(kd, portal_id, now),
+        FixAction::CheckClock => clock_words(kd, portal_id).await?,
         FixAction::ShowSupport => support_words(kd, portal_id)?,
         other => {
             return Err(Error::other(
@@ -197,6 +210,27 @@ pub async fn run(
     };
     note(kd, portal_id, action, &found, now)?;
     Ok(found)
+}
+
+/// Where the last failed sign-in was handed to its organization's sign-in service, when its
+/// class is about that service.
+fn identity_host(kd: &Keydesk, portal_id: i64) -> Option<String> {
+    let attempt = History::new(kd.desk().store())
+        .last_failed(portal_id)
+        .ok()
+        .flatten()?;
+    matches!(
+        attempt.class,
+        Some(FailureClass::IdentityHostUnreachable | FailureClass::SsoHandOff)
+    )
+    .then_some(attempt.handed_to)
+    .flatten()
+}
+
+fn origin_of(url: &str) -> String {
+    url::Url::parse(url)
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_else(|_| url.to_owned())
 }
 
 /// Forgets this device's cookies for the portal (through the window's web engine when it
@@ -241,6 +275,20 @@ fn mailbox_words(kd: &Keydesk, portal_id: i64, now: Now) -> String {
         .count();
     // Only how many: a code's digits never go into the history.
     format!("{connection} Codes from this portal waiting now: {codes}.")
+}
+
+/// The clock compared with the portal's own server (its sign-in page's origin).
+async fn clock_words(kd: &Keydesk, portal_id: i64) -> Result<String, Error> {
+    let portal = super::portals::get(kd, portal_id)?;
+    let servers = crate::otp::clock::portal_servers(std::slice::from_ref(&portal));
+    Ok(super::authenticator::clock_check_servers(servers)
+        .await
+        .into_iter()
+        .next()
+        .map_or_else(
+            || "The portal's address names no server to compare the clock with.".to_owned(),
+            |line| line.message,
+        ))
 }
 
 fn support_words(kd: &Keydesk, portal_id: i64) -> Result<String, Error> {
@@ -290,6 +338,26 @@ mod tests {
         )
         .unwrap();
         (kd, portal.id)
+    }
+
+    /// A desk with one portal signing in at `login_url` (on loopback), without a password.
+    fn desk_at(
+        dir: &std::path::Path,
+        login_url: String,
+        second_step: SecondStep,
+    ) -> (Keydesk, i64) {
+        let kd = Keydesk::for_tests(dir, Platform::default());
+        let fields = PortalFields {
+            name: "Portal".into(),
+            login_url,
+            username: "frontdesk".into(),
+            second_step,
+            ..Default::default()
+        };
+        let id = crate::api::portals::add(&kd, fields, None, Now::from_secs(0))
+            .unwrap()
+            .id;
+        (kd, id)
     }
 
     fn fail(kd: &Keydesk, id: i64, failure: Failure, at: i64) {
@@ -362,6 +430,101 @@ mod tests {
         let attempt = fix(&kd, id).unwrap().unwrap().attempt;
         let actions: Vec<_> = attempt.tried.iter().map(|t| t.action.as_str()).collect();
         assert_eq!(actions, ["show_support", "check_mailbox"]);
+    }
+
+    #[tokio::test]
+    async fn a_refused_authenticator_code_starts_with_the_clock_checked_against_the_portal() {
+        // The portal's server: answers every request with its Date, which is this clock's.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let mut buf = [0u8; 1024];
+                let _ = stream.read(&mut buf).await;
+                let date = httpdate::fmt_http_date(std::time::SystemTime::now());
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\nDate: {date}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                );
+                let _ = stream.write_all(answer.as_bytes()).await;
+            }
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let (kd, id) = desk_at(
+            dir.path(),
+            format!("http://127.0.0.1:{port}/login"),
+            SecondStep::Authenticator,
+        );
+        fail(&kd, id, Failure::CodeRefused, 100);
+        let view = fix(&kd, id).unwrap().unwrap();
+        assert_eq!(view.fix.first_action(), Some(FixAction::CheckClock));
+        let found = run(&kd, id, FixAction::CheckClock, Now::from_secs(200))
+            .await
+            .unwrap();
+        assert!(
+            found.contains(&format!("The clock agrees with http://127.0.0.1:{port}")),
+            "{found}"
+        );
+        let tried = fix(&kd, id).unwrap().unwrap().attempt.tried;
+        assert_eq!(tried[0].action, "check_clock");
+    }
+
+    #[tokio::test]
+    async fn handed_to_an_identity_host_that_never_answers_the_fix_checks_that_host_too() {
+        let closed = || {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.local_addr().unwrap().port()
+        };
+        let (portal_port, idp_port) = (closed(), closed());
+        let dir = tempfile::tempdir().unwrap();
+        let (kd, id) = desk_at(
+            dir.path(),
+            format!("http://127.0.0.1:{portal_port}/login"),
+            SecondStep::EmailCode,
+        );
+        let (mut machine, _, claim) =
+            crate::api::signin::prepare(&kd, id, true, Now::from_secs(100))
+                .unwrap()
+                .into_parts();
+        let gone = crate::signin::Observation {
+            origin: format!("http://127.0.0.1:{idp_port}"),
+            url: format!("http://127.0.0.1:{idp_port}/sso/saml2?SAMLRequest=x"),
+            ..Default::default()
+        };
+        machine.step(&gone, None, 100_500);
+        machine.fail(Failure::NotResponding, 131_000);
+        crate::api::signin::finish(&kd, machine, claim, Now::from_secs(131));
+        // The class comes from the health checks run in the background.
+        let mut view = None;
+        for _ in 0..100 {
+            view = fix(&kd, id).unwrap();
+            if view.as_ref().and_then(|v| v.attempt.class)
+                == Some(FailureClass::IdentityHostUnreachable)
+            {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let view = view.expect("a fix");
+        assert_eq!(
+            view.attempt.class,
+            Some(FailureClass::IdentityHostUnreachable),
+            "{view:?}"
+        );
+        assert_eq!(
+            view.attempt.handed_to.as_deref(),
+            Some(format!("http://127.0.0.1:{idp_port}/sso/saml2").as_str())
+        );
+        assert_eq!(view.fix.first_action(), Some(FixAction::HealthCheck));
+        let found = run(&kd, id, FixAction::HealthCheck, Now::from_secs(1_000))
+            .await
+            .unwrap();
+        assert!(
+            found.contains(&format!(
+                "Your organization's sign-in service (http://127.0.0.1:{idp_port}): "
+            )) && found.matches("refuses connections").count() == 2,
+            "the portal and its identity host were both checked: {found}"
+        );
     }
 
     #[test]

@@ -55,6 +55,27 @@ fn a_code_that_never_comes_times_out_and_a_refused_code_is_not_followed_by_anoth
         Failure::CodeNeverCame
     );
 
+    // A portal whose codes lapse sooner is not waited for longer than a code lives.
+    let mut short = portal(SecondStep::EmailCode);
+    short.fields.code_lifetime_secs = Some(20);
+    let recipes = crate::signin::Recipes::shipped().unwrap();
+    let mut m = SignIn::new(&short, recipes.for_preset(Some("cigna")), 1_000_000);
+    m.step(&login(), None, 1_000_100);
+    m.step(&choose(), None, 1_000_200);
+    m.step(&code_page(), None, 1_000_300);
+    assert!(matches!(
+        m.step(&code_page(), None, 1_020_300),
+        Action::Wait
+    ));
+    assert_eq!(
+        expect_fail(m.step(&code_page(), None, 1_020_301)),
+        Failure::CodeNeverCame
+    );
+    // A lifetime longer than the wait leaves the wait as it is.
+    short.fields.code_lifetime_secs = Some(24 * 3600);
+    let m = SignIn::new(&short, recipes.for_preset(Some("cigna")), 1_000_000);
+    assert_eq!(m.code_wait_ms(), CODE_TIMEOUT_MS);
+
     let mut m = machine(SecondStep::EmailCode);
     m.step(&login(), None, 1_000_100);
     m.step(&choose(), None, 1_000_200);

@@ -44,6 +44,9 @@ pub enum Failure {
         /// The channel asked for.
         channel: Channel,
     },
+    /// The portal says a session is already open in this browser (a stored session or cookie
+    /// is in the way), and shows no sign-in form.
+    StoredSession,
     /// No sign-in form was found on the page.
     FormNotFound,
     /// Neither the portal's recipe nor the page detector found this step's field or button on
@@ -109,6 +112,7 @@ impl Failure {
             Self::CodeRefused => "code_refused",
             Self::CodeNotSent => "code_not_sent",
             Self::ChannelNotOffered { .. } => "channel_not_offered",
+            Self::StoredSession => "stored_session",
             Self::FormNotFound => "form_not_found",
             Self::StepNotFound { .. } => "step_not_found",
             Self::NotSignInPage { .. } => "not_sign_in_page",
@@ -145,6 +149,9 @@ impl Failure {
                 "{portal} did not offer to send the code by {}.",
                 channel_words(*channel)
             ),
+            Self::StoredSession => {
+                format!("{portal} says a session is already open in the portal window's browser.")
+            }
             Self::FormNotFound => {
                 format!("Keydesk could not find the sign-in form on {portal}'s page.")
             }
@@ -215,6 +222,10 @@ impl Failure {
             Self::ChannelNotOffered { .. } => {
                 "Change the portal's second step in Keydesk to what the portal offers.".to_owned()
             }
+            Self::StoredSession => format!(
+                "Forget this device's cookies for {portal} (the guided fix under the portal does \
+                 it), then sign in again."
+            ),
             Self::FormNotFound => "Sign in in the portal window yourself, or use Open in my browser."
                 .to_owned(),
             Self::StepNotFound { .. } => format!(
@@ -304,6 +315,7 @@ mod tests {
             Failure::ChannelNotOffered {
                 channel: Channel::Sms,
             },
+            Failure::StoredSession,
             Failure::FormNotFound,
             Failure::StepNotFound {
                 step: "password".into(),

@@ -231,6 +231,7 @@ mod tests {
                 })
                 .collect(),
             heading: String::new(),
+            navigated_to: String::new(),
         }
     }
 

@@ -240,6 +240,21 @@ impl SignIn {
         self.outside_url.as_deref()
     }
 
+    /// The address (without its query) outside the portal's own origins that the engine was
+    /// last sent to, if it was.
+    fn navigated_away(&self, seen_page: &Observation) -> Option<String> {
+        let url = url::Url::parse(&seen_page.navigated_to).ok()?;
+        let origin = url.origin().ascii_serialization();
+        if origin == "null" || self.portal.accepts_origin(&origin) {
+            return None;
+        }
+        let page = Observation {
+            url: seen_page.navigated_to.clone(),
+            ..Default::default()
+        };
+        Some(page.page())
+    }
+
     /// The step the sign-in had reached: where it is, or where it was when it ended.
     pub fn step_reached(&self) -> &'static str {
         self.reached.unwrap_or_else(|| self.state.step_name())
@@ -428,7 +443,21 @@ impl SignIn {
         {
             self.alert_text = Some(text.chars().take(ALERT_TEXT_MAX).collect());
         }
-        if stale || !seen_page.ready || seen_page.origin == "null" || seen_page.origin.is_empty() {
+        if let Some(away) = self.navigated_away(seen_page) {
+            self.outside_url = Some(away);
+        }
+        let unreadable =
+            stale || !seen_page.ready || seen_page.origin == "null" || seen_page.origin.is_empty();
+        if unreadable {
+            if !stale
+                && !seen_page.url.is_empty()
+                && !matches!(seen_page.origin.as_str(), "" | "null")
+                && !self.portal.accepts_origin(&seen_page.origin)
+            {
+                // A page the engine could not load (a host that does not answer) still has an
+                // address: where the portal sent the sign-in, for the health check to explain.
+                self.outside_url = Some(seen_page.page());
+            }
             return self.wait_or_time_out(seen_page, now_ms);
         }
         if !self.portal.accepts_origin(&seen_page.origin) {

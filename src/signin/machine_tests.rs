@@ -322,6 +322,67 @@ fn portal_states_are_read_from_the_alert_words() {
 }
 
 #[test]
+fn a_page_saying_a_session_is_already_open_is_a_stored_session_unless_it_is_signed_in() {
+    let said = "A session is already open in this browser. Sign out of it, or clear this \
+                browser's cookies for the portal.";
+    // Before anything is typed: the portal's sign-in page shows the notice instead of its form.
+    let mut m = machine(SecondStep::EmailCode);
+    let notice = with_alert(page("session", vec![]), said);
+    assert_eq!(
+        expect_fail(m.step(&notice, None, 1_000_050)),
+        Failure::StoredSession
+    );
+    // A signed-in page greeting with like words is signed in, not in the way.
+    let mut m = machine(SecondStep::EmailCode);
+    m.step(&login(), None, 1_000_100);
+    let mut home = with_alert(page("home", vec![]), "You are already signed in.");
+    home.seen.signed_in = true;
+    assert!(
+        !matches!(m.step(&home, None, 1_000_200), Action::Fail(_)),
+        "a signed-in page is not a failure"
+    );
+}
+
+#[test]
+fn a_host_outside_the_portal_that_never_loads_is_remembered_for_the_health_check() {
+    let mut m = machine(SecondStep::EmailCode);
+    m.step(&login(), None, 1_000_100);
+    // Handed to an identity host that does not answer: the engine has its address, the page
+    // script nothing.
+    let gone = Observation {
+        origin: "http://127.0.0.1:9".into(),
+        url: "http://127.0.0.1:9/sso/saml2?SAMLRequest=abc".into(),
+        ..Default::default()
+    };
+    assert!(matches!(m.step(&gone, None, 1_000_200), Action::Wait));
+    let failure = expect_fail(m.step(&gone, None, 1_000_200 + FORM_TIMEOUT_MS + 1));
+    assert_eq!(failure, Failure::NotResponding);
+    assert_eq!(
+        m.outside_url(),
+        Some("http://127.0.0.1:9/sso/saml2"),
+        "the address, without its query"
+    );
+
+    // The engine was sent there, but the page on screen stayed the sign-in page: the shell's
+    // record of the navigation tells where the sign-in went.
+    let mut m = machine(SecondStep::EmailCode);
+    m.step(&login(), None, 1_000_100);
+    let mut stayed = login();
+    stayed.navigated_to = "http://127.0.0.1:9/sso/saml2?SAMLRequest=abc".into();
+    assert!(matches!(m.step(&stayed, None, 1_000_200), Action::Wait));
+    assert_eq!(m.outside_url(), Some("http://127.0.0.1:9/sso/saml2"));
+    let mut home = login();
+    home.navigated_to = format!("{ORIGIN}/home");
+    let mut m = machine(SecondStep::EmailCode);
+    m.step(&home, None, 1_000_100);
+    assert_eq!(
+        m.outside_url(),
+        None,
+        "the portal's own address is not away"
+    );
+}
+
+#[test]
 fn a_look_alike_origin_gets_nothing_and_an_identity_provider_is_sso() {
     let mut m = machine(SecondStep::EmailCode);
     let mut fake = login();

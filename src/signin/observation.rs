@@ -38,6 +38,11 @@ pub struct Observation {
     pub heading: String,
     /// The visible alert banners' text, trimmed (never a secret: it is the portal's own words).
     pub alert_text: Option<String>,
+    /// Where the web engine was last sent (a link, a form, a server's redirect), as the shell
+    /// saw it: a host that never answers leaves the last page on screen, so the page script
+    /// cannot tell. Never read from the page script's answer.
+    #[serde(skip)]
+    pub navigated_to: String,
 }
 
 impl Observation {

@@ -125,11 +125,27 @@ impl SignIn {
                     remember: reading.remember,
                 }
             }
-            None if now_ms - self.last_progress_ms > CODE_TIMEOUT_MS => {
+            None if now_ms - self.last_progress_ms > self.code_wait_ms() => {
                 self.fail(Failure::CodeNeverCame, now_ms)
             }
             None => Action::Wait,
         }
+    }
+
+    /// How long to wait for a mailed code: [`CODE_TIMEOUT_MS`], or the portal's code lifetime
+    /// when that is shorter (a code that lapsed on its way could not be used anyway).
+    pub(super) fn code_wait_ms(&self) -> i64 {
+        let mailed = matches!(
+            self.portal.fields.second_step,
+            SecondStep::EmailCode | SecondStep::SmsCode
+        );
+        self.portal
+            .fields
+            .code_lifetime_secs
+            .filter(|secs| mailed && *secs > 0)
+            .map_or(CODE_TIMEOUT_MS, |secs| {
+                (i64::from(secs) * 1000).min(CODE_TIMEOUT_MS)
+            })
     }
 
     /// Notes a fill on its way. It moves no timeout on: only the page moving on does, so fills
@@ -173,7 +189,7 @@ impl SignIn {
     }
 
     /// A failure the page states whatever step it is: locked, expired password, maintenance,
-    /// an SSO account.
+    /// an SSO account, a stored session in the way.
     pub(super) fn page_failure(&self, seen_page: &Observation) -> Option<Failure> {
         let text = seen_page.alert_text.as_deref()?.to_lowercase();
         let says = |words: &[String]| words.iter().any(|w| text.contains(w.as_str()));
@@ -185,6 +201,10 @@ impl SignIn {
             Some(Failure::PasswordExpired)
         } else if says(&self.recipe.sso_words) {
             Some(Failure::Sso)
+        } else if says(&self.recipe.session_words) && !seen_page.seen.signed_in {
+            // A signed-in page may greet with the same words; only a page that is not one
+            // says a stored session is in the way.
+            Some(Failure::StoredSession)
         } else {
             None
         }

@@ -25,6 +25,10 @@ pub const MIGRATION: &str = "CREATE TABLE signin_history (
 ) STRICT;
 CREATE INDEX signin_history_portal ON signin_history (portal_id, started_ms);";
 
+/// The schema step that keeps where an attempt was handed outside the portal's own addresses
+/// (its organization's identity host, say), so a fix's health check can look at that host too.
+pub const HANDED_TO_MIGRATION: &str = "ALTER TABLE signin_history ADD COLUMN handed_to TEXT;";
+
 /// How many attempts are kept per portal.
 pub const KEEP_PER_PORTAL: i64 = 200;
 
@@ -64,6 +68,9 @@ pub struct Attempt {
     pub step: String,
     /// The fix steps tried after it.
     pub tried: Vec<Tried>,
+    /// Where the portal handed the sign-in outside its own addresses (without the query), if
+    /// it did: the organization's identity host, say.
+    pub handed_to: Option<String>,
 }
 
 /// The history of one desk, over its database.
@@ -96,8 +103,10 @@ impl<'s> History<'s> {
         let conn = self.store.conn();
         let n = conn.execute(
             "INSERT INTO signin_history
-                (portal_id, started_ms, ended_ms, outcome, failure_code, class, alert_text, step)
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE EXISTS (SELECT 1 FROM portal WHERE id = ?1)",
+                (portal_id, started_ms, ended_ms, outcome, failure_code, class, alert_text, step,
+                 handed_to)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9
+             WHERE EXISTS (SELECT 1 FROM portal WHERE id = ?1)",
             params![
                 portal_id,
                 sign_in.started_ms(),
@@ -107,6 +116,7 @@ impl<'s> History<'s> {
                 class.map(FailureClass::code),
                 sign_in.alert_text(),
                 sign_in.step_reached(),
+                sign_in.outside_url(),
             ],
         )?;
         if n == 0 {
@@ -174,7 +184,7 @@ impl<'s> History<'s> {
 }
 
 const SELECT: &str = "SELECT id, portal_id, started_ms, ended_ms, outcome, failure_code, class,
-    alert_text, step, tried FROM signin_history";
+    alert_text, step, tried, handed_to FROM signin_history";
 
 fn attempt(r: &rusqlite::Row<'_>) -> rusqlite::Result<Attempt> {
     let started_ms: i64 = r.get(2)?;
@@ -193,5 +203,6 @@ fn attempt(r: &rusqlite::Row<'_>) -> rusqlite::Result<Attempt> {
         alert_text: r.get(7)?,
         step: r.get(8)?,
         tried: serde_json::from_str(&tried).unwrap_or_default(),
+        handed_to: r.get(10)?,
     })
 }

@@ -11,6 +11,7 @@ pub mod history;
 use serde::{Deserialize, Serialize};
 
 use crate::health::HealthState;
+use crate::portal::SecondStep;
 use crate::signin::Failure;
 
 /// The kinds of sign-in failure a front desk meets, each with its own fix.
@@ -110,6 +111,7 @@ impl FailureClass {
             Failure::Maintenance => Self::Maintenance,
             Failure::CodeNeverCame | Failure::CodeNotSent => Self::CodeNeverArrived,
             Failure::CodeRefused => Self::CodeRefused,
+            Failure::StoredSession => Self::StoredSession,
             Failure::Sso => match identity_health {
                 Some(HealthState::Unreachable | HealthState::Certificate | HealthState::Error) => {
                     Self::IdentityHostUnreachable
@@ -120,6 +122,16 @@ impl FailureClass {
             // the portal sent the sign-in to is down.
             Failure::LookAlikeOrigin { .. }
                 if matches!(identity_health, Some(HealthState::Unreachable)) =>
+            {
+                Self::IdentityHostUnreachable
+            }
+            // The portal handed the sign-in to a host that never answered (the page stayed
+            // unreadable): the identity host is down.
+            Failure::NotResponding
+                if matches!(
+                    identity_health,
+                    Some(HealthState::Unreachable | HealthState::Certificate | HealthState::Error)
+                ) =>
             {
                 Self::IdentityHostUnreachable
             }
@@ -180,6 +192,9 @@ pub enum FixAction {
     HealthCheck,
     /// Looks at the mailbox connection and the codes that came for the portal.
     CheckMailbox,
+    /// Compares this computer's clock with the portal's server (authenticator codes depend on
+    /// it).
+    CheckClock,
     /// Shows the portal's support phone and hours.
     ShowSupport,
     /// Prepares a support request (a summary and a zip to send).
@@ -195,6 +210,7 @@ impl FixAction {
             Self::CleanProfileTry => "Try once in a clean profile",
             Self::HealthCheck => "Check the portal now",
             Self::CheckMailbox => "Check the mailbox",
+            Self::CheckClock => "Check the clock",
             Self::ShowSupport => "Show support phone and hours",
             Self::PrepareSupportRequest => "Prepare a support request",
         }
@@ -208,6 +224,7 @@ impl FixAction {
             Self::CleanProfileTry => "clean_profile_try",
             Self::HealthCheck => "health_check",
             Self::CheckMailbox => "check_mailbox",
+            Self::CheckClock => "check_clock",
             Self::ShowSupport => "show_support",
             Self::PrepareSupportRequest => "prepare_support_request",
         }
@@ -245,9 +262,9 @@ fn step(words: impl Into<String>, action: Option<FixAction>) -> FixStep {
 }
 
 impl Fix {
-    /// The fix for `class` at `portal` (its name). Support is named with its phone and hours
-    /// where they are known.
-    pub fn for_class(class: FailureClass, portal: &str) -> Self {
+    /// The fix for `class` at `portal` (its name), whose codes come by `second_step`. Support
+    /// is named with its phone and hours where they are known.
+    pub fn for_class(class: FailureClass, portal: &str, second_step: SecondStep) -> Self {
         use FailureClass as C;
         use FixAction as A;
         let support = step(
@@ -341,6 +358,26 @@ impl Fix {
                     format!(
                         "Check that {portal} sends the codes to the address (or phone) Keydesk \
                          watches, then sign in again."
+                    ),
+                    None,
+                ),
+                support,
+            ],
+            // An authenticator's code is refused when the clock is off or the entry is not the
+            // one the portal set up; a mailed one when a newer code replaced it.
+            C::CodeRefused if second_step == SecondStep::Authenticator => vec![
+                step(
+                    format!(
+                        "Check this computer's clock against {portal}'s: authenticator codes are \
+                         refused when it is more than a few seconds off."
+                    ),
+                    Some(A::CheckClock),
+                ),
+                step(
+                    format!(
+                        "Check that the authenticator entry linked to {portal} is the one {portal} \
+                         set up (its QR code); if not, set it up again. Keydesk will not try \
+                         another code by itself."
                     ),
                     None,
                 ),
@@ -451,7 +488,7 @@ mod tests {
     #[test]
     fn every_class_has_a_fix_with_steps_in_plain_words() {
         for class in FailureClass::ALL {
-            let fix = Fix::for_class(class, "Cigna");
+            let fix = Fix::for_class(class, "Cigna", SecondStep::EmailCode);
             assert!(fix.steps.len() >= 2, "{class:?} has a sequence of steps");
             assert_eq!(FailureClass::from_code(class.code()), Some(class));
             for s in &fix.steps {
@@ -464,7 +501,7 @@ mod tests {
     #[test]
     fn no_fix_of_a_refused_password_or_locked_account_tries_the_password_again() {
         for class in [FailureClass::WrongPassword, FailureClass::Locked] {
-            let fix = Fix::for_class(class, "Cigna");
+            let fix = Fix::for_class(class, "Cigna", SecondStep::EmailCode);
             assert!(
                 fix.steps
                     .iter()
@@ -505,6 +542,16 @@ mod tests {
             FailureClass::Other
         );
         assert_eq!(
+            FailureClass::of(&Failure::NotResponding, Some(H::Ok), Some(H::Unreachable)),
+            FailureClass::IdentityHostUnreachable,
+            "handed to a host that never answered"
+        );
+        assert_eq!(
+            FailureClass::of(&Failure::NotResponding, Some(H::Ok), None),
+            FailureClass::Network,
+            "never handed anywhere: the portal's own path"
+        );
+        assert_eq!(
             FailureClass::of(&Failure::Sso, Some(H::Ok), Some(H::Ok)),
             FailureClass::SsoHandOff
         );
@@ -529,7 +576,7 @@ mod tests {
 
     #[test]
     fn each_class_starts_with_the_step_a_guide_puts_first() {
-        let first = |c| Fix::for_class(c, "Cigna").first_action();
+        let first = |c| Fix::for_class(c, "Cigna", SecondStep::EmailCode).first_action();
         assert_eq!(
             first(FailureClass::StoredSession),
             Some(FixAction::ForgetCookies)
@@ -545,5 +592,31 @@ mod tests {
             Some(FixAction::OpenForgotPassword)
         );
         assert_eq!(first(FailureClass::WrongPassword), None);
+        assert_eq!(
+            first(FailureClass::CodeRefused),
+            Some(FixAction::CheckMailbox),
+            "a mailed code: a newer one may have replaced it"
+        );
+        let totp = Fix::for_class(
+            FailureClass::CodeRefused,
+            "Availity",
+            SecondStep::Authenticator,
+        );
+        assert_eq!(
+            totp.first_action(),
+            Some(FixAction::CheckClock),
+            "an authenticator code: no mailbox to look at, the clock decides"
+        );
+        assert!(
+            totp.steps
+                .iter()
+                .all(|s| s.action != Some(FixAction::CheckMailbox)),
+            "{totp:?}"
+        );
+        assert_eq!(
+            FailureClass::of(&Failure::StoredSession, Some(HealthState::Ok), None),
+            FailureClass::StoredSession,
+            "the page said a session is in the way"
+        );
     }
 }

@@ -14,7 +14,7 @@ use crate::e2e::{ONE_SESSION, screenshot};
 use crate::signin_support::{add_portal, click, row_xpath, session, sign_in, start_sandbox, tab};
 
 /// Waits until the portal's fix shows `class`, and returns the fix's text.
-async fn fix_of(client: &Client, portal: &str, class: &str, within: Duration) -> String {
+pub(crate) async fn fix_of(client: &Client, portal: &str, class: &str, within: Duration) -> String {
     let xpath = row_xpath(portal, "fix");
     let deadline = Instant::now() + within;
     let mut last = String::new();
@@ -37,7 +37,7 @@ async fn fix_of(client: &Client, portal: &str, class: &str, within: Duration) ->
 }
 
 /// The action of the fix's first step ("" for a step Keydesk cannot take itself).
-async fn first_action(client: &Client, portal: &str) -> String {
+pub(crate) async fn first_action(client: &Client, portal: &str) -> String {
     client
         .find(Locator::XPath(&format!(
             "({})[1]",
@@ -52,7 +52,7 @@ async fn first_action(client: &Client, portal: &str) -> String {
 }
 
 /// Presses the fix's button for `action` and waits until what it found shows.
-async fn run_action(client: &Client, portal: &str, action: &str) -> String {
+pub(crate) async fn run_action(client: &Client, portal: &str, action: &str) -> String {
     click(
         client,
         Locator::XPath(&row_xpath(portal, &format!("fix-action-{action}"))),

@@ -18,6 +18,7 @@ mod e2e_lock;
 mod e2e_manage;
 mod e2e_safety;
 mod e2e_trouble;
+mod e2e_trouble_more;
 mod extract;
 mod faults;
 mod health;

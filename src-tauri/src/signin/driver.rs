@@ -31,9 +31,18 @@ pub async fn drive(app: AppHandle, mut machine: SignIn, password: Secret, claim:
             machine.fail(Failure::WindowClosed, Now::system().millis());
             break;
         };
-        let seen: Observation = eval_json(&window, &observe, SCRIPT_WAIT)
+        let mut seen: Observation = eval_json(&window, &observe, SCRIPT_WAIT)
             .await
             .unwrap_or_default();
+        seen.navigated_to = window::Navigations::last(&app, &window::label(portal_id));
+        if seen.origin.is_empty() {
+            // The script could not read the page (loading, or a host that never answered): its
+            // address is still the engine's. Nothing is filled on an unread page.
+            if let Ok(url) = window.url() {
+                seen.origin = url.origin().ascii_serialization();
+                seen.url = url.to_string();
+            }
+        }
         let code = match machine.wants(&seen, Now::system().millis()) {
             Some(wanted) => match api::signin::find_code(&kd, wanted, &known_before, Now::system())
             {

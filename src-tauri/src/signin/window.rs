@@ -17,9 +17,59 @@ pub fn label(portal_id: i64) -> String {
     format!("portal-{portal_id}")
 }
 
+/// Where each portal window's engine was last sent, by window label, without the query: a
+/// link, a form or a server's redirect, as the engine asked whether to follow it. A host that
+/// never answers leaves the last page on screen, so only this tells where a sign-in was handed.
+#[derive(Default)]
+pub struct Navigations(std::sync::Mutex<std::collections::HashMap<String, String>>);
+
+impl Navigations {
+    /// Where the window `label` was last sent since it was opened for a sign-in ("" if nowhere).
+    pub fn last(app: &AppHandle, label: &str) -> String {
+        app.try_state::<Navigations>()
+            .and_then(|n| n.0.lock().ok()?.get(label).cloned())
+            .unwrap_or_default()
+    }
+
+    fn note(app: &AppHandle, label: &str, url: Option<&Url>) {
+        // Managed once; later calls leave the first in place.
+        app.manage(Navigations::default());
+        let state = app.state::<Navigations>();
+        let Ok(mut map) = state.0.lock() else {
+            return;
+        };
+        match url {
+            Some(url) => {
+                // Only where it went: a query may carry a token (an OAuth code, say).
+                let mut page = url.clone();
+                page.set_query(None);
+                page.set_fragment(None);
+                map.insert(label.to_owned(), page.to_string())
+            }
+            None => map.remove(label),
+        };
+    }
+}
+
+/// `window` with its navigations noted in [`Navigations`] (each is allowed: the machine checks
+/// every page's origin before anything is filled).
+fn noting_navigations<'a>(
+    app: &AppHandle,
+    label: &str,
+    window: WebviewWindowBuilder<'a, tauri::Wry, AppHandle>,
+) -> WebviewWindowBuilder<'a, tauri::Wry, AppHandle> {
+    Navigations::note(app, label, None);
+    let (app, label) = (app.clone(), label.to_owned());
+    window.on_navigation(move |url| {
+        Navigations::note(&app, &label, Some(url));
+        true
+    })
+}
+
 /// Opens the portal's window on its sign-in page, or brings an open one back to it.
 pub fn open(app: &AppHandle, kd: &Keydesk, portal: &Portal) -> Result<WebviewWindow, String> {
     let url = Url::parse(&portal.fields.login_url).map_err(|e| e.to_string())?;
+    Navigations::note(app, &label(portal.id), None);
     if let Some(window) = app.get_webview_window(&label(portal.id)) {
         window.navigate(url).map_err(|e| e.to_string())?;
         let _ = window.show();
@@ -55,6 +105,7 @@ pub async fn open_clean(
         .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
     let window = WebviewWindowBuilder::new(app, label(portal.id), WebviewUrl::External(url))
         .data_directory(folder);
+    let window = noting_navigations(app, &label(portal.id), window);
     #[cfg(target_os = "macos")]
     let window = window.incognito(true);
     window
@@ -102,7 +153,8 @@ fn builder<'a>(
     let folder = keydesk::api::signin::profile_folder(kd, portal.id);
     std::fs::create_dir_all(&folder)
         .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
-    let window = WebviewWindowBuilder::new(app, label, url).data_directory(folder);
+    let window = WebviewWindowBuilder::new(app, label.clone(), url).data_directory(folder);
+    let window = noting_navigations(app, &label, window);
     #[cfg(target_os = "macos")]
     let window =
         window.data_store_identifier(keydesk::api::signin::profile_data_store(kd, portal.id));

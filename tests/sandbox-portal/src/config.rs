@@ -167,6 +167,12 @@ pub struct PortalConfig {
     /// sites' headers keep it (textbook markup only).
     #[serde(default)]
     pub login_behind_link: bool,
+    /// A browser that still holds a session cookie of this portal that the portal no longer
+    /// knows (a stale session: after `/__sandbox/reset`, say) gets, at `/login`, a notice that a
+    /// session is already open, and no sign-in form, until its cookies for the portal are
+    /// cleared: the stored session in the way that payers' guides say to clear cookies for.
+    #[serde(default)]
+    pub session_in_the_way: bool,
     /// The portal's users.
     #[serde(rename = "user", default)]
     pub users: Vec<UserConfig>,

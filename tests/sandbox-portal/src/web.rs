@@ -1,5 +1,7 @@
 //! The HTTP side of one portal: routes, cookies, and the test-only `/__sandbox/*` endpoints.
-//! Handlers read the clock once and hand `now` to the state's logic.
+//! Handlers read the clock once and hand `now` to the state's logic. A portal with
+//! `session_in_the_way` answers `/login` with a "session already open" notice, and no form,
+//! while the browser holds a session cookie the portal no longer knows.
 
 use crate::clock::Clock;
 use crate::config::{Markup, PortalConfig, PortalKind};
@@ -93,6 +95,12 @@ impl Portal {
         } else {
             self.cookie_name("device")
         }
+    }
+
+    /// The browser holds a session cookie of this portal that it no longer knows.
+    fn stale_session(&self, headers: &HeaderMap) -> bool {
+        cookie(headers, &self.cookie_name("session"))
+            .is_some_and(|token| self.state().session_user(token).is_none())
     }
 
     fn cookie_name(&self, what: &str) -> String {
@@ -236,6 +244,12 @@ async fn login_page(
     let (l, lc) = lang(&q, &h);
     if p.state().maintenance {
         return maintenance_page(&p, l);
+    }
+    if p.cfg.session_in_the_way && p.stale_session(&h) {
+        let said = "A session is already open in this browser. Sign out of it, or clear this \
+                    browser's cookies for the portal, then sign in again.";
+        let page = pages::notice(&p.cfg, l, "session-in-use", said);
+        return respond(StatusCode::OK, vec![], page);
     }
     respond(
         StatusCode::OK,

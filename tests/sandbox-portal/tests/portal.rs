@@ -604,3 +604,41 @@ async fn the_ipc_probe_page_reports_through_its_endpoint_and_reset_clears_it() {
     assert!(reports.is_empty());
     sb.stop().await;
 }
+
+#[tokio::test]
+async fn a_stale_session_cookie_gets_a_session_notice_instead_of_the_form_until_cleared() {
+    let cfg = sandbox_portal::config::Config::from_toml(&format!(
+        "[mail]\ndelivery = \"outbox\"\n[[portal]]\nname = \"sess\"\nkind = \"cigna\"\n\
+         session_in_the_way = true\n[[portal.user]]\nusername = \"sso.user\"\n\
+         password = \"{PASSWORD}\"\nsso = true\n"
+    ))
+    .unwrap();
+    let sb = sandbox_portal::start(cfg).await.unwrap();
+    let base = &sb.urls["sess"];
+    let (c, _) = browser();
+    let (path, _) = password(&c, base, "sso.user", PASSWORD).await;
+    assert_eq!(path, "/home", "an SSO user signs in with the password");
+    let (_, page) = get(&c, &format!("{base}/login")).await;
+    assert!(
+        page.contains(r#"id="login-form""#),
+        "a live session is not in the way: {page}"
+    );
+    let reset = reqwest::Client::new()
+        .post(format!("{base}/__sandbox/reset"))
+        .send()
+        .await
+        .unwrap();
+    assert!(reset.status().is_success());
+    let (_, page) = get(&c, &format!("{base}/login")).await;
+    assert!(
+        page.contains(r#"class="sandbox-session-in-use" role="alert""#)
+            && page.contains("A session is already open in this browser")
+            && !page.contains(r#"id="login-form""#),
+        "the stale session's cookie is in the way: {page}"
+    );
+    // A browser without the portal's cookies (cleared, or a clean profile) gets the form.
+    let (fresh, _) = browser();
+    let (_, page) = get(&fresh, &format!("{base}/login")).await;
+    assert!(page.contains(r#"id="login-form""#), "{page}");
+    sb.stop().await;
+}

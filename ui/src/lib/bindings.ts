@@ -107,7 +107,7 @@ field?: Field, };
 /**
  * Every error code Keydesk reports, whatever the area.
  */
-export type ErrorCode = "database" | "data_folder" | "file" | "file_too_big" | "file_missing" | "internal" | "keychain_unavailable" | "keychain_locked" | "keychain_damaged" | "keychain_error" | "mailbox_invalid_settings" | "mailbox_unreachable" | "mailbox_untrusted_certificate" | "mailbox_sign_in_failed" | "mailbox_no_password" | "mailbox_no_such_folder" | "mailbox_protocol" | "inbox_not_running" | "code_gone" | "portal_invalid" | "portal_duplicate_name" | "portal_not_found" | "portal_unknown_preset" | "portal_no_password" | "portal_no_such_recovery_code" | "portal_bad_recovery_code" | "portal_no_recovery_codes" | "portal_remove_blocked" | "portal_profile_kept" | "portal_remove_busy" | "portal_damaged" | "import_malformed" | "import_wrong_format" | "import_unsupported_version" | "otp_bad_uri" | "otp_bad_base32" | "otp_seed_too_short" | "otp_unknown_algorithm" | "otp_bad_digits" | "otp_bad_period" | "otp_no_name" | "otp_bad_export" | "otp_bad_entry" | "otp_encrypted_export" | "otp_bad_image" | "otp_no_qr_code" | "otp_no_clipboard_image" | "otp_damaged_backup" | "otp_weak_backup_password" | "otp_wrong_password" | "otp_plain_not_confirmed" | "otp_not_found" | "otp_ambiguous" | "otp_seed_missing" | "clock_no_date" | "clock_bad_date" | "clock_unreachable" | "clipboard_unavailable" | "clipboard_invalid_delay" | "shortcut_invalid" | "shortcut_taken" | "autostart" | "signin_needs_confirmation" | "signin_running" | "browser" | "recipe_parse" | "recipe_invalid" | "device_not_found" | "device_cookies" | "device_invalid" | "locked" | "person_not_found" | "person_invalid" | "person_last_admin" | "admin_only" | "pin_too_short" | "pin_wrong" | "pin_wait" | "policy_forbids" | "set_by_office" | "lock_invalid_delay" | "audit";
+export type ErrorCode = "database" | "data_folder" | "file" | "file_too_big" | "file_missing" | "internal" | "keychain_unavailable" | "keychain_locked" | "keychain_damaged" | "keychain_error" | "mailbox_invalid_settings" | "mailbox_unreachable" | "mailbox_untrusted_certificate" | "mailbox_sign_in_failed" | "mailbox_no_password" | "mailbox_no_such_folder" | "mailbox_protocol" | "inbox_not_running" | "code_gone" | "portal_invalid" | "portal_duplicate_name" | "portal_not_found" | "portal_unknown_preset" | "portal_no_password" | "portal_no_such_recovery_code" | "portal_bad_recovery_code" | "portal_no_recovery_codes" | "portal_remove_blocked" | "portal_profile_kept" | "portal_remove_busy" | "portal_damaged" | "import_malformed" | "import_wrong_format" | "import_unsupported_version" | "otp_bad_uri" | "otp_bad_base32" | "otp_seed_too_short" | "otp_unknown_algorithm" | "otp_bad_digits" | "otp_bad_period" | "otp_no_name" | "otp_bad_export" | "otp_bad_entry" | "otp_encrypted_export" | "otp_bad_image" | "otp_no_qr_code" | "otp_no_clipboard_image" | "otp_damaged_backup" | "otp_weak_backup_password" | "otp_wrong_password" | "otp_plain_not_confirmed" | "otp_not_found" | "otp_ambiguous" | "otp_seed_missing" | "clock_no_date" | "clock_bad_date" | "clock_unreachable" | "clipboard_unavailable" | "clipboard_invalid_delay" | "shortcut_invalid" | "shortcut_taken" | "autostart" | "signin_needs_confirmation" | "signin_running" | "browser" | "recipe_parse" | "recipe_invalid" | "device_not_found" | "device_cookies" | "device_invalid" | "locked" | "person_not_found" | "person_invalid" | "person_last_admin" | "admin_only" | "pin_too_short" | "pin_wrong" | "pin_wait" | "policy_forbids" | "set_by_office" | "lock_invalid_delay" | "audit" | "practice_invalid";
 
 /**
  * A form field an error belongs to, so the window shows the message next to it.
@@ -936,7 +936,7 @@ origin: string, } | { "reason": "code_refused" } | { "reason": "code_not_sent" }
 /**
  * The channel asked for.
  */
-channel: Channel, } | { "reason": "form_not_found" } | { "reason": "step_not_found", 
+channel: Channel, } | { "reason": "stored_session" } | { "reason": "form_not_found" } | { "reason": "step_not_found", 
 /**
  * The step ("username", "password", "code", "how to send the code").
  */
@@ -1238,7 +1238,7 @@ label: string | null, };
 /**
  * What Keydesk can do itself for a step of a fix.
  */
-export type FixAction = "open_forgot_password" | "forget_cookies" | "clean_profile_try" | "health_check" | "check_mailbox" | "show_support" | "prepare_support_request";
+export type FixAction = "open_forgot_password" | "forget_cookies" | "clean_profile_try" | "health_check" | "check_mailbox" | "check_clock" | "show_support" | "prepare_support_request";
 
 /**
  * The kinds of sign-in failure a front desk meets, each with its own fix.
@@ -1292,7 +1292,12 @@ step: string,
 /**
  * The fix steps tried after it.
  */
-tried: Array<Tried>, };
+tried: Array<Tried>, 
+/**
+ * Where the portal handed the sign-in outside its own addresses (without the query), if
+ * it did: the organization's identity host, say.
+ */
+handed_to: string | null, };
 
 /**
  * A fix step tried after a failed attempt, and what it found.

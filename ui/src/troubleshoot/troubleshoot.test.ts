@@ -19,6 +19,7 @@ describe("troubleshoot lines", () => {
       alert_text: "Your account is locked.",
       step: "password",
       tried: [],
+      handed_to: null,
     };
     const line = attemptLine(a);
     expect(line).toContain("failed at password (2.5 s), locked");
