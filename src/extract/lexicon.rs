@@ -148,6 +148,10 @@ const CODE_PHRASES: &[(&str, Cue)] = &[
     ("gültig", VALIDITY),
     // Russian
     ("код", STRONG),
+    // Polish (and the Czech and Scandinavian "kod")
+    ("kod", STRONG),
+    ("kod weryfikacyjny", STRONG),
+    ("kod jednorazowy", STRONG),
     ("пароль", CLOSE),
     ("подтверждения", MEDIUM),
     // Chinese
@@ -220,6 +224,18 @@ const NOT_CODE_PHRASES: &[&str] = &[
     "earlier code",
     "old code",
     "código anterior",
+    // "Disregard code 614207. Your correct code is 930582."
+    "disregard code",
+    "disregard the code",
+    "ignore code",
+    "ignore the code",
+    // Billing and training labels ("CDT 2027 code changes", "module SEC-204").
+    "cdt",
+    "cpt",
+    "hcpcs",
+    "icd-10",
+    "procedure code",
+    "module",
     // A code for a shop or a booking, not for signing in ("order confirmation code": the
     // longest match, so the bare "code" inside it does not count).
     "order confirmation",
@@ -530,6 +546,10 @@ pub(crate) const STREET_WORDS: &[&str] = &[
     "hwy",
     "suite",
     "plaza",
+    "row",
+    "terrace",
+    "trail",
+    "pike",
     "circle",
     "square",
     "calle",

@@ -59,10 +59,16 @@ const CUES_BEFORE: &[&str] = &[
     "durata",
     "durée",
     "valable",
+    "ważny",
+    "ważna",
+    "ważne",
+    "wygaśnie",
+    "wygasa",
 ];
 /// Validity phrases that follow the number and unit ("10分钟内有效", "5 minutes to expire").
 const CUES_AFTER: &[&str] = &[
     "동안 유효",
+    "간 유효",
     "内有效",
     "內有效",
     "有效",
@@ -90,6 +96,7 @@ const UNITS: &[(&str, u64)] = &[
     ("minuten", 60),
     ("minuti", 60),
     ("minuty", 60),
+    ("minut", 60),
     ("mins", 60),
     ("min", 60),
     ("分钟", 60),
@@ -145,6 +152,14 @@ const NUMBER_WORDS: &[(&str, u64)] = &[
     ("quince", 15),
     ("veinte", 20),
     ("treinta", 30),
+    ("пять", 5),
+    ("пяти", 5),
+    ("десять", 10),
+    ("десяти", 10),
+    ("пятнадцать", 15),
+    ("пятнадцати", 15),
+    ("тридцать", 30),
+    ("тридцати", 30),
     ("一", 1),
     ("两", 2),
     ("二", 2),
@@ -199,6 +214,7 @@ fn half_an_hour(lower: &[char]) -> Option<Duration> {
         ("half an hour", 1800),
         ("half hour", 1800),
         ("media hora", 1800),
+        ("meia hora", 1800),
         ("quarter of an hour", 900),
         ("quarter hour", 900),
         ("quart d'heure", 900),
@@ -220,30 +236,38 @@ fn half_an_hour(lower: &[char]) -> Option<Duration> {
     })
 }
 
-/// A spelling as characters, with whether it is a word of Latin letters (which must stand on
-/// its own: "ten" in "tenant" is not a number).
+/// A spelling as characters, with whether it is a word of a script written with spaces (which
+/// must stand on its own: "ten" in "tenant", "пяти" in "пятидесяти" are not numbers); Chinese,
+/// Japanese and Korean numerals and units stand inside words.
 struct Spelling {
     chars: Vec<char>,
-    latin_word: bool,
+    whole_word: bool,
     value: u64,
 }
 
-fn spellings(table: &[(&str, u64)]) -> Vec<Spelling> {
+/// Whether `c` is a letter of a script written with spaces between words (below the CJK blocks).
+fn spaced_script(c: char) -> bool {
+    c.is_alphabetic() && u32::from(c) < 0x2E80
+}
+
+/// `table` as spellings; `whole_word` says from a spelling's first letter whether it must
+/// stand on its own.
+fn spellings(table: &[(&str, u64)], whole_word: fn(char) -> bool) -> Vec<Spelling> {
     table
         .iter()
         .map(|(word, value)| Spelling {
             chars: word.chars().collect(),
-            latin_word: word
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_alphabetic() && c.is_ascii()),
+            whole_word: word.chars().next().is_some_and(whole_word),
             value: *value,
         })
         .collect()
 }
 
-static NUMBER_SPELLINGS: LazyLock<Vec<Spelling>> = LazyLock::new(|| spellings(NUMBER_WORDS));
-static UNIT_SPELLINGS: LazyLock<Vec<Spelling>> = LazyLock::new(|| spellings(UNITS));
+static NUMBER_SPELLINGS: LazyLock<Vec<Spelling>> =
+    LazyLock::new(|| spellings(NUMBER_WORDS, spaced_script));
+/// Units end a word only in Latin script: "минут" stands for "минуты" and "минута" too.
+static UNIT_SPELLINGS: LazyLock<Vec<Spelling>> =
+    LazyLock::new(|| spellings(UNITS, |c| c.is_ascii_alphabetic()));
 
 /// Whether `spelling` stands at `i` in `lower`.
 fn spelled_at(lower: &[char], i: usize, spelling: &Spelling) -> bool {
@@ -267,17 +291,17 @@ fn number_at(lower: &[char], i: usize) -> Option<(u64, usize, usize)> {
         let value = lower[i..j].iter().collect::<String>().parse().ok()?;
         return Some((value, i, j));
     }
-    // Number words are Latin words standing on their own, or other scripts' numerals.
+    // Number words are words standing on their own, or Chinese numerals.
     if lower[i].is_ascii() && (prev_alnum || !lower[i].is_ascii_alphabetic()) {
         return None;
     }
     for word in NUMBER_SPELLINGS.iter() {
-        if (word.latin_word && prev_alnum) || word.chars[0] != lower[i] {
+        if (word.whole_word && prev_alnum) || word.chars[0] != lower[i] {
             continue;
         }
         if spelled_at(lower, i, word) {
             let end = i + word.chars.len();
-            let next_ok = !word.latin_word || lower.get(end).is_none_or(|c| !c.is_alphabetic());
+            let next_ok = !word.whole_word || lower.get(end).is_none_or(|c| !c.is_alphabetic());
             if next_ok {
                 return Some((word.value, i, end));
             }
@@ -293,7 +317,7 @@ fn unit_at(lower: &[char], u: usize) -> Option<(usize, u64)> {
             continue;
         }
         let len = unit.chars.len();
-        if unit.latin_word && lower.get(u + len).is_some_and(|c| c.is_alphabetic()) {
+        if unit.whole_word && lower.get(u + len).is_some_and(|c| c.is_alphabetic()) {
             continue;
         }
         return Some((len, unit.value));
@@ -326,6 +350,22 @@ mod tests {
         assert_eq!(minutes("It expires in half an hour."), Some(30));
         assert_eq!(minutes("Tiene 30 minutos para usarlo."), Some(30));
         assert_eq!(minutes("Llegue media hora antes."), None);
+    }
+
+    #[test]
+    fn reads_lifetimes_in_polish_korean_portuguese_and_russian_words() {
+        assert_eq!(minutes("Kod jest ważny przez 5 minut."), Some(5));
+        assert_eq!(minutes("인증번호는 3분간 유효합니다."), Some(3));
+        assert_eq!(minutes("Válido por meia hora."), Some(30));
+        assert_eq!(
+            minutes("Код действителен в течение десяти минут."),
+            Some(10)
+        );
+        // A number word is a whole word: "пятидесяти" (fifty) is not "пяти" (five).
+        assert_eq!(
+            minutes("Код действителен в течение пятидесяти минут."),
+            None
+        );
     }
 
     #[test]

@@ -655,6 +655,33 @@ mod tests {
     }
 
     #[test]
+    fn a_code_to_disregard_a_billing_code_and_a_training_module_are_not_the_code() {
+        assert_eq!(
+            code("Waystar: Disregard code 614207. Your correct code is 930582, valid 10 min."),
+            Some("930582".into())
+        );
+        assert_eq!(
+            code("Provider bulletin: CDT 2027 code changes apply to claims from January."),
+            None
+        );
+        assert_eq!(
+            code("Never read a verification code to anyone. Training due: module SEC-204."),
+            None
+        );
+        assert_eq!(
+            code(
+                "Use code SCRUBS30 at checkout for 30% off. Free shipping to ZIP codes in the US.\n\
+                 MedWear, 2290 Commerce Row, Reno, NV 89502"
+            ),
+            None
+        );
+        assert_eq!(
+            code("athenahealth: Twój kod weryfikacyjny to 583 196."),
+            Some("583196".into())
+        );
+    }
+
+    #[test]
     fn finds_labelled_codes_in_english_and_spanish() {
         assert_eq!(
             code("Your verification code is 048291."),
