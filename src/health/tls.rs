@@ -1,7 +1,7 @@
 //! The certificate step of a health check: a TLS handshake that keeps the chain the portal sent,
 //! checks it against the trusted roots, and reads the certificate's end date.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -28,9 +28,25 @@ pub struct TlsReport {
     pub handshake_ms: Option<u32>,
 }
 
+/// The roots the operating system trusts, read once: the office's own (a firewall that inspects
+/// TLS, an organization's CA) are there, and the portal windows' web engine trusts them too.
+static SYSTEM_ROOTS: LazyLock<Vec<CertificateDer<'static>>> = LazyLock::new(|| {
+    let found = rustls_native_certs::load_native_certs();
+    if !found.errors.is_empty() {
+        tracing::info!(
+            errors = found.errors.len(),
+            "some of the system's trusted roots could not be read"
+        );
+    }
+    found.certs
+});
+
+/// The public roots (Mozilla's), the system's, and the probe's own.
 fn roots(probe: &Probe) -> RootCertStore {
     let mut roots = RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    // A certificate the parser refuses is left out, as the system's own TLS leaves it out.
+    let _ = roots.add_parsable_certificates(SYSTEM_ROOTS.iter().cloned());
     for der in &probe.extra_roots {
         let _ = roots.add(CertificateDer::from(der.clone()));
     }

@@ -142,10 +142,21 @@ pub fn deliver(user: &MailUser, raw: &[u8]) {
 
 /// Runs `keydesk-cli` with a profile folder and optional standard input.
 pub fn cli(profile: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Output {
+    cli_env(profile, args, stdin, &[])
+}
+
+/// [`cli`] with `env` added to its environment.
+pub fn cli_env(
+    profile: &std::path::Path,
+    args: &[&str],
+    stdin: Option<&str>,
+    env: &[(&str, &std::ffi::OsStr)],
+) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_keydesk-cli"))
         .arg("--data-dir")
         .arg(profile)
         .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -1,5 +1,6 @@
 //! Portal health against the sandbox: a portal in maintenance, one whose certificate expired,
-//! one that refuses connections and one behind a proxy that drops it, each checked through
+//! one that refuses connections, one behind a proxy that drops it and one whose certificate only
+//! the office's own authority vouches for, each checked through
 //! `keydesk-cli portal health --json` (one JSON line per portal); and the support request
 //! written after failed sign-ins holds no secret.
 
@@ -123,6 +124,90 @@ kind = "refusing"
     assert_eq!(again.len(), 1);
     assert_eq!(again[0]["reused"], true, "{:?}", again[0]);
     assert_eq!(again[0]["checked_at"], working["checked_at"]);
+}
+
+#[test]
+fn health_trusts_a_certificate_of_the_offices_own_authority_once_the_system_trusts_it() {
+    let profile = bed::profile_dir("health-office-ca");
+    let ca_file = profile.join("office-ca.pem");
+    let sandbox = start_sandbox(&format!(
+        r#"
+[mail]
+delivery = "outbox"
+[[portal]]
+name = "open"
+kind = "cigna"
+[[portal.user]]
+username = "frontdesk"
+password = "demo-health-pass"
+[[fault]]
+name = "office"
+kind = "office_tls"
+ca_file = "{}"
+"#,
+        ca_file.display()
+    ));
+    let url = format!("{}/login", sandbox.urls["office"]);
+    cli_ok(
+        &profile,
+        &[
+            "portal",
+            "add",
+            "--name",
+            "Behind the firewall",
+            "--login-url",
+            &url,
+        ],
+        None,
+    );
+    // An authority the system does not trust (nor Mozilla's list): the certificate is named.
+    let empty = profile.join("no-roots.pem");
+    std::fs::write(&empty, "").unwrap();
+    let check = |roots: &std::path::Path| {
+        let out = bed::cli_env(
+            &profile,
+            &["portal", "health", "--json"],
+            None,
+            &[("SSL_CERT_FILE", roots.as_os_str())],
+        );
+        assert!(out.status.success(), "{out:?}");
+        let lines = health_lines(&String::from_utf8_lossy(&out.stdout));
+        state_of(&lines, "Behind the firewall").clone()
+    };
+    let untrusted = check(&empty);
+    assert_eq!(untrusted["state"], "certificate", "{untrusted}");
+    assert_eq!(untrusted["checkup"]["tls"]["valid"], false, "{untrusted}");
+    // Once the system trusts the office's authority (as an office's IT installs it), so does
+    // the check. The five-minute limit keeps the first result, so the second is a new profile.
+    let profile2 = bed::profile_dir("health-office-ca-trusted");
+    cli_ok(
+        &profile2,
+        &[
+            "portal",
+            "add",
+            "--name",
+            "Behind the firewall",
+            "--login-url",
+            &url,
+        ],
+        None,
+    );
+    let out = bed::cli_env(
+        &profile2,
+        &["portal", "health", "--json"],
+        None,
+        &[("SSL_CERT_FILE", ca_file.as_os_str())],
+    );
+    let lines = health_lines(&String::from_utf8_lossy(&out.stdout));
+    let trusted = state_of(&lines, "Behind the firewall");
+    assert_eq!(trusted["state"], "ok", "{trusted}");
+    assert_eq!(trusted["checkup"]["tls"]["valid"], true, "{trusted}");
+    assert!(
+        trusted["checkup"]["tls"]["chain"][0]
+            .as_str()
+            .is_some_and(|s| s.contains("office.sandbox.localhost")),
+        "{trusted}"
+    );
 }
 
 #[test]
