@@ -82,6 +82,8 @@ pub struct Recipe {
     pub maintenance_words: Vec<String>,
     /// Alert phrases meaning the account signs in through its organization.
     pub sso_words: Vec<String>,
+    /// Phrases (in the alert or the page's headings) meaning the portal took a new password.
+    pub password_changed_words: Vec<String>,
 }
 
 /// A recipe as written in the file: any field may be left out (taken from `[generic]`).
@@ -105,6 +107,7 @@ struct Partial {
     password_expired_words: Option<Vec<String>>,
     maintenance_words: Option<Vec<String>>,
     sso_words: Option<Vec<String>>,
+    password_changed_words: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -232,6 +235,11 @@ fn merge(id: &str, base: &Partial, over: &Partial) -> Result<Recipe, RecipeError
             &base.maintenance_words,
         )?,
         sso_words: words("sso_words", &over.sso_words, &base.sso_words)?,
+        password_changed_words: words(
+            "password_changed_words",
+            &over.password_changed_words,
+            &base.password_changed_words,
+        )?,
     })
 }
 
