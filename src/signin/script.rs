@@ -283,6 +283,45 @@ fn around(before: &str, secret: &Secret, after: &str) -> Secret {
     Secret::new(script)
 }
 
+/// Fills a change-password form: the current password (when the form asks for it), the new
+/// one into its box and its confirmation, and sends the form, only on `origin`. Nothing is
+/// written unless every named field is still there.
+pub fn fill_change(
+    targets: &super::change::ChangeTargets,
+    origin: &str,
+    current: Option<&Secret>,
+    new: &Secret,
+) -> Secret {
+    let before = format!(
+        r#"(function () {{
+{guard}
+{HELPERS}
+{ACT}
+var c = kdAt({c}), n = kdAt({n}), f = kdAt({f});
+if (({c} !== null && !c) || !n || !f) return {{ origin_ok: true, written: false, submitted: false }};
+var current = "#,
+        guard = origin_guard(origin),
+        c = index(targets.current),
+        n = targets.new,
+        f = targets.confirm,
+    );
+    let middle = ";\nvar fresh = ";
+    let after = format!(
+        r#";
+if (c) kdSet(c, current);
+kdSet(n, fresh);
+kdSet(f, fresh);
+return {{ origin_ok: true, written: true, submitted: kdSend(kdAt({s}), n) }};
+}})()"#,
+        s = index(targets.submit),
+    );
+    let current = match current {
+        Some(current) => around(&before, current, middle),
+        None => Secret::new(format!("{before}null{middle}")),
+    };
+    around(current.expose(), new, &after)
+}
+
 /// Picks how the code is sent: clicks `target` (a button, link or radio) and then, for a radio,
 /// its `submit` button a moment later (frameworks update their state on the click first), only
 /// on `origin`.
