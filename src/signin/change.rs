@@ -250,23 +250,20 @@ impl PasswordChange {
         if said(&self.recipe.maintenance_words) {
             return self.end_stopped("the portal is down for maintenance".to_owned());
         }
-        if let Some(targets) = form {
-            if !self.change_sent {
-                if targets.current.is_none() && !self.credentials_sent {
-                    // A form that does not ask for the current password is a reset page, not the
-                    // change this is for.
-                    return self.end_stopped(
-                        "the portal's page asks for a new password without the current one"
-                            .to_owned(),
-                    );
-                }
-                self.change_sent = true;
-                self.send(true, seen, now_ms);
-                return ChangeAction::FillChange {
-                    origin: seen.origin.clone(),
-                    targets,
-                };
+        if let Some(targets) = form.filter(|_| !self.change_sent) {
+            if targets.current.is_none() && !self.credentials_sent {
+                // A form that does not ask for the current password is a reset page, not the
+                // change this is for.
+                return self.end_stopped(
+                    "the portal's page asks for a new password without the current one".to_owned(),
+                );
             }
+            self.change_sent = true;
+            self.send(true, seen, now_ms);
+            return ChangeAction::FillChange {
+                origin: seen.origin.clone(),
+                targets,
+            };
         }
         let reading = seen.reading();
         if let Some(password) = reading.password {
@@ -341,7 +338,11 @@ pub fn change_form(controls: &[Control]) -> Option<ChangeTargets> {
         .collect();
     for form in forms {
         let members: Vec<&Control> = usable.iter().copied().filter(|c| c.form == form).collect();
-        let passwords: Vec<&Control> = members.iter().copied().filter(|c| c.is_password()).collect();
+        let passwords: Vec<&Control> = members
+            .iter()
+            .copied()
+            .filter(|c| c.is_password())
+            .collect();
         if !(2..=3).contains(&passwords.len()) {
             continue;
         }

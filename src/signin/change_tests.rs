@@ -4,9 +4,7 @@
 use super::*;
 use crate::portal::SecondStep;
 use crate::signin::Recipes;
-use crate::signin::machine::tests::{
-    ORIGIN, button, home, input, login, page, portal, with_alert,
-};
+use crate::signin::machine::tests::{ORIGIN, button, home, input, login, page, portal, with_alert};
 
 fn change() -> PasswordChange {
     let recipes = Recipes::shipped().unwrap();
@@ -27,7 +25,10 @@ fn change_page(doc: &str) -> Observation {
     let mut confirm = input(2, "password", "confirm_password", "Confirm new password");
     confirm.autocomplete = "new-password".into();
     with_alert(
-        page(doc, vec![current, new, confirm, button(3, "Change password")]),
+        page(
+            doc,
+            vec![current, new, confirm, button(3, "Change password")],
+        ),
         EXPIRED,
     )
 }
@@ -68,7 +69,10 @@ fn an_expired_password_is_changed_once_and_the_portal_saying_so_ends_it() {
     let mut m = change();
     to_the_change_form(&mut m);
     // The same page, still loading the answer: wait.
-    assert_eq!(m.step_on(&change_page("expired"), 1_000_300), ChangeAction::Wait);
+    assert_eq!(
+        m.step_on(&change_page("expired"), 1_000_300),
+        ChangeAction::Wait
+    );
     assert_eq!(
         m.step_on(&changed_page(), 1_000_400),
         ChangeAction::Done(ChangeOutcome::Changed)
@@ -209,5 +213,9 @@ fn the_change_form_is_read_by_autocomplete_words_or_order() {
             submit: None
         })
     );
-    assert_eq!(change_form(&login().controls), None, "a sign-in form is not one");
+    assert_eq!(
+        change_form(&login().controls),
+        None,
+        "a sign-in form is not one"
+    );
 }

@@ -290,12 +290,7 @@ async fn expired_password_user_gets_the_change_form_and_signs_in_after_the_chang
             "current password you entered is incorrect",
         ),
         (PASSWORD, new, "kdS3cr3t-Other-2345", "do not match"),
-        (
-            PASSWORD,
-            "kdS3cr3t-x",
-            "kdS3cr3t-x",
-            "12 to 64 characters",
-        ),
+        (PASSWORD, "kdS3cr3t-x", "kdS3cr3t-x", "12 to 64 characters"),
         (PASSWORD, PASSWORD, PASSWORD, "last 6 passwords"),
     ] {
         let fields = [
