@@ -85,7 +85,20 @@ pub async fn password_change(
     portal_id: i64,
 ) -> Result<(), CommandError> {
     crate::signin::window::drop_clean(&app, portal_id).await;
-    let prepared = api::password::prepare(&kd, portal_id, Now::system())?;
+    let mut prepared = api::password::prepare(&kd, portal_id, Now::system())?;
+    // A window left open by an earlier sign-in still shows its last page (an expired password's
+    // change form) until it navigates: that page is not this change's.
+    let stale = match app.get_webview_window(&window::label(portal_id)) {
+        Some(w) => eval_json::<Observation>(
+            &w,
+            &script::observe(prepared.machine.recipe()),
+            Duration::from_secs(1),
+        )
+        .await
+        .map(|o| o.document),
+        None => None,
+    };
+    prepared.machine = prepared.machine.ignoring_document(stale);
     if let Err(message) = window::open(&app, &kd, prepared.machine.portal()) {
         let mut machine = prepared.machine;
         machine.stop(&format!("the portal's window could not open: {message}"));
@@ -119,6 +132,15 @@ async fn drive(app: AppHandle, prepared: api::password::PreparedChange) {
             .await
             .unwrap_or_default();
         let action = machine.step_on(&seen, Now::system().millis());
+        tracing::debug!(
+            portal = portal_id,
+            ready = seen.ready,
+            origin = %seen.origin,
+            controls = seen.controls.len(),
+            step = machine.step(),
+            action = action_name(&action),
+            "password change looked at the page"
+        );
         if perform(&kd, &w, &mut machine, action, &current, &new, stop).await {
             break;
         }
@@ -165,10 +187,34 @@ async fn perform(
         .await
         .unwrap_or_else(FillReport::no_answer);
     drop(script);
-    if matches!(action, ChangeAction::FillChange { .. }) && stop == Some(TestStop::AfterSubmit) {
-        hold("after the change form was sent").await;
+    tracing::debug!(
+        portal = portal.id,
+        action = action_name(&action),
+        origin_ok = report.origin_ok,
+        written = report.written,
+        submitted = report.submitted,
+        "password change filled"
+    );
+    if let ChangeAction::FillChange { .. } = action {
+        if !report.written && report.origin_ok {
+            // Nothing reached the page: the change is only proposed again.
+            if let Err(e) = api::password::not_sent(kd, portal.id) {
+                tracing::warn!(error = %e, "could not note that the change form was not filled");
+            }
+        } else if stop == Some(TestStop::AfterSubmit) {
+            hold("after the change form was sent").await;
+        }
     }
     machine.filled(report.origin_ok, report.written).is_some()
+}
+
+fn action_name(action: &ChangeAction) -> &'static str {
+    match action {
+        ChangeAction::Wait => "wait",
+        ChangeAction::SignIn { .. } => "sign in",
+        ChangeAction::FillChange { .. } => "fill the change form",
+        ChangeAction::Done(_) => "done",
+    }
 }
 
 fn action_origin(action: &ChangeAction) -> &str {

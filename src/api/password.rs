@@ -295,6 +295,13 @@ pub fn submitting(kd: &Keydesk, portal_id: i64, now: Now) -> Result<(), Error> {
     Ok(())
 }
 
+/// The change form's fill wrote nothing (the form was gone): the portal has not seen the new
+/// password, so the change is back to proposed (the machine tries the form again).
+pub fn not_sent(kd: &Keydesk, portal_id: i64) -> Result<(), Error> {
+    change::not_sent(kd.desk().store(), portal_id)?;
+    Ok(())
+}
+
 /// Ends a change: the saved password is replaced when the portal said it took the new one;
 /// the new one is dropped when the portal refused it or never got it; a change whose answer
 /// was not seen is left to settle. Returns what the window shows.

@@ -163,6 +163,16 @@ pub fn submitting(store: &mut Store, portal_id: i64, now: i64) -> Result<(), Cha
     Ok(())
 }
 
+/// The fill wrote nothing (the form was gone when it ran): the portal has not seen the new
+/// password, so the change is only proposed again.
+pub fn not_sent(store: &mut Store, portal_id: i64) -> Result<(), ChangeError> {
+    let mut change = underway(store, portal_id)?.ok_or(ChangeError::NoneUnderway)?;
+    change.phase = Phase::Proposed;
+    change.submitted_at = None;
+    store.set_setting(&key(portal_id), &change)?;
+    Ok(())
+}
+
 /// Settles the change: the portal took the new password (it replaces the saved one, with `now`
 /// as its change date) or kept the old one (the new one is dropped).
 pub fn settle(

@@ -109,6 +109,9 @@ pub struct PasswordChange {
     change_sent: bool,
     in_flight: Option<InFlight>,
     ended: Option<ChangeOutcome>,
+    /// The page the window showed before this change sent it to the sign-in page (an earlier
+    /// sign-in's last page): ignored, never filled.
+    stale_document: Option<String>,
 }
 
 impl PasswordChange {
@@ -122,7 +125,14 @@ impl PasswordChange {
             change_sent: false,
             in_flight: None,
             ended: None,
+            stale_document: None,
         }
+    }
+
+    /// The document the window showed before the change sent it to the sign-in page: ignored.
+    pub fn ignoring_document(mut self, document: Option<String>) -> Self {
+        self.stale_document = document.filter(|d| !d.is_empty());
+        self
     }
 
     /// The portal.
@@ -199,7 +209,11 @@ impl PasswordChange {
         if let Some(outcome) = &self.ended {
             return ChangeAction::Done(outcome.clone());
         }
-        if !seen.ready || seen.origin.is_empty() || seen.origin == "null" {
+        if !seen.ready
+            || seen.origin.is_empty()
+            || seen.origin == "null"
+            || self.stale_document.as_ref() == Some(&seen.document)
+        {
             return self.wait(now_ms);
         }
         if !self.portal.accepts_origin(&seen.origin) {
@@ -250,20 +264,19 @@ impl PasswordChange {
         if said(&self.recipe.maintenance_words) {
             return self.end_stopped("the portal is down for maintenance".to_owned());
         }
-        if let Some(targets) = form.filter(|_| !self.change_sent) {
-            if targets.current.is_none() && !self.credentials_sent {
-                // A form that does not ask for the current password is a reset page, not the
-                // change this is for.
-                return self.end_stopped(
-                    "the portal's page asks for a new password without the current one".to_owned(),
-                );
-            }
+        // The change form only after this change signed in: one shown before is an earlier
+        // page, and the form is filled once.
+        let form_shown = form.is_some();
+        if let Some(targets) = form.filter(|_| !self.change_sent && self.credentials_sent) {
             self.change_sent = true;
             self.send(true, seen, now_ms);
             return ChangeAction::FillChange {
                 origin: seen.origin.clone(),
                 targets,
             };
+        }
+        if form_shown && !self.credentials_sent {
+            return self.wait(now_ms);
         }
         let reading = seen.reading();
         if let Some(password) = reading.password {

@@ -172,6 +172,21 @@ fn another_origin_stops_it_and_a_fill_that_found_no_field_is_tried_again() {
 }
 
 #[test]
+fn a_change_form_shown_before_this_change_signed_in_is_never_filled() {
+    // The window still shows the failed sign-in's expired page while it goes to the sign-in page.
+    let mut m = change().ignoring_document(Some("expired-before".into()));
+    assert_eq!(
+        m.step_on(&change_page("expired-before"), 1_000_050),
+        ChangeAction::Wait
+    );
+    assert_eq!(
+        m.step_on(&change_page("other"), 1_000_060),
+        ChangeAction::Wait
+    );
+    to_the_change_form(&mut m);
+}
+
+#[test]
 fn a_portal_that_signs_in_without_asking_has_no_change_form_here() {
     let mut m = change();
     let _ = m.step_on(&login(), 1_000_100);
