@@ -184,34 +184,36 @@ fn e2e_password_an_expired_password_is_changed_safely_even_when_cut_short() {
     let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
     let user = bed::fresh_mail_user();
     let old = bed::test_secret("expired");
-    let users: String = ["a", "b", "c"]
+    // Three portals, each with its own sender, so each code goes to its own sign-in.
+    let portals: String = ["a", "b", "c"]
         .iter()
-        .map(|u| {
+        .map(|p| {
             format!(
-                "[[portal.user]]\nusername = \"expired.{u}\"\npassword = \"{old}\"\nemail = \"{}@localhost\"\npassword_expired = true\n",
+                r#"[[portal]]
+name = "{p}"
+kind = "cigna"
+mail_from = "Cigna for HCP <no-reply@{p}.cigna.example>"
+lockout_after = 3
+[[portal.user]]
+username = "expired"
+password = "{old}"
+email = "{}@localhost"
+password_expired = true
+"#,
                 user.name
             )
         })
         .collect();
     let sandbox = start_sandbox(&format!(
-        r#"[mail]
-delivery = "lmtp"
-authserv_id = "{}"
-[[portal]]
-name = "cigna"
-kind = "cigna"
-mail_from = "Cigna for HCP <no-reply@cigna.example>"
-lockout_after = 3
-{users}"#,
+        "[mail]\ndelivery = \"lmtp\"\nauthserv_id = \"{}\"\n{portals}",
         bed::AUTHSERV_ID
     ));
-    let base = sandbox.urls["cigna"].clone();
     let profile = bed::profile_dir("e2e-password");
     set_mailbox(&profile, &user);
-    let login = format!("{base}/login");
-    for u in ["a", "b", "c"] {
-        let name = format!("Cigna {}", u.to_uppercase());
-        let username = format!("expired.{u}");
+    for p in ["a", "b", "c"] {
+        let name = format!("Cigna {}", p.to_uppercase());
+        let login = format!("{}/login", sandbox.urls[p]);
+        let sender = format!("no-reply@{p}.cigna.example");
         add_portal(
             &profile,
             &[
@@ -222,9 +224,9 @@ lockout_after = 3
                 "--login-url",
                 &login,
                 "--username",
-                &username,
+                "expired",
                 "--sender",
-                "no-reply@cigna.example",
+                &sender,
             ],
             &old,
         );
@@ -235,7 +237,7 @@ lockout_after = 3
     // (a) Changed through Keydesk, then a sign-in with the new password.
     let shown_new = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
     let keep = shown_new.clone();
-    let base_a = base.clone();
+    let base_a = sandbox.urls["a"].clone();
     session_of(&app, &profile, "a", |client| async move {
         crate::e2e::wait_for_text(&client, "[data-testid=status-mailbox]", "Connected").await;
         tab(&client, "portals").await;
@@ -277,7 +279,7 @@ lockout_after = 3
         let words = change_state(&client, "Cigna A", "changed", Duration::from_secs(60)).await;
         assert!(words.contains("Your password has been changed"), "{words}");
         assert_eq!(
-            outcomes_of(&base_a, "expired.a").await,
+            outcomes_of(&base_a, "expired").await,
             ["password_expired", "password_expired", "password_changed"],
             "one sign-in that found it expired, the change's own sign-in, one change"
         );
@@ -288,7 +290,7 @@ lockout_after = 3
             after.text
         );
         assert_eq!(
-            outcomes_of(&base_a, "expired.a").await[3..],
+            outcomes_of(&base_a, "expired").await[3..],
             ["code_required", "code_sent", "signed_in"]
         );
         screenshot(&client, "password-changed.png").await;
@@ -301,7 +303,7 @@ lockout_after = 3
 
     // (b) Cut short right after the portal accepted the change.
     let stop_after = app_stopping_at("after_submit");
-    let base_b = base.clone();
+    let base_b = sandbox.urls["b"].clone();
     session_of(
         stop_after.to_str().unwrap(),
         &profile,
@@ -315,7 +317,7 @@ lockout_after = 3
             )
             .await;
             let deadline = Instant::now() + Duration::from_secs(60);
-            while !outcomes_of(&base_b, "expired.b")
+            while !outcomes_of(&base_b, "expired")
                 .await
                 .contains(&"password_changed".to_owned())
             {
@@ -332,7 +334,7 @@ lockout_after = 3
         },
     );
     assert_eq!(saved(&profile, "Cigna B").0, old, "nothing saved yet");
-    let base_b = base.clone();
+    let base_b = sandbox.urls["b"].clone();
     session_of(&app, &profile, "b-next", |client| async move {
         crate::e2e::wait_for_text(&client, "[data-testid=status-mailbox]", "Connected").await;
         tab(&client, "portals").await;
@@ -345,7 +347,7 @@ lockout_after = 3
             shown.text
         );
         change_state(&client, "Cigna B", "changed", Duration::from_secs(15)).await;
-        let all = outcomes_of(&base_b, "expired.b").await;
+        let all = outcomes_of(&base_b, "expired").await;
         assert_eq!(
             all[all.len() - 3..],
             ["code_required", "code_sent", "signed_in"],
@@ -360,7 +362,7 @@ lockout_after = 3
 
     // (c) Cut short before the change form was sent.
     let stop_before = app_stopping_at("before_submit");
-    let base_c = base.clone();
+    let base_c = sandbox.urls["c"].clone();
     session_of(
         stop_before.to_str().unwrap(),
         &profile,
@@ -375,14 +377,14 @@ lockout_after = 3
             .await;
             // The change's own sign-in reaches the change form; Keydesk stops before filling it.
             let deadline = Instant::now() + Duration::from_secs(60);
-            while outcomes_of(&base_c, "expired.c").await.len() < 2 {
+            while outcomes_of(&base_c, "expired").await.len() < 2 {
                 assert!(Instant::now() < deadline, "the change never signed in");
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
             tokio::time::sleep(Duration::from_secs(2)).await;
         },
     );
-    let base_c = base.clone();
+    let base_c = sandbox.urls["c"].clone();
     session_of(&app, &profile, "c-next", |client| async move {
         tab(&client, "portals").await;
         // Dropped at the start: nothing to settle, the change can be asked for again.
@@ -399,7 +401,7 @@ lockout_after = 3
         let shown = sign_in(&client, "Cigna C").await;
         assert_eq!(shown.failure, "password_expired", "{}", shown.text);
         assert_eq!(
-            outcomes_of(&base_c, "expired.c").await,
+            outcomes_of(&base_c, "expired").await,
             ["password_expired", "password_expired", "password_expired"],
             "never a wrong password, never a change"
         );
