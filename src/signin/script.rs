@@ -474,6 +474,47 @@ mod tests {
     }
 
     #[test]
+    fn the_change_script_checks_the_origin_then_writes_the_new_password_twice() {
+        let targets = crate::signin::change::ChangeTargets {
+            current: Some(0),
+            new: 1,
+            confirm: 2,
+            submit: Some(3),
+        };
+        let script = fill_change(
+            &targets,
+            "https://x.example",
+            Some(&Secret::from("old\"pw")),
+            &Secret::from("New</script>pw1!"),
+        );
+        let text = script.expose();
+        let guard = text
+            .find("location.origin !== \"https://x.example\"")
+            .unwrap();
+        assert!(
+            guard < text.find("kdSet(").unwrap(),
+            "the origin check comes first"
+        );
+        assert!(text.contains(r#"var current = "old\"pw";"#));
+        assert!(text.contains(r#"var fresh = "New</script>pw1!";"#));
+        assert!(text.contains("kdSet(n, fresh);\nkdSet(f, fresh);"));
+        assert!(text.contains("var c = kdAt(0), n = kdAt(1), f = kdAt(2);"));
+        assert!(text.contains("kdSend(kdAt(3), n)"));
+        assert_eq!(format!("{script:?}"), "<redacted>");
+        let without_current = crate::signin::change::ChangeTargets {
+            current: None,
+            ..targets
+        };
+        let script = fill_change(
+            &without_current,
+            "https://x.example",
+            None,
+            &Secret::from("N1!"),
+        );
+        assert!(script.expose().contains("var current = null;"));
+    }
+
+    #[test]
     fn a_username_page_gets_no_password() {
         let only_user = Targets {
             password: None,
