@@ -241,6 +241,27 @@ password_expired = true
     session_of(&app, &profile, "a", |client| async move {
         crate::e2e::wait_for_text(&client, "[data-testid=status-mailbox]", "Connected").await;
         tab(&client, "portals").await;
+        // The portal's rules, edited in the window: at least 24 characters.
+        click(
+            &client,
+            Locator::XPath(&row_xpath("Cigna A", "password-rules-toggle")),
+        )
+        .await;
+        let min = client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::XPath(&row_xpath("Cigna A", "password-rules-min")))
+            .await
+            .unwrap();
+        min.clear().await.unwrap();
+        min.send_keys("24").await.unwrap();
+        click(
+            &client,
+            Locator::XPath(&row_xpath("Cigna A", "password-rules-save")),
+        )
+        .await;
+        crate::signin_support::row_text(&client, "Cigna A", "password-rules-words", "24 to 64")
+            .await;
         expire_and_propose(&client, "Cigna A").await;
         // Never shown unless asked.
         assert!(
@@ -270,6 +291,7 @@ password_expired = true
             .await
             .unwrap();
         meets_the_sandbox_rules(&new);
+        assert_eq!(new.chars().count(), 24, "the edited rules are used");
         *keep.lock().unwrap() = new;
         click(
             &client,
