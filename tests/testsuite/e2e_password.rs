@@ -119,7 +119,7 @@ async fn expire_and_propose(client: &Client, portal: &str) {
     .await;
     let words = change_state(client, portal, "proposed", Duration::from_secs(15)).await;
     assert!(
-        words.contains("12 to 64 characters"),
+        words.contains("to 64 characters, with"),
         "the rules shown: {words}"
     );
 }
