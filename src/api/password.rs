@@ -390,23 +390,36 @@ pub fn changes(kd: &Keydesk) -> Result<Vec<ChangeView>, Error> {
         .unwrap_or_else(|e| e.into_inner())
         .clone();
     for (id, u) in underway {
-        if u.phase == Phase::Submitted
-            && views.get(&id).is_none_or(|v| v.state != "running")
-            && super::portals::visible(kd, id).is_ok()
-        {
-            let name = kd.portal_name(id).unwrap_or_default();
-            let rules = rules(kd, id).map(|r| r.words).unwrap_or_default();
-            views.insert(
-                id,
-                ChangeView {
-                    portal_id: id,
-                    portal: name.clone(),
-                    state: "unsettled".into(),
-                    words: unsettled_words(&name, "Keydesk stopped before the portal answered"),
-                    rules,
-                },
-            );
+        let known = views.get(&id).map(|v| v.state.clone());
+        if super::portals::visible(kd, id).is_err() || known.as_deref() == Some("running") {
+            continue;
         }
+        let name = kd.portal_name(id).unwrap_or_default();
+        let rules = rules(kd, id).map(|r| r.words).unwrap_or_default();
+        let (state, words) = match u.phase {
+            Phase::Submitted => (
+                "unsettled",
+                unsettled_words(&name, "Keydesk stopped before the portal answered"),
+            ),
+            // Proposed elsewhere (another window, the command line): waits for the go.
+            Phase::Proposed if known.is_none() => (
+                "proposed",
+                format!(
+                    "Keydesk made a new password for {name}; it waits in the keychain beside the saved one until you change it."
+                ),
+            ),
+            Phase::Proposed => continue,
+        };
+        views.insert(
+            id,
+            ChangeView {
+                portal_id: id,
+                portal: name,
+                state: state.into(),
+                words,
+                rules,
+            },
+        );
     }
     let mut views: Vec<ChangeView> = views
         .into_values()
