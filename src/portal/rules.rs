@@ -63,19 +63,13 @@ impl Default for PasswordRules {
     }
 }
 
-/// The rules a portal of `preset` starts with. No preset's portal publishes rules stricter than
-/// the common one for a generated password, so every preset starts from [`PasswordRules::default`]
-/// except those listed here; the person edits them per portal.
+/// The rules a portal of `preset` starts with. No preset's portal publishes its password rules
+/// among the facts Keydesk's presets come from (DESIGN.md, "Portal facts"), so every preset
+/// starts from [`PasswordRules::default`] rather than a guess; the person edits them per portal
+/// to what the portal's change page states. A preset whose rules become known gets its own arm.
 pub fn for_preset(preset: Option<&str>) -> PasswordRules {
-    match preset {
-        // Availity asks for 8 to 20 characters with the four kinds, and none of the last 6.
-        Some("availity") => PasswordRules {
-            min_length: 8,
-            max_length: 20,
-            ..PasswordRules::default()
-        },
-        _ => PasswordRules::default(),
-    }
+    let _ = preset;
+    PasswordRules::default()
 }
 
 /// Why rules cannot be used.
@@ -258,7 +252,11 @@ mod tests {
         let d = PasswordRules::default();
         vec![
             d.clone(),
-            for_preset(Some("availity")),
+            PasswordRules {
+                min_length: 8,
+                max_length: 20,
+                ..d.clone()
+            },
             PasswordRules {
                 min_length: 4,
                 max_length: 4,

@@ -324,7 +324,7 @@ fn password_change_keeps_the_new_password_beside_the_old_in_the_real_keychain_an
         .get(&pending_key)
         .unwrap()
         .expect("the new one is kept");
-    // Availity's preset rules: 8 to 20 characters.
+    // The common rules (no preset publishes its own): 20 characters within 12 to 64.
     assert_eq!(pending.expose().chars().count(), 20);
     assert_eq!(
         keychain.get(&ItemKey::portal_password(portal.id)).unwrap(),
@@ -343,13 +343,15 @@ fn password_change_keeps_the_new_password_beside_the_old_in_the_real_keychain_an
             "password-rules",
             "availity",
             "--min",
-            "12",
+            "16",
+            "--max",
+            "32",
             "--symbols",
             "#!",
         ],
         "",
     ));
-    assert!(rules.contains("12 to 20 characters"), "{rules}");
+    assert!(rules.contains("16 to 32 characters"), "{rules}");
     assert!(rules.contains("a symbol (#!)"), "{rules}");
     let refused = cli(
         &dir,
