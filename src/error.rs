@@ -173,6 +173,10 @@ error_codes! {
     SigninRunning = "signin_running",
     /// The system browser could not be opened.
     Browser = "browser",
+    /// A portal's password rules cannot be used.
+    PasswordRulesInvalid = "password_rules_invalid",
+    /// A password change cut short must be settled first, or none is underway.
+    PasswordChangeUnsettled = "password_change_unsettled",
     /// A sign-in recipe file cannot be read.
     RecipeParse = "recipe_parse",
     /// A sign-in recipe is not valid.

@@ -26,6 +26,12 @@ impl ItemKey {
         Self(format!("portal/{portal_id}/password"))
     }
 
+    /// The new password of portal `portal_id` while a change is underway: kept beside the
+    /// current one until the portal took it (see [`crate::portal::change`]).
+    pub fn portal_pending_password(portal_id: i64) -> Self {
+        Self(format!("portal/{portal_id}/pending-password"))
+    }
+
     /// The recovery or backup codes of portal `portal_id`.
     pub fn portal_recovery_codes(portal_id: i64) -> Self {
         Self(format!("portal/{portal_id}/recovery-codes"))

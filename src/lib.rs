@@ -14,7 +14,7 @@
 //!
 //! | module | what it owns |
 //! |---|---|
-//! | [`api`] | the use-cases, one module per area (status, mailbox, codes, portals, authenticator, sign-in, devices, settings); [`Keydesk`], a desk at work; its events |
+//! | [`api`] | the use-cases, one module per area (status, mailbox, codes, portals, password changes, authenticator, sign-in, devices, settings); [`Keydesk`], a desk at work; its events |
 //! | [`error`] | [`ErrorCode`], the one closed set of codes every area reports, and the form [`Field`] an error belongs to |
 //! | [`tasks`] | [`Tasks`](tasks::Tasks), the one owner of every background task: cancelled and waited for at quit |
 //! | [`desk`] | [`Desk`], one desk's profile (data folder, database, keychain) and the database's schema, listed where every owner is known |
@@ -28,7 +28,7 @@
 //! | [`extract`] | the one-time code and its lifetime in a message's text |
 //! | [`pending`] | pending one-time codes in memory: countdown, superseded, used, expired, newest first |
 //! | [`notification`] | the words of a new code's desktop notification (the code only if the desk turned that on), and the [`Notifier`](notification::Notifier) the shell provides |
-//! | [`portal`] | [`Portal`](portal::Portal)s: model and validation, presets, the [`PortalBook`](portal::PortalBook) (SQLite + keychain), password age, export/import |
+//! | [`portal`] | [`Portal`](portal::Portal)s: model and validation, presets, the [`PortalBook`](portal::PortalBook) (SQLite + keychain), password age, password rules and their generator, a password change underway (the new password kept beside the old until the portal took it), export/import |
 //! | [`otp`] | the authenticator: TOTP/HOTP codes, `otpauth://` and QR and other apps' exports, encrypted backup, clock check |
 //! | [`signin`] | one-click sign-in: the page detector (which control is which, or not a sign-in page), the state machine, the per-portal recipe hints (data), the page scripts, failures in plain words, the sign-ins of this run |
 //! | [`devices`] | remembered devices per portal: since, until (cookie or policy), days left, reminders, outside-browser records |

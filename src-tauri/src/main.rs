@@ -15,6 +15,7 @@ mod devices;
 mod error;
 mod events;
 mod mailbox;
+mod password;
 mod people;
 mod picked_file;
 mod platform;

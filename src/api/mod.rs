@@ -36,6 +36,7 @@ pub mod devices;
 mod error;
 pub mod health;
 pub mod mailbox;
+pub mod password;
 pub mod people;
 pub mod portals;
 pub mod settings;
@@ -143,6 +144,7 @@ pub struct Keydesk {
     clipboard: ClipboardKeeper,
     notifier: Option<Arc<dyn Notifier>>,
     sign_ins: SignIns,
+    changes: password::Changes,
     recipes: Recipes,
     tasks: Tasks,
     events: broadcast::Sender<Event>,
@@ -197,6 +199,7 @@ impl Keydesk {
             clipboard: ClipboardKeeper::new(parts.clipboard, clear_after),
             notifier: parts.notifier,
             sign_ins: SignIns::default(),
+            changes: password::Changes::default(),
             recipes,
             tasks: Tasks::new(),
             events: broadcast::channel(256).0,
@@ -217,6 +220,7 @@ impl Keydesk {
         devices::start_reminders(self);
         health::start_checks(self);
         self.start_idle_lock();
+        password::at_start(self, Now::system());
         if !self.policy.policy.is_empty() || self.policy.problem.is_some() {
             let detail = match &self.policy.problem {
                 Some(problem) => format!("strictest settings: {problem}"),

@@ -62,7 +62,19 @@ fn prepare_unlocked(
         .clone()
         .with_hints(&taught);
     let (store, keychain) = desk.parts();
-    let password = match PortalBook::new(store).password(portal_id, keychain) {
+    // A change cut short after its form was sent: this sign-in tries the new password, once.
+    let checking = super::password::password_to_check(store, keychain, portal_id);
+    if checking.is_some() {
+        tracing::info!(
+            portal = portal_id,
+            "a password change was cut short: this sign-in tries the new password once"
+        );
+    }
+    let saved = match checking {
+        Some(new) => Ok(Some(new)),
+        None => PortalBook::new(store).password(portal_id, keychain),
+    };
+    let password = match saved {
         Ok(Some(password)) => Ok(password),
         Ok(None) => Err(Failure::NoPassword),
         Err(e) => Err(Failure::Keychain {
@@ -258,6 +270,8 @@ pub fn finish(kd: &Keydesk, machine: SignIn, claim: Claim, now: Now) -> SignInVi
     kd.publish_sign_in(view.clone());
     // Into the portal's history, with its class (and the health check that explains it).
     super::troubleshoot::record(kd, &machine, now);
+    // A sign-in that tried the new password of a change cut short tells which one the portal has.
+    super::password::after_check(kd, &machine, now);
     drop(claim);
     view
 }

@@ -201,6 +201,7 @@ pub async fn run(
         FixAction::CheckMailbox => mailbox_words(kd, portal_id, now),
         FixAction::CheckClock => clock_words(kd, portal_id).await?,
         FixAction::ShowSupport => support_words(kd, portal_id)?,
+        FixAction::ChangePassword => super::password::propose(kd, portal_id, now)?.words,
         other => {
             return Err(Error::other(
                 crate::error::ErrorCode::Internal,

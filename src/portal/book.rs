@@ -254,6 +254,7 @@ impl<'s> PortalBook<'s> {
         for key in [
             ItemKey::portal_password(id),
             ItemKey::portal_recovery_codes(id),
+            ItemKey::portal_pending_password(id),
         ] {
             keychain.delete(&key).map_err(PortalError::RemoveBlocked)?;
         }
@@ -270,6 +271,8 @@ impl<'s> PortalBook<'s> {
         )?;
         // What it was taught goes with it: a portal added later may get the same id.
         crate::portal::taught::forget(&tx, id)?;
+        crate::portal::rules::forget(&tx, id)?;
+        crate::portal::change::forget(&tx, id)?;
         tx.execute("DELETE FROM portal WHERE id = ?1", [id])?;
         tx.commit()?;
         Ok(())

@@ -11,7 +11,9 @@
 
 mod age;
 pub(crate) mod book;
+pub mod change;
 mod presets;
+pub mod rules;
 pub mod taught;
 mod transfer;
 mod validate;

@@ -197,7 +197,8 @@ impl Failure {
                  Keydesk will not try again by itself."
             ),
             Self::PasswordExpired => format!(
-                "Change the password in the {portal} window, then save the new one in Keydesk."
+                "Let Keydesk change it (Change the password, below): it fills {portal}'s change \
+                 form once you confirm, and keeps the old password until {portal} took the new one."
             ),
             Self::Maintenance => format!(
                 "Check {portal}'s maintenance notices and try again later."

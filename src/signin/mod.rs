@@ -5,6 +5,7 @@
 //! |---|---|
 //! | [`recipe`] | the form recipes (data in `recipes.toml`), merged over a generic fallback |
 //! | [`machine`] | [`SignIn`]: observations in, actions out; origin checks, no retry into a lockout |
+//! | [`change`] | [`PasswordChange`](change::PasswordChange): an expired password changed in the portal's own form, once, and the portal's answer |
 //! | [`action`] | what else goes between the machine and the shell: the code wanted, the code found, the action |
 //! | [`control`] | one control of a page as the observe script reports it |
 //! | [`detect`] | the page detector: which control is the username, password, submit, code, remember, channel; or not a sign-in page |
@@ -22,6 +23,7 @@
 //! [`Action`]s. [`SignInView`] is what the main window is told, and never carries a secret.
 
 pub mod action;
+pub mod change;
 pub mod codes;
 pub mod control;
 pub mod detect;

@@ -84,6 +84,8 @@ pub struct Recipe {
     pub sso_words: Vec<String>,
     /// Alert phrases meaning a session stored in the browser is in the way of a new sign-in.
     pub session_words: Vec<String>,
+    /// Phrases (in the alert or the page's headings) meaning the portal took a new password.
+    pub password_changed_words: Vec<String>,
 }
 
 /// A recipe as written in the file: any field may be left out (taken from `[generic]`).
@@ -108,6 +110,7 @@ struct Partial {
     maintenance_words: Option<Vec<String>>,
     sso_words: Option<Vec<String>>,
     session_words: Option<Vec<String>>,
+    password_changed_words: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -236,6 +239,11 @@ fn merge(id: &str, base: &Partial, over: &Partial) -> Result<Recipe, RecipeError
         )?,
         sso_words: words("sso_words", &over.sso_words, &base.sso_words)?,
         session_words: words("session_words", &over.session_words, &base.session_words)?,
+        password_changed_words: words(
+            "password_changed_words",
+            &over.password_changed_words,
+            &base.password_changed_words,
+        )?,
     })
 }
 

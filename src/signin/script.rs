@@ -283,6 +283,45 @@ fn around(before: &str, secret: &Secret, after: &str) -> Secret {
     Secret::new(script)
 }
 
+/// Fills a change-password form: the current password (when the form asks for it), the new
+/// one into its box and its confirmation, and sends the form, only on `origin`. Nothing is
+/// written unless every named field is still there.
+pub fn fill_change(
+    targets: &super::change::ChangeTargets,
+    origin: &str,
+    current: Option<&Secret>,
+    new: &Secret,
+) -> Secret {
+    let before = format!(
+        r#"(function () {{
+{guard}
+{HELPERS}
+{ACT}
+var c = kdAt({c}), n = kdAt({n}), f = kdAt({f});
+if (({c} !== null && !c) || !n || !f) return {{ origin_ok: true, written: false, submitted: false }};
+var current = "#,
+        guard = origin_guard(origin),
+        c = index(targets.current),
+        n = targets.new,
+        f = targets.confirm,
+    );
+    let middle = ";\nvar fresh = ";
+    let after = format!(
+        r#";
+if (c) kdSet(c, current);
+kdSet(n, fresh);
+kdSet(f, fresh);
+return {{ origin_ok: true, written: true, submitted: kdSend(kdAt({s}), n) }};
+}})()"#,
+        s = index(targets.submit),
+    );
+    let current = match current {
+        Some(current) => around(&before, current, middle),
+        None => Secret::new(format!("{before}null{middle}")),
+    };
+    around(current.expose(), new, &after)
+}
+
 /// Picks how the code is sent: clicks `target` (a button, link or radio) and then, for a radio,
 /// its `submit` button a moment later (frameworks update their state on the click first), only
 /// on `origin`.
@@ -437,6 +476,47 @@ mod tests {
             code.expose()
                 .starts_with("(function () {\nif (location.origin !== \"https://x.example\")")
         );
+    }
+
+    #[test]
+    fn the_change_script_checks_the_origin_then_writes_the_new_password_twice() {
+        let targets = crate::signin::change::ChangeTargets {
+            current: Some(0),
+            new: 1,
+            confirm: 2,
+            submit: Some(3),
+        };
+        let script = fill_change(
+            &targets,
+            "https://x.example",
+            Some(&Secret::from("old\"pw")),
+            &Secret::from("New</script>pw1!"),
+        );
+        let text = script.expose();
+        let guard = text
+            .find("location.origin !== \"https://x.example\"")
+            .unwrap();
+        assert!(
+            guard < text.find("kdSet(").unwrap(),
+            "the origin check comes first"
+        );
+        assert!(text.contains(r#"var current = "old\"pw";"#));
+        assert!(text.contains(r#"var fresh = "New</script>pw1!";"#));
+        assert!(text.contains("kdSet(n, fresh);\nkdSet(f, fresh);"));
+        assert!(text.contains("var c = kdAt(0), n = kdAt(1), f = kdAt(2);"));
+        assert!(text.contains("kdSend(kdAt(3), n)"));
+        assert_eq!(format!("{script:?}"), "<redacted>");
+        let without_current = crate::signin::change::ChangeTargets {
+            current: None,
+            ..targets
+        };
+        let script = fill_change(
+            &without_current,
+            "https://x.example",
+            None,
+            &Secret::from("N1!"),
+        );
+        assert!(script.expose().contains("var current = null;"));
     }
 
     #[test]

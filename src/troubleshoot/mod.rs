@@ -182,6 +182,9 @@ pub const FORGOT_LINK_SCRIPT: &str = r#"(() => {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum FixAction {
+    /// Makes a new password meeting the portal's rules, for the person to confirm: Keydesk
+    /// then fills the portal's change form and saves it once the portal took it.
+    ChangePassword,
     /// Opens the portal's *Forgot password* page in its window.
     OpenForgotPassword,
     /// Forgets this device's cookies for the portal (its stored session goes too).
@@ -205,6 +208,7 @@ impl FixAction {
     /// The button's words.
     pub fn label(self) -> &'static str {
         match self {
+            Self::ChangePassword => "Change the password",
             Self::OpenForgotPassword => "Open Forgot password",
             Self::ForgetCookies => "Forget this device's cookies",
             Self::CleanProfileTry => "Try once in a clean profile",
@@ -219,6 +223,7 @@ impl FixAction {
     /// Its stable code (as serialized).
     pub fn code(self) -> &'static str {
         match self {
+            Self::ChangePassword => "change_password",
             Self::OpenForgotPassword => "open_forgot_password",
             Self::ForgetCookies => "forget_cookies",
             Self::CleanProfileTry => "clean_profile_try",
@@ -312,8 +317,16 @@ impl Fix {
             C::PasswordExpired => vec![
                 step(
                     format!(
-                        "Change the password in the {portal} window (or on its Forgot password \
-                         page), then save the new one in Keydesk."
+                        "Let Keydesk change it: it makes a new password that meets {portal}'s \
+                         rules, fills {portal}'s change form once you confirm, and saves the new \
+                         one only when {portal} took it. Until then the old one is kept."
+                    ),
+                    Some(A::ChangePassword),
+                ),
+                step(
+                    format!(
+                        "Or change the password yourself on {portal}'s Forgot password page, then \
+                         save the new one in Keydesk."
                     ),
                     Some(A::OpenForgotPassword),
                 ),
@@ -589,7 +602,7 @@ mod tests {
         );
         assert_eq!(
             first(FailureClass::PasswordExpired),
-            Some(FixAction::OpenForgotPassword)
+            Some(FixAction::ChangePassword)
         );
         assert_eq!(first(FailureClass::WrongPassword), None);
         assert_eq!(

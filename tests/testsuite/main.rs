@@ -16,6 +16,7 @@ mod e2e_desktop;
 mod e2e_inbox;
 mod e2e_lock;
 mod e2e_manage;
+mod e2e_password;
 mod e2e_safety;
 mod e2e_trouble;
 mod e2e_trouble_more;

@@ -304,3 +304,66 @@ fn cli_adds_lists_exports_and_imports() {
         None
     );
 }
+
+#[test]
+fn password_change_keeps_the_new_password_beside_the_old_in_the_real_keychain_and_the_cli_edits_rules()
+ {
+    let dir = bed::profile_dir("password-change");
+    let kd = Keydesk::open(&dir).unwrap();
+    let portal = portals::add(
+        &kd,
+        preset("availity"),
+        Some(&Secret::from("kdS3cr3t-current")),
+        NOW,
+    )
+    .unwrap();
+    let pending_key = ItemKey::portal_pending_password(portal.id);
+    keydesk::api::password::propose(&kd, portal.id, NOW).unwrap();
+    let keychain = os_keychain(&dir);
+    let pending = keychain
+        .get(&pending_key)
+        .unwrap()
+        .expect("the new one is kept");
+    // The common rules (no preset publishes its own): 20 characters within 12 to 64.
+    assert_eq!(pending.expose().chars().count(), 20);
+    assert_eq!(
+        keychain.get(&ItemKey::portal_password(portal.id)).unwrap(),
+        Some(Secret::from("kdS3cr3t-current")),
+        "beside the saved one, which is untouched"
+    );
+    let shown = ok(&cli(&dir, &["portal", "password-change", "availity"], ""));
+    assert!(shown.contains("(proposed)"), "{shown}");
+    keydesk::api::password::cancel(&kd, portal.id, NOW).unwrap();
+    assert_eq!(keychain.get(&pending_key).unwrap(), None, "dropped");
+
+    let rules = ok(&cli(
+        &dir,
+        &[
+            "portal",
+            "password-rules",
+            "availity",
+            "--min",
+            "16",
+            "--max",
+            "32",
+            "--symbols",
+            "#!",
+        ],
+        "",
+    ));
+    assert!(rules.contains("16 to 32 characters"), "{rules}");
+    assert!(rules.contains("a symbol (#!)"), "{rules}");
+    let refused = cli(
+        &dir,
+        &["portal", "password-rules", "availity", "--symbols", "ab"],
+        "",
+    );
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("no letters, digits or spaces"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    let none = ok(&cli(&dir, &["portal", "password-change", "availity"], ""));
+    assert!(none.contains("no password change underway"), "{none}");
+}

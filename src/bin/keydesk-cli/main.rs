@@ -11,6 +11,7 @@ mod health;
 mod mailbox;
 mod notifications;
 mod otp;
+mod password;
 mod people;
 mod portal;
 mod status;

@@ -118,6 +118,30 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// A portal's password rules (what a new password Keydesk makes must have): show them, or
+    /// edit them with the options given.
+    PasswordRules {
+        /// Name or id.
+        portal: String,
+        #[command(flatten)]
+        edit: super::password::RulesArgs,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// A password change to a portal: how it stands. The change itself runs in the app's portal
+    /// window (Change the password); with --took, say which password the portal took after a
+    /// change was cut short.
+    PasswordChange {
+        /// Name or id.
+        portal: String,
+        /// The portal took the `new` password, or kept the `old` one.
+        #[arg(long, value_parser = ["new", "old"])]
+        took: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// A portal's sign-in history: each attempt's time, outcome, class, alert text and step.
     History {
         /// Name or id.
@@ -246,6 +270,12 @@ pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
     match command {
         Command::Health { portal, json } => super::health::run(&kd, portal.as_deref(), json, now)?,
         Command::History { portal, json } => super::health::history(&kd, &portal, json)?,
+        Command::PasswordRules { portal, edit, json } => {
+            super::password::rules(&kd, &portal, edit, json)?
+        }
+        Command::PasswordChange { portal, took, json } => {
+            super::password::change(&kd, &portal, took.as_deref(), json, now)?
+        }
         Command::List { json } => {
             let list = api::portals::list(&kd, now)?;
             if json {

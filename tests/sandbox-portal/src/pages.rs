@@ -319,6 +319,34 @@ pub fn notice(cfg: &PortalConfig, lang: Lang, page: &str, text: &str) -> String 
     layout(cfg, lang, page, &body)
 }
 
+/// The expired-password page: the portal's notice and its change form (current password, the
+/// new one twice). The rules are stated as the portal states them.
+pub fn change_password(cfg: &PortalConfig, lang: Lang, b: Banner) -> String {
+    let body = format!(
+        r#"<h2>Change your password</h2>{banner}
+<p id="password-rules">Your new password must be 12 to 64 characters long and include an upper-case letter, a lower-case letter, a number and a symbol. It cannot be one of your last 6 passwords.</p>
+<form id="change-password-form" method="post" action="/change-password">
+<label for="current-password">Current password</label><input id="current-password" name="current_password" type="password" autocomplete="current-password">
+<label for="new-password">New password</label><input id="new-password" name="new_password" type="password" autocomplete="new-password">
+<label for="confirm-password">Confirm new password</label><input id="confirm-password" name="confirm_password" type="password" autocomplete="new-password">
+<button id="change-password" type="submit">Change password</button>
+</form>"#,
+        banner = banner(b),
+    );
+    layout(cfg, lang, "change-password", &body)
+}
+
+/// The page after a password change: it says so, and leads back to the sign-in page.
+pub fn password_changed(cfg: &PortalConfig, lang: Lang) -> String {
+    let body = format!(
+        r#"<h2 id="password-changed">Your password has been changed</h2>
+<div id="password-changed-notice" class="sandbox-notice" role="status">Sign in with your new password.</div>
+<p><a id="back-to-sign-in" href="/login">{}</a></p>"#,
+        lang.words().sign_in
+    );
+    layout(cfg, lang, "password-changed", &body)
+}
+
 /// The landing page after sign-in.
 pub fn home(cfg: &PortalConfig, lang: Lang, user: &str) -> String {
     let w = lang.words();

@@ -33,6 +33,8 @@ pub enum Step {
     SendCode,
     /// Entering a code.
     Code,
+    /// Changing an expired password.
+    ChangePassword,
 }
 
 /// What came of an attempt.
@@ -67,6 +69,10 @@ pub enum Outcome {
     TotpReused,
     /// The portal is in maintenance.
     Maintenance,
+    /// The password was changed.
+    PasswordChanged,
+    /// A password change was refused (wrong current password, or a new one against the rules).
+    PasswordChangeRefused,
 }
 
 /// One recorded attempt, as `GET /__sandbox/attempts` returns it.
@@ -109,6 +115,10 @@ struct Account {
     voided: Vec<(String, u32)>,
     used_backup: HashSet<String>,
     last_totp_step: Option<u64>,
+    /// The password after a change (the configured one until then).
+    changed_password: Option<String>,
+    /// Earlier passwords, newest last (a change may not reuse one of the last few).
+    history: Vec<String>,
 }
 
 /// A sign-in past its password, waiting for its second step.
@@ -137,8 +147,8 @@ pub enum PasswordResult {
     Wrong,
     /// Locked (now or before).
     Locked,
-    /// Password expired.
-    Expired,
+    /// Password expired; the token of the change it asks for.
+    Expired(String),
 }
 
 /// Result of the code step.
@@ -165,9 +175,33 @@ pub struct PortalState {
     accounts: HashMap<String, Account>,
     pending: HashMap<String, Pending>,
     sessions: HashMap<String, String>,
+    /// Password changes asked for by an expired-password page: token → user.
+    changes: HashMap<String, String>,
     devices: HashMap<String, Device>,
     attempts: Vec<Attempt>,
     codes_sent: u32,
+}
+
+/// How many earlier passwords a change may not reuse.
+pub const PASSWORD_HISTORY: usize = 6;
+
+/// The rule of the portal's change form a new password breaks, in the portal's words.
+pub fn password_rule_broken(new: &str) -> Option<&'static str> {
+    let length = new.chars().count();
+    let has = |f: fn(&char) -> bool| new.chars().any(|c| f(&c));
+    if !(12..=64).contains(&length)
+        || !has(char::is_ascii_uppercase)
+        || !has(char::is_ascii_lowercase)
+        || !has(char::is_ascii_digit)
+        || !has(|c| !c.is_ascii_alphanumeric())
+    {
+        Some(
+            "Your new password must be 12 to 64 characters long and include an upper-case \
+             letter, a lower-case letter, a number and a symbol.",
+        )
+    } else {
+        None
+    }
 }
 
 fn new_attempt(cfg: &PortalConfig, user: &str, step: Step, outcome: Outcome, now: u64) -> Attempt {
@@ -278,14 +312,16 @@ impl PortalState {
         };
         let result = if self.is_locked(username) {
             PasswordResult::Locked
-        } else if user.password != password {
+        } else if self.current_password(user) != password {
             if self.fail(cfg, username) {
                 PasswordResult::Locked
             } else {
                 PasswordResult::Wrong
             }
-        } else if user.password_expired {
-            PasswordResult::Expired
+        } else if user.password_expired && !self.was_changed(username) {
+            let token = otp::random_token();
+            self.changes.insert(token.clone(), username.into());
+            PasswordResult::Expired(token)
         } else if user.sso {
             a.method = Some(Method::Sso);
             PasswordResult::SignedIn(self.sign_in(username))
@@ -308,8 +344,83 @@ impl PortalState {
             PasswordResult::NeedCode(_) => Outcome::CodeRequired,
             PasswordResult::Wrong => Outcome::WrongPassword,
             PasswordResult::Locked => Outcome::Locked,
-            PasswordResult::Expired => Outcome::PasswordExpired,
+            PasswordResult::Expired(_) => Outcome::PasswordExpired,
         };
+        self.record(a);
+        result
+    }
+
+    /// The user's password now: the configured one, or the one it was changed to.
+    pub fn current_password<'a>(&'a self, user: &'a UserConfig) -> &'a str {
+        self.accounts
+            .get(&user.username)
+            .and_then(|a| a.changed_password.as_deref())
+            .unwrap_or(&user.password)
+    }
+
+    fn was_changed(&self, user: &str) -> bool {
+        self.accounts
+            .get(user)
+            .is_some_and(|a| a.changed_password.is_some())
+    }
+
+    /// The user a change token was given to.
+    pub fn change_user(&self, token: &str) -> Option<&str> {
+        self.changes.get(token).map(String::as_str)
+    }
+
+    /// A password change (the expired-password form). The portal's rules: 12 to 64 characters
+    /// with an upper- and a lower-case letter, a digit and a symbol, the new one twice, and none
+    /// of the last [`PASSWORD_HISTORY`] passwords. `Err` holds the portal's words.
+    pub fn change_password(
+        &mut self,
+        cfg: &PortalConfig,
+        token: &str,
+        current: &str,
+        new: &str,
+        confirm: &str,
+        now: u64,
+    ) -> Result<(), &'static str> {
+        let Some(username) = self.changes.get(token).cloned() else {
+            return Err("Your session has timed out. Please sign in again.");
+        };
+        let user = cfg
+            .user(&username)
+            .expect("a change token is for a known user");
+        let mut a = new_attempt(
+            cfg,
+            &username,
+            Step::ChangePassword,
+            Outcome::PasswordChangeRefused,
+            now,
+        );
+        let old = self.current_password(user).to_owned();
+        let result = if current != old {
+            Err("The current password you entered is incorrect.")
+        } else if new != confirm {
+            Err("The new passwords do not match.")
+        } else if let Some(words) = password_rule_broken(new) {
+            Err(words)
+        } else if new == old
+            || self.accounts.get(&username).is_some_and(|acct| {
+                acct.history
+                    .iter()
+                    .rev()
+                    .take(PASSWORD_HISTORY)
+                    .any(|p| p == new)
+            })
+        {
+            Err("Your new password cannot be one of your last 6 passwords.")
+        } else {
+            Ok(())
+        };
+        if result.is_ok() {
+            let acct = self.accounts.entry(username.clone()).or_default();
+            acct.history.push(old);
+            acct.changed_password = Some(new.to_owned());
+            self.changes.remove(token);
+            a.outcome = Outcome::PasswordChanged;
+        }
         self.record(a);
         result
     }

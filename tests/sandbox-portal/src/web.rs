@@ -131,6 +131,7 @@ pub fn router(portal: Arc<Portal>) -> Router {
         .route("/login", get(login_page).post(login))
         .route("/identify", post(identify))
         .route("/forgot", get(forgot_page))
+        .route("/change-password", post(change_password))
         .route("/__sandbox/redesign", post(redesign))
         .route("/__sandbox/posts-elsewhere", get(posts_elsewhere))
         .route("/__sandbox/click", post(ask_click))
@@ -375,10 +376,48 @@ async fn login(State(p): State<Arc<Portal>>, h: HeaderMap, Form(f): Form<Params>
             vec![],
             pages::notice(&p.cfg, l, "locked", w.locked),
         ),
-        PasswordResult::Expired => respond(
+        PasswordResult::Expired(token) => respond(
+            StatusCode::OK,
+            vec![set(&p.cookie_name("change"), &token, None)],
+            pages::change_password(&p.cfg, l, Banner::Error(w.expired_password)),
+        ),
+    }
+}
+
+/// The expired-password form was sent: the password is changed, or the form comes back with
+/// the portal's words for what was wrong.
+async fn change_password(
+    State(p): State<Arc<Portal>>,
+    h: HeaderMap,
+    Form(f): Form<Params>,
+) -> Response {
+    let (l, _) = lang(&Params::new(), &h);
+    let field = |name: &str| f.get(name).map(String::as_str).unwrap_or("");
+    let token = cookie(&h, &p.cookie_name("change")).unwrap_or("");
+    let now = p.clock.now();
+    let result = p.state().change_password(
+        &p.cfg,
+        token,
+        field("current_password"),
+        field("new_password"),
+        field("confirm_password"),
+        now,
+    );
+    match result {
+        Ok(()) => respond(
+            StatusCode::OK,
+            vec![set(&p.cookie_name("change"), "", Some(0))],
+            pages::password_changed(&p.cfg, l),
+        ),
+        Err(words) if p.state().change_user(token).is_none() => respond(
             StatusCode::OK,
             vec![],
-            pages::notice(&p.cfg, l, "expired-password", w.expired_password),
+            p.login_page(l, Banner::Error(words), ""),
+        ),
+        Err(words) => respond(
+            StatusCode::OK,
+            vec![],
+            pages::change_password(&p.cfg, l, Banner::Error(words)),
         ),
     }
 }

@@ -266,19 +266,73 @@ async fn sso_user_skips_the_second_step() {
 }
 
 #[tokio::test]
-async fn expired_password_user_gets_the_expired_page() {
+async fn expired_password_user_gets_the_change_form_and_signs_in_after_the_change() {
     let sb = start_outbox().await;
     let base = &sb.urls["cigna"];
     let (c, _) = browser();
     let (path, page) = password(&c, base, "expired", PASSWORD).await;
     assert_eq!(path, "/login");
     assert!(
-        page.contains(r#"class="sandbox-expired-password""#),
+        page.contains("Your password has expired. You must change your password to continue.")
+            && page.contains(r#"id="change-password-form""#),
         "{page}"
     );
-    assert_eq!(outcomes(&attempts(base).await), ["password_expired"]);
     let (path, _) = get(&c, &format!("{base}/home")).await;
     assert_eq!(path, "/login", "not signed in");
+    let change = format!("{base}/change-password");
+    let new = "kdS3cr3t-New-2345";
+    // The portal's own words for each thing wrong; nothing changes.
+    for (current, new_pw, confirm, said) in [
+        (
+            "kdS3cr3t-wrong",
+            new,
+            new,
+            "current password you entered is incorrect",
+        ),
+        (PASSWORD, new, "kdS3cr3t-Other-2345", "do not match"),
+        (PASSWORD, "kdS3cr3t-x", "kdS3cr3t-x", "12 to 64 characters"),
+        (PASSWORD, PASSWORD, PASSWORD, "last 6 passwords"),
+    ] {
+        let fields = [
+            ("current_password", current),
+            ("new_password", new_pw),
+            ("confirm_password", confirm),
+        ];
+        let (_, page) = post(&c, &change, &fields).await;
+        assert!(
+            page.contains(said) && page.contains("change-password-form"),
+            "{said}: {page}"
+        );
+    }
+    let fields = [
+        ("current_password", PASSWORD),
+        ("new_password", new),
+        ("confirm_password", new),
+    ];
+    let (_, page) = post(&c, &change, &fields).await;
+    assert!(page.contains("Your password has been changed"), "{page}");
+    // The old password is now wrong, the new one goes on to the code.
+    let (c, _) = browser();
+    let (_, page) = password(&c, base, "expired", PASSWORD).await;
+    assert!(page.contains("incorrect"), "{page}");
+    let (path, _) = password(&c, base, "expired", new).await;
+    assert_eq!(
+        path, "/mfa",
+        "the new password is taken and no longer expired"
+    );
+    assert_eq!(
+        outcomes(&attempts(base).await),
+        [
+            "password_expired",
+            "password_change_refused",
+            "password_change_refused",
+            "password_change_refused",
+            "password_change_refused",
+            "password_changed",
+            "wrong_password",
+            "code_required"
+        ]
+    );
     sb.stop().await;
 }
 

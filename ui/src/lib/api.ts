@@ -52,6 +52,10 @@ import type {
   Verdict,
   AuditFormat,
   OfficeSettings,
+  ChangeView,
+  PasswordRules,
+  RulesView,
+  Took,
 } from "./bindings";
 
 /** Runs one of the app's commands; a failure rejects with a `CommandError`. */
@@ -365,6 +369,46 @@ export function troubleshootFix(portalId: number): Promise<FixView | null> {
 /** Runs one step of the fix; what it found. */
 export function troubleshootRun(portalId: number, action: FixAction): Promise<string> {
   return call("troubleshoot_run", { portalId, action });
+}
+
+/** The portal's password rules (edited, else its preset's). */
+export function passwordRules(portalId: number): Promise<RulesView> {
+  return call("password_rules", { portalId });
+}
+
+/** Keeps edited password rules for the portal. */
+export function passwordSetRules(portalId: number, rules: PasswordRules): Promise<RulesView> {
+  return call("password_set_rules", { portalId, rules });
+}
+
+/** Makes a new password meeting the rules, kept in the keychain beside the saved one. */
+export function passwordPropose(portalId: number): Promise<ChangeView> {
+  return call("password_propose", { portalId });
+}
+
+/** The proposed new password, to show for a few seconds because the person asked. */
+export function passwordProposed(portalId: number): Promise<string> {
+  return call("password_proposed", { portalId });
+}
+
+/** Drops a proposed change (never one that was sent). */
+export function passwordCancel(portalId: number): Promise<void> {
+  return call("password_cancel", { portalId });
+}
+
+/** Every portal's password change to show. */
+export function passwordChanges(): Promise<ChangeView[]> {
+  return call("password_changes");
+}
+
+/** Says which password the portal took, for a change cut short. */
+export function passwordSettle(portalId: number, took: Took): Promise<ChangeView> {
+  return call("password_settle", { portalId, took });
+}
+
+/** The person confirmed: the change runs in the portal's window. */
+export function passwordChange(portalId: number): Promise<void> {
+  return call("password_change", { portalId });
 }
 
 /** What a support call about the portal needs. */

@@ -52,6 +52,14 @@ export type Command =
   | "signin_teach"
   | "signin_forget_taught"
   | "signin_confirm_code"
+  | "password_rules"
+  | "password_set_rules"
+  | "password_propose"
+  | "password_proposed"
+  | "password_cancel"
+  | "password_changes"
+  | "password_settle"
+  | "password_change"
   | "portal_health"
   | "portal_health_latest"
   | "signin_history"
@@ -108,6 +116,7 @@ field?: Field, };
  * Every error code Keydesk reports, whatever the area.
  */
 export type ErrorCode = "database" | "data_folder" | "file" | "file_too_big" | "file_missing" | "internal" | "keychain_unavailable" | "keychain_locked" | "keychain_damaged" | "keychain_error" | "mailbox_invalid_settings" | "mailbox_unreachable" | "mailbox_untrusted_certificate" | "mailbox_sign_in_failed" | "mailbox_no_password" | "mailbox_no_such_folder" | "mailbox_protocol" | "inbox_not_running" | "code_gone" | "portal_invalid" | "portal_duplicate_name" | "portal_not_found" | "portal_unknown_preset" | "portal_no_password" | "portal_no_such_recovery_code" | "portal_bad_recovery_code" | "portal_no_recovery_codes" | "portal_remove_blocked" | "portal_profile_kept" | "portal_remove_busy" | "portal_damaged" | "import_malformed" | "import_wrong_format" | "import_unsupported_version" | "otp_bad_uri" | "otp_bad_base32" | "otp_seed_too_short" | "otp_unknown_algorithm" | "otp_bad_digits" | "otp_bad_period" | "otp_no_name" | "otp_bad_export" | "otp_bad_entry" | "otp_encrypted_export" | "otp_bad_image" | "otp_no_qr_code" | "otp_no_clipboard_image" | "otp_damaged_backup" | "otp_weak_backup_password" | "otp_wrong_password" | "otp_plain_not_confirmed" | "otp_not_found" | "otp_ambiguous" | "otp_seed_missing" | "clock_no_date" | "clock_bad_date" | "clock_unreachable" | "clipboard_unavailable" | "clipboard_invalid_delay" | "shortcut_invalid" | "shortcut_taken" | "autostart" | "signin_needs_confirmation" | "signin_running" | "browser" | "recipe_parse" | "recipe_invalid" | "device_not_found" | "device_cookies" | "device_invalid" | "locked" | "person_not_found" | "person_invalid" | "person_last_admin" | "admin_only" | "pin_too_short" | "pin_wrong" | "pin_wait" | "policy_forbids" | "set_by_office" | "lock_invalid_delay" | "audit" | "practice_invalid";
+export type ErrorCode = "database" | "data_folder" | "file" | "file_too_big" | "file_missing" | "internal" | "keychain_unavailable" | "keychain_locked" | "keychain_damaged" | "keychain_error" | "mailbox_invalid_settings" | "mailbox_unreachable" | "mailbox_untrusted_certificate" | "mailbox_sign_in_failed" | "mailbox_no_password" | "mailbox_no_such_folder" | "mailbox_protocol" | "inbox_not_running" | "code_gone" | "portal_invalid" | "portal_duplicate_name" | "portal_not_found" | "portal_unknown_preset" | "portal_no_password" | "portal_no_such_recovery_code" | "portal_bad_recovery_code" | "portal_no_recovery_codes" | "portal_remove_blocked" | "portal_profile_kept" | "portal_remove_busy" | "portal_damaged" | "import_malformed" | "import_wrong_format" | "import_unsupported_version" | "otp_bad_uri" | "otp_bad_base32" | "otp_seed_too_short" | "otp_unknown_algorithm" | "otp_bad_digits" | "otp_bad_period" | "otp_no_name" | "otp_bad_export" | "otp_bad_entry" | "otp_encrypted_export" | "otp_bad_image" | "otp_no_qr_code" | "otp_no_clipboard_image" | "otp_damaged_backup" | "otp_weak_backup_password" | "otp_wrong_password" | "otp_plain_not_confirmed" | "otp_not_found" | "otp_ambiguous" | "otp_seed_missing" | "clock_no_date" | "clock_bad_date" | "clock_unreachable" | "clipboard_unavailable" | "clipboard_invalid_delay" | "shortcut_invalid" | "shortcut_taken" | "autostart" | "signin_needs_confirmation" | "signin_running" | "browser" | "password_rules_invalid" | "password_change_unsettled" | "recipe_parse" | "recipe_invalid" | "device_not_found" | "device_cookies" | "device_invalid" | "locked" | "person_not_found" | "person_invalid" | "person_last_admin" | "admin_only" | "pin_too_short" | "pin_wrong" | "pin_wait" | "policy_forbids" | "set_by_office" | "lock_invalid_delay" | "audit";
 
 /**
  * A form field an error belongs to, so the window shows the message next to it.
@@ -1181,6 +1190,92 @@ chain: Array<string>,
 handshake_ms: number | null, };
 
 /**
+ * A portal's rules, as the window shows and edits them.
+ */
+export type RulesView = { 
+/**
+ * The portal.
+ */
+portal_id: number, 
+/**
+ * Its rules.
+ */
+rules: PasswordRules, 
+/**
+ * In one sentence.
+ */
+words: string, };
+
+/**
+ * Where a portal's password change stands. No secret in it.
+ */
+export type ChangeView = { 
+/**
+ * The portal.
+ */
+portal_id: number, 
+/**
+ * Its name.
+ */
+portal: string, 
+/**
+ * `proposed` (a new password waits for the person's go), `running`, `changed`,
+ * `refused`, `not_sent`, or `unsettled` (cut short after it was sent).
+ */
+state: string, 
+/**
+ * In plain words.
+ */
+words: string, 
+/**
+ * The rules the new password meets, in a sentence.
+ */
+rules: string, };
+
+/**
+ * What a portal asks of a password.
+ */
+export type PasswordRules = { 
+/**
+ * At least this many characters.
+ */
+min_length: number, 
+/**
+ * At most this many characters.
+ */
+max_length: number, 
+/**
+ * At least one upper-case letter.
+ */
+upper: boolean, 
+/**
+ * At least one lower-case letter.
+ */
+lower: boolean, 
+/**
+ * At least one digit.
+ */
+digit: boolean, 
+/**
+ * At least one symbol (from [`PasswordRules::symbols`]).
+ */
+symbol: boolean, 
+/**
+ * The symbols the portal accepts; empty: none.
+ */
+symbols: string, 
+/**
+ * The portal refuses any of the last this many passwords (said to the person; Keydesk's
+ * new passwords are random, so they never repeat one).
+ */
+not_last: number, };
+
+/**
+ * Which password the portal took.
+ */
+export type Took = "new" | "old";
+
+/**
  * The guided fix after a portal's last failed sign-in.
  */
 export type FixView = { 
@@ -1239,6 +1334,7 @@ label: string | null, };
  * What Keydesk can do itself for a step of a fix.
  */
 export type FixAction = "open_forgot_password" | "forget_cookies" | "clean_profile_try" | "health_check" | "check_mailbox" | "check_clock" | "show_support" | "prepare_support_request";
+export type FixAction = "change_password" | "open_forgot_password" | "forget_cookies" | "clean_profile_try" | "health_check" | "check_mailbox" | "show_support" | "prepare_support_request";
 
 /**
  * The kinds of sign-in failure a front desk meets, each with its own fix.
