@@ -212,6 +212,13 @@ impl Keydesk {
         Self::new(Desk::for_tests(data_dir), parts).expect("a desk for tests")
     }
 
+    /// The same desk under the office policy `policy`, as a test sets it.
+    #[cfg(test)]
+    pub(crate) fn with_policy(mut self, policy: crate::policy::Policy) -> Self {
+        self.policy.policy = policy;
+        self
+    }
+
     /// Starts the background work: the inbox (and its restarts when the mailbox or the portals
     /// change) and the reminders before remembered devices lapse. Must be called inside a Tokio
     /// runtime.

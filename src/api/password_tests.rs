@@ -136,6 +136,24 @@ fn a_proposed_password_meets_the_rules_waits_in_the_keychain_and_shows_only_when
 }
 
 #[test]
+fn an_office_that_shows_no_password_shows_no_proposed_one_and_the_change_still_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (kd, id) = desk(dir.path());
+    let kd = kd.with_policy(crate::policy::Policy {
+        reveal_passwords: Some(crate::policy::RevealWho::Nobody),
+        ..Default::default()
+    });
+    propose(&kd, id, Now::from_secs(150)).unwrap();
+    let refused = proposed_password(&kd, id).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::PolicyForbids, "{refused:?}");
+    assert!(
+        pending(&kd, id).is_some(),
+        "the proposed password still waits"
+    );
+    assert!(prepare(&kd, id, Now::from_secs(160)).is_ok());
+}
+
+#[test]
 fn the_portal_saying_changed_replaces_the_saved_password_and_its_date() {
     let dir = tempfile::tempdir().unwrap();
     let (kd, id) = desk(dir.path());

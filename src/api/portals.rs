@@ -308,28 +308,30 @@ pub async fn remove(kd: &Keydesk, id: i64) -> Result<(), Error> {
 pub fn credential(kd: &Keydesk, id: i64, which: Credential) -> Result<Secret, Error> {
     let actor = kd.unlocked()?;
     if which == Credential::Password {
-        use crate::policy::RevealWho;
-        match kd.policy().policy.reveal_passwords {
-            Some(RevealWho::Nobody) => {
-                return Err(Error::other(
-                    ErrorCode::PolicyForbids,
-                    "Your office does not allow showing passwords. Copy it instead.",
-                ));
-            }
-            Some(RevealWho::Admins) if !actor.is_admin() => {
-                return Err(Error::other(
-                    ErrorCode::PolicyForbids,
-                    "Your office allows only office admins to show passwords. Copy it instead.",
-                ));
-            }
-            _ => {}
-        }
+        may_show_passwords(kd, &actor)?;
     }
     let secret = read_credential(kd, id, which)?;
     if which == Credential::Password {
         kd.audit(crate::audit::Action::PasswordShown, kd.portal_name(id), "");
     }
     Ok(secret)
+}
+
+/// Refuses when the office's policy keeps passwords from being shown to `actor` (the saved one
+/// and a proposed new one alike).
+pub(super) fn may_show_passwords(kd: &Keydesk, actor: &super::Actor) -> Result<(), Error> {
+    use crate::policy::RevealWho;
+    match kd.policy().policy.reveal_passwords {
+        Some(RevealWho::Nobody) => Err(Error::other(
+            ErrorCode::PolicyForbids,
+            "Your office does not allow showing passwords. Copy it instead.",
+        )),
+        Some(RevealWho::Admins) if !actor.is_admin() => Err(Error::other(
+            ErrorCode::PolicyForbids,
+            "Your office allows only office admins to show passwords. Copy it instead.",
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn read_credential(kd: &Keydesk, id: i64, which: Credential) -> Result<Secret, Error> {

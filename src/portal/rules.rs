@@ -395,9 +395,10 @@ mod tests {
     #[test]
     fn edited_rules_are_kept_per_portal_and_forgotten_with_it() {
         let mut store = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
+        // No preset publishes its rules: each starts from the common ones.
         assert_eq!(
-            of_portal(&store, 4, Some("availity")).unwrap().max_length,
-            20
+            of_portal(&store, 4, Some("availity")).unwrap(),
+            PasswordRules::default()
         );
         let edited = PasswordRules {
             min_length: 16,
