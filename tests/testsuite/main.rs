@@ -28,6 +28,7 @@ mod keychain;
 mod mailbox;
 mod notify;
 mod otp;
+mod pages;
 mod portal;
 mod signin;
 mod signin_real;
