@@ -75,7 +75,9 @@ impl FolderWatch {
         let oldest = oldest_handed_out(self.lookback, within, resuming.is_some(), now);
         let mut handed_out = 0;
         for batch in groups.iter().flat_map(|group| group.chunks(FETCH_BATCH)) {
-            for message in self.fetch(session, uid_validity, batch).await? {
+            let messages = self.fetch(session, uid_validity, batch).await?;
+            let returned: Vec<u32> = messages.iter().map(|m| m.uid).collect();
+            for message in messages {
                 let uid = message.uid;
                 if message.delivered_at >= oldest {
                     state
@@ -86,8 +88,7 @@ impl FolderWatch {
                 }
                 progress.done(uid, uid_validity, state);
             }
-            // A UID the server no longer has (expunged meanwhile) is passed over too.
-            for &uid in batch {
+            for uid in passed_over(batch, &returned) {
                 progress.done(uid, uid_validity, state);
             }
         }
@@ -139,6 +140,14 @@ impl FolderWatch {
         messages.dedup_by_key(|m| m.uid);
         Ok(messages)
     }
+}
+
+/// The UIDs of `batch` the server did not return that the cursor may pass: those below one it
+/// returned are gone (expunged meanwhile); one above them all may only have been cut off (a
+/// connection that ended mid-answer), so the next sync asks for it again.
+fn passed_over<'a>(batch: &'a [u32], returned: &[u32]) -> impl Iterator<Item = u32> + 'a {
+    let highest = returned.iter().copied().max().unwrap_or(0);
+    batch.iter().copied().filter(move |&uid| uid < highest)
 }
 
 /// `uids` (sorted) split by their sizes: those up to [`SMALL_MESSAGE_BYTES`], then the rest
@@ -235,6 +244,18 @@ mod tests {
 
     fn state() -> State {
         State::new(None)
+    }
+
+    #[test]
+    fn uids_missing_from_an_answer_are_passed_over_only_below_one_it_returned() {
+        // 5 expunged meanwhile; 8 and 9 cut off with the connection: asked again next time.
+        let passed: Vec<u32> = passed_over(&[4, 5, 6, 7, 8, 9], &[4, 6, 7]).collect();
+        assert_eq!(passed, [4, 5, 6]);
+        assert_eq!(
+            passed_over(&[4, 5], &[]).count(),
+            0,
+            "nothing returned: nothing passed"
+        );
     }
 
     #[test]
