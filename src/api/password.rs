@@ -447,10 +447,22 @@ pub fn settle(kd: &Keydesk, portal_id: i64, took: Took, now: Now) -> Result<Chan
         }
         Took::Old => format!("Keydesk kept the saved password of {name} and dropped the new one."),
     };
+    Ok(settled(kd, portal_id, name, took, words, "by hand"))
+}
+
+/// Records and shows a change cut short as settled (`how`: "by hand", "by a sign-in").
+pub(super) fn settled(
+    kd: &Keydesk,
+    portal_id: i64,
+    name: String,
+    took: Took,
+    words: String,
+    how: &str,
+) -> ChangeView {
     kd.audit(
         crate::audit::Action::PortalChanged,
         Some(name.clone()),
-        format!("password change settled by hand: {took:?}"),
+        format!("password change settled {how}: {took:?}"),
     );
     let view = ChangeView {
         portal_id,
@@ -466,7 +478,7 @@ pub fn settle(kd: &Keydesk, portal_id: i64, took: Took, now: Now) -> Result<Chan
     };
     kd.changes.set(view.clone());
     kd.changed(Area::Portals);
-    Ok(view)
+    view
 }
 
 /// At the start: drops the changes cut short before their form was sent; logs those left to

@@ -78,23 +78,6 @@ fn settle_quietly(kd: &Keydesk, portal_id: i64, took: Took, now: Now) -> Result<
             "The sign-in found that {name} kept the old password (it refused the new one): Keydesk dropped the new one. Sign in again to use the old one."
         ),
     };
-    kd.audit(
-        crate::audit::Action::PortalChanged,
-        Some(name.clone()),
-        format!("password change settled by a sign-in: {took:?}"),
-    );
-    kd.changes.set(ChangeView {
-        portal_id,
-        portal: name,
-        state: if took == Took::New {
-            "changed"
-        } else {
-            "not_sent"
-        }
-        .into(),
-        words,
-        rules: rules(kd, portal_id).map(|r| r.words).unwrap_or_default(),
-    });
-    kd.changed(Area::Portals);
+    settled(kd, portal_id, name, took, words, "by a sign-in");
     Ok(())
 }
