@@ -225,7 +225,7 @@ fn e2e_codes_view_shows_mailed_codes_with_their_portal_and_countdown() {
     run(async {
         let client = launch(&profile).await;
         client
-            .find(Locator::Css("[data-testid=tab-codes]"))
+            .find(Locator::Css("[data-testid=tab-home]"))
             .await
             .unwrap()
             .click()
@@ -264,7 +264,7 @@ fn e2e_portals_and_authenticator_views_show_what_the_core_holds() {
     run(async {
         let client = launch(&profile).await;
         client
-            .find(Locator::Css("[data-testid=tab-portals]"))
+            .find(Locator::Css("[data-testid=tab-home]"))
             .await
             .unwrap()
             .click()

@@ -81,7 +81,7 @@ fn e2e_mailbox_form_sets_up_the_inbox_and_codes_view_shows_its_state() {
         click(&client, "[data-testid=mailbox-save]").await;
         wait_for_text(&client, "[data-testid=mailbox-saved]", "Saved").await;
 
-        click(&client, "[data-testid=tab-codes]").await;
+        click(&client, "[data-testid=tab-home]").await;
         let line = wait_for_text(
             &client,
             "[data-testid=inbox-connection]",
@@ -129,7 +129,7 @@ fn e2e_mailbox_form_sets_up_the_inbox_and_codes_view_shows_its_state() {
             !page.contains(&user.password) && !page.contains(&wrong),
             "a saved password never stays in (or comes back to) the page"
         );
-        click(&client, "[data-testid=tab-codes]").await;
+        click(&client, "[data-testid=tab-home]").await;
         wait_for_text(&client, "[data-testid=inbox-connection]", "Watching INBOX").await;
 
         // A code from a sender no portal lists, then used at another desk on the same mailbox.

@@ -184,11 +184,19 @@ fn e2e_a_shared_desk_locks_hides_secrets_backs_off_and_obeys_the_office() {
         // Ana sees the desk's portal and her own.
         unlock(&client, "Ana", &ana_pin).await;
         wait_for_text(&client, "[data-testid=signed-in-as]", "Ana").await;
-        click(&client, "[data-testid=tab-codes]").await;
+        click(&client, "[data-testid=tab-home]").await;
         wait_for_text(&client, "[data-testid=pending-code]", "482 913").await;
-        click(&client, "[data-testid=tab-portals]").await;
+        click(&client, "[data-testid=tab-home]").await;
         wait_for_text(&client, "main", "Availity for Ana").await;
         // Added for the desk, Ana makes it her own in the window.
+        let menu = crate::signin_support::row_xpath("Availity for Ana", "portal-menu");
+        client
+            .find(Locator::XPath(&menu))
+            .await
+            .expect("the row's menu")
+            .click()
+            .await
+            .expect("open the row's menu");
         let mine = crate::signin_support::row_xpath("Availity for Ana", "portal-set-own");
         client
             .find(Locator::XPath(&mine))
@@ -208,7 +216,7 @@ fn e2e_a_shared_desk_locks_hides_secrets_backs_off_and_obeys_the_office() {
             switch.as_secs_f64() < 2.0,
             "switching person took {switch:?}"
         );
-        click(&client, "[data-testid=tab-portals]").await;
+        click(&client, "[data-testid=tab-home]").await;
         let view = wait_for_text(&client, "main", "frontdesk-lock").await;
         assert!(
             !view.contains("Availity for Ana"),

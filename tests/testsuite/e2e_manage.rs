@@ -118,7 +118,7 @@ fn e2e_portal_is_added_from_a_preset_edited_and_deleted_with_its_keychain_item()
         let delay = api::settings::clipboard_delay(&keydesk::Keydesk::open(&profile).unwrap());
         assert_eq!(delay, Duration::from_secs(45), "saved in the profile");
 
-        click(&client, "[data-testid=tab-portals]").await;
+        click(&client, "[data-testid=tab-home]").await;
         wait_for_text(&client, "[data-testid=portals-empty]", "No portals yet").await;
 
         // Escape closes a dialog without saving anything.
@@ -156,6 +156,7 @@ fn e2e_portal_is_added_from_a_preset_edited_and_deleted_with_its_keychain_item()
         let id = portal.id;
 
         // Edit: a wrong NPI is refused next to its field and nothing is saved.
+        click(&client, "[data-testid=portal-menu]").await;
         click(&client, "[data-testid=edit-portal]").await;
         type_into(&client, "input[name=username]", "frontdesk-renamed").await;
         type_into(&client, "input[name=npi]", "1234567890").await;
@@ -204,14 +205,15 @@ fn e2e_portal_is_added_from_a_preset_edited_and_deleted_with_its_keychain_item()
             &user,
             &bed::code_mail("codes@availity-window.example", "583920"),
         );
-        click(&client, "[data-testid=tab-codes]").await;
+        click(&client, "[data-testid=tab-home]").await;
         let shown = wait_for_text(&client, "[data-testid=pending-code]", "583").await;
         assert!(shown.contains("Availity"), "matched to the portal: {shown}");
         assert!(
             !shown.contains("Not from a known portal"),
             "the new sender counts without a restart: {shown}"
         );
-        click(&client, "[data-testid=tab-portals]").await;
+        click(&client, "[data-testid=tab-home]").await;
+        click(&client, "[data-testid=portal-menu]").await;
         click(&client, "[data-testid=copy-username]").await;
         wait_for_text(
             &client,
@@ -240,6 +242,7 @@ fn e2e_portal_is_added_from_a_preset_edited_and_deleted_with_its_keychain_item()
         click(&client, "[data-testid=portal-transfer] > .buttons button").await;
 
         // Delete: the confirmation says the keychain items go too, and they do.
+        click(&client, "[data-testid=portal-menu]").await;
         click(&client, "[data-testid=delete-portal]").await;
         let confirm = wait_for_text(&client, "[data-testid=confirm-dialog]", "keychain").await;
         assert!(confirm.contains("cannot be undone"), "{confirm}");
@@ -350,7 +353,7 @@ fn e2e_authenticator_adds_from_a_link_and_a_clipboard_qr_shows_the_code_in_its_p
             .await
             .expect("choose the portal");
         wait_for_text(&client, "[data-testid=otp-notice]", "now gives").await;
-        click(&client, "[data-testid=tab-portals]").await;
+        click(&client, "[data-testid=tab-home]").await;
         let code = wait_for_text(&client, "[data-testid=portal-otp]", " s").await;
         let expected = codes_around_now(&profile, "UnitedHealthcare");
         assert!(

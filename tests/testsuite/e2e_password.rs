@@ -240,7 +240,7 @@ password_expired = true
     let base_a = sandbox.urls["a"].clone();
     session_of(&app, &profile, "a", |client| async move {
         crate::e2e::wait_for_text(&client, "[data-testid=status-mailbox]", "Connected").await;
-        tab(&client, "portals").await;
+        tab(&client, "home").await;
         // The portal's rules, edited in the window: at least 24 characters.
         click(
             &client,
@@ -331,7 +331,7 @@ password_expired = true
         &profile,
         "b-cut",
         |client| async move {
-            tab(&client, "portals").await;
+            tab(&client, "home").await;
             expire_and_propose(&client, "Cigna B").await;
             click(
                 &client,
@@ -359,7 +359,7 @@ password_expired = true
     let base_b = sandbox.urls["b"].clone();
     session_of(&app, &profile, "b-next", |client| async move {
         crate::e2e::wait_for_text(&client, "[data-testid=status-mailbox]", "Connected").await;
-        tab(&client, "portals").await;
+        tab(&client, "home").await;
         let words = change_state(&client, "Cigna B", "unsettled", Duration::from_secs(15)).await;
         assert!(words.contains("cut short"), "{words}");
         let shown = sign_in(&client, "Cigna B").await;
@@ -390,7 +390,7 @@ password_expired = true
         &profile,
         "c-cut",
         |client| async move {
-            tab(&client, "portals").await;
+            tab(&client, "home").await;
             expire_and_propose(&client, "Cigna C").await;
             click(
                 &client,
@@ -408,7 +408,7 @@ password_expired = true
     );
     let base_c = sandbox.urls["c"].clone();
     session_of(&app, &profile, "c-next", |client| async move {
-        tab(&client, "portals").await;
+        tab(&client, "home").await;
         // Dropped at the start: nothing to settle, the change can be asked for again.
         client
             .wait()

@@ -4,7 +4,6 @@
 
 use std::time::Duration;
 
-use fantoccini::Locator;
 use keydesk::api;
 
 use crate::bed;
@@ -44,7 +43,7 @@ fn e2e_views_say_keychain_unavailable_and_keep_what_needs_no_secret() {
 
     run(async {
         let client = crate::e2e::launch_app(script.to_str().unwrap(), &profile).await;
-        click(&client, "[data-testid=tab-portals]").await;
+        click(&client, "[data-testid=tab-home]").await;
         let banner = wait_for_text(
             &client,
             "[data-testid=keychain-problem]",
@@ -58,6 +57,7 @@ fn e2e_views_say_keychain_unavailable_and_keep_what_needs_no_secret() {
         wait_for_text(&client, "[data-testid=portal-row]", "frontdesk-nokc").await;
 
         // Editing needs no secret, so it works.
+        click(&client, "[data-testid=portal-menu]").await;
         click(&client, "[data-testid=edit-portal]").await;
         type_into(&client, "input[name=support_phone]", "800-555-0199").await;
         click(&client, "[data-testid=save-portal]").await;
@@ -70,6 +70,7 @@ fn e2e_views_say_keychain_unavailable_and_keep_what_needs_no_secret() {
         assert_eq!(saved.fields.support_phone.as_deref(), Some("800-555-0199"));
 
         // Deleting would orphan the password in the keychain, so the portal is kept.
+        click(&client, "[data-testid=portal-menu]").await;
         click(&client, "[data-testid=delete-portal]").await;
         click(&client, "[data-testid=confirm]").await;
         let refusal =
@@ -137,29 +138,17 @@ fn e2e_a_copied_password_is_cleared_but_what_the_person_copied_since_is_left_alo
 
     run(async {
         let client = launch(&profile).await;
-        click(&client, "[data-testid=tab-portals]").await;
+        click(&client, "[data-testid=tab-home]").await;
         find(&client, "[data-testid=portal-row]").await;
 
         // Copied, then gone again after the delay (the password is compared, never printed).
-        let buttons = client
-            .find_all(Locator::Css("[data-testid=portal-row] .actions button"))
-            .await
-            .unwrap();
-        let mut copy_password = None;
-        for b in buttons {
-            if b.text().await.unwrap() == "Copy password" {
-                copy_password = Some(b);
-            }
-        }
-        copy_password
-            .expect("a Copy password button")
-            .click()
-            .await
-            .unwrap();
+        click(&client, "[data-testid=portal-menu]").await;
+        click(&client, "[data-testid=copy-password]").await;
         wait_for_clipboard("held the password", |t| t == Some(password.as_str())).await;
         wait_for_clipboard("was cleared", |t| t.is_none()).await;
 
         // Copied, then replaced by the person: their text stays after the delay has passed.
+        click(&client, "[data-testid=portal-menu]").await;
         click(&client, "[data-testid=copy-username]").await;
         wait_for_clipboard("held the user name", |t| t == Some("frontdesk-clip")).await;
         let mut own = arboard::Clipboard::new().unwrap();
@@ -221,17 +210,10 @@ fn e2e_closing_keydesk_clears_a_copy_it_still_owns_and_signs_the_mailbox_out() {
 
     run(async {
         let client = launch(&profile).await;
-        click(&client, "[data-testid=tab-portals]").await;
+        click(&client, "[data-testid=tab-home]").await;
         find(&client, "[data-testid=portal-row]").await;
-        let buttons = client
-            .find_all(Locator::Css("[data-testid=portal-row] .actions button"))
-            .await
-            .unwrap();
-        for b in buttons {
-            if b.text().await.unwrap() == "Copy password" {
-                b.click().await.unwrap();
-            }
-        }
+        click(&client, "[data-testid=portal-menu]").await;
+        click(&client, "[data-testid=copy-password]").await;
         wait_for_clipboard("held the password", |t| t == Some(password.as_str())).await;
         // The desktop logs out: Keydesk is asked to quit (SIGTERM), long before the delay.
         let pid = app_pid(&profile);

@@ -179,7 +179,7 @@ kind = "expired_tls"
 
     session(&profile, |client| async move {
         // The refusing portal takes the sign-in's 30 s page timeout: started first, checked last.
-        tab(&client, "portals").await;
+        tab(&client, "home").await;
         click(
             &client,
             Locator::XPath(&row_xpath("Refusing", "signin-button")),
@@ -329,7 +329,7 @@ kind = "expired_tls"
             .wait()
             .at_most(Duration::from_secs(10))
             .for_element(Locator::XPath(
-                "//li[@data-testid='portal-row'][.//span[contains(concat(' ', normalize-space(@class), ' '), ' name ')][normalize-space()='Cigna wrong']]//input[@name='support-path']",
+                "//li[@data-testid='portal-row'][.//*[contains(concat(' ', normalize-space(@class), ' '), ' name ')][normalize-space()='Cigna wrong']]//input[@name='support-path']",
             ))
             .await
             .expect("the support form");

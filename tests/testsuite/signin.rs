@@ -110,7 +110,7 @@ fn e2e_signin_cigna_fills_the_mailed_code_remembers_the_desk_and_forgets_it() {
             "the wait for the mail is measured"
         );
         // The filled code is used up in the inbox, so it is never offered again.
-        tab(&client, "codes").await;
+        tab(&client, "home").await;
         let code = crate::e2e::wait_for_text(&client, "[data-testid=pending-code]", "Used").await;
         assert!(code.contains("Cigna"), "{code}");
 
@@ -126,7 +126,7 @@ fn e2e_signin_cigna_fills_the_mailed_code_remembers_the_desk_and_forgets_it() {
             "30 days, the cookie's, not the 14-day policy: {row}"
         );
         screenshot(&client, "devices.png").await;
-        tab(&client, "portals").await;
+        tab(&client, "home").await;
         // The Portals view reads the list when it opens: the sign-in is recorded on the portal.
         crate::e2e::wait_for_text(&client, "[data-testid=portal-row]", "today").await;
 
@@ -500,7 +500,7 @@ fn e2e_signin_fills_nothing_on_a_look_alike_and_a_portal_page_gets_no_ipc() {
         );
         assert!(attempts(&real).await.is_empty());
 
-        tab(&client, "portals").await;
+        tab(&client, "home").await;
         click(
             &client,
             Locator::XPath(&row_xpath("Probe", "signin-button")),
@@ -694,7 +694,7 @@ locked = true
     let base = sandbox.urls["cigna"].clone();
     session(&profile, |client| async move {
         for portal in ["Cigna", "Cigna locked"] {
-            tab(&client, "portals").await;
+            tab(&client, "home").await;
             click(&client, Locator::XPath(&row_xpath(portal, "signin-button"))).await;
             let notice = row_text(&client, portal, "signin-notice", "confirm").await;
             assert!(

@@ -144,7 +144,7 @@ pub(crate) async fn tab(client: &Client, name: &str) {
 
 pub(crate) fn row_xpath(portal: &str, inner: &str) -> String {
     format!(
-        "//li[@data-testid='portal-row'][.//span[contains(concat(' ', normalize-space(@class), ' '), ' name ')][normalize-space()='{portal}']]//*[@data-testid='{inner}']"
+        "//li[@data-testid='portal-row'][.//*[contains(concat(' ', normalize-space(@class), ' '), ' name ')][normalize-space()='{portal}']]//*[@data-testid='{inner}']"
     )
 }
 
@@ -183,7 +183,7 @@ pub(crate) async fn sign_in(client: &Client, portal: &str) -> Shown {
 
 /// Clicks the portal row's "Sign in"; the time of the click, for [`wait_for_end`].
 pub(crate) async fn click_sign_in(client: &Client, portal: &str) -> f64 {
-    tab(client, "portals").await;
+    tab(client, "home").await;
     client
         .wait()
         .at_most(Duration::from_secs(15))
@@ -207,12 +207,12 @@ fn unix_ms() -> f64 {
 /// the first call is on its way). Returns each call's outcome ("ok" or the error's code) and
 /// what the window shows once the sign-in ended.
 pub(crate) async fn start_twice_at_once(client: &Client, portal: &str) -> (Vec<String>, Shown) {
-    tab(client, "portals").await;
+    tab(client, "home").await;
     let id = client
         .wait()
         .at_most(Duration::from_secs(15))
         .for_element(Locator::XPath(&format!(
-            "//li[@data-testid='portal-row'][.//span[contains(concat(' ', normalize-space(@class), ' '), ' name ')][normalize-space()='{portal}']]"
+            "//li[@data-testid='portal-row'][.//*[contains(concat(' ', normalize-space(@class), ' '), ' name ')][normalize-space()='{portal}']]"
         )))
         .await
         .expect("the portal's row appears")
