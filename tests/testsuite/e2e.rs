@@ -88,6 +88,21 @@ pub(crate) async fn wait_for_text(client: &Client, css: &str, needle: &str) -> S
     panic!("{css} never showed {needle:?}; last text: {last:?}");
 }
 
+/// Clicks an element once it is there (a view drawing takes a frame or two).
+pub(crate) async fn find_click(client: &Client, css: &str) {
+    for _ in 0..150 {
+        if let Ok(element) = client.find(Locator::Css(css)).await {
+            element
+                .click()
+                .await
+                .unwrap_or_else(|e| panic!("click {css}: {e}"));
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} never appeared");
+}
+
 pub(crate) async fn screenshot(client: &Client, name: &str) -> PathBuf {
     // A screenshot taken right after an assertion can be one frame stale.
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -143,6 +158,8 @@ fn e2e_main_window_shows_keychain_available_and_mailbox_connected() {
 
     run(async {
         let client = launch(&profile).await;
+        // Keydesk opens on the home; Status is one click away.
+        find_click(&client, "[data-testid=tab-status]").await;
         let keychain = wait_for_text(&client, "[data-testid=status-keychain]", "Available").await;
         assert!(
             keychain.contains("Secret Service"),
@@ -166,6 +183,7 @@ fn e2e_main_window_explains_a_mailbox_sign_in_failure() {
 
     run(async {
         let client = launch(&profile).await;
+        find_click(&client, "[data-testid=tab-status]").await;
         let mailbox = wait_for_text(&client, "[data-testid=status-mailbox]", "Error").await;
         assert!(
             mailbox.contains("mailbox sign-in failed"),

@@ -59,6 +59,7 @@ fn e2e_mailbox_form_sets_up_the_inbox_and_codes_view_shows_its_state() {
 
     run(with_app(&profile, "mailbox-form", |client| async move {
         // A new profile: set the mailbox up from the Status view, first with a wrong password.
+        click(&client, "[data-testid=tab-status]").await;
         wait_for_text(&client, "[data-testid=status-mailbox]", "Not set up").await;
         click(&client, "[data-testid=mailbox-edit]").await;
         type_into(&client, "[data-testid=mailbox-host]", &settings.host).await;

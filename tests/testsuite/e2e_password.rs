@@ -239,7 +239,7 @@ password_expired = true
     let keep = shown_new.clone();
     let base_a = sandbox.urls["a"].clone();
     session_of(&app, &profile, "a", |client| async move {
-        crate::e2e::wait_for_text(&client, "[data-testid=status-mailbox]", "Connected").await;
+        crate::e2e::wait_for_text(&client, "[data-testid=inbox-connection]", "Watching").await;
         tab(&client, "home").await;
         // The portal's rules, edited in the window: at least 24 characters.
         click(
@@ -358,7 +358,7 @@ password_expired = true
     assert_eq!(saved(&profile, "Cigna B").0, old, "nothing saved yet");
     let base_b = sandbox.urls["b"].clone();
     session_of(&app, &profile, "b-next", |client| async move {
-        crate::e2e::wait_for_text(&client, "[data-testid=status-mailbox]", "Connected").await;
+        crate::e2e::wait_for_text(&client, "[data-testid=inbox-connection]", "Watching").await;
         tab(&client, "home").await;
         let words = change_state(&client, "Cigna B", "unsettled", Duration::from_secs(15)).await;
         assert!(words.contains("cut short"), "{words}");

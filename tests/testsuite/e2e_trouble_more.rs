@@ -171,7 +171,7 @@ password = "{pw}"
                 assert!(r.status().is_success(), "{}", r.status());
             }
         };
-        wait_for_text(&client, "[data-testid=status-mailbox]", "Connected").await;
+        wait_for_text(&client, "[data-testid=inbox-connection]", "Watching").await;
 
         // The slow ones first, side by side: a changed page is given up after the page
         // timeout, a code after its lifetime.

@@ -80,7 +80,7 @@ fn e2e_signin_cigna_fills_the_mailed_code_remembers_the_desk_and_forgets_it() {
 
     session(&profile, |client| async move {
         // The inbox must be watching before the code is mailed; Status shows it connected.
-        crate::e2e::wait_for_text(&client, "[data-testid=status-mailbox]", "Connected").await;
+        crate::e2e::wait_for_text(&client, "[data-testid=inbox-connection]", "Watching").await;
 
         let first = sign_in(&client, "Cigna").await;
         assert_eq!(first.state, "signed_in", "first sign-in: {}", first.text);
@@ -190,7 +190,7 @@ fn e2e_signin_from_a_mail_server_that_checks_no_sender_fills_the_code_only_once_
     add_cigna(&profile, &base, &password, &[]);
 
     session(&profile, |client| async move {
-        crate::e2e::wait_for_text(&client, "[data-testid=status-mailbox]", "Connected").await;
+        crate::e2e::wait_for_text(&client, "[data-testid=inbox-connection]", "Watching").await;
         crate::e2e::wait_for_text(&client, "body", "does not check who sent a message").await;
 
         let clicked_ms = click_sign_in(&client, "Cigna").await;
@@ -366,7 +366,7 @@ totp_seed = "{seed}"
     }
 
     session(&profile, |client| async move {
-        crate::e2e::wait_for_text(&client, "[data-testid=status-mailbox]", "Connected").await;
+        crate::e2e::wait_for_text(&client, "[data-testid=inbox-connection]", "Watching").await;
 
         let sms = sign_in(&client, "MyChart").await;
         assert_eq!(sms.state, "signed_in", "MyChart: {}", sms.text);

@@ -184,7 +184,7 @@ email = "{mail}"
 
     let profile_for_cli = profile.clone();
     session(&profile, |client| async move {
-        crate::e2e::wait_for_text(&client, "[data-testid=status-mailbox]", "Connected").await;
+        crate::e2e::wait_for_text(&client, "[data-testid=inbox-connection]", "Watching").await;
         let cases: [(&str, &str, &[&str], &str, bool); 5] = [
             (
                 "One Healthcare ID",
