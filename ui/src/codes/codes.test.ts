@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { PendingCodeView } from "../lib/bindings";
+import { setLocale } from "../lib/paraglide/runtime.js";
 import { copyable, formatLeft, fromLabel, grouped, secondsLeft, shareLeft, stateAt, stateLabel } from "./codes";
+
+// Runs `words` with the window in Spanish, then back to English (the tests' base locale).
+function inSpanish<T>(words: () => T): T {
+  setLocale("es", { reload: false });
+  try {
+    return words();
+  } finally {
+    setLocale("en", { reload: false });
+  }
+}
 
 const code: PendingCodeView = {
   key: { folder: "INBOX", uid_validity: 1, uid: 9 },
@@ -33,7 +44,10 @@ describe("pending code display", () => {
   });
 
   it("marks unverified senders in the label", () => {
-    expect(fromLabel({ kind: "unverified", portal_id: 1, name: "Cigna", sender: "x@evil.test", reason: "DMARC failed", confirmable: false })).toContain("Unverified");
+    const unverified = { kind: "unverified", portal_id: 1, name: "Cigna", sender: "x@evil.test", reason: "DMARC failed", confirmable: false } as const;
+    expect(fromLabel(unverified)).toBe("Unverified — says it is Cigna");
+    expect(fromLabel({ kind: "unmatched", sender: "x@evil.test" })).toBe("Unknown sender: x@evil.test");
+    expect(inSpanish(() => fromLabel(unverified))).toBe("Sin verificar: dice ser Cigna");
   });
 
   it("groups six and eight character codes, leaves others alone", () => {
@@ -47,6 +61,17 @@ describe("pending code display", () => {
     expect(stateLabel({ ...code, state: "used" }, "used", 1100)).toBe("Used");
     expect(stateLabel(code, "fresh", 1055)).toBe("9:05 left");
     expect(stateLabel(code, "superseded", 1100)).toBe("Replaced by a newer code");
+    expect(stateLabel(code, "expired", 1700)).toBe("Expired");
+  });
+
+  it("says it in Spanish", () => {
+    expect(
+      inSpanish(() => [
+        stateLabel(code, "fresh", 1055),
+        stateLabel({ ...code, state: "used", used_at_another_desk: true }, "used", 1100),
+        stateLabel(code, "expired", 1700),
+      ]),
+    ).toEqual(["Quedan 9:05", "Usado en otro puesto", "Vencido"]);
   });
 
   it("offers copying only a usable code", () => {

@@ -1,7 +1,9 @@
 // How the pending codes the core sends (PendingCodeView, generated: lib/bindings.ts) are shown:
-// time left, who sent them, their state in words.
+// time left, who sent them, their state in words (from the message catalogue, in the current
+// language).
 
 import type { CodeState, Origin, PendingCodeView } from "../lib/bindings";
+import { m } from "../lib/i18n";
 
 /** Seconds left at `now` (UNIX seconds), never below zero. */
 export function secondsLeft(code: PendingCodeView, now: number): number {
@@ -15,7 +17,8 @@ export function shareLeft(code: PendingCodeView, now: number): number {
   return Math.min(1, Math.max(0, (code.expires_at - now) / total));
 }
 
-/** "9:05", "59 s", or "1 h 02 min" — readable at a glance. */
+/** "9:05", "59 s", or "1 h 02 min" — readable at a glance. The unit symbols are the same in
+ *  Spanish, so they are not in the catalogue. */
 export function formatLeft(seconds: number): string {
   if (seconds >= 3600) {
     const h = Math.floor(seconds / 3600);
@@ -34,9 +37,9 @@ export function fromLabel(origin: Origin): string {
     case "portal":
       return origin.name;
     case "unmatched":
-      return `Unknown sender: ${origin.sender}`;
+      return m.codes_from_unknown({ sender: origin.sender });
     case "unverified":
-      return `Unverified — says it is ${origin.name}`;
+      return m.codes_from_unverified({ name: origin.name });
   }
 }
 
@@ -56,13 +59,13 @@ export function grouped(code: string): string {
 export function stateLabel(code: PendingCodeView, state: CodeState, now: number): string {
   switch (state) {
     case "fresh":
-      return `${formatLeft(secondsLeft(code, now))} left`;
+      return m.codes_time_left({ time: formatLeft(secondsLeft(code, now)) });
     case "used":
-      return code.used_at_another_desk ? "Used at another desk" : "Used";
+      return code.used_at_another_desk ? m.codes_used_elsewhere() : m.codes_used();
     case "superseded":
-      return "Replaced by a newer code";
+      return m.codes_superseded();
     case "expired":
-      return "Expired";
+      return m.codes_expired();
   }
 }
 

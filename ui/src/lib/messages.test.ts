@@ -8,6 +8,9 @@ import es from "../../messages/es.json";
 // Texts that read the same in English and Spanish.
 const SAME_IN_BOTH = new Set([
   "Keydesk", // the product's name
+  "Portal", // the same word in Spanish
+  "NPI", // National Provider Identifier: a US identifier, known by its acronym in both
+  "TIN", // Taxpayer Identification Number: likewise
 ]);
 
 const texts = (catalogue: Record<string, string>) =>

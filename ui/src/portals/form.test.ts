@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { emptyForm, fromForm, lines, placeError, splitLifetime, toForm, wholeNumber } from "./form";
+import { emptyForm, fromForm, lines, placeError, splitLifetime, toForm, unitLabel, wholeNumber } from "./form";
 import type { PortalFields } from "../lib/bindings";
+import { setLocale } from "../lib/paraglide/runtime.js";
+
+// Runs `words` with the window in Spanish, then back to English (the tests' base locale).
+function inSpanish<T>(words: () => T): T {
+  setLocale("es", { reload: false });
+  try {
+    return words();
+  } finally {
+    setLocale("en", { reload: false });
+  }
+}
 
 const availity: PortalFields = {
   name: "Availity",
@@ -44,6 +55,12 @@ describe("portal form", () => {
     });
     expect(wholeNumber("  ")).toBeNull();
     expect(wholeNumber("12")).toBe(12);
+    expect(wholeNumber("99999999999999999999")).toBe("this number is too large");
+  });
+
+  it("words its own problems and units in Spanish", () => {
+    expect(inSpanish(() => [wholeNumber("five"), unitLabel("minutes")])).toEqual(["escriba un número entero o deje el campo vacío", "minutos"]);
+    expect(unitLabel("minutes")).toBe("minutes");
   });
 
   it("reads lists one per line or comma-separated and empties optional text to null", () => {

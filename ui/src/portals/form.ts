@@ -3,9 +3,27 @@
 // what is not a number before it is sent.
 
 import type { CommandError, Field, PortalFields, SecondStep } from "../lib/bindings";
+import { m } from "../lib/i18n";
 
 export type Unit = "seconds" | "minutes" | "hours" | "days";
 const UNIT_SECONDS: Record<Unit, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86_400 };
+
+/** The units a code's lifetime is typed in, smallest first. */
+export const UNITS: Unit[] = ["seconds", "minutes", "hours", "days"];
+
+/** A unit in words, in the current language. */
+export function unitLabel(unit: Unit): string {
+  switch (unit) {
+    case "seconds":
+      return m.form_unit_seconds();
+    case "minutes":
+      return m.form_unit_minutes();
+    case "hours":
+      return m.form_unit_hours();
+    case "days":
+      return m.form_unit_days();
+  }
+}
 
 export interface PortalForm {
   name: string;
@@ -91,9 +109,9 @@ export function lines(text: string): string[] {
 export function wholeNumber(text: string): number | null | string {
   const t = text.trim();
   if (t === "") return null;
-  if (!/^\d+$/.test(t)) return "enter a whole number, or leave it empty";
+  if (!/^\d+$/.test(t)) return m.form_whole_number();
   const n = Number(t);
-  if (!Number.isSafeInteger(n)) return "is too large";
+  if (!Number.isSafeInteger(n)) return m.form_too_large();
   return n;
 }
 

@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { SignInView } from "../lib/bindings";
-import { forPortal, isRunning, stateLine } from "./signin";
+import { setLocale } from "../lib/paraglide/runtime.js";
+import { forPortal, isRunning, seconds, stateLine } from "./signin";
+
+// Runs `words` with the window in Spanish, then back to English (the tests' base locale).
+function inSpanish<T>(words: () => T): T {
+  setLocale("es", { reload: false });
+  try {
+    return words();
+  } finally {
+    setLocale("en", { reload: false });
+  }
+}
 
 // What every state shares; each view below adds its state's own fields.
 const common = {
@@ -40,6 +51,13 @@ describe("sign-in state", () => {
     expect(stateLine(base)).toBe("Waiting for the code from Cigna…");
     expect(stateLine(signedIn(2310, 580))).toBe("Signed in to Cigna. (2.3 s, 0.6 s of it waiting for the code)");
     expect(stateLine(signedIn(900, null))).toBe("Signed in to Cigna. (0.9 s)");
+  });
+
+  it("words the timing in Spanish, with the Spanish decimal comma (the core's words come translated)", () => {
+    expect(inSpanish(() => stateLine({ ...signedIn(2310, 580), words: "Sesión iniciada en Cigna." }))).toBe(
+      "Sesión iniciada en Cigna. (2,3 s; 0,6 s esperando el código)",
+    );
+    expect(seconds(2310)).toBe("2.3 s");
   });
 
   it("finds a portal's view", () => {
