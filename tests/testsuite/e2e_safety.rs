@@ -99,7 +99,10 @@ fn e2e_views_say_keychain_unavailable_and_keep_what_needs_no_secret() {
 }
 
 /// Polls the real clipboard until `done` holds for its text (`None`: empty or not text).
-async fn wait_for_clipboard(what: &str, done: impl Fn(Option<&str>) -> bool) -> Option<String> {
+pub(crate) async fn wait_for_clipboard(
+    what: &str,
+    done: impl Fn(Option<&str>) -> bool,
+) -> Option<String> {
     let mut clipboard = arboard::Clipboard::new().expect("the bed's X clipboard");
     let mut last = None;
     for _ in 0..100 {

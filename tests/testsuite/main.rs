@@ -12,6 +12,7 @@ mod bed;
 mod cli_watch;
 mod devices;
 mod e2e;
+mod e2e_a11y;
 mod e2e_desktop;
 mod e2e_inbox;
 mod e2e_lock;
