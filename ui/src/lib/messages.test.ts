@@ -8,6 +8,7 @@ import es from "../../messages/es.json";
 // Texts that read the same in English and Spanish.
 const SAME_IN_BOTH = new Set([
   "Keydesk", // the product's name
+  "Portal", // the same word in Spanish
 ]);
 
 const texts = (catalogue: Record<string, string>) =>
