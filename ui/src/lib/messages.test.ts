@@ -9,6 +9,7 @@ import es from "../../messages/es.json";
 const SAME_IN_BOTH = new Set([
   "Keydesk", // the product's name
   "Portal", // the same word in Spanish
+  "PIN", // the same word in Spanish
 ]);
 
 const texts = (catalogue: Record<string, string>) =>
