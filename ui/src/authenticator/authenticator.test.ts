@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { EntryCodesView } from "../lib/bindings";
+import { setLocale } from "../lib/paraglide/runtime.js";
 import { backupPasswordProblem, clockVerdict, importSummary, isCounter, matching, ringShare, secondsLeftAfter, spaced } from "./authenticator";
 
 const entry = (label: string, left = 20): EntryCodesView => ({
@@ -47,6 +48,18 @@ describe("authenticator view", () => {
       "Added 1 entry; skipped 1 (see below).",
     );
     expect(importSummary({ taken: [], skipped: [{ label: "A", reason: "already in Keydesk" }] })).toContain("No entry was added");
+  });
+
+  describe("in Spanish", () => {
+    afterEach(() => setLocale("en", { reload: false }));
+
+    it("says what an import took and skipped, with the counts agreeing", () => {
+      setLocale("es", { reload: false });
+      expect(importSummary({ taken: ["A"], skipped: [] })).toBe("Se agregó 1 entrada.");
+      expect(importSummary({ taken: ["A", "B"], skipped: [{ label: "S", reason: "r" }, { label: "T", reason: "r" }] })).toBe(
+        "Se agregaron 2 entradas; se omitieron 2 (vea abajo).",
+      );
+    });
   });
 
   it("warns about the clock only when a server says it is off", () => {

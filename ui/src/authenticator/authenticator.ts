@@ -2,6 +2,7 @@
 // view's small decisions: search, countdown, wording of imports and the clock check.
 
 import type { ClockLine, EntryCodesView, OtpImportReport } from "../lib/bindings";
+import { m } from "../lib/i18n";
 
 /** Entries whose label contains every word of the search, ignoring case. */
 export function matching(entries: EntryCodesView[], search: string): EntryCodesView[] {
@@ -37,9 +38,10 @@ export function isCounter(e: EntryCodesView): boolean {
 /** The import's outcome in a sentence. */
 export function importSummary(r: OtpImportReport): string {
   const n = r.taken.length;
-  const added = n === 0 ? "No entry was added" : `Added ${n} entr${n === 1 ? "y" : "ies"}`;
-  const skipped = r.skipped.length === 0 ? "." : `; skipped ${r.skipped.length} (see below).`;
-  return added + skipped;
+  const added = n === 0 ? m.auth_import_none() : n === 1 ? m.auth_import_added_one({ count: n }) : m.auth_import_added_other({ count: n });
+  const s = r.skipped.length;
+  if (s === 0) return `${added}.`;
+  return s === 1 ? m.auth_import_skipped_one({ added, count: s }) : m.auth_import_skipped_other({ added, count: s });
 }
 
 /** The clock check in a line, and whether it must warn. */
@@ -48,14 +50,14 @@ export function clockVerdict(lines: ClockLine[]): { warn: boolean; text: string 
   const off = lines.find((l) => l.warn);
   if (off) return { warn: true, text: off.message };
   const answered = lines.filter((l) => l.answered);
-  if (answered.length === 0) return { warn: false, text: "The clock could not be checked: no portal server answered." };
+  if (answered.length === 0) return { warn: false, text: m.auth_clock_unchecked() };
   const n = answered.length;
-  return { warn: false, text: `The clock agrees with ${n} portal server${n === 1 ? "" : "s"} (within 15 seconds).` };
+  return { warn: false, text: n === 1 ? m.auth_clock_agrees_one({ count: n }) : m.auth_clock_agrees_other({ count: n }) };
 }
 
 /** Why a new backup password cannot be used, or null. The core checks the length again. */
 export function backupPasswordProblem(password: string, again: string): string | null {
-  if (password.length < 10) return "Use at least 10 characters (a few words work well).";
-  if (password !== again) return "The two passwords are not the same; type them again.";
+  if (password.length < 10) return m.auth_backup_too_short();
+  if (password !== again) return m.auth_backup_mismatch();
   return null;
 }

@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { RememberedDevice } from "../lib/bindings";
+import { setLocale } from "../lib/paraglide/runtime.js";
 import { daysLeftLabel, untilLabel } from "./devices";
 
 const base: RememberedDevice = {
@@ -27,6 +28,17 @@ describe("remembered devices wording", () => {
     expect(daysLeftLabel(base)).toBe("10 days");
     expect(daysLeftLabel({ ...base, days_left: 1, lapses_soon: true })).toBe("1 day (lapses soon)");
     expect(daysLeftLabel({ ...base, days_left: null, lapsed: true })).toContain("Lapsed");
+  });
+
+  describe("in Spanish", () => {
+    afterEach(() => setLocale("en", { reload: false }));
+
+    it("writes the date the Spanish way and counts days in Spanish", () => {
+      setLocale("es", { reload: false });
+      expect(untilLabel(base)).toBe("1 mar 2026 (según la cookie del portal)");
+      expect(daysLeftLabel({ ...base, days_left: 1, lapses_soon: true })).toBe("1 día (vence pronto)");
+      expect(daysLeftLabel(base)).toBe("10 días");
+    });
   });
 
 });

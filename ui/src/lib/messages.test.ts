@@ -11,6 +11,7 @@ const SAME_IN_BOTH = new Set([
   "Portal", // the same word in Spanish
   "NPI", // National Provider Identifier: a US identifier, known by its acronym in both
   "TIN", // Taxpayer Identification Number: likewise
+  "PIN", // the same word in Spanish
 ]);
 
 const texts = (catalogue: Record<string, string>) =>

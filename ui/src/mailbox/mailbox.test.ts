@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { setLocale } from "../lib/paraglide/runtime.js";
 import { connectionLine, formFrom, portAfterSecurityChange, proposal, settingsFrom, splitList } from "./mailbox";
 
 describe("mailbox form", () => {
@@ -12,6 +13,17 @@ describe("mailbox form", () => {
     const none = proposal([]);
     expect(none.id).toBeNull();
     expect(none.text).toContain("does not check who sent a message");
+  });
+
+  describe("in Spanish", () => {
+    afterEach(() => setLocale("en", { reload: false }));
+
+    it("proposes the id and explains a bad port in Spanish", () => {
+      setLocale("es", { reload: false });
+      expect(proposal([{ id: "mx.office.example", messages: 18, of: 20 }]).text).toContain("(18 de 20 mensajes)");
+      const result = settingsFrom({ ...formFrom(null), port: "0" });
+      expect("problem" in result && result.problem).toContain("El puerto debe ser un número de 1 a 65535");
+    });
   });
 
   it("starts with TLS on 993 and the inbox and junk folders", () => {

@@ -3,6 +3,7 @@
 // this file only turns form fields into them and chooses words.
 
 import type { InboxConnection, MailboxSettings, SeenAuthservId, Security } from "../lib/bindings";
+import { m } from "../lib/i18n";
 
 /** The form's fields, as the user edits them (lists as text, the port as text). */
 export interface MailboxForm {
@@ -46,12 +47,12 @@ export function proposal(seen: SeenAuthservId[]): { id: string | null; text: str
   if (!top) {
     return {
       id: null,
-      text: "Recent mail carries no sender checks: this mail server does not check who sent a message, so sign-in will ask you to confirm each code.",
+      text: m.mail_no_checks(),
     };
   }
   return {
     id: top.id,
-    text: `Recent mail was checked by ${top.id} (${top.messages} of ${top.of} messages). Use it if that is your office's mail server.`,
+    text: m.mail_checked_by({ id: top.id, messages: top.messages, of: top.of }),
   };
 }
 
@@ -67,7 +68,7 @@ export function splitList(text: string): string[] {
 export function settingsFrom(form: MailboxForm): { settings: MailboxSettings } | { problem: string } {
   const port = Number(form.port.trim());
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    return { problem: "The port must be a number from 1 to 65535 (993 for TLS, 143 for STARTTLS)." };
+    return { problem: m.mail_bad_port() };
   }
   const folders = splitList(form.folders);
   return {
@@ -95,13 +96,13 @@ export type Tone = "ok" | "warn" | "bad";
 export function connectionLine(c: InboxConnection): { tone: Tone; text: string } {
   switch (c.state) {
     case "not_set_up":
-      return { tone: "warn", text: "No mailbox is set up. Set it up under Status to see codes here." };
+      return { tone: "warn", text: m.mail_line_not_set_up() };
     case "stopped":
-      return { tone: "bad", text: `The mailbox is not being watched: ${c.message}` };
+      return { tone: "bad", text: m.mail_line_stopped({ reason: c.message }) };
     case "connecting":
-      return { tone: "warn", text: `Connecting to ${c.account}…` };
+      return { tone: "warn", text: m.mail_line_connecting({ account: c.account }) };
     case "watching":
-      return { tone: "ok", text: `Watching ${c.folders.join(", ")} at ${c.account}` };
+      return { tone: "ok", text: m.mail_line_watching({ folders: c.folders.join(", "), account: c.account }) };
     case "failing":
       return { tone: "bad", text: sentence(c.message) };
   }

@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { setLocale } from "../lib/paraglide/runtime.js";
 import { clearDelay } from "./settings";
 
 describe("clipboard delay field", () => {
@@ -13,5 +14,14 @@ describe("clipboard delay field", () => {
     expect(clearDelay("601")).toHaveProperty("problem");
     expect(clearDelay("2.5")).toEqual({ problem: "Enter a whole number of seconds." });
     expect(clearDelay("")).toEqual({ problem: "Enter a whole number of seconds." });
+  });
+
+  describe("in Spanish", () => {
+    afterEach(() => setLocale("en", { reload: false }));
+
+    it("says why in Spanish", () => {
+      setLocale("es", { reload: false });
+      expect(clearDelay("601")).toEqual({ problem: "Elija entre 1 y 600 segundos (10 minutos)." });
+    });
   });
 });

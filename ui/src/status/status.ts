@@ -2,10 +2,13 @@
 // Deciding the state is the core's job; this file only chooses words and colours for it.
 
 import type { KeychainStatus, MailboxStatus } from "../lib/bindings";
+import { m } from "../lib/i18n";
 
 export type Tone = "ok" | "warn" | "bad";
 
 export interface Line {
+  /** Which line it is, whatever the language. */
+  id: "keychain" | "mailbox";
   title: string;
   tone: Tone;
   label: string;
@@ -14,28 +17,30 @@ export interface Line {
 
 export function keychainLine(k: KeychainStatus): Line {
   if (k.state === "available") {
-    return { title: "Keychain", tone: "ok", label: "Available", detail: k.backend };
+    return { id: "keychain", title: m.status_keychain(), tone: "ok", label: m.status_available(), detail: k.backend };
   }
-  return { title: "Keychain", tone: "bad", label: "Unavailable", detail: k.reason };
+  return { id: "keychain", title: m.status_keychain(), tone: "bad", label: m.status_unavailable(), detail: k.reason };
 }
 
-export function mailboxLine(m: MailboxStatus): Line {
-  switch (m.state) {
+export function mailboxLine(s: MailboxStatus): Line {
+  switch (s.state) {
     case "not_set_up":
       return {
-        title: "Code mailbox",
+        id: "mailbox",
+        title: m.status_mailbox(),
         tone: "warn",
-        label: "Not set up",
-        detail: "Add the office mailbox the portals send their codes to.",
+        label: m.status_not_set_up(),
+        detail: m.status_not_set_up_detail(),
       };
     case "connected":
       return {
-        title: "Code mailbox",
+        id: "mailbox",
+        title: m.status_mailbox(),
         tone: "ok",
-        label: "Connected",
-        detail: `${m.account} — watching ${m.folders.join(", ")}`,
+        label: m.status_connected(),
+        detail: m.status_watching({ account: s.account, folders: s.folders.join(", ") }),
       };
     case "error":
-      return { title: "Code mailbox", tone: "bad", label: "Error", detail: m.message };
+      return { id: "mailbox", title: m.status_mailbox(), tone: "bad", label: m.status_error(), detail: s.message };
   }
 }
