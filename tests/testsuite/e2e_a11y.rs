@@ -162,6 +162,57 @@ async fn every_view(client: &Client, axe_js: &str, lang: &str) -> Vec<(String, F
     all
 }
 
+/// At 200 % text size (the root font doubled: every size is in rem) each view still fits the
+/// window's width: nothing needs scrolling sideways or is cut off. Returns the views that overflow.
+async fn overflow_at_double_text(client: &Client) -> Vec<String> {
+    client
+        .execute("document.documentElement.style.fontSize = '200%';", vec![])
+        .await
+        .expect("text size");
+    let mut wide = Vec::new();
+    for tab in ["home", "authenticator", "devices", "status", "settings"] {
+        find_click(client, &format!("[data-testid=tab-{tab}]")).await;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let widths = client
+            .execute(
+                "return [document.documentElement.scrollWidth, document.documentElement.clientWidth];",
+                vec![],
+            )
+            .await
+            .expect("widths");
+        let (scroll, client_width) = (widths[0].as_f64().unwrap(), widths[1].as_f64().unwrap());
+        println!("200 % text: {tab}: content {scroll} px wide in a {client_width} px window");
+        if scroll > client_width + 1.0 {
+            // The innermost elements reaching past the window's edge, to name the culprit.
+            let culprits = client
+                .execute(
+                    "const w = document.documentElement.clientWidth + 1; \
+                     return [...document.querySelectorAll('main *')] \
+                       .filter(e => e.getBoundingClientRect().right > w \
+                         && ![...e.children].some(c => c.getBoundingClientRect().right > w)) \
+                       .slice(0, 4) \
+                       .map(e => e.tagName.toLowerCase() + (e.dataset.testid ? '[' + e.dataset.testid + ']' : '') \
+                         + (e.className ? '.' + String(e.className).split(' ')[0] : ''));",
+                    vec![],
+                )
+                .await
+                .unwrap_or(Value::Null);
+            wide.push(format!(
+                "{tab}: {scroll} px in {client_width} px ({culprits})"
+            ));
+        }
+        if tab == "home" {
+            screenshot(client, "home-200-percent.png").await;
+        }
+    }
+    client
+        .execute("document.documentElement.style.fontSize = '';", vec![])
+        .await
+        .expect("text size back");
+    find_click(client, "[data-testid=tab-home]").await;
+    wide
+}
+
 #[test]
 fn e2e_a11y_every_view_passes_axe_with_no_serious_or_critical_violation() {
     let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
@@ -175,6 +226,47 @@ fn e2e_a11y_every_view_passes_axe_with_no_serious_or_critical_violation() {
             }
         }
         screenshot(&client, "home-en.png").await;
+        let wide = overflow_at_double_text(&client).await;
+        assert!(
+            wide.is_empty(),
+            "views wider than the window at 200 % text: {wide:?}"
+        );
+        assert!(
+            failing.is_empty(),
+            "serious or critical violations: {failing:#?}"
+        );
+    }));
+
+    // A desk with people: the lock screen, and Settings with its people.
+    let pin = bed::test_secret("a11y-pin");
+    bed::cli_ok(
+        &profile,
+        &["people", "add", "Maria"],
+        Some(&format!("{pin}\n")),
+    );
+    let axe_js = axe_source();
+    run(with_app(&profile, "a11y-axe-locked", |client| async move {
+        let mut failing = Vec::new();
+        crate::e2e_manage::find(&client, "[data-testid=lock-screen]").await;
+        let found = axe(&client, &axe_js, "en lock screen").await;
+        if found.critical + found.serious > 0 {
+            failing.push(format!("lock screen: {}", found.rules.join("; ")));
+        }
+        client
+            .find(Locator::Css("[data-testid=lock-person]"))
+            .await
+            .unwrap()
+            .select_by_value("Maria")
+            .await
+            .unwrap();
+        crate::e2e_manage::type_into(&client, "[data-testid=lock-pin]", &pin).await;
+        find_click(&client, "[data-testid=lock-unlock]").await;
+        wait_for_text(&client, "[data-testid=signed-in-as]", "Maria").await;
+        find_click(&client, "[data-testid=tab-settings]").await;
+        let found = axe(&client, &axe_js, "en settings, a desk with people").await;
+        if found.critical + found.serious > 0 {
+            failing.push(format!("settings with people: {}", found.rules.join("; ")));
+        }
         assert!(
             failing.is_empty(),
             "serious or critical violations: {failing:#?}"
@@ -272,6 +364,34 @@ async fn tab_to(client: &Client, css: &str, backwards: bool) {
         "60 presses of Tab never reached {css}; the focus is on {}",
         focused(client).await
     );
+}
+
+/// Gives the keyboard back to Keydesk's main window, as Alt+Tab does: the X input focus on the
+/// window titled "Keydesk…" (the bed has no window manager to do it).
+async fn back_to_main_window(client: &Client) {
+    let main = client.window().await.expect("the main window");
+    client.switch_to_window(main).await.expect("back to it");
+    for _ in 0..50 {
+        let _ = std::process::Command::new("xdotool")
+            .args([
+                "search",
+                "--onlyvisible",
+                "--name",
+                "^Keydesk",
+                "windowfocus",
+            ])
+            .status();
+        let _ = client.execute("window.focus();", vec![]).await;
+        if client
+            .execute("return document.hasFocus();", vec![])
+            .await
+            .is_ok_and(|v| v == Value::Bool(true))
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("Keydesk's window never got the keyboard back");
 }
 
 /// The codes' live region as a screen reader reads it (its text, though it is not drawn).
@@ -401,12 +521,7 @@ fn e2e_a11y_keyboard_alone_adds_a_portal_signs_in_and_copies_a_code() {
         .await;
         assert_eq!(shown.state, "signed_in", "{}", shown.text);
         // The portal's window opened on top; the person comes back to Keydesk's (Alt+Tab).
-        let main = client.window().await.expect("the main window");
-        client.switch_to_window(main).await.expect("back to it");
-        client
-            .execute("window.focus();", vec![])
-            .await
-            .expect("focus");
+        back_to_main_window(&client).await;
 
         // A new code arrives; Space on its Copy button puts it on the clipboard.
         bed::deliver(&user, &bed::code_mail("no-reply@cigna.example", "319274"));

@@ -191,6 +191,7 @@ fn e2e_signin_from_a_mail_server_that_checks_no_sender_fills_the_code_only_once_
 
     session(&profile, |client| async move {
         crate::e2e::wait_for_text(&client, "[data-testid=inbox-connection]", "Watching").await;
+        tab(&client, "status").await;
         crate::e2e::wait_for_text(&client, "body", "does not check who sent a message").await;
 
         let clicked_ms = click_sign_in(&client, "Cigna").await;
