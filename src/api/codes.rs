@@ -99,6 +99,7 @@ pub(crate) fn start_inbox(kd: &Keydesk) {
         desk: kd.desk.clone(),
         notifier: kd.notifier.clone(),
         tasks: kd.tasks.clone(),
+        locale: kd.shared_locale(),
     };
     kd.tasks.spawn_with(move |cancel| {
         runner.run(
@@ -127,6 +128,7 @@ struct Announcer {
     desk: std::sync::Arc<std::sync::Mutex<Desk>>,
     notifier: Option<std::sync::Arc<dyn crate::notification::Notifier>>,
     tasks: crate::tasks::Tasks,
+    locale: crate::i18n::SharedLocale,
 }
 
 impl Announcer {
@@ -153,7 +155,12 @@ impl Announcer {
         if locked {
             settings.show_code = false;
         }
-        let text = crate::notification::for_code(&code, Now::system().secs(), &settings);
+        let text = crate::notification::for_code(
+            &code,
+            Now::system().secs(),
+            &settings,
+            self.locale.get(),
+        );
         self.tasks.spawn(async move {
             // notify-rust talks D-Bus synchronously; it fails fast when no daemon is there.
             let shown = tokio::task::spawn_blocking(move || notifier.show(&text)).await;

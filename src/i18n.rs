@@ -1,0 +1,311 @@
+//! The words Keydesk writes for people, in English or Spanish, from the one catalogue the
+//! window's Paraglide messages are compiled from (`ui/messages/{en,es}.json`): each text lives
+//! in one place for both sides.
+//!
+//! The core's texts are named by a [`Msg`] in [`msg`], with the placeholders the text holds, so
+//! a test renders every one of them in both languages; [`text`] fills `{name}` placeholders.
+//! Error messages are `error_<code>` for every [`ErrorCode`](crate::ErrorCode) ([`error_text`]).
+//! The language is the person's setting, else the system's ([`system_locale`]).
+
+use std::collections::HashMap;
+use std::fmt::Display;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, LazyLock};
+
+use serde::{Deserialize, Serialize};
+
+/// A language Keydesk speaks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Locale {
+    /// English.
+    #[default]
+    En,
+    /// Spanish.
+    Es,
+}
+
+impl Locale {
+    /// Every language, English first.
+    pub const ALL: [Locale; 2] = [Locale::En, Locale::Es];
+
+    /// Its tag, as Paraglide and the catalogue files name it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::Es => "es",
+        }
+    }
+
+    /// The language of a system locale tag ("es-MX", "es_US.UTF-8", "en-US"): Spanish for any
+    /// Spanish, English otherwise.
+    pub fn of_tag(tag: &str) -> Locale {
+        if tag.trim().to_ascii_lowercase().starts_with("es") {
+            Locale::Es
+        } else {
+            Locale::En
+        }
+    }
+}
+
+/// The language the system's user interface is in (English when it cannot be read).
+pub fn system_locale() -> Locale {
+    sys_locale::get_locale().map_or(Locale::En, |tag| Locale::of_tag(&tag))
+}
+
+/// The language a desk shows now, shared with what reports to people from the background
+/// (notifications, the tray, the window's errors): changing it reaches them all.
+#[derive(Debug, Clone, Default)]
+pub struct SharedLocale(Arc<AtomicU8>);
+
+impl SharedLocale {
+    /// Starts in `locale`.
+    pub fn new(locale: Locale) -> Self {
+        let shared = Self::default();
+        shared.set(locale);
+        shared
+    }
+
+    /// The language now.
+    pub fn get(&self) -> Locale {
+        match self.0.load(Ordering::Relaxed) {
+            1 => Locale::Es,
+            _ => Locale::En,
+        }
+    }
+
+    /// Shows `locale` from now on.
+    pub fn set(&self, locale: Locale) {
+        self.0.store(locale as u8, Ordering::Relaxed);
+    }
+}
+
+/// One text of the catalogue the core uses: its key and the placeholders it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Msg {
+    /// The catalogue's key.
+    pub key: &'static str,
+    /// The names of its `{placeholders}`.
+    pub params: &'static [&'static str],
+}
+
+/// Declares the core's texts once: each a [`Msg`] constant, all of them in [`msg::ALL`].
+macro_rules! messages {
+    ($($name:ident = $key:literal $(($($param:ident),*))?;)*) => {
+        $(
+            #[doc = concat!("`", $key, "`")]
+            pub const $name: super::Msg = super::Msg {
+                key: $key,
+                params: &[$($(stringify!($param)),*)?],
+            };
+        )*
+        /// Every text the core uses.
+        pub const ALL: &[super::Msg] = &[$($name,)*];
+    };
+}
+
+/// The core's texts, by name.
+pub mod msg {
+    messages! {
+        TRAY_TITLE_NONE = "core_tray_title_none";
+        TRAY_TITLE_ONE = "core_tray_title_one";
+        TRAY_TITLE_OTHER = "core_tray_title_other" (count);
+        TRAY_UNVERIFIED = "core_tray_unverified" (name);
+        TRAY_EXPIRING = "core_tray_expiring";
+        TRAY_SECONDS_LEFT = "core_tray_seconds_left" (seconds);
+        TRAY_MINUTES_LEFT = "core_tray_minutes_left" (minutes);
+        TRAY_NO_CODES = "core_tray_no_codes";
+        TRAY_COPY = "core_tray_copy" (label);
+        TRAY_OPEN = "core_tray_open";
+        TRAY_QUIT = "core_tray_quit";
+
+        NOTE_SECONDS_ONE = "core_note_seconds_one";
+        NOTE_SECONDS_OTHER = "core_note_seconds_other" (count);
+        NOTE_MINUTES_ONE = "core_note_minutes_one";
+        NOTE_MINUTES_OTHER = "core_note_minutes_other" (count);
+        NOTE_HOURS_ONE = "core_note_hours_one";
+        NOTE_HOURS_OTHER = "core_note_hours_other" (count);
+        NOTE_HOURS_MINUTES = "core_note_hours_minutes" (hours, minutes);
+        NOTE_EXPIRES_IN = "core_note_expires_in" (time);
+        NOTE_NEW_CODE = "core_note_new_code" (portal);
+        NOTE_NEW_CODE_TEXT = "core_note_new_code_text" (portal);
+        NOTE_CODE_BODY = "core_note_code_body" (code, expires);
+        NOTE_OPEN_TO_COPY = "core_note_open_to_copy" (expires);
+        NOTE_UNKNOWN_SENDER = "core_note_unknown_sender";
+        NOTE_UNKNOWN_SENDER_TEXT = "core_note_unknown_sender_text";
+        NOTE_UNKNOWN_CODE_BODY = "core_note_unknown_code_body" (code, sender, expires);
+        NOTE_UNKNOWN_BODY = "core_note_unknown_body" (sender, expires);
+        NOTE_UNVERIFIED = "core_note_unverified" (portal);
+        NOTE_UNVERIFIED_BODY = "core_note_unverified_body";
+        NOTE_DEVICE_LAPSES = "core_note_device_lapses";
+        NOTE_DEVICE_LAPSES_BODY = "core_note_device_lapses_body" (portal, place, when);
+        NOTE_DEVICE_WITHIN_A_DAY = "core_note_device_within_a_day";
+        NOTE_DEVICE_IN_DAYS = "core_note_device_in_days" (days);
+        NOTE_DEVICE_THIS_WINDOW = "core_note_device_this_window";
+    }
+}
+
+type Catalogue = HashMap<String, String>;
+
+static CATALOGUES: LazyLock<[Catalogue; 2]> = LazyLock::new(|| {
+    let read = |json: &str| -> Catalogue {
+        // The files are checked by the UI's tests and by this module's: a damaged one is a bug
+        // of the build, and the texts fall back to their keys rather than stopping Keydesk.
+        serde_json::from_str(json).unwrap_or_default()
+    };
+    [
+        read(include_str!("../ui/messages/en.json")),
+        read(include_str!("../ui/messages/es.json")),
+    ]
+});
+
+/// The catalogue's text for `key` in `locale` as written (placeholders unfilled); English when
+/// the Spanish lacks it, the key itself when neither has it (a bug the tests catch).
+pub fn raw(locale: Locale, key: &str) -> &str {
+    let [en, es] = &*CATALOGUES;
+    let found = match locale {
+        Locale::Es => es.get(key).or_else(|| en.get(key)),
+        Locale::En => en.get(key),
+    };
+    found.map_or(key, String::as_str)
+}
+
+/// The text `msg` in `locale`, each `{name}` replaced by its value in `args`.
+pub fn text(locale: Locale, msg: Msg, args: &[(&str, &dyn Display)]) -> String {
+    debug_assert!(
+        args.len() == msg.params.len() && args.iter().all(|(n, _)| msg.params.contains(n)),
+        "{} takes {:?}",
+        msg.key,
+        msg.params
+    );
+    fill(raw(locale, msg.key), args)
+}
+
+/// The plain-words message of an error with `code` in `locale` (`error_<code>`).
+pub fn error_text(locale: Locale, code: crate::ErrorCode) -> String {
+    raw(locale, &format!("error_{}", code.as_str())).to_owned()
+}
+
+fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after
+            .find('}')
+            .and_then(|close| Some((close, args.iter().find(|(n, _)| *n == &after[..close])?)));
+        match value {
+            Some((close, (_, value))) => {
+                out.push_str(&value.to_string());
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placeholders(text: &str) -> Vec<String> {
+        let mut found: Vec<String> = text
+            .split('{')
+            .skip(1)
+            .filter_map(|s| s.split_once('}').map(|(name, _)| name.to_owned()))
+            .collect();
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn every_core_text_is_in_both_languages_with_its_placeholders_filled() {
+        for locale in Locale::ALL {
+            let [en, es] = &*CATALOGUES;
+            let catalogue = if locale == Locale::En { en } else { es };
+            for m in msg::ALL {
+                let written = catalogue.get(m.key);
+                assert!(written.is_some(), "{} is missing in {locale:?}", m.key);
+                let mut params: Vec<String> = m.params.iter().map(|p| (*p).to_owned()).collect();
+                params.sort();
+                assert_eq!(
+                    placeholders(written.unwrap()),
+                    params,
+                    "{} in {locale:?} must hold exactly the placeholders the core fills",
+                    m.key
+                );
+                let args: Vec<(&str, &dyn Display)> =
+                    m.params.iter().map(|p| (*p, &"x" as &dyn Display)).collect();
+                let shown = text(locale, *m, &args);
+                assert!(
+                    !shown.contains('{') && !shown.contains('}'),
+                    "{} in {locale:?} left a placeholder: {shown}",
+                    m.key
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn keys_are_declared_once() {
+        let mut seen = std::collections::HashSet::new();
+        for m in msg::ALL {
+            assert!(seen.insert(m.key), "{} is declared twice", m.key);
+            assert!(m.key.starts_with("core_"), "{}: the core's prefix", m.key);
+        }
+    }
+
+    #[test]
+    fn every_error_code_has_a_message_in_both_languages() {
+        let [en, es] = &*CATALOGUES;
+        for code in crate::ErrorCode::ALL {
+            let key = format!("error_{}", code.as_str());
+            for (locale, catalogue) in [(Locale::En, en), (Locale::Es, es)] {
+                let written = catalogue.get(&key);
+                assert!(
+                    written.is_some_and(|t| !t.trim().is_empty()),
+                    "{key} is missing in {locale:?}"
+                );
+                assert!(placeholders(written.unwrap()).is_empty(), "{key}: no placeholders");
+            }
+            assert_ne!(en[&key], es[&key], "{key} is translated");
+        }
+    }
+
+    #[test]
+    fn placeholders_are_filled_and_unknown_braces_kept() {
+        assert_eq!(
+            fill("{who} — {left}", &[("who", &"Cigna"), ("left", &"4 min left")]),
+            "Cigna — 4 min left"
+        );
+        assert_eq!(fill("a {b} {c", &[("x", &1)]), "a {b} {c");
+        assert_eq!(fill("{n}{n}", &[("n", &7)]), "77");
+    }
+
+    #[test]
+    fn the_system_language_is_spanish_for_any_spanish() {
+        for tag in ["es", "es-MX", "es_US.UTF-8", "ES-419"] {
+            assert_eq!(Locale::of_tag(tag), Locale::Es, "{tag}");
+        }
+        for tag in ["en-US", "C", "", "fr-FR", "pt-BR"] {
+            assert_eq!(Locale::of_tag(tag), Locale::En, "{tag}");
+        }
+    }
+
+    #[test]
+    fn a_spanish_text_is_spanish() {
+        assert_eq!(text(Locale::En, msg::TRAY_OPEN, &[]), "Open Keydesk");
+        assert_eq!(text(Locale::Es, msg::TRAY_OPEN, &[]), "Abrir Keydesk");
+        let shared = SharedLocale::new(Locale::Es);
+        let seen = shared.clone();
+        assert_eq!(seen.get(), Locale::Es);
+        shared.set(Locale::En);
+        assert_eq!(seen.get(), Locale::En, "a change reaches every holder");
+    }
+}
