@@ -240,8 +240,11 @@ mod tests {
                     "{} in {locale:?} must hold exactly the placeholders the core fills",
                     m.key
                 );
-                let args: Vec<(&str, &dyn Display)> =
-                    m.params.iter().map(|p| (*p, &"x" as &dyn Display)).collect();
+                let args: Vec<(&str, &dyn Display)> = m
+                    .params
+                    .iter()
+                    .map(|p| (*p, &"x" as &dyn Display))
+                    .collect();
                 let shown = text(locale, *m, &args);
                 assert!(
                     !shown.contains('{') && !shown.contains('}'),
@@ -272,7 +275,10 @@ mod tests {
                     written.is_some_and(|t| !t.trim().is_empty()),
                     "{key} is missing in {locale:?}"
                 );
-                assert!(placeholders(written.unwrap()).is_empty(), "{key}: no placeholders");
+                assert!(
+                    placeholders(written.unwrap()).is_empty(),
+                    "{key}: no placeholders"
+                );
             }
             assert_ne!(en[&key], es[&key], "{key} is translated");
         }
@@ -281,7 +287,10 @@ mod tests {
     #[test]
     fn placeholders_are_filled_and_unknown_braces_kept() {
         assert_eq!(
-            fill("{who} — {left}", &[("who", &"Cigna"), ("left", &"4 min left")]),
+            fill(
+                "{who} — {left}",
+                &[("who", &"Cigna"), ("left", &"4 min left")]
+            ),
             "Cigna — 4 min left"
         );
         assert_eq!(fill("a {b} {c", &[("x", &1)]), "a {b} {c");

@@ -149,7 +149,11 @@ fn time_left(secs: i64, locale: Locale) -> String {
     } else if secs % 3600 < 60 {
         hours()
     } else {
-        let minutes = count(secs % 3600 / 60, msg::NOTE_MINUTES_ONE, msg::NOTE_MINUTES_OTHER);
+        let minutes = count(
+            secs % 3600 / 60,
+            msg::NOTE_MINUTES_ONE,
+            msg::NOTE_MINUTES_OTHER,
+        );
         text(
             locale,
             msg::NOTE_HOURS_MINUTES,

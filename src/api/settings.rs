@@ -35,7 +35,9 @@ pub fn set_clipboard_delay(kd: &Keydesk, delay: Duration) -> Result<(), Error> {
 }
 
 /// The language chosen: the system's, or one of Keydesk's own.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum LanguageSetting {
     /// The language of the system (Spanish for any Spanish, else English).
@@ -182,14 +184,21 @@ mod tests {
         {
             let kd = Keydesk::for_tests(dir.path(), Platform::default());
             let start = language(&kd);
-            assert_eq!(start.setting, LanguageSetting::System, "the system's by default");
+            assert_eq!(
+                start.setting,
+                LanguageSetting::System,
+                "the system's by default"
+            );
             assert_eq!(start.locale, crate::i18n::system_locale());
             let mut events = kd.subscribe();
             let chosen = set_language(&kd, LanguageSetting::Es).unwrap();
             assert_eq!(chosen.locale, Locale::Es);
             assert_eq!(kd.locale(), Locale::Es, "in force at once");
             assert!(
-                matches!(events.try_recv(), Ok(crate::api::Event::Changed(Area::Settings))),
+                matches!(
+                    events.try_recv(),
+                    Ok(crate::api::Event::Changed(Area::Settings))
+                ),
                 "the window hears it and redraws"
             );
         }

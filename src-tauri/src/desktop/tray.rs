@@ -77,13 +77,7 @@ fn menu(app: &AppHandle, view: &TrayView) -> tauri::Result<Menu<Wry>> {
             "{CODE}{}",
             serde_json::to_string(&code.key).unwrap_or_default()
         );
-        menu.append(&MenuItem::with_id(
-            app,
-            id,
-            &code.copy,
-            true,
-            None::<&str>,
-        )?)?;
+        menu.append(&MenuItem::with_id(app, id, &code.copy, true, None::<&str>)?)?;
     }
     menu.append(&PredefinedMenuItem::separator(app)?)?;
     menu.append(&MenuItem::with_id(

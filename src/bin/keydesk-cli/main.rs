@@ -14,6 +14,7 @@ mod otp;
 mod password;
 mod people;
 mod portal;
+mod settings;
 mod status;
 mod watch;
 
@@ -69,6 +70,9 @@ enum Command {
     /// Support requests after a failed sign-in, and the practice facts they carry.
     #[command(subcommand)]
     Support(health::SupportCommand),
+    /// The desk's settings: the language.
+    #[command(subcommand)]
+    Settings(settings::Command),
 }
 
 /// The person named by `--as`, signed in by [`open`].
@@ -98,6 +102,7 @@ fn main() -> ExitCode {
         Command::People(command) => people::run(&data_dir, command),
         Command::Audit(command) => audit::run(&data_dir, command),
         Command::Support(command) => health::support(&data_dir, command),
+        Command::Settings(command) => settings::run(&data_dir, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
