@@ -142,6 +142,57 @@ pub mod msg {
         NOTE_DEVICE_WITHIN_A_DAY = "core_note_device_within_a_day";
         NOTE_DEVICE_IN_DAYS = "core_note_device_in_days" (days);
         NOTE_DEVICE_THIS_WINDOW = "core_note_device_this_window";
+
+        FIX_WRONG_PASSWORD_TITLE = "core_fix_wrong_password_title";
+        FIX_LOCKED_TITLE = "core_fix_locked_title";
+        FIX_PASSWORD_EXPIRED_TITLE = "core_fix_password_expired_title";
+        FIX_SSO_HAND_OFF_TITLE = "core_fix_sso_hand_off_title";
+        FIX_IDENTITY_HOST_UNREACHABLE_TITLE = "core_fix_identity_host_unreachable_title";
+        FIX_CODE_NEVER_ARRIVED_TITLE = "core_fix_code_never_arrived_title";
+        FIX_CODE_REFUSED_TITLE = "core_fix_code_refused_title";
+        FIX_STORED_SESSION_TITLE = "core_fix_stored_session_title";
+        FIX_NETWORK_TITLE = "core_fix_network_title";
+        FIX_TLS_TITLE = "core_fix_tls_title";
+        FIX_MAINTENANCE_TITLE = "core_fix_maintenance_title";
+        FIX_PAGE_CHANGED_TITLE = "core_fix_page_changed_title";
+        FIX_OTHER_TITLE = "core_fix_other_title";
+        FIX_ACTION_CHANGE_PASSWORD = "core_fix_action_change_password";
+        FIX_ACTION_OPEN_FORGOT_PASSWORD = "core_fix_action_open_forgot_password";
+        FIX_ACTION_FORGET_COOKIES = "core_fix_action_forget_cookies";
+        FIX_ACTION_CLEAN_PROFILE_TRY = "core_fix_action_clean_profile_try";
+        FIX_ACTION_HEALTH_CHECK = "core_fix_action_health_check";
+        FIX_ACTION_CHECK_MAILBOX = "core_fix_action_check_mailbox";
+        FIX_ACTION_CHECK_CLOCK = "core_fix_action_check_clock";
+        FIX_ACTION_SHOW_SUPPORT = "core_fix_action_show_support";
+        FIX_ACTION_PREPARE_SUPPORT_REQUEST = "core_fix_action_prepare_support_request";
+        FIX_CALL_SUPPORT = "core_fix_call_support" (portal);
+        FIX_PREPARE_REQUEST = "core_fix_prepare_request";
+        FIX_WRONG_PASSWORD_CHECK = "core_fix_wrong_password_check" (portal);
+        FIX_WRONG_PASSWORD_RESET = "core_fix_wrong_password_reset" (portal);
+        FIX_LOCKED_ASK = "core_fix_locked_ask" (portal);
+        FIX_LOCKED_UNLOCK_YOURSELF = "core_fix_locked_unlock_yourself" (portal);
+        FIX_PASSWORD_EXPIRED_LET_KEYDESK = "core_fix_password_expired_let_keydesk" (portal);
+        FIX_PASSWORD_EXPIRED_YOURSELF = "core_fix_password_expired_yourself" (portal);
+        FIX_SSO_FORGET_COOKIES = "core_fix_sso_forget_cookies";
+        FIX_CLEAN_PROFILE = "core_fix_clean_profile";
+        FIX_SSO_ASK_IT = "core_fix_sso_ask_it";
+        FIX_IDENTITY_CHECK = "core_fix_identity_check" (portal);
+        FIX_IDENTITY_TELL_IT = "core_fix_identity_tell_it";
+        FIX_CODE_NEVER_ARRIVED_MAILBOX = "core_fix_code_never_arrived_mailbox";
+        FIX_CODE_NEVER_ARRIVED_ADDRESS = "core_fix_code_never_arrived_address" (portal);
+        FIX_CODE_REFUSED_CLOCK = "core_fix_code_refused_clock" (portal);
+        FIX_CODE_REFUSED_ENTRY = "core_fix_code_refused_entry" (portal);
+        FIX_CODE_REFUSED_MAILBOX = "core_fix_code_refused_mailbox";
+        FIX_CODE_REFUSED_ASK_NEW = "core_fix_code_refused_ask_new" (portal);
+        FIX_STORED_SESSION_FORGET = "core_fix_stored_session_forget" (portal);
+        FIX_CHECK_ANSWERS = "core_fix_check_answers" (portal);
+        FIX_NETWORK_CHECK = "core_fix_network_check";
+        FIX_TLS_CERTIFICATE = "core_fix_tls_certificate" (portal);
+        FIX_TLS_CLOCK = "core_fix_tls_clock";
+        FIX_MAINTENANCE_CHECK = "core_fix_maintenance_check" (portal);
+        FIX_MAINTENANCE_LATER = "core_fix_maintenance_later";
+        FIX_PAGE_CHANGED_YOURSELF = "core_fix_page_changed_yourself" (portal);
+        FIX_PAGE_CHANGED_CLEAN_PROFILE = "core_fix_page_changed_clean_profile";
     }
 }
 
@@ -221,6 +272,7 @@ mod tests {
             .filter_map(|s| s.split_once('}').map(|(name, _)| name.to_owned()))
             .collect();
         found.sort();
+        found.dedup();
         found
     }
 

@@ -126,7 +126,12 @@ pub fn fix(kd: &Keydesk, portal_id: i64) -> Result<Option<FixView>, Error> {
     Ok(Some(FixView {
         portal_id,
         portal: portal.fields.name.clone(),
-        fix: Fix::for_class(class, &portal.fields.name, portal.fields.second_step),
+        fix: Fix::for_class(
+            class,
+            &portal.fields.name,
+            portal.fields.second_step,
+            kd.locale(),
+        ),
         attempt,
     }))
 }
@@ -205,7 +210,10 @@ pub async fn run(
         other => {
             return Err(Error::other(
                 crate::error::ErrorCode::Internal,
-                format!("“{}” is done in the portal window.", other.label()),
+                format!(
+                    "“{}” is done in the portal window.",
+                    other.label(crate::i18n::Locale::En)
+                ),
             ));
         }
     };
