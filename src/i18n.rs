@@ -258,6 +258,10 @@ pub mod msg {
         LOCKOUT_MAY_BE_LOCKED = "core_lockout_may_be_locked" (in_a_row, portal, threshold);
         LOCKOUT_ONE_MORE = "core_lockout_one_more" (in_a_row, portal, threshold);
         LOCKOUT_UNKNOWN_THRESHOLD = "core_lockout_unknown_threshold" (in_a_row);
+
+        STATUS_DATABASE_MOVED = "core_status_database_moved" (path);
+        STATUS_NO_SENDER_CHECKS = "core_status_no_sender_checks";
+        STATUS_PIN_REQUIRED = "core_status_pin_required";
     }
 }
 
@@ -300,6 +304,15 @@ pub fn text(locale: Locale, msg: Msg, args: &[(&str, &dyn Display)]) -> String {
 /// The plain-words message of an error with `code` in `locale` (`error_<code>`).
 pub fn error_text(locale: Locale, code: crate::ErrorCode) -> String {
     raw(locale, &format!("error_{}", code.as_str())).to_owned()
+}
+
+/// A failure's message as a person reads it in `locale`: in English the detailed `english`
+/// one, otherwise the code's plain words ([`error_text`]).
+pub fn error_in(locale: Locale, code: crate::ErrorCode, english: String) -> String {
+    match locale {
+        Locale::En => english,
+        locale => error_text(locale, code),
+    }
 }
 
 fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {

@@ -28,9 +28,30 @@ pub fn pending(kd: &Keydesk, now: Now) -> Vec<PendingCodeView> {
     views
 }
 
-/// The mailbox connection above the codes, with the last error in plain words.
+/// The mailbox connection above the codes, with the last error in plain words in the desk's
+/// language.
 pub fn connection(kd: &Keydesk) -> InboxConnection {
-    kd.inbox.connection()
+    connection_in(kd.inbox.connection(), kd.locale())
+}
+
+fn connection_in(connection: InboxConnection, locale: crate::i18n::Locale) -> InboxConnection {
+    use crate::i18n::error_in;
+    match connection {
+        InboxConnection::Stopped { code, message } => InboxConnection::Stopped {
+            code,
+            message: error_in(locale, code, message),
+        },
+        InboxConnection::Failing {
+            account,
+            code,
+            message,
+        } => InboxConnection::Failing {
+            account,
+            code,
+            message: error_in(locale, code, message),
+        },
+        other => other,
+    }
 }
 
 /// Copies a code to the clipboard and marks it used, here and on the server for the other

@@ -267,7 +267,8 @@ pub fn forget_cookies(
 }
 
 fn mailbox_words(kd: &Keydesk, portal_id: i64, now: Now) -> String {
-    let connection = match super::codes::connection(kd) {
+    // In English, as every finding the history keeps (the window shows it as found).
+    let connection = match kd.inbox.connection() {
         InboxConnection::NotSetUp => {
             "No mailbox is set up, so no code can be picked up.".to_owned()
         }

@@ -135,6 +135,9 @@ fn hint(error: &(dyn std::error::Error + 'static)) -> &'static str {
 /// The profile in `data_dir`, for a subcommand; signed in as the person of `--as`.
 fn open(data_dir: &std::path::Path) -> Result<Keydesk, Failure> {
     let kd = Keydesk::open(data_dir)?;
+    // The CLI writes English, as its own words and its errors are, whatever the desk's window
+    // speaks (its language setting is for the window, the tray and the notifications).
+    kd.shared_locale().set(keydesk::i18n::Locale::En);
     if let Some(Some(name)) = AS_PERSON.get() {
         let pin = match std::env::var(PIN_ENV) {
             Ok(pin) if !pin.is_empty() => keydesk::Secret::new(pin),

@@ -27,10 +27,11 @@ pub fn run(data_dir: &Path, command: Command) -> Result<(), super::Failure> {
         Some(setting) => api::settings::set_language(&kd, setting)?,
         None => api::settings::language(&kd),
     };
+    // The language the window shows: the setting's, not the CLI's own English.
     println!(
-        "language: {} (shown in {})",
+        "language: {} (the window shows {})",
         view.setting.as_str(),
-        view.locale.as_str()
+        view.setting.locale().as_str()
     );
     Ok(())
 }
