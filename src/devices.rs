@@ -236,6 +236,7 @@ impl RememberedDevice {
                 &[("portal", &self.portal), ("place", &place), ("when", &when)],
             ),
             opens: None,
+            open_label: text(locale, msg::NOTE_SHOW_IN_KEYDESK, &[]),
         }
     }
 }

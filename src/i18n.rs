@@ -142,6 +142,7 @@ pub mod msg {
         NOTE_DEVICE_WITHIN_A_DAY = "core_note_device_within_a_day";
         NOTE_DEVICE_IN_DAYS = "core_note_device_in_days" (days);
         NOTE_DEVICE_THIS_WINDOW = "core_note_device_this_window";
+        NOTE_SHOW_IN_KEYDESK = "core_note_show_in_keydesk";
 
         FIX_WRONG_PASSWORD_TITLE = "core_fix_wrong_password_title";
         FIX_LOCKED_TITLE = "core_fix_locked_title";

@@ -52,6 +52,8 @@ pub struct Notification {
     pub body: String,
     /// The code that clicking the notification opens Keydesk on, if it is about one.
     pub opens: Option<crate::pending::MessageKey>,
+    /// The words of that click, where the desktop shows them: "Show in Keydesk".
+    pub open_label: String,
 }
 
 /// The notification for a new code at `now` (UNIX seconds), in `locale`.
@@ -75,9 +77,11 @@ pub fn for_code(
         }
     };
     let opens = Some(code.key.clone());
+    let open_label = text(locale, msg::NOTE_SHOW_IN_KEYDESK, &[]);
     match &code.origin {
         Origin::Portal { name, .. } => Notification {
             opens,
+            open_label,
             summary: text(
                 locale,
                 if by_text {
@@ -99,6 +103,7 @@ pub fn for_code(
         },
         Origin::Unmatched { sender } => Notification {
             opens,
+            open_label,
             summary: text(
                 locale,
                 if by_text {
@@ -128,6 +133,7 @@ pub fn for_code(
         },
         Origin::Unverified { name, .. } => Notification {
             opens,
+            open_label,
             summary: text(locale, msg::NOTE_UNVERIFIED, &[("portal", name)]),
             body: text(locale, msg::NOTE_UNVERIFIED_BODY, &[]),
         },
@@ -265,6 +271,7 @@ mod tests {
         );
         assert_eq!(n.summary, "Nuevo código de Cigna por mensaje de texto");
         assert_eq!(n.body, "Vence en 10 minutos. Abra Keydesk para copiarlo.");
+        assert_eq!(n.open_label, "Ver en Keydesk");
         assert!(!format!("{n:?}").contains("482"), "no digit of the code");
         let on = NotificationSettings { show_code: true };
         let n = for_code(&code(cigna(), Channel::Email), 1000, &on, Locale::Es);
