@@ -263,6 +263,12 @@ pub mod msg {
         STATUS_DATABASE_MOVED = "core_status_database_moved" (path);
         STATUS_NO_SENDER_CHECKS = "core_status_no_sender_checks";
         STATUS_PIN_REQUIRED = "core_status_pin_required";
+
+        HEALTH_OK = "core_health_ok";
+        HEALTH_MAINTENANCE = "core_health_maintenance";
+        HEALTH_CERTIFICATE = "core_health_certificate";
+        HEALTH_UNREACHABLE = "core_health_unreachable";
+        HEALTH_ERROR = "core_health_error";
     }
 }
 

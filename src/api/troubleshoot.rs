@@ -181,7 +181,7 @@ pub async fn run(
     may_run(kd)?;
     let found = match action {
         FixAction::HealthCheck => {
-            let checks = super::health::check(kd, Some(portal_id), now).await?;
+            let checks = super::health::checked(kd, Some(portal_id), now).await?;
             let portal = match checks.first() {
                 Some(h) if h.reused => format!(
                     "{} (checked {} s ago; a portal is asked at most once in five minutes)",
