@@ -269,6 +269,13 @@ pub mod msg {
         HEALTH_CERTIFICATE = "core_health_certificate";
         HEALTH_UNREACHABLE = "core_health_unreachable";
         HEALTH_ERROR = "core_health_error";
+
+        CHANGE_PROPOSED = "core_change_proposed" (portal);
+        CHANGE_RUNNING = "core_change_running" (portal);
+        CHANGE_CHANGED = "core_change_changed" (portal);
+        CHANGE_REFUSED = "core_change_refused" (portal);
+        CHANGE_NOT_SENT = "core_change_not_sent";
+        CHANGE_UNSETTLED = "core_change_unsettled" (portal);
     }
 }
 
