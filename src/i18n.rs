@@ -276,6 +276,27 @@ pub mod msg {
         CHANGE_REFUSED = "core_change_refused" (portal);
         CHANGE_NOT_SENT = "core_change_not_sent";
         CHANGE_UNSETTLED = "core_change_unsettled" (portal);
+
+        FOUND_HEALTH_REUSED = "core_found_health_reused" (seconds, words);
+        FOUND_HEALTH_NONE = "core_found_health_none";
+        FOUND_IDENTITY = "core_found_identity" (origin, portal, words);
+        FOUND_COOKIES_CLEARED = "core_found_cookies_cleared";
+        FOUND_NO_COOKIES = "core_found_no_cookies";
+        FOUND_MAILBOX_NOT_SET_UP = "core_found_mailbox_not_set_up";
+        FOUND_MAILBOX_STOPPED = "core_found_mailbox_stopped" (message);
+        FOUND_MAILBOX_CONNECTING = "core_found_mailbox_connecting" (account);
+        FOUND_MAILBOX_CONNECTED = "core_found_mailbox_connected" (account);
+        FOUND_MAILBOX_FAILING = "core_found_mailbox_failing" (message);
+        FOUND_CODES_WAITING = "core_found_codes_waiting" (connection, count);
+        FOUND_NO_CLOCK_SERVER = "core_found_no_clock_server";
+        FOUND_SUPPORT_PHONE_HOURS = "core_found_support_phone_hours" (hours, phone, portal);
+        FOUND_SUPPORT_PHONE = "core_found_support_phone" (phone, portal);
+        FOUND_NO_SUPPORT_PHONE = "core_found_no_support_phone" (portal);
+        FOUND_FORGOT_PAGE_OPEN = "core_found_forgot_page_open" (href);
+        FOUND_NO_FORGOT_LINK = "core_found_no_forgot_link";
+        FOUND_WINDOW_NOT_OPENED = "core_found_window_not_opened" (why);
+        FOUND_CLEAN_PROFILE_STARTED = "core_found_clean_profile_started" (words);
+        FOUND_PREPARE_REQUEST = "core_found_prepare_request";
     }
 }
 

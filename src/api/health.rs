@@ -65,8 +65,8 @@ pub async fn check(
     Ok(in_locale(views, kd.locale()))
 }
 
-/// [`check`] with each check's own detailed line, in English (what a guided fix finds is kept
-/// in English, as the history's other findings).
+/// [`check`] with each check's own detailed line, in English (a guided fix words what it found
+/// in the desk's language itself).
 pub(super) async fn checked(
     kd: &Keydesk,
     portal_id: Option<i64>,
