@@ -175,15 +175,15 @@ impl Desk {
     }
 
     /// Things the desk should know about the profile, in plain words (a damaged database that
-    /// was moved aside).
-    pub fn notices(&self) -> Vec<String> {
+    /// was moved aside), in `locale`.
+    pub fn notices(&self, locale: crate::i18n::Locale) -> Vec<String> {
         self.store
             .recovered_from()
             .map(|aside| {
-                format!(
-                    "The local database was damaged. It was moved to {} and a new one was \
-                     started; passwords in the keychain were kept.",
-                    aside.display()
+                crate::i18n::text(
+                    locale,
+                    crate::i18n::msg::STATUS_DATABASE_MOVED,
+                    &[("path", &aside.display())],
                 )
             })
             .into_iter()
@@ -216,6 +216,6 @@ mod tests {
             again.store_ref().schema_version().unwrap(),
             SCHEMA.len() as i64
         );
-        assert!(again.notices().is_empty());
+        assert!(again.notices(crate::i18n::Locale::En).is_empty());
     }
 }

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::browser_profile::PortalCookies;
 use crate::error::{ErrorCode, Field};
+use crate::i18n::{Locale, msg, text};
 use crate::portal::Portal;
 use crate::store::{Store, StoreError};
 
@@ -216,25 +217,26 @@ fn place(source: DeviceSource, browser: &str) -> String {
 }
 
 impl RememberedDevice {
-    /// The reminder shown a few days before the device lapses: a summary and a body that says
-    /// what to do.
-    pub fn reminder(&self) -> crate::notification::Notification {
+    /// The reminder shown a few days before the device lapses, in `locale`: a summary and a
+    /// body that says what to do.
+    pub fn reminder(&self, locale: Locale) -> crate::notification::Notification {
         let when = match self.days_left.unwrap_or(0) {
-            ..=1 => "within a day".to_owned(),
-            days => format!("in {days} days"),
+            ..=1 => text(locale, msg::NOTE_DEVICE_WITHIN_A_DAY, &[]),
+            days => text(locale, msg::NOTE_DEVICE_IN_DAYS, &[("days", &days)]),
         };
         let place = match self.source {
-            DeviceSource::KeydeskWindow => "this desk's Keydesk window",
-            DeviceSource::OutsideBrowser => self.place.as_str(),
+            DeviceSource::KeydeskWindow => text(locale, msg::NOTE_DEVICE_THIS_WINDOW, &[]),
+            DeviceSource::OutsideBrowser => self.place.clone(),
         };
         crate::notification::Notification {
-            summary: "A remembered device lapses soon".to_owned(),
-            body: format!(
-                "{} stops remembering {place} {when}. Sign in and tick \"Remember this device\" \
-                 to renew it.",
-                self.portal
+            summary: text(locale, msg::NOTE_DEVICE_LAPSES, &[]),
+            body: text(
+                locale,
+                msg::NOTE_DEVICE_LAPSES_BODY,
+                &[("portal", &self.portal), ("place", &place), ("when", &when)],
             ),
             opens: None,
+            open_label: text(locale, msg::NOTE_SHOW_IN_KEYDESK, &[]),
         }
     }
 }

@@ -100,7 +100,8 @@ fn a_reminder_is_due_once_per_end_date() {
         .unwrap();
     let due = DeviceBook::new(&mut store).due_reminders(now).unwrap();
     assert_eq!(due.len(), 1);
-    let crate::notification::Notification { summary, body, .. } = due[0].reminder();
+    let crate::notification::Notification { summary, body, .. } =
+        due[0].reminder(crate::i18n::Locale::En);
     assert_eq!(summary, "A remembered device lapses soon");
     assert!(
         body.starts_with(&format!(

@@ -43,6 +43,7 @@
 //! | [`audit`] | the append-only, hash-chained audit log with its anchor, `verify`, retention, CSV/JSON lines, and its copy to the system log |
 //! | [`policy`] | the office's policy (`/etc/keydesk/policy.toml`, the Windows registry, macOS managed preferences; a test file that only tightens) |
 //! | [`hardening`] | leftover exposure closed: no core dumps, a data folder others can write refused |
+//! | [`i18n`] | the words for people in English or Spanish, from the catalogue the window shares (`ui/messages/`); the language setting's system default |
 //! | [`logs`] | what the logs may say (libraries that see credentials stay quiet at any level) and the rotated, capped log file |
 //!
 //! ## Decisions
@@ -102,6 +103,7 @@ pub mod extract;
 pub mod file;
 pub mod hardening;
 pub mod health;
+pub mod i18n;
 pub mod inbox;
 pub mod keychain;
 pub mod logs;

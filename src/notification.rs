@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::{Locale, msg, text};
 use crate::pending::{Channel, Origin, PendingCode};
 use crate::store::{Store, StoreError};
 
@@ -51,15 +52,23 @@ pub struct Notification {
     pub body: String,
     /// The code that clicking the notification opens Keydesk on, if it is about one.
     pub opens: Option<crate::pending::MessageKey>,
+    /// The words of that click, where the desktop shows them: "Show in Keydesk".
+    pub open_label: String,
 }
 
-/// The notification for a new code at `now` (UNIX seconds).
-pub fn for_code(code: &PendingCode, now: i64, settings: &NotificationSettings) -> Notification {
-    let by = match code.channel {
-        Channel::Email => "",
-        Channel::Sms => " by text",
-    };
-    let left = format!("Expires in {}.", time_left(code.expires_at - now));
+/// The notification for a new code at `now` (UNIX seconds), in `locale`.
+pub fn for_code(
+    code: &PendingCode,
+    now: i64,
+    settings: &NotificationSettings,
+    locale: Locale,
+) -> Notification {
+    let by_text = code.channel == Channel::Sms;
+    let expires = text(
+        locale,
+        msg::NOTE_EXPIRES_IN,
+        &[("time", &time_left(code.expires_at - now, locale))],
+    );
     let shown_code = || {
         let c = code.code.expose();
         match c.len() {
@@ -68,50 +77,93 @@ pub fn for_code(code: &PendingCode, now: i64, settings: &NotificationSettings) -
         }
     };
     let opens = Some(code.key.clone());
+    let open_label = text(locale, msg::NOTE_SHOW_IN_KEYDESK, &[]);
     match &code.origin {
         Origin::Portal { name, .. } => Notification {
             opens,
-            summary: format!("New {name} code{by}"),
+            open_label,
+            summary: text(
+                locale,
+                if by_text {
+                    msg::NOTE_NEW_CODE_TEXT
+                } else {
+                    msg::NOTE_NEW_CODE
+                },
+                &[("portal", name)],
+            ),
             body: if settings.show_code {
-                format!("{} — {left}", shown_code())
+                text(
+                    locale,
+                    msg::NOTE_CODE_BODY,
+                    &[("code", &shown_code()), ("expires", &expires)],
+                )
             } else {
-                format!("{left} Open Keydesk to copy it.")
+                text(locale, msg::NOTE_OPEN_TO_COPY, &[("expires", &expires)])
             },
         },
         Origin::Unmatched { sender } => Notification {
             opens,
-            summary: format!("New code{by} from an unknown sender"),
+            open_label,
+            summary: text(
+                locale,
+                if by_text {
+                    msg::NOTE_UNKNOWN_SENDER_TEXT
+                } else {
+                    msg::NOTE_UNKNOWN_SENDER
+                },
+                &[],
+            ),
             body: if settings.show_code {
-                format!("{} — from {sender}. {left}", shown_code())
+                text(
+                    locale,
+                    msg::NOTE_UNKNOWN_CODE_BODY,
+                    &[
+                        ("code", &shown_code()),
+                        ("sender", sender),
+                        ("expires", &expires),
+                    ],
+                )
             } else {
-                format!("From {sender}. {left} No portal lists this sender.")
+                text(
+                    locale,
+                    msg::NOTE_UNKNOWN_BODY,
+                    &[("sender", sender), ("expires", &expires)],
+                )
             },
         },
         Origin::Unverified { name, .. } => Notification {
             opens,
-            summary: format!("Unverified code that says it is from {name}"),
-            body: "The mail server did not confirm who sent it. Do not use it unless you asked \
-                   for a code just now."
-                .into(),
+            open_label,
+            summary: text(locale, msg::NOTE_UNVERIFIED, &[("portal", name)]),
+            body: text(locale, msg::NOTE_UNVERIFIED_BODY, &[]),
         },
     }
 }
 
 /// "45 seconds", "10 minutes", "1 hour 30 minutes", "24 hours".
-fn time_left(secs: i64) -> String {
+fn time_left(secs: i64, locale: Locale) -> String {
     let secs = secs.max(0);
-    let plural = |n: i64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    let count = |n: i64, one, other| match n {
+        1 => text(locale, one, &[]),
+        n => text(locale, other, &[("count", &n)]),
+    };
+    let hours = || count(secs / 3600, msg::NOTE_HOURS_ONE, msg::NOTE_HOURS_OTHER);
     if secs < 60 {
-        plural(secs, "second")
+        count(secs, msg::NOTE_SECONDS_ONE, msg::NOTE_SECONDS_OTHER)
     } else if secs < 3600 {
-        plural(secs / 60, "minute")
+        count(secs / 60, msg::NOTE_MINUTES_ONE, msg::NOTE_MINUTES_OTHER)
     } else if secs % 3600 < 60 {
-        plural(secs / 3600, "hour")
+        hours()
     } else {
-        format!(
-            "{} {}",
-            plural(secs / 3600, "hour"),
-            plural(secs % 3600 / 60, "minute")
+        let minutes = count(
+            secs % 3600 / 60,
+            msg::NOTE_MINUTES_ONE,
+            msg::NOTE_MINUTES_OTHER,
+        );
+        text(
+            locale,
+            msg::NOTE_HOURS_MINUTES,
+            &[("hours", &hours()), ("minutes", &minutes)],
         )
     }
 }
@@ -150,6 +202,7 @@ mod tests {
             &code(cigna(), Channel::Email),
             1000,
             &NotificationSettings::default(),
+            Locale::En,
         );
         assert_eq!(n.summary, "New Cigna code");
         assert_eq!(n.body, "Expires in 10 minutes. Open Keydesk to copy it.");
@@ -159,7 +212,7 @@ mod tests {
     #[test]
     fn the_code_is_shown_only_when_turned_on() {
         let on = NotificationSettings { show_code: true };
-        let n = for_code(&code(cigna(), Channel::Sms), 1001, &on);
+        let n = for_code(&code(cigna(), Channel::Sms), 1001, &on, Locale::En);
         assert_eq!(n.summary, "New Cigna code by text");
         assert_eq!(n.body, "482 913 — Expires in 9 minutes.");
     }
@@ -173,6 +226,7 @@ mod tests {
             &code(origin, Channel::Email),
             1000,
             &NotificationSettings::default(),
+            Locale::En,
         );
         assert!(n.summary.contains("unknown sender"), "{n:?}");
         assert!(n.body.contains("someone@example.org"), "{n:?}");
@@ -189,20 +243,39 @@ mod tests {
             confirmable: false,
         };
         let on = NotificationSettings { show_code: true };
-        let n = for_code(&code(origin, Channel::Email), 1000, &on);
+        let n = for_code(&code(origin, Channel::Email), 1000, &on, Locale::En);
         assert!(n.summary.starts_with("Unverified"), "{n:?}");
         assert!(!format!("{n:?}").contains("482"), "{n:?}");
     }
 
     #[test]
     fn time_left_reads_naturally() {
-        assert_eq!(time_left(-5), "0 seconds");
-        assert_eq!(time_left(1), "1 second");
-        assert_eq!(time_left(61), "1 minute");
-        assert_eq!(time_left(600), "10 minutes");
-        assert_eq!(time_left(3600), "1 hour");
-        assert_eq!(time_left(5400), "1 hour 30 minutes");
-        assert_eq!(time_left(86_400), "24 hours");
+        let en = |s| time_left(s, Locale::En);
+        assert_eq!(en(-5), "0 seconds");
+        assert_eq!(en(1), "1 second");
+        assert_eq!(en(61), "1 minute");
+        assert_eq!(en(600), "10 minutes");
+        assert_eq!(en(3600), "1 hour");
+        assert_eq!(en(5400), "1 hour 30 minutes");
+        assert_eq!(en(86_400), "24 hours");
+        assert_eq!(time_left(5460, Locale::Es), "1 hora y 31 minutos");
+    }
+
+    #[test]
+    fn a_spanish_desk_is_told_in_spanish_and_still_never_shown_the_code() {
+        let n = for_code(
+            &code(cigna(), Channel::Sms),
+            1000,
+            &NotificationSettings::default(),
+            Locale::Es,
+        );
+        assert_eq!(n.summary, "Nuevo código de Cigna por mensaje de texto");
+        assert_eq!(n.body, "Vence en 10 minutos. Abra Keydesk para copiarlo.");
+        assert_eq!(n.open_label, "Ver en Keydesk");
+        assert!(!format!("{n:?}").contains("482"), "no digit of the code");
+        let on = NotificationSettings { show_code: true };
+        let n = for_code(&code(cigna(), Channel::Email), 1000, &on, Locale::Es);
+        assert_eq!(n.body, "482 913: Vence en 10 minutos.");
     }
 
     #[test]

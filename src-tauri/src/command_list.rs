@@ -49,6 +49,8 @@ macro_rules! with_commands {
             authenticator::otp_clock_check,
             settings::clipboard_delay,
             settings::set_clipboard_delay,
+            settings::language,
+            settings::set_language,
             signin::signin_start,
             signin::signin_status,
             signin::signin_open_in_browser,

@@ -1,8 +1,12 @@
 //! What a failed command sends to the window: the core's closed [`ErrorCode`], a message in
-//! plain words, and the form [`Field`] it belongs to. Its TypeScript type is generated
-//! (ui/src/lib/bindings.ts); the snapshot test below pins the JSON the window reads.
+//! plain words in the desk's language, and the form [`Field`] it belongs to. Its TypeScript
+//! type is generated (ui/src/lib/bindings.ts); the snapshot test below pins the JSON the window
+//! reads.
+
+use std::sync::OnceLock;
 
 use keydesk::api::Error;
+use keydesk::i18n::{Locale, SharedLocale};
 use keydesk::{ErrorCode, Field};
 use serde::Serialize;
 
@@ -20,13 +24,29 @@ pub struct CommandError {
     pub field: Option<Field>,
 }
 
-impl From<Error> for CommandError {
-    fn from(error: Error) -> Self {
+/// The language of the desk this window shows, set once it opened (English until then).
+static LOCALE: OnceLock<SharedLocale> = OnceLock::new();
+
+/// Writes every later error message in the desk's language, as it changes.
+pub fn speak(locale: SharedLocale) {
+    let _ = LOCALE.set(locale);
+}
+
+impl CommandError {
+    /// `error` as the window reads it, its message in `locale`.
+    pub fn in_locale(error: &Error, locale: Locale) -> Self {
         Self {
             code: error.code(),
-            message: error.desk_message(),
+            message: error.desk_message_in(locale),
             field: error.field(),
         }
+    }
+}
+
+impl From<Error> for CommandError {
+    fn from(error: Error) -> Self {
+        let locale = LOCALE.get().map_or(Locale::En, SharedLocale::get);
+        Self::in_locale(&error, locale)
     }
 }
 
@@ -69,5 +89,22 @@ mod tests {
             }),
             r#"{"code":"file","message":"Could not write /nowhere/list.json: Keydesk is not allowed to use it. Check the file name and folder."}"#
         );
+    }
+
+    #[test]
+    fn a_spanish_window_reads_the_codes_plain_words_with_the_same_code_and_field() {
+        let invalid = keydesk::api::portals::preset_fields("mychart", None).unwrap_err();
+        let spanish = CommandError::in_locale(&invalid, Locale::Es);
+        assert_eq!(spanish.code, ErrorCode::PortalInvalid);
+        assert_eq!(
+            spanish.field,
+            Some(Field::OrganizationUrl),
+            "shown by its field"
+        );
+        assert_eq!(
+            spanish.message,
+            keydesk::i18n::error_text(Locale::Es, ErrorCode::PortalInvalid)
+        );
+        assert!(spanish.message.contains("Revise"), "{}", spanish.message);
     }
 }

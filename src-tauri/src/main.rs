@@ -81,6 +81,7 @@ fn main() -> ExitCode {
             };
             // The sign-in recipes are checked here: a bad one stops the start plainly.
             let kd = Keydesk::new(desk, parts)?;
+            error::speak(kd.shared_locale());
             // Setup runs on the main thread, outside the async runtime the desk's tasks use.
             let _runtime = tauri::async_runtime::handle().inner().enter();
             events::forward(app.handle(), &kd);

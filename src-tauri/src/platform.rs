@@ -74,7 +74,7 @@ impl Notifier for DesktopNotifier {
         #[cfg(all(unix, not(target_os = "macos")))]
         {
             if notification.opens.is_some() {
-                shown.action("default", "Show in Keydesk");
+                shown.action("default", &notification.open_label);
             }
             let handle = shown.show().map_err(|e| e.to_string())?;
             if let Some(key) = notification.opens.clone() {

@@ -28,9 +28,30 @@ pub fn pending(kd: &Keydesk, now: Now) -> Vec<PendingCodeView> {
     views
 }
 
-/// The mailbox connection above the codes, with the last error in plain words.
+/// The mailbox connection above the codes, with the last error in plain words in the desk's
+/// language.
 pub fn connection(kd: &Keydesk) -> InboxConnection {
-    kd.inbox.connection()
+    connection_in(kd.inbox.connection(), kd.locale())
+}
+
+fn connection_in(connection: InboxConnection, locale: crate::i18n::Locale) -> InboxConnection {
+    use crate::i18n::error_in;
+    match connection {
+        InboxConnection::Stopped { code, message } => InboxConnection::Stopped {
+            code,
+            message: error_in(locale, code, message),
+        },
+        InboxConnection::Failing {
+            account,
+            code,
+            message,
+        } => InboxConnection::Failing {
+            account,
+            code,
+            message: error_in(locale, code, message),
+        },
+        other => other,
+    }
 }
 
 /// Copies a code to the clipboard and marks it used, here and on the server for the other
@@ -99,6 +120,7 @@ pub(crate) fn start_inbox(kd: &Keydesk) {
         desk: kd.desk.clone(),
         notifier: kd.notifier.clone(),
         tasks: kd.tasks.clone(),
+        locale: kd.shared_locale(),
     };
     kd.tasks.spawn_with(move |cancel| {
         runner.run(
@@ -127,6 +149,7 @@ struct Announcer {
     desk: std::sync::Arc<std::sync::Mutex<Desk>>,
     notifier: Option<std::sync::Arc<dyn crate::notification::Notifier>>,
     tasks: crate::tasks::Tasks,
+    locale: crate::i18n::SharedLocale,
 }
 
 impl Announcer {
@@ -153,7 +176,12 @@ impl Announcer {
         if locked {
             settings.show_code = false;
         }
-        let text = crate::notification::for_code(&code, Now::system().secs(), &settings);
+        let text = crate::notification::for_code(
+            &code,
+            Now::system().secs(),
+            &settings,
+            self.locale.get(),
+        );
         self.tasks.spawn(async move {
             // notify-rust talks D-Bus synchronously; it fails fast when no daemon is there.
             let shown = tokio::task::spawn_blocking(move || notifier.show(&text)).await;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Area, Error, Keydesk, Now};
 use crate::error::ErrorCode;
+use crate::i18n::{Locale, msg, text};
 use crate::pending::{CodeState, MessageKey, Origin, PendingCodeView};
 
 /// What the tray shows: how many codes wait, and each one's portal and time left. Never the
@@ -21,6 +22,12 @@ pub struct TrayView {
     pub title: String,
     /// Each fresh code, newest first.
     pub codes: Vec<TrayCode>,
+    /// The menu's greyed-out line when no code waits: "No codes waiting".
+    pub no_codes: String,
+    /// The menu item that opens the window.
+    pub open: String,
+    /// The menu item that quits Keydesk.
+    pub quit: String,
 }
 
 /// One pending code in the tray's menu.
@@ -30,53 +37,62 @@ pub struct TrayCode {
     pub key: MessageKey,
     /// "Availity — 4 min left".
     pub label: String,
+    /// Its menu item: "Copy Availity — 4 min left".
+    pub copy: String,
 }
 
-/// The tray at `now`.
+/// The tray at `now`, in the desk's language.
 pub fn tray(kd: &Keydesk, now: Now) -> TrayView {
-    tray_of(&super::codes::pending(kd, now), now)
+    tray_of(&super::codes::pending(kd, now), now, kd.locale())
 }
 
-fn tray_of(pending: &[PendingCodeView], now: Now) -> TrayView {
+fn tray_of(pending: &[PendingCodeView], now: Now, locale: Locale) -> TrayView {
     let codes: Vec<TrayCode> = pending
         .iter()
         .filter(|c| c.state == CodeState::Fresh)
-        .map(|c| TrayCode {
-            key: c.key.clone(),
-            label: format!(
+        .map(|c| {
+            let label = format!(
                 "{} — {}",
-                who(&c.origin),
-                time_left(c.expires_at - now.secs())
-            ),
+                who(&c.origin, locale),
+                time_left(c.expires_at - now.secs(), locale)
+            );
+            TrayCode {
+                key: c.key.clone(),
+                copy: text(locale, msg::TRAY_COPY, &[("label", &label)]),
+                label,
+            }
         })
         .collect();
     let title = match codes.len() {
-        0 => "Keydesk".to_owned(),
-        1 => "Keydesk — 1 code".to_owned(),
-        n => format!("Keydesk — {n} codes"),
+        0 => text(locale, msg::TRAY_TITLE_NONE, &[]),
+        1 => text(locale, msg::TRAY_TITLE_ONE, &[]),
+        n => text(locale, msg::TRAY_TITLE_OTHER, &[("count", &n)]),
     };
     TrayView {
         count: codes.len(),
         title,
         codes,
+        no_codes: text(locale, msg::TRAY_NO_CODES, &[]),
+        open: text(locale, msg::TRAY_OPEN, &[]),
+        quit: text(locale, msg::TRAY_QUIT, &[]),
     }
 }
 
 /// Who a code is from, in the words of the codes list.
-fn who(origin: &Origin) -> String {
+fn who(origin: &Origin, locale: Locale) -> String {
     match origin {
         Origin::Portal { name, .. } => name.clone(),
         Origin::Unmatched { sender } => sender.clone(),
-        Origin::Unverified { name, .. } => format!("{name} (unverified)"),
+        Origin::Unverified { name, .. } => text(locale, msg::TRAY_UNVERIFIED, &[("name", name)]),
     }
 }
 
 /// "4 min left", "45 s left", "expiring": whole minutes from two minutes on.
-fn time_left(secs: i64) -> String {
+fn time_left(secs: i64, locale: Locale) -> String {
     match secs {
-        s if s <= 0 => "expiring".to_owned(),
-        s if s < 120 => format!("{s} s left"),
-        s => format!("{} min left", s / 60),
+        s if s <= 0 => text(locale, msg::TRAY_EXPIRING, &[]),
+        s if s < 120 => text(locale, msg::TRAY_SECONDS_LEFT, &[("seconds", &s)]),
+        s => text(locale, msg::TRAY_MINUTES_LEFT, &[("minutes", &(s / 60))]),
     }
 }
 
@@ -243,13 +259,52 @@ mod tests {
                 code(1, "Humana", 600, CodeState::Used),
             ],
             now,
+            Locale::En,
         );
         assert_eq!(view.count, 2);
         assert_eq!(view.title, "Keydesk — 2 codes");
         let labels: Vec<&str> = view.codes.iter().map(|c| c.label.as_str()).collect();
         assert_eq!(labels, ["Availity — 4 min left", "Cigna — 45 s left"]);
         assert!(!format!("{view:?}").contains("482913"), "no digits");
-        assert_eq!(tray_of(&[], now).title, "Keydesk");
+        assert_eq!(tray_of(&[], now, Locale::En).title, "Keydesk");
+    }
+
+    #[test]
+    fn the_tray_speaks_spanish_when_the_desk_does() {
+        let now = Now::from_secs(1_000);
+        let mut unverified = code(4, "Humana", 30, CodeState::Fresh);
+        unverified.origin = Origin::Unverified {
+            portal_id: 4,
+            name: "Humana".into(),
+            sender: "x@example.com".into(),
+            reason: "not checked".into(),
+            confirmable: false,
+        };
+        let view = tray_of(
+            &[
+                code(3, "Availity", 270, CodeState::Fresh),
+                unverified,
+                code(1, "Cigna", 0, CodeState::Fresh),
+            ],
+            now,
+            Locale::Es,
+        );
+        assert_eq!(view.title, "Keydesk — 3 códigos");
+        let labels: Vec<&str> = view.codes.iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "Availity — quedan 4 min",
+                "Humana (sin verificar) — quedan 30 s",
+                "Cigna — por vencer"
+            ]
+        );
+        assert_eq!(view.open, "Abrir Keydesk");
+        assert_eq!(view.codes[0].copy, "Copiar Availity — quedan 4 min");
+        assert_eq!(
+            tray_of(&[], now, Locale::Es).no_codes,
+            "No hay códigos pendientes"
+        );
     }
 
     #[test]

@@ -119,10 +119,11 @@ pub(crate) fn start_reminders(kd: &Keydesk) {
         return;
     };
     let desk = kd.desk.clone();
+    let locale = kd.shared_locale();
     kd.tasks.spawn(async move {
         tokio::time::sleep(FIRST_REMINDER_AFTER).await;
         loop {
-            remind(&desk, &notifier, Now::system()).await;
+            remind(&desk, &notifier, locale.get(), Now::system()).await;
             tokio::time::sleep(REMINDER_EVERY).await;
         }
     });
@@ -131,6 +132,7 @@ pub(crate) fn start_reminders(kd: &Keydesk) {
 async fn remind(
     desk: &std::sync::Mutex<crate::desk::Desk>,
     notifier: &std::sync::Arc<dyn crate::notification::Notifier>,
+    locale: crate::i18n::Locale,
     now: Now,
 ) {
     let lock = || desk.lock().unwrap_or_else(|e| e.into_inner());
@@ -142,7 +144,7 @@ async fn remind(
         }
     };
     for device in due {
-        let notification = device.reminder();
+        let notification = device.reminder(locale);
         let notifier = notifier.clone();
         // notify-rust talks D-Bus synchronously: off the runtime's threads.
         let shown = tokio::task::spawn_blocking(move || notifier.show(&notification))

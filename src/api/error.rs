@@ -126,6 +126,16 @@ impl Error {
         }
     }
 
+    /// The message for the window in `locale`. English is the detailed message
+    /// ([`Error::desk_message`]); Spanish is the code's plain words from the catalogue
+    /// (`error_<code>`), which say what happened and what to do without the details.
+    pub fn desk_message_in(&self, locale: crate::i18n::Locale) -> String {
+        match locale {
+            crate::i18n::Locale::En => self.desk_message(),
+            locale => crate::i18n::error_text(locale, self.code()),
+        }
+    }
+
     /// The message for the window: next to its field it does not repeat the field's name.
     pub fn desk_message(&self) -> String {
         let reason = match self {
@@ -174,6 +184,21 @@ mod tests {
             "Could not read /nowhere/portals.json: there is no such file or folder. Check the \
              file name and folder."
         );
+    }
+
+    #[test]
+    fn a_spanish_desk_reads_the_codes_plain_words_and_english_keeps_the_details() {
+        use crate::i18n::Locale;
+        let error = Error::File {
+            action: "read",
+            path: "/nowhere/portals.json".into(),
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        };
+        assert_eq!(error.desk_message_in(Locale::En), error.desk_message());
+        let spanish = error.desk_message_in(Locale::Es);
+        assert_eq!(spanish, crate::i18n::raw(Locale::Es, "error_file"));
+        assert_ne!(spanish, crate::i18n::raw(Locale::En, "error_file"));
+        assert_ne!(spanish, "error_file", "the catalogue holds it");
     }
 
     #[test]

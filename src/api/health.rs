@@ -10,6 +10,7 @@ use super::{Area, Error, Keydesk, Now};
 use crate::desk::Desk;
 use crate::health::book::{EVERY_SECS, HealthBook};
 use crate::health::{self, Checkup, HealthState, Probe};
+use crate::i18n::{Locale, msg, text};
 use crate::portal::{Portal, PortalBook};
 use crate::signin::Recipes;
 
@@ -53,8 +54,20 @@ pub(super) fn target(recipes: &Recipes, portal: &Portal) -> Target {
 }
 
 /// Checks `portal_id` (or every portal) now, all at once; a portal checked less than five
-/// minutes ago is not asked again, its last check stands.
+/// minutes ago is not asked again, its last check stands. Its words are in the desk's
+/// language.
 pub async fn check(
+    kd: &Keydesk,
+    portal_id: Option<i64>,
+    now: Now,
+) -> Result<Vec<PortalHealth>, Error> {
+    let views = checked(kd, portal_id, now).await?;
+    Ok(in_locale(views, kd.locale()))
+}
+
+/// [`check`] with each check's own detailed line, in English (a guided fix words what it found
+/// in the desk's language itself).
+pub(super) async fn checked(
     kd: &Keydesk,
     portal_id: Option<i64>,
     now: Now,
@@ -119,7 +132,29 @@ fn view(t: Target, c: Checkup, reused: bool) -> PortalHealth {
     }
 }
 
-/// The latest check of each portal (none for a portal never checked).
+/// In English each check's own detailed line; in Spanish its state's plain words.
+fn in_locale(mut views: Vec<PortalHealth>, locale: Locale) -> Vec<PortalHealth> {
+    if locale != Locale::En {
+        for v in &mut views {
+            v.words = state_words(v.state, locale);
+        }
+    }
+    views
+}
+
+/// A health state's plain words in `locale`.
+pub fn state_words(state: HealthState, locale: Locale) -> String {
+    let words = match state {
+        HealthState::Ok => msg::HEALTH_OK,
+        HealthState::Maintenance => msg::HEALTH_MAINTENANCE,
+        HealthState::Certificate => msg::HEALTH_CERTIFICATE,
+        HealthState::Unreachable => msg::HEALTH_UNREACHABLE,
+        HealthState::Error => msg::HEALTH_ERROR,
+    };
+    text(locale, words, &[])
+}
+
+/// The latest check of each portal (none for a portal never checked), in the desk's language.
 pub fn latest(kd: &Keydesk) -> Result<Vec<PortalHealth>, Error> {
     let mut desk = kd.desk();
     let portals = PortalBook::new(desk.store()).list()?;
@@ -129,7 +164,7 @@ pub fn latest(kd: &Keydesk) -> Result<Vec<PortalHealth>, Error> {
             out.push(view(target(&kd.recipes, &p), c, true));
         }
     }
-    Ok(out)
+    Ok(in_locale(out, kd.locale()))
 }
 
 /// The states of a portal's checks in the last 30 days, oldest first.
@@ -160,4 +195,39 @@ pub(crate) fn start_checks(kd: &Keydesk) {
             tokio::time::sleep(std::time::Duration::from_secs(EVERY_SECS)).await;
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_spanish_desk_reads_the_states_plain_words_and_english_the_checks_own_line() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url = format!("http://127.0.0.1:{closed}/login");
+        let c = health::check(&url, &Probe::system(&url), &[], 1_000).await;
+        let target = Target {
+            id: 1,
+            name: "Cigna".into(),
+            url,
+            maintenance_words: Vec::new(),
+        };
+        let views = vec![view(target, c, false)];
+        let english = in_locale(views.clone(), Locale::En);
+        assert_eq!(english, views, "English keeps the check's own line");
+        assert!(
+            english[0].words.contains("refuses connections"),
+            "{english:?}"
+        );
+        let spanish = in_locale(views, Locale::Es);
+        assert_eq!(spanish[0].state, HealthState::Unreachable);
+        assert_eq!(
+            spanish[0].words,
+            "No se puede conectar con el portal desde esta computadora."
+        );
+    }
 }

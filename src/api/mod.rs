@@ -15,7 +15,7 @@
 //! | [`authenticator`] | keeps authenticator entries: adds, imports, copies codes, links, backs up |
 //! | [`signin`] | signs in with one click: starts, finds the code, records the end |
 //! | [`devices`] | sees and forgets remembered devices, keeps records for outside browsers |
-//! | [`settings`] | chooses how long a copy stays on the clipboard |
+//! | [`settings`] | chooses how long a copy stays on the clipboard, and the language |
 //! | [`people`] | locks and unlocks the desk, signs in as a person, switches person; manages the people |
 //! | [`audit`] | reads, filters, verifies and exports the audit log |
 //! | [`health`] | sees whether each portal answers: now, every 15 minutes, 30 days back |
@@ -151,6 +151,7 @@ pub struct Keydesk {
     session: Arc<Mutex<crate::session::Session>>,
     policy: crate::policy::OfficePolicy,
     desk_name: String,
+    locale: crate::i18n::SharedLocale,
 }
 
 impl std::fmt::Debug for Keydesk {
@@ -188,7 +189,9 @@ impl Keydesk {
         let idle = people::idle_in_force(desk.store_ref(), &policy.policy);
         let desk_name = people::desk_name(desk.profile_id());
         let session = crate::session::Session::new(has_people, idle, std::time::Instant::now());
+        let locale = crate::i18n::SharedLocale::new(settings::locale_in_force(desk.store_ref()));
         Ok(Self {
+            locale,
             session: Arc::new(Mutex::new(session)),
             policy,
             desk_name,
@@ -389,6 +392,17 @@ impl Keydesk {
     /// The session, for one use-case. A plain mutex, never held across an await.
     pub(crate) fn session(&self) -> MutexGuard<'_, crate::session::Session> {
         self.session.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The language Keydesk speaks to people now: the person's setting, else the system's.
+    pub fn locale(&self) -> crate::i18n::Locale {
+        self.locale.get()
+    }
+
+    /// The language as it changes, for what reports to people outside a use-case (the
+    /// window's errors, notifications from the background).
+    pub fn shared_locale(&self) -> crate::i18n::SharedLocale {
+        self.locale.clone()
     }
 
     /// The office's policy in force.

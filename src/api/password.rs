@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use super::{Area, Error, Keydesk, Now};
 use crate::error::ErrorCode;
+use crate::i18n::{Locale, msg, text};
 use crate::portal::PortalBook;
 use crate::portal::change::{self, ChangeError, Phase, Took, Underway};
 use crate::portal::rules::{self, PasswordRules, RulesError};
@@ -428,7 +429,30 @@ pub fn changes(kd: &Keydesk) -> Result<Vec<ChangeView>, Error> {
         .filter(|v| super::portals::visible(kd, v.portal_id).is_ok())
         .collect();
     views.sort_by_key(|v| v.portal_id);
-    Ok(views)
+    let locale = kd.locale();
+    Ok(views.into_iter().map(|v| in_locale(v, locale)).collect())
+}
+
+/// In English a change's own detailed words; in Spanish its state's plain words (the
+/// password rules' sentence stays as written).
+fn in_locale(mut view: ChangeView, locale: Locale) -> ChangeView {
+    if locale == Locale::En {
+        return view;
+    }
+    let words = match view.state.as_str() {
+        "proposed" => msg::CHANGE_PROPOSED,
+        "running" => msg::CHANGE_RUNNING,
+        "changed" => msg::CHANGE_CHANGED,
+        "refused" => msg::CHANGE_REFUSED,
+        "not_sent" => msg::CHANGE_NOT_SENT,
+        _ => msg::CHANGE_UNSETTLED,
+    };
+    view.words = if words.params.is_empty() {
+        text(locale, words, &[])
+    } else {
+        text(locale, words, &[("portal", &view.portal)])
+    };
+    view
 }
 
 /// The person says which password the portal took, for a change cut short.

@@ -136,6 +136,30 @@ fn a_proposed_password_meets_the_rules_waits_in_the_keychain_and_shows_only_when
 }
 
 #[test]
+fn a_spanish_desk_reads_where_the_change_stands_in_spanish() {
+    let dir = tempfile::tempdir().unwrap();
+    let (kd, id) = desk(dir.path());
+    let view = propose(&kd, id, Now::from_secs(150)).unwrap();
+    let english = changes(&kd).unwrap();
+    assert_eq!(
+        english[0].words, view.words,
+        "English keeps the detailed words"
+    );
+    crate::api::settings::set_language(&kd, crate::api::settings::LanguageSetting::Es).unwrap();
+    let spanish = changes(&kd).unwrap();
+    assert_eq!(spanish[0].state, "proposed");
+    assert_eq!(
+        spanish[0].words,
+        text(
+            Locale::Es,
+            msg::CHANGE_PROPOSED,
+            &[("portal", &spanish[0].portal)]
+        )
+    );
+    assert!(spanish[0].words.contains("contraseña nueva"), "{spanish:?}");
+}
+
+#[test]
 fn an_office_that_shows_no_password_shows_no_proposed_one_and_the_change_still_runs() {
     let dir = tempfile::tempdir().unwrap();
     let (kd, id) = desk(dir.path());

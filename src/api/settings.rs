@@ -1,8 +1,10 @@
-//! The desk's settings: how long a copied password or code stays on the clipboard.
+//! The desk's settings: how long a copied password or code stays on the clipboard, and the
+//! language Keydesk speaks.
 
 use std::time::Duration;
 
 use super::{Area, Error, Keydesk};
+use crate::i18n::Locale;
 
 /// The clipboard clearing delay in force.
 pub fn clipboard_delay(kd: &Keydesk) -> Duration {
@@ -30,6 +32,94 @@ pub fn set_clipboard_delay(kd: &Keydesk, delay: Duration) -> Result<(), Error> {
     );
     kd.changed(Area::Settings);
     Ok(())
+}
+
+/// The language chosen: the system's, or one of Keydesk's own.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum LanguageSetting {
+    /// The language of the system (Spanish for any Spanish, else English).
+    #[default]
+    System,
+    /// English.
+    En,
+    /// Spanish.
+    Es,
+}
+
+impl LanguageSetting {
+    /// The setting named "system", "en" or "es".
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "system" => Some(Self::System),
+            "en" => Some(Self::En),
+            "es" => Some(Self::Es),
+            _ => None,
+        }
+    }
+
+    /// Its name, as [`LanguageSetting::parse`] reads it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::System => "system",
+            Self::En => "en",
+            Self::Es => "es",
+        }
+    }
+
+    /// The language it means on this system.
+    pub fn locale(self) -> Locale {
+        match self {
+            Self::System => crate::i18n::system_locale(),
+            Self::En => Locale::En,
+            Self::Es => Locale::Es,
+        }
+    }
+}
+
+/// The language setting and the language it gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct LanguageView {
+    /// What the person chose.
+    pub setting: LanguageSetting,
+    /// The language shown.
+    pub locale: Locale,
+}
+
+const LANGUAGE: &str = "language";
+
+fn saved_language(store: &crate::store::Store) -> LanguageSetting {
+    // A value that no longer reads (edited by hand) is the system's.
+    store.setting(LANGUAGE).ok().flatten().unwrap_or_default()
+}
+
+/// The language of a profile as it opens.
+pub(crate) fn locale_in_force(store: &crate::store::Store) -> Locale {
+    saved_language(store).locale()
+}
+
+/// The language setting and the language in force.
+pub fn language(kd: &Keydesk) -> LanguageView {
+    LanguageView {
+        setting: saved_language(kd.desk().store_ref()),
+        locale: kd.locale(),
+    }
+}
+
+/// Keeps the language setting and speaks it from now on: the window redraws (its settings
+/// changed), the tray and the notifications follow.
+pub fn set_language(kd: &Keydesk, setting: LanguageSetting) -> Result<LanguageView, Error> {
+    kd.desk().store().set_setting(LANGUAGE, &setting)?;
+    kd.locale.set(setting.locale());
+    kd.audit(
+        crate::audit::Action::SettingChanged,
+        None,
+        format!("language {}", setting.as_str()),
+    );
+    kd.changed(Area::Settings);
+    Ok(language(kd))
 }
 
 /// What the office's policy sets, for Settings to show as "set by your office".
@@ -86,5 +176,42 @@ mod tests {
             Duration::from_secs(45),
             "kept across starts"
         );
+    }
+
+    #[test]
+    fn the_language_follows_the_system_until_one_is_chosen_and_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let kd = Keydesk::for_tests(dir.path(), Platform::default());
+            let start = language(&kd);
+            assert_eq!(
+                start.setting,
+                LanguageSetting::System,
+                "the system's by default"
+            );
+            assert_eq!(start.locale, crate::i18n::system_locale());
+            let mut events = kd.subscribe();
+            let chosen = set_language(&kd, LanguageSetting::Es).unwrap();
+            assert_eq!(chosen.locale, Locale::Es);
+            assert_eq!(kd.locale(), Locale::Es, "in force at once");
+            assert!(
+                matches!(
+                    events.try_recv(),
+                    Ok(crate::api::Event::Changed(Area::Settings))
+                ),
+                "the window hears it and redraws"
+            );
+        }
+        let kd = Keydesk::for_tests(dir.path(), Platform::default());
+        assert_eq!(
+            language(&kd),
+            LanguageView {
+                setting: LanguageSetting::Es,
+                locale: Locale::Es
+            },
+            "kept across starts"
+        );
+        assert_eq!(LanguageSetting::parse(" ES "), Some(LanguageSetting::Es));
+        assert_eq!(LanguageSetting::parse("fr"), None);
     }
 }

@@ -90,8 +90,9 @@ fn prepare_unlocked(
 
 /// Tells the window how the sign-in stands (only if it changed since `last`); the view it sent.
 pub fn publish(kd: &Keydesk, machine: &SignIn, last: Option<&SignInView>) -> SignInView {
-    let view =
-        SignInView::of(machine).with_code_to_confirm(kd.sign_ins.asking(machine.portal().id));
+    let locale = kd.locale();
+    let view = SignInView::of(machine, locale)
+        .with_code_to_confirm(kd.sign_ins.asking(machine.portal().id), locale);
     if last != Some(&view) {
         tracing::info!(portal = view.portal_id, state = view.failure_code.unwrap_or("ok"), words = %view.words, "sign-in");
         kd.publish_sign_in(view.clone());
@@ -254,12 +255,14 @@ pub fn finish(kd: &Keydesk, machine: SignIn, claim: Claim, now: Now) -> SignInVi
         if let Err(e) = guard.record(&machine, now.secs()) {
             tracing::warn!(error = %e, "could not note how the sign-in ended");
         }
-        guard.lockout_warning(machine.portal()).unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "could not read the failures in a row");
-            None
-        })
+        guard
+            .lockout_warning(machine.portal(), kd.locale())
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "could not read the failures in a row");
+                None
+            })
     };
-    let view = SignInView::of(&machine).with_lockout_warning(warning);
+    let view = SignInView::of(&machine, kd.locale()).with_lockout_warning(warning);
     tracing::info!(portal = view.portal_id, state = view.failure_code.unwrap_or("ok"), words = %view.words, "sign-in ended");
     kd.audit(
         crate::audit::Action::SignInEnded,

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::Keydesk;
 use crate::error::ErrorCode;
+use crate::i18n::{Locale, error_in, msg, text};
 use crate::keychain::{ItemKey, KeychainStatus};
 use crate::mailbox::{self, MailboxError, MailboxStatus};
 
@@ -18,17 +19,39 @@ pub struct DeskStatus {
     pub notices: Vec<String>,
 }
 
-/// Whether the keychain can be used now (no network).
+/// Whether the keychain can be used now (no network), in the desk's language.
 pub fn keychain(kd: &Keydesk) -> KeychainStatus {
-    kd.desk().keychain().status()
+    keychain_in(kd.desk().keychain().status(), kd.locale())
 }
 
-/// The state of both connections. The local part (keychain, settings) is read now; the
+fn keychain_in(status: KeychainStatus, locale: Locale) -> KeychainStatus {
+    match status {
+        KeychainStatus::Unavailable { code, reason } => KeychainStatus::Unavailable {
+            code,
+            reason: error_in(locale, code, reason),
+        },
+        available => available,
+    }
+}
+
+/// The mailbox status with its message in `locale`.
+pub(crate) fn mailbox_in(status: MailboxStatus, locale: Locale) -> MailboxStatus {
+    match status {
+        MailboxStatus::Error { code, message } => MailboxStatus::Error {
+            code,
+            message: error_in(locale, code, message),
+        },
+        other => other,
+    }
+}
+
+/// The state of both connections, in the desk's language. The local part (keychain, settings) is read now; the
 /// returned future checks the mailbox over the network and holds no lock, so nothing else of
 /// the desk waits for the server.
 pub fn check(kd: &Keydesk) -> impl Future<Output = DeskStatus> + Send + 'static {
+    let locale = kd.locale();
     let desk = kd.desk();
-    let keychain = desk.keychain().status();
+    let keychain = keychain_in(desk.keychain().status(), locale);
     let mailbox_check = match mailbox::saved_settings(desk.store_ref()) {
         Ok(None) => Err(MailboxStatus::NotSetUp),
         Ok(Some(settings)) => match desk.keychain().get(&ItemKey::mailbox_password()) {
@@ -44,41 +67,31 @@ pub fn check(kd: &Keydesk) -> impl Future<Output = DeskStatus> + Send + 'static 
             message: e.to_string(),
         }),
     };
-    let mut notices = desk.notices();
+    let mut notices = desk.notices(locale);
     if let Ok(Some(settings)) = mailbox::saved_settings(desk.store_ref())
         && settings.authserv_id.is_none()
     {
-        notices.push(format!("{}.", capitalized(crate::inbox::trust::NO_CHECKS)));
+        notices.push(text(locale, msg::STATUS_NO_SENDER_CHECKS, &[]));
     }
     drop(desk);
     if let Some(problem) = &kd.policy().problem {
         notices.push(problem.clone());
     }
     if kd.policy().policy.pin_required == Some(true) && !kd.session().has_people() {
-        notices.push(
-            "Your office requires everyone to sign in with a PIN: add the people of this desk \
-             in Settings."
-                .to_owned(),
-        );
+        notices.push(text(locale, msg::STATUS_PIN_REQUIRED, &[]));
     }
     async move {
         let mailbox = match mailbox_check {
             Ok((settings, password)) => mailbox::check(&settings, &password).await,
             Err(status) => status,
         };
+        let mailbox = mailbox_in(mailbox, locale);
         DeskStatus {
             keychain,
             mailbox,
             notices,
         }
     }
-}
-
-fn capitalized(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -94,5 +107,42 @@ mod tests {
         assert_eq!(status.mailbox, MailboxStatus::NotSetUp);
         assert!(matches!(status.keychain, KeychainStatus::Available { .. }));
         assert!(status.notices.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_spanish_desk_reads_its_status_in_spanish() {
+        let dir = tempfile::tempdir().unwrap();
+        let kd = Keydesk::for_tests(dir.path(), Platform::default()).with_policy(
+            crate::policy::Policy {
+                pin_required: Some(true),
+                ..Default::default()
+            },
+        );
+        let english = check(&kd).await.notices;
+        assert_eq!(
+            english,
+            [
+                "Your office requires everyone to sign in with a PIN: add the people of this desk \
+              in Settings."
+            ]
+        );
+        crate::api::settings::set_language(&kd, crate::api::settings::LanguageSetting::Es).unwrap();
+        let spanish = check(&kd).await.notices;
+        assert_eq!(spanish, [text(Locale::Es, msg::STATUS_PIN_REQUIRED, &[])]);
+        assert_ne!(spanish, english);
+        let failed = mailbox_in(
+            MailboxStatus::Error {
+                code: ErrorCode::MailboxUnreachable,
+                message: "imap.example.org:993 does not answer".into(),
+            },
+            Locale::Es,
+        );
+        assert_eq!(
+            failed,
+            MailboxStatus::Error {
+                code: ErrorCode::MailboxUnreachable,
+                message: crate::i18n::error_text(Locale::Es, ErrorCode::MailboxUnreachable),
+            }
+        );
     }
 }

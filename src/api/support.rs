@@ -319,7 +319,11 @@ pub fn summary(kd: &Keydesk, portal_id: i64, options: &PacketOptions) -> Result<
             rfc3339_utc(a.started_ms.div_euclid(1000)),
             a.duration_ms,
             a.step,
-            a.class.map(|c| c.title()).unwrap_or("unknown"),
+            // In English whatever the desk speaks: the summary is for the payer's support line.
+            a.class.map_or_else(
+                || "unknown".to_owned(),
+                |c| c.title(crate::i18n::Locale::En)
+            ),
             a.alert_text
                 .as_deref()
                 .map(|t| format!("; the portal said: “{t}”"))

@@ -11,6 +11,7 @@ use crate::browser_profile::PortalCookies;
 use crate::devices::DeviceSource;
 use crate::health::HealthState;
 use crate::health::book::HealthBook;
+use crate::i18n::{Locale, error_in, msg, text};
 use crate::inbox::InboxConnection;
 use crate::pending::Origin;
 use crate::portal::PortalBook;
@@ -126,7 +127,12 @@ pub fn fix(kd: &Keydesk, portal_id: i64) -> Result<Option<FixView>, Error> {
     Ok(Some(FixView {
         portal_id,
         portal: portal.fields.name.clone(),
-        fix: Fix::for_class(class, &portal.fields.name, portal.fields.second_step),
+        fix: Fix::for_class(
+            class,
+            &portal.fields.name,
+            portal.fields.second_step,
+            kd.locale(),
+        ),
         attempt,
     }))
 }
@@ -174,38 +180,68 @@ pub async fn run(
     now: Now,
 ) -> Result<String, Error> {
     may_run(kd)?;
+    // In the desk's language now; the history keeps it as it was shown.
+    let locale = kd.locale();
     let found = match action {
         FixAction::HealthCheck => {
-            let checks = super::health::check(kd, Some(portal_id), now).await?;
+            let checks = super::health::checked(kd, Some(portal_id), now).await?;
+            let words = |h: &super::health::PortalHealth| match locale {
+                Locale::En => h.words.clone(),
+                locale => super::health::state_words(h.state, locale),
+            };
             let portal = match checks.first() {
-                Some(h) if h.reused => format!(
-                    "{} (checked {} s ago; a portal is asked at most once in five minutes)",
-                    h.words,
-                    now.secs() - h.checked_at
+                Some(h) if h.reused => text(
+                    locale,
+                    msg::FOUND_HEALTH_REUSED,
+                    &[
+                        ("words", &words(h)),
+                        ("seconds", &(now.secs() - h.checked_at)),
+                    ],
                 ),
-                Some(h) => h.words.clone(),
-                None => "The portal could not be checked.".to_owned(),
+                Some(h) => words(h),
+                None => text(locale, msg::FOUND_HEALTH_NONE, &[]),
             };
             match identity_host(kd, portal_id) {
                 Some(url) => {
                     let checked = super::health::check_host(&url, now).await;
-                    format!(
-                        "{portal} Your organization's sign-in service ({}): {}",
-                        origin_of(&url),
-                        checked.words
+                    let host_words = match locale {
+                        Locale::En => checked.words,
+                        locale => super::health::state_words(checked.state, locale),
+                    };
+                    text(
+                        locale,
+                        msg::FOUND_IDENTITY,
+                        &[
+                            ("portal", &portal),
+                            ("origin", &origin_of(&url)),
+                            ("words", &host_words),
+                        ],
                     )
                 }
                 None => portal,
             }
         }
-        FixAction::CheckMailbox => mailbox_words(kd, portal_id, now),
-        FixAction::CheckClock => clock_words(kd, portal_id).await?,
-        FixAction::ShowSupport => support_words(kd, portal_id)?,
-        FixAction::ChangePassword => super::password::propose(kd, portal_id, now)?.words,
+        FixAction::CheckMailbox => mailbox_words(kd, portal_id, now, locale),
+        FixAction::CheckClock => clock_words(kd, portal_id, locale).await?,
+        FixAction::ShowSupport => support_words(kd, portal_id, locale)?,
+        FixAction::ChangePassword => {
+            let proposed = super::password::propose(kd, portal_id, now)?;
+            match locale {
+                Locale::En => proposed.words,
+                locale => text(
+                    locale,
+                    msg::CHANGE_PROPOSED,
+                    &[("portal", &proposed.portal)],
+                ),
+            }
+        }
         other => {
             return Err(Error::other(
                 crate::error::ErrorCode::Internal,
-                format!("“{}” is done in the portal window.", other.label()),
+                format!(
+                    "“{}” is done in the portal window.",
+                    other.label(crate::i18n::Locale::En)
+                ),
             ));
         }
     };
@@ -249,37 +285,58 @@ pub fn forget_cookies(
         Err(e) if e.code() == crate::error::ErrorCode::DeviceNotFound => false,
         Err(e) => return Err(e),
     };
-    let found = if cleared {
-        "This device's cookies for the portal were cleared: the next sign-in starts afresh."
-    } else {
-        "There were no cookies of the portal on this device to clear: they are not in the way."
-    };
-    note(kd, portal_id, FixAction::ForgetCookies, found, now)?;
-    Ok(found.to_owned())
+    let found = text(
+        kd.locale(),
+        if cleared {
+            msg::FOUND_COOKIES_CLEARED
+        } else {
+            msg::FOUND_NO_COOKIES
+        },
+        &[],
+    );
+    note(kd, portal_id, FixAction::ForgetCookies, &found, now)?;
+    Ok(found)
 }
 
-fn mailbox_words(kd: &Keydesk, portal_id: i64, now: Now) -> String {
-    let connection = match super::codes::connection(kd) {
-        InboxConnection::NotSetUp => {
-            "No mailbox is set up, so no code can be picked up.".to_owned()
-        }
-        InboxConnection::Stopped { message, .. } => {
-            format!("The mailbox watch is stopped: {message}")
-        }
-        InboxConnection::Connecting { account } => format!("Still connecting to {account}."),
-        InboxConnection::Watching { account, .. } => format!("The mailbox {account} is connected."),
-        InboxConnection::Failing { message, .. } => format!("The mailbox has a problem: {message}"),
+fn mailbox_words(kd: &Keydesk, portal_id: i64, now: Now, locale: Locale) -> String {
+    let connection = match kd.inbox.connection() {
+        InboxConnection::NotSetUp => text(locale, msg::FOUND_MAILBOX_NOT_SET_UP, &[]),
+        InboxConnection::Stopped { code, message } => text(
+            locale,
+            msg::FOUND_MAILBOX_STOPPED,
+            &[("message", &error_in(locale, code, message))],
+        ),
+        InboxConnection::Connecting { account } => text(
+            locale,
+            msg::FOUND_MAILBOX_CONNECTING,
+            &[("account", &account)],
+        ),
+        InboxConnection::Watching { account, .. } => text(
+            locale,
+            msg::FOUND_MAILBOX_CONNECTED,
+            &[("account", &account)],
+        ),
+        InboxConnection::Failing { code, message, .. } => text(
+            locale,
+            msg::FOUND_MAILBOX_FAILING,
+            &[("message", &error_in(locale, code, message))],
+        ),
     };
     let codes = super::codes::pending(kd, now)
         .into_iter()
         .filter(|c| matches!(&c.origin, Origin::Portal { portal_id: p, .. } if *p == portal_id))
         .count();
     // Only how many: a code's digits never go into the history.
-    format!("{connection} Codes from this portal waiting now: {codes}.")
+    text(
+        locale,
+        msg::FOUND_CODES_WAITING,
+        &[("connection", &connection), ("count", &codes)],
+    )
 }
 
-/// The clock compared with the portal's own server (its sign-in page's origin).
-async fn clock_words(kd: &Keydesk, portal_id: i64) -> Result<String, Error> {
+/// The clock compared with the portal's own server (its sign-in page's origin). The
+/// comparison's line is the authenticator's clock check's, in English.
+async fn clock_words(kd: &Keydesk, portal_id: i64, locale: Locale) -> Result<String, Error> {
     let portal = super::portals::get(kd, portal_id)?;
     let servers = crate::otp::clock::portal_servers(std::slice::from_ref(&portal));
     Ok(super::authenticator::clock_check_servers(servers)
@@ -287,20 +344,26 @@ async fn clock_words(kd: &Keydesk, portal_id: i64) -> Result<String, Error> {
         .into_iter()
         .next()
         .map_or_else(
-            || "The portal's address names no server to compare the clock with.".to_owned(),
+            || text(locale, msg::FOUND_NO_CLOCK_SERVER, &[]),
             |line| line.message,
         ))
 }
 
-fn support_words(kd: &Keydesk, portal_id: i64) -> Result<String, Error> {
+fn support_words(kd: &Keydesk, portal_id: i64, locale: Locale) -> Result<String, Error> {
     let facts = super::support::facts(kd, portal_id)?;
+    let portal: (&str, &dyn std::fmt::Display) = ("portal", &facts.portal);
     Ok(match (&facts.support_phone, &facts.support_hours) {
-        (Some(phone), Some(hours)) => format!("{} support: {phone}, {hours}.", facts.portal),
-        (Some(phone), None) => format!("{} support: {phone} (hours not known).", facts.portal),
-        (None, _) => format!(
-            "No support phone is saved for {}: add it in the portal's settings.",
-            facts.portal
+        (Some(phone), Some(hours)) => text(
+            locale,
+            msg::FOUND_SUPPORT_PHONE_HOURS,
+            &[portal, ("phone", phone), ("hours", hours)],
         ),
+        (Some(phone), None) => text(
+            locale,
+            msg::FOUND_SUPPORT_PHONE,
+            &[portal, ("phone", phone)],
+        ),
+        (None, _) => text(locale, msg::FOUND_NO_SUPPORT_PHONE, &[portal]),
     })
 }
 
@@ -431,6 +494,39 @@ mod tests {
         let attempt = fix(&kd, id).unwrap().unwrap().attempt;
         let actions: Vec<_> = attempt.tried.iter().map(|t| t.action.as_str()).collect();
         assert_eq!(actions, ["show_support", "check_mailbox"]);
+    }
+
+    #[tokio::test]
+    async fn on_a_spanish_desk_a_step_finds_in_spanish_and_is_kept_as_shown() {
+        let dir = tempfile::tempdir().unwrap();
+        let (kd, id) = desk(dir.path());
+        crate::api::settings::set_language(&kd, crate::api::settings::LanguageSetting::Es).unwrap();
+        fail(&kd, id, Failure::CodeNeverCame, 100);
+        let view = fix(&kd, id).unwrap().unwrap();
+        assert_eq!(view.fix.title, "El código nunca llegó");
+        let found = run(&kd, id, FixAction::ShowSupport, Now::from_secs(200))
+            .await
+            .unwrap();
+        assert_eq!(
+            found,
+            "Soporte de Cigna: 800-981-9114 (horario desconocido)."
+        );
+        let found = run(&kd, id, FixAction::CheckMailbox, Now::from_secs(201))
+            .await
+            .unwrap();
+        assert_eq!(
+            found,
+            "No hay ningún buzón configurado, así que no se puede recibir ningún código. \
+             Códigos de este portal pendientes ahora: 0."
+        );
+        let found = forget_cookies(&kd, id, None, Now::from_secs(202)).unwrap();
+        assert!(found.contains("cookies"), "{found}");
+        assert!(!found.contains("device"), "Spanish: {found}");
+        let tried = fix(&kd, id).unwrap().unwrap().attempt.tried;
+        assert_eq!(
+            tried[0].found,
+            "Soporte de Cigna: 800-981-9114 (horario desconocido)."
+        );
     }
 
     #[tokio::test]

@@ -129,7 +129,7 @@ mod tests {
         let keychain = MemoryKeychain::default();
         let err = authenticator_code(store.conn(), &keychain, 1, 0).unwrap_err();
         assert_eq!(err.code(), "no_code_source");
-        let words = err.words("Availity");
+        let words = err.words("Availity", crate::i18n::Locale::En);
         assert!(words.contains("link one under Authenticator"), "{words}");
         assert!(
             !words.contains("keydesk-cli"),

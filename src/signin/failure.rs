@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use crate::i18n::{Locale, Msg, msg, text};
 use crate::pending::Channel;
 
 /// Why a sign-in stopped. Carries no secret: only what the desk may read and report.
@@ -127,128 +128,86 @@ impl Failure {
         }
     }
 
-    /// What happened, in plain words, naming the portal.
-    pub fn words(&self, portal: &str) -> String {
+    /// What happened, in plain words, naming the portal, in `locale`.
+    pub fn words(&self, portal: &str, locale: Locale) -> String {
+        let p: (&str, &dyn std::fmt::Display) = ("portal", &portal);
+        let t = |m: Msg, args: &[(&str, &dyn std::fmt::Display)]| text(locale, m, args);
         match self {
-            Self::WrongCredentials => format!("{portal} did not accept the username or password."),
-            Self::Locked => format!("{portal} says the account is locked."),
-            Self::PasswordExpired => format!("{portal} says the password has expired."),
-            Self::Maintenance => format!("{portal} is down for maintenance."),
-            Self::CodeNeverCame => format!("The code from {portal} did not arrive in time."),
-            Self::Sso => format!("This {portal} account signs in through your organization (SSO)."),
-            Self::LookAlikeOrigin { origin } => format!(
-                "The page is not {portal}'s own address ({origin}), so Keydesk filled in nothing."
-            ),
-            Self::AddressChanged { origin } => format!(
-                "The page left {portal}'s own address ({origin}) just as Keydesk was filling it, \
-                 so Keydesk stopped."
-            ),
-            Self::CodeRefused => format!("{portal} did not accept the code."),
-            Self::CodeNotSent => format!("{portal} did not send a code."),
-            Self::ChannelNotOffered { channel } => format!(
-                "{portal} did not offer to send the code by {}.",
-                channel_words(*channel)
-            ),
-            Self::StoredSession => {
-                format!("{portal} says a session is already open in the portal window's browser.")
+            Self::WrongCredentials => t(msg::FAILURE_WRONG_CREDENTIALS, &[p]),
+            Self::Locked => t(msg::FAILURE_LOCKED, &[p]),
+            Self::PasswordExpired => t(msg::FAILURE_PASSWORD_EXPIRED, &[p]),
+            Self::Maintenance => t(msg::FAILURE_MAINTENANCE, &[p]),
+            Self::CodeNeverCame => t(msg::FAILURE_CODE_NEVER_CAME, &[p]),
+            Self::Sso => t(msg::FAILURE_SSO, &[p]),
+            Self::LookAlikeOrigin { origin } => {
+                t(msg::FAILURE_LOOK_ALIKE_ORIGIN, &[p, ("origin", origin)])
             }
-            Self::FormNotFound => {
-                format!("Keydesk could not find the sign-in form on {portal}'s page.")
+            Self::AddressChanged { origin } => {
+                t(msg::FAILURE_ADDRESS_CHANGED, &[p, ("origin", origin)])
             }
-            Self::StepNotFound { step, page } => format!(
-                "Keydesk could not find the {step} on {portal}'s page ({page}); the page may have \
-                 changed. Nothing was typed there."
+            Self::CodeRefused => t(msg::FAILURE_CODE_REFUSED, &[p]),
+            Self::CodeNotSent => t(msg::FAILURE_CODE_NOT_SENT, &[p]),
+            Self::ChannelNotOffered { channel } => t(
+                msg::FAILURE_CHANNEL_NOT_OFFERED,
+                &[p, ("channel", &channel_words(*channel, locale))],
             ),
-            Self::NotSignInPage { page } => format!(
-                "{portal}'s page is not a sign-in page ({page}), so Keydesk filled in nothing."
+            Self::StoredSession => t(msg::FAILURE_STORED_SESSION, &[p]),
+            Self::FormNotFound => t(msg::FAILURE_FORM_NOT_FOUND, &[p]),
+            Self::StepNotFound { step, page } => t(
+                msg::FAILURE_STEP_NOT_FOUND,
+                &[p, ("step", step), ("page", page)],
             ),
-            Self::FormPostsElsewhere { origin } => format!(
-                "The form on {portal}'s page sends to another address ({origin}), so Keydesk \
-                 filled in nothing."
-            ),
-            Self::SubmitNotFound { filled } => format!(
-                "Keydesk filled in the {} on {portal}'s page but could not find the button to \
-                 send it, and the page did not go on by itself.",
-                filled.words()
-            ),
-            Self::NotResponding => format!("{portal} stopped answering."),
-            Self::NoPassword => format!("No password is saved for {portal}."),
-            Self::NoCodeSource { missing } => format!("Keydesk cannot get the code: {missing}."),
-            Self::Keychain { message } => format!("The keychain could not be read: {message}."),
-            Self::WindowClosed => {
-                format!("The {portal} window was closed before the sign-in finished.")
+            Self::NotSignInPage { page } => t(msg::FAILURE_NOT_SIGN_IN_PAGE, &[p, ("page", page)]),
+            Self::FormPostsElsewhere { origin } => {
+                t(msg::FAILURE_FORM_POSTS_ELSEWHERE, &[p, ("origin", origin)])
             }
-            Self::Window { message } => {
-                format!("The {portal} window could not be used: {message}.")
+            Self::SubmitNotFound { filled } => t(
+                msg::FAILURE_SUBMIT_NOT_FOUND,
+                &[p, ("filled", &filled.words(locale))],
+            ),
+            Self::NotResponding => t(msg::FAILURE_NOT_RESPONDING, &[p]),
+            Self::NoPassword => t(msg::FAILURE_NO_PASSWORD, &[p]),
+            Self::NoCodeSource { missing } => {
+                t(msg::FAILURE_NO_CODE_SOURCE, &[("missing", missing)])
             }
+            Self::Keychain { message } => t(msg::FAILURE_KEYCHAIN, &[("message", message)]),
+            Self::WindowClosed => t(msg::FAILURE_WINDOW_CLOSED, &[p]),
+            Self::Window { message } => t(msg::FAILURE_WINDOW, &[p, ("message", message)]),
         }
     }
 
-    /// What the desk can do next, in plain words.
-    pub fn next_step(&self, portal: &str, support_phone: Option<&str>) -> String {
+    /// What the desk can do next, in plain words, in `locale`.
+    pub fn next_step(&self, portal: &str, support_phone: Option<&str>, locale: Locale) -> String {
         let call = support_phone.map(|p| format!(" ({p})")).unwrap_or_default();
+        let p: (&str, &dyn std::fmt::Display) = ("portal", &portal);
+        let c: (&str, &dyn std::fmt::Display) = ("call", &call);
+        let t = |m: Msg, args: &[(&str, &dyn std::fmt::Display)]| text(locale, m, args);
         match self {
-            Self::WrongCredentials => format!(
-                "Check the username, or reset the password on {portal}'s site and save the new one \
-                 in Keydesk. Keydesk will not try again by itself, so the account does not lock."
-            ),
-            Self::Locked => format!(
-                "Ask your office administrator or {portal} support{call} to unlock the account. \
-                 Keydesk will not try again by itself."
-            ),
-            Self::PasswordExpired => format!(
-                "Let Keydesk change it (Change the password, below): it fills {portal}'s change \
-                 form once you confirm, and keeps the old password until {portal} took the new one."
-            ),
-            Self::Maintenance => format!(
-                "Check {portal}'s maintenance notices and try again later."
-            ),
-            Self::CodeNeverCame => "Check that the mailbox is connected (Status), then sign in again; \
-                 or type the code in the portal window yourself."
-                .to_owned(),
-            Self::Sso => "Sign in through your organization's SSO in the portal window.".to_owned(),
-            Self::LookAlikeOrigin { .. } => format!(
-                "Close that window. If {portal} really moved, edit the portal's allowed origins."
-            ),
-            Self::AddressChanged { .. } => format!(
-                "Look at the portal window: sign in again only once it shows {portal}'s own \
-                 sign-in page."
-            ),
-            Self::CodeRefused => "Ask for a new code in the portal window and type it yourself, or \
-                 sign in again later. Keydesk will not try another code by itself."
-                .to_owned(),
-            Self::CodeNotSent | Self::NotResponding => {
-                format!("Try again in a few minutes; if it keeps happening, call {portal} support{call}.")
+            Self::WrongCredentials => t(msg::NEXT_WRONG_CREDENTIALS, &[p]),
+            Self::Locked => t(msg::NEXT_LOCKED, &[p, c]),
+            Self::PasswordExpired => t(msg::NEXT_PASSWORD_EXPIRED, &[p]),
+            Self::Maintenance => t(msg::NEXT_MAINTENANCE, &[p]),
+            Self::CodeNeverCame => t(msg::NEXT_CODE_NEVER_CAME, &[]),
+            Self::Sso => t(msg::NEXT_SSO, &[]),
+            Self::LookAlikeOrigin { .. } => t(msg::NEXT_LOOK_ALIKE_ORIGIN, &[p]),
+            Self::AddressChanged { .. } => t(msg::NEXT_ADDRESS_CHANGED, &[p]),
+            Self::CodeRefused => t(msg::NEXT_CODE_REFUSED, &[]),
+            Self::CodeNotSent | Self::NotResponding => t(msg::NEXT_TRY_AGAIN_LATER, &[p, c]),
+            Self::ChannelNotOffered { .. } => t(msg::NEXT_CHANNEL_NOT_OFFERED, &[]),
+            Self::StoredSession => t(msg::NEXT_STORED_SESSION, &[p]),
+            Self::FormNotFound => t(msg::NEXT_FORM_NOT_FOUND, &[]),
+            Self::StepNotFound { .. } => t(msg::NEXT_STEP_NOT_FOUND, &[p]),
+            Self::NotSignInPage { .. } | Self::FormPostsElsewhere { .. } => {
+                t(msg::NEXT_CHECK_ADDRESS, &[p])
             }
-            Self::ChannelNotOffered { .. } => {
-                "Change the portal's second step in Keydesk to what the portal offers.".to_owned()
-            }
-            Self::StoredSession => format!(
-                "Forget this device's cookies for {portal} (the guided fix under the portal does \
-                 it), then sign in again."
+            Self::SubmitNotFound { filled } => t(
+                msg::NEXT_SUBMIT_NOT_FOUND,
+                &[p, ("filled", &filled.words(locale))],
             ),
-            Self::FormNotFound => "Sign in in the portal window yourself, or use Open in my browser."
-                .to_owned(),
-            Self::StepNotFound { .. } => format!(
-                "Sign in in the {portal} window yourself this time, or use Teach Keydesk this \
-                 page and click the field or button in the {portal} window."
-            ),
-            Self::NotSignInPage { .. } | Self::FormPostsElsewhere { .. } => format!(
-                "Close that window and check {portal}'s sign-in address in the portal's settings."
-            ),
-            Self::SubmitNotFound { filled } => format!(
-                "Press the button that sends the {} in the {portal} window yourself. Keydesk \
-                 does not fill it in again, so it is not sent twice.",
-                filled.words()
-            ),
-            Self::NoPassword => "Save the portal's password in Keydesk, then sign in again.".to_owned(),
-            Self::NoCodeSource { .. } => {
-                "Set up the mailbox or link an authenticator entry to this portal, or type the code \
-                 in the portal window yourself."
-                    .to_owned()
-            }
-            Self::Keychain { .. } => "Unlock the keychain (Status shows it), then sign in again.".to_owned(),
-            Self::WindowClosed | Self::Window { .. } => "Sign in again.".to_owned(),
+            Self::NoPassword => t(msg::NEXT_NO_PASSWORD, &[]),
+            Self::NoCodeSource { .. } => t(msg::NEXT_NO_CODE_SOURCE, &[]),
+            Self::Keychain { .. } => t(msg::NEXT_KEYCHAIN, &[]),
+            Self::WindowClosed | Self::Window { .. } => t(msg::NEXT_SIGN_IN_AGAIN, &[]),
         }
     }
 
@@ -275,20 +234,20 @@ pub enum Filled {
 }
 
 impl Filled {
-    /// "password" or "code".
-    pub fn words(self) -> &'static str {
+    /// "password" or "code", in `locale`.
+    pub fn words(self, locale: Locale) -> String {
         match self {
-            Self::Password => "password",
-            Self::Code => "code",
+            Self::Password => text(locale, msg::SIGNIN_FILLED_PASSWORD, &[]),
+            Self::Code => text(locale, msg::SIGNIN_FILLED_CODE, &[]),
         }
     }
 }
 
-/// "e-mail" or "text message".
-pub fn channel_words(channel: Channel) -> &'static str {
+/// "e-mail" or "text message", in `locale`.
+pub fn channel_words(channel: Channel, locale: Locale) -> String {
     match channel {
-        Channel::Email => "e-mail",
-        Channel::Sms => "text message",
+        Channel::Email => text(locale, msg::SIGNIN_CHANNEL_EMAIL, &[]),
+        Channel::Sms => text(locale, msg::SIGNIN_CHANNEL_TEXT, &[]),
     }
 }
 
@@ -347,17 +306,30 @@ mod tests {
         let codes: std::collections::HashSet<_> = all.iter().map(Failure::code).collect();
         assert_eq!(codes.len(), all.len(), "codes are distinct");
         for f in &all {
-            assert!(f.words("Cigna").ends_with('.'), "{f:?}");
+            assert!(f.words("Cigna", Locale::En).ends_with('.'), "{f:?}");
+            let (en, es) = (f.words("Cigna", Locale::En), f.words("Cigna", Locale::Es));
+            assert_ne!(en, es, "{f:?} in Spanish");
+            assert!(!es.contains('{'), "{es}");
+            assert_ne!(
+                f.next_step("Cigna", None, Locale::En),
+                f.next_step("Cigna", None, Locale::Es),
+                "{f:?}'s next step in Spanish"
+            );
             assert!(
-                !f.next_step("Cigna", Some("800-981-9114")).is_empty(),
+                !f.next_step("Cigna", Some("800-981-9114"), Locale::En)
+                    .is_empty(),
                 "{f:?}"
             );
         }
         assert!(
             Failure::Locked
-                .next_step("Cigna", Some("800-981-9114"))
+                .next_step("Cigna", Some("800-981-9114"), Locale::En)
                 .contains("800-981-9114")
         );
-        assert!(Failure::Locked.next_step("Cigna", None).contains("unlock"));
+        assert!(
+            Failure::Locked
+                .next_step("Cigna", None, Locale::En)
+                .contains("unlock")
+        );
     }
 }

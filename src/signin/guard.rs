@@ -8,6 +8,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::machine::{SignIn, State};
 use crate::error::ErrorCode;
+use crate::i18n::{Locale, msg, text};
 use crate::portal::Portal;
 use crate::store::{Store, StoreError};
 
@@ -90,7 +91,12 @@ impl<'s> RetryGuard<'s> {
                      ON CONFLICT (portal_id) DO UPDATE SET
                         failures_in_a_row = failures_in_a_row + 1,
                         blocked_at = excluded.blocked_at, blocked_reason = excluded.blocked_reason",
-                    params![portal.id, now, failure.words(&portal.fields.name)],
+                    // Kept in English: the reason the block names in logs and the CLI.
+                    params![
+                        portal.id,
+                        now,
+                        failure.words(&portal.fields.name, Locale::En)
+                    ],
                 )?;
             }
             State::SignedIn { .. } => {
@@ -135,7 +141,8 @@ impl<'s> RetryGuard<'s> {
         Err(StartError::NeedsConfirmation {
             portal: portal.fields.name.clone(),
             reason: reason.unwrap_or_default(),
-            warning: lockout_warning(portal, failures),
+            // Part of an error message, whose English is the detailed one.
+            warning: lockout_warning(portal, failures, Locale::En),
         })
     }
 
@@ -154,33 +161,47 @@ impl<'s> RetryGuard<'s> {
             .unwrap_or(0))
     }
 
-    /// [`lockout_warning`] for the portal's count now.
-    pub fn lockout_warning(&mut self, portal: &Portal) -> Result<Option<String>, StoreError> {
-        Ok(lockout_warning(portal, self.failures_in_a_row(portal.id)?))
+    /// [`lockout_warning`] for the portal's count now, in `locale`.
+    pub fn lockout_warning(
+        &mut self,
+        portal: &Portal,
+        locale: Locale,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(lockout_warning(
+            portal,
+            self.failures_in_a_row(portal.id)?,
+            locale,
+        ))
     }
 }
 
-/// A warning in plain words once `failures` in a row near the portal's lockout threshold (or,
-/// with no threshold known, from the second one on).
-pub fn lockout_warning(portal: &Portal, failures: u32) -> Option<String> {
+/// A warning in plain words, in `locale`, once `failures` in a row near the portal's lockout
+/// threshold (or, with no threshold known, from the second one on).
+pub fn lockout_warning(portal: &Portal, failures: u32, locale: Locale) -> Option<String> {
     let name = &portal.fields.name;
     let in_a_row = match failures {
-        1 => format!("1 sign-in to {name} was"),
-        n => format!("{n} sign-ins in a row to {name} were"),
+        1 => text(locale, msg::LOCKOUT_ONE, &[("portal", name)]),
+        n => text(
+            locale,
+            msg::LOCKOUT_OTHER,
+            &[("count", &n), ("portal", name)],
+        ),
+    };
+    let warn = |m, threshold: &dyn std::fmt::Display| {
+        let args: [(&str, &dyn std::fmt::Display); 3] = [
+            ("in_a_row", &in_a_row),
+            ("portal", name),
+            ("threshold", threshold),
+        ];
+        Some(text(locale, m, &args))
     };
     match portal.fields.lockout_threshold {
-        Some(t) if failures >= t => Some(format!(
-            "{in_a_row} refused or left unfinished, and {name} locks an account after {t} \
-             wrong tries: it may be locked already. Ask your office administrator before \
-             trying again."
-        )),
-        Some(t) if failures > 0 && failures + 1 >= t => Some(format!(
-            "{in_a_row} refused or left unfinished; {name} locks an account after {t} wrong \
-             tries, so one more may lock it. Check the saved password first."
-        )),
-        None if failures >= 2 => Some(format!(
-            "{in_a_row} refused or left unfinished; portals lock an account after a few wrong \
-             tries. Check the saved password first."
+        Some(t) if failures >= t => warn(msg::LOCKOUT_MAY_BE_LOCKED, &t),
+        Some(t) if failures > 0 && failures + 1 >= t => warn(msg::LOCKOUT_ONE_MORE, &t),
+        None if failures >= 2 => Some(text(
+            locale,
+            msg::LOCKOUT_UNKNOWN_THRESHOLD,
+            &[("in_a_row", &in_a_row)],
         )),
         _ => None,
     }
@@ -309,7 +330,7 @@ mod tests {
         guard.record(&refused(&p), 1_000).unwrap();
         assert_eq!(guard.failures_in_a_row(p.id).unwrap(), 1);
         assert_eq!(
-            guard.lockout_warning(&p).unwrap(),
+            guard.lockout_warning(&p, Locale::En).unwrap(),
             None,
             "1 of 3: no warning yet"
         );
@@ -320,7 +341,10 @@ mod tests {
             2,
             "confirming does not reset the count"
         );
-        let warning = guard.lockout_warning(&p).unwrap().expect("2 of 3 warns");
+        let warning = guard
+            .lockout_warning(&p, Locale::En)
+            .unwrap()
+            .expect("2 of 3 warns");
         assert!(warning.contains("one more may lock it"), "{warning}");
         let err = guard.check(&p, false).unwrap_err();
         assert!(
@@ -331,7 +355,7 @@ mod tests {
         guard.record(&refused(&p), 3_000).unwrap();
         assert!(
             guard
-                .lockout_warning(&p)
+                .lockout_warning(&p, Locale::En)
                 .unwrap()
                 .unwrap()
                 .contains("may be locked already")
@@ -360,9 +384,9 @@ mod tests {
     fn without_a_known_threshold_the_second_failure_warns_and_a_removed_portal_is_left_alone() {
         let mut store = Store::open_in_memory(crate::desk::SCHEMA).unwrap();
         let p = portal(&mut store, None);
-        assert_eq!(lockout_warning(&p, 1), None);
+        assert_eq!(lockout_warning(&p, 1, Locale::En), None);
         assert!(
-            lockout_warning(&p, 2)
+            lockout_warning(&p, 2, Locale::En)
                 .unwrap()
                 .contains("a few wrong tries")
         );

@@ -200,7 +200,10 @@ fn email_code_happy_path_fills_everything_once_and_ticks_remember() {
             waiting_for_code_ms: Some(1200)
         }
     );
-    assert_eq!(SignInView::of(&m).words, "Signed in to Cigna.");
+    assert_eq!(
+        SignInView::of(&m, crate::i18n::Locale::En).words,
+        "Signed in to Cigna."
+    );
 }
 
 #[test]
@@ -244,7 +247,11 @@ fn a_remembered_device_goes_from_password_to_signed_in() {
             remember_ticked: false
         }
     ));
-    assert!(SignInView::of(&m).words.contains("remembered"));
+    assert!(
+        SignInView::of(&m, crate::i18n::Locale::En)
+            .words
+            .contains("remembered")
+    );
 }
 
 #[test]
@@ -469,9 +476,11 @@ fn a_code_written_without_a_button_is_never_filled_again_and_the_page_may_send_i
     assert!(m.filled(written_only(), 1_000_310).is_none());
     assert_eq!(m.waiting_for_the_page(), Some(Filled::Code));
     assert!(
-        SignInView::of(&m).words.contains("press its button"),
+        SignInView::of(&m, crate::i18n::Locale::En)
+            .words
+            .contains("press its button"),
         "{}",
-        SignInView::of(&m).words
+        SignInView::of(&m, crate::i18n::Locale::En).words
     );
     for t in (1_000_400..1_000_300 + SUBMIT_TIMEOUT_MS).step_by(500) {
         assert!(
@@ -506,7 +515,7 @@ fn a_password_written_without_a_button_ends_plainly_when_the_page_does_not_go_on
             filled: Filled::Password
         }
     );
-    let view = SignInView::of(&m);
+    let view = SignInView::of(&m, crate::i18n::Locale::En);
     assert!(
         view.words.contains("could not find the button"),
         "{}",
@@ -550,7 +559,7 @@ fn a_page_that_moves_between_approval_and_fill_gets_nothing_and_a_new_try_needs_
         Some(Action::Fail(Failure::AddressChanged { ref origin })) if origin == "http://127.0.0.1:18099"
     ));
     assert!(m.needs_confirmation_to_retry());
-    assert!(SignInView::of(&m).retry_needs_confirmation);
+    assert!(SignInView::of(&m, crate::i18n::Locale::En).retry_needs_confirmation);
     // ...and the fill script's own check of location.origin, in the run that would write.
     let mut m = machine(SecondStep::EmailCode);
     m.step(&login(), None, 1_000_100);
@@ -665,10 +674,12 @@ fn views_carry_plain_words_and_no_code() {
     m.step(&login(), None, 1_000_100);
     m.step(&choose(), None, 1_000_200);
     m.step(&code_page(), None, 1_000_300);
-    let view = SignInView::of(&m);
+    let view = SignInView::of(&m, crate::i18n::Locale::En);
     assert_eq!(view.words, "Waiting for the code from Cigna…");
+    let spanish = SignInView::of(&m, crate::i18n::Locale::Es);
+    assert_eq!(spanish.words, "Esperando el código de Cigna…");
     m.step(&code_page(), offered("482913"), 1_000_400);
-    let json = serde_json::to_string(&SignInView::of(&m)).unwrap();
+    let json = serde_json::to_string(&SignInView::of(&m, crate::i18n::Locale::En)).unwrap();
     assert!(!json.contains("482913"), "{json}");
     assert!(json.contains("\"state\":\"code\""), "{json}");
 }

@@ -38,6 +38,8 @@ pub mod teach;
 
 use serde::Serialize;
 
+use crate::i18n::{Locale, Msg, msg, text};
+
 pub use failure::Failure;
 pub use guard::{RetryGuard, StartError};
 pub use machine::{
@@ -105,64 +107,67 @@ impl From<&crate::pending::PendingCode> for CodeToConfirm {
 }
 
 impl SignInView {
-    /// The view of `sign_in` now.
-    pub fn of(sign_in: &SignIn) -> Self {
+    /// The view of `sign_in` now, its words in `locale`.
+    pub fn of(sign_in: &SignIn, locale: Locale) -> Self {
         let portal = sign_in.portal();
         let name = portal.fields.name.clone();
-        let channel = match portal.fields.second_step {
-            crate::portal::SecondStep::SmsCode => "text message",
-            _ => "e-mail",
-        };
+        let p: (&str, &dyn std::fmt::Display) = ("portal", &name);
+        let words = |m: Msg| text(locale, m, &[p]);
+        let channel = failure::channel_words(
+            match portal.fields.second_step {
+                crate::portal::SecondStep::SmsCode => crate::pending::Channel::Sms,
+                _ => crate::pending::Channel::Email,
+            },
+            locale,
+        );
         let waiting_for_the_page = sign_in.waiting_for_the_page().map(|filled| {
-            format!(
-                "Keydesk filled in the {} but found no button to send it: if the {name} page \
-                 does not go on by itself, press its button in the {name} window.",
-                filled.words()
+            text(
+                locale,
+                msg::SIGNIN_NO_BUTTON,
+                &[("filled", &filled.words(locale)), p],
             )
         });
         let (words, next_step, failure_code, confirm) = match sign_in.state() {
-            State::Opening => (format!("Opening {name}…"), None, None, false),
-            State::Credentials => (format!("Signing in to {name}…"), None, None, false),
+            State::Opening => (words(msg::SIGNIN_OPENING), None, None, false),
+            State::Credentials => (words(msg::SIGNIN_CREDENTIALS), None, None, false),
             State::RequestingCode => (
-                format!("Asking {name} to send the code by {channel}…"),
+                text(
+                    locale,
+                    msg::SIGNIN_REQUESTING_CODE,
+                    &[p, ("channel", &channel)],
+                ),
                 None,
                 None,
                 false,
             ),
-            State::WaitingForCode { .. } => match portal.fields.second_step {
-                crate::portal::SecondStep::Authenticator => (
-                    format!("Entering the authenticator code for {name}…"),
-                    None,
-                    None,
-                    false,
-                ),
-                crate::portal::SecondStep::None => (
-                    format!("{name} asks for a code: type it in the portal window."),
-                    None,
-                    None,
-                    false,
-                ),
-                _ => (
-                    format!("Waiting for the code from {name}…"),
-                    None,
-                    None,
-                    false,
-                ),
-            },
-            State::Code => (format!("Entering the code for {name}…"), None, None, false),
+            State::WaitingForCode { .. } => {
+                let m = match portal.fields.second_step {
+                    crate::portal::SecondStep::Authenticator => {
+                        msg::SIGNIN_ENTERING_AUTHENTICATOR_CODE
+                    }
+                    crate::portal::SecondStep::None => msg::SIGNIN_ASKS_FOR_CODE,
+                    _ => msg::SIGNIN_WAITING_FOR_CODE,
+                };
+                (words(m), None, None, false)
+            }
+            State::Code => (words(msg::SIGNIN_ENTERING_CODE), None, None, false),
             State::SignedIn { skipped_code } => (
                 if *skipped_code && portal.fields.second_step != crate::portal::SecondStep::None {
-                    format!("Signed in to {name} (this desk is remembered: no code needed).")
+                    words(msg::SIGNIN_SIGNED_IN_REMEMBERED)
                 } else {
-                    format!("Signed in to {name}.")
+                    words(msg::SIGNIN_SIGNED_IN)
                 },
                 None,
                 None,
                 false,
             ),
             State::Failed { failure } => (
-                format!("Failed: {}", failure.words(&name)),
-                Some(failure.next_step(&name, portal.fields.support_phone.as_deref())),
+                text(
+                    locale,
+                    msg::SIGNIN_FAILED,
+                    &[("why", &failure.words(&name, locale))],
+                ),
+                Some(failure.next_step(&name, portal.fields.support_phone.as_deref(), locale)),
                 Some(failure.code()),
                 sign_in.needs_confirmation_to_retry(),
             ),
@@ -183,13 +188,14 @@ impl SignInView {
         }
     }
 
-    /// The view showing `code` for confirmation, while the sign-in waits for its code.
-    pub fn with_code_to_confirm(mut self, code: Option<CodeToConfirm>) -> Self {
+    /// The view showing `code` for confirmation, while the sign-in waits for its code; its
+    /// words in `locale`.
+    pub fn with_code_to_confirm(mut self, code: Option<CodeToConfirm>, locale: Locale) -> Self {
         if let Some(code) = code.filter(|_| matches!(self.state, State::WaitingForCode { .. })) {
-            self.words = format!(
-                "A code for {} came from {}, but this mail server does not check who sent a \
-                 message. If you asked {} for a code just now, use this one.",
-                self.portal, code.sender, self.portal
+            self.words = text(
+                locale,
+                msg::SIGNIN_CODE_TO_CONFIRM,
+                &[("portal", &self.portal), ("sender", &code.sender)],
             );
             self.code_to_confirm = Some(code);
         }

@@ -11,6 +11,7 @@ pub mod history;
 use serde::{Deserialize, Serialize};
 
 use crate::health::HealthState;
+use crate::i18n::{Locale, Msg, msg, text};
 use crate::portal::SecondStep;
 use crate::signin::Failure;
 
@@ -145,23 +146,24 @@ impl FailureClass {
         }
     }
 
-    /// A heading for the fix, in plain words.
-    pub fn title(self) -> &'static str {
-        match self {
-            Self::WrongPassword => "The password was not accepted",
-            Self::Locked => "The account is locked",
-            Self::PasswordExpired => "The password has expired",
-            Self::SsoHandOff => "The hand-off to your organization's sign-in did not finish",
-            Self::IdentityHostUnreachable => "Your organization's sign-in service does not answer",
-            Self::CodeNeverArrived => "The code never arrived",
-            Self::CodeRefused => "The code was not accepted",
-            Self::StoredSession => "A stored session is in the way",
-            Self::Network => "The portal cannot be reached",
-            Self::Tls => "The portal's secure connection is not right",
-            Self::Maintenance => "The portal is down for maintenance",
-            Self::PageChanged => "The portal's page has changed",
-            Self::Other => "The sign-in stopped",
-        }
+    /// A heading for the fix, in plain words, in `locale`.
+    pub fn title(self, locale: Locale) -> String {
+        let title = match self {
+            Self::WrongPassword => msg::FIX_WRONG_PASSWORD_TITLE,
+            Self::Locked => msg::FIX_LOCKED_TITLE,
+            Self::PasswordExpired => msg::FIX_PASSWORD_EXPIRED_TITLE,
+            Self::SsoHandOff => msg::FIX_SSO_HAND_OFF_TITLE,
+            Self::IdentityHostUnreachable => msg::FIX_IDENTITY_HOST_UNREACHABLE_TITLE,
+            Self::CodeNeverArrived => msg::FIX_CODE_NEVER_ARRIVED_TITLE,
+            Self::CodeRefused => msg::FIX_CODE_REFUSED_TITLE,
+            Self::StoredSession => msg::FIX_STORED_SESSION_TITLE,
+            Self::Network => msg::FIX_NETWORK_TITLE,
+            Self::Tls => msg::FIX_TLS_TITLE,
+            Self::Maintenance => msg::FIX_MAINTENANCE_TITLE,
+            Self::PageChanged => msg::FIX_PAGE_CHANGED_TITLE,
+            Self::Other => msg::FIX_OTHER_TITLE,
+        };
+        text(locale, title, &[])
     }
 }
 
@@ -205,19 +207,20 @@ pub enum FixAction {
 }
 
 impl FixAction {
-    /// The button's words.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::ChangePassword => "Change the password",
-            Self::OpenForgotPassword => "Open Forgot password",
-            Self::ForgetCookies => "Forget this device's cookies",
-            Self::CleanProfileTry => "Try once in a clean profile",
-            Self::HealthCheck => "Check the portal now",
-            Self::CheckMailbox => "Check the mailbox",
-            Self::CheckClock => "Check the clock",
-            Self::ShowSupport => "Show support phone and hours",
-            Self::PrepareSupportRequest => "Prepare a support request",
-        }
+    /// The button's words, in `locale`.
+    pub fn label(self, locale: Locale) -> String {
+        let label = match self {
+            Self::ChangePassword => msg::FIX_ACTION_CHANGE_PASSWORD,
+            Self::OpenForgotPassword => msg::FIX_ACTION_OPEN_FORGOT_PASSWORD,
+            Self::ForgetCookies => msg::FIX_ACTION_FORGET_COOKIES,
+            Self::CleanProfileTry => msg::FIX_ACTION_CLEAN_PROFILE_TRY,
+            Self::HealthCheck => msg::FIX_ACTION_HEALTH_CHECK,
+            Self::CheckMailbox => msg::FIX_ACTION_CHECK_MAILBOX,
+            Self::CheckClock => msg::FIX_ACTION_CHECK_CLOCK,
+            Self::ShowSupport => msg::FIX_ACTION_SHOW_SUPPORT,
+            Self::PrepareSupportRequest => msg::FIX_ACTION_PREPARE_SUPPORT_REQUEST,
+        };
+        text(locale, label, &[])
     }
 
     /// Its stable code (as serialized).
@@ -258,232 +261,117 @@ pub struct Fix {
     pub steps: Vec<FixStep>,
 }
 
-fn step(words: impl Into<String>, action: Option<FixAction>) -> FixStep {
-    FixStep {
-        words: words.into(),
-        action,
-        label: action.map(|a| a.label().to_owned()),
-    }
-}
-
 impl Fix {
-    /// The fix for `class` at `portal` (its name), whose codes come by `second_step`. Support
-    /// is named with its phone and hours where they are known.
-    pub fn for_class(class: FailureClass, portal: &str, second_step: SecondStep) -> Self {
+    /// The fix for `class` at `portal` (its name), whose codes come by `second_step`, in
+    /// `locale`. Support is named with its phone and hours where they are known.
+    pub fn for_class(
+        class: FailureClass,
+        portal: &str,
+        second_step: SecondStep,
+        locale: Locale,
+    ) -> Self {
         use FailureClass as C;
         use FixAction as A;
-        let support = step(
-            format!("Call {portal} support with the facts Keydesk gathers for you."),
-            Some(A::ShowSupport),
-        );
-        let request = step(
-            "Prepare a support request: a summary and a zip with what Keydesk found.",
-            Some(A::PrepareSupportRequest),
-        );
+        let step = |words: Msg, action: Option<FixAction>| {
+            let words = if words.params.is_empty() {
+                text(locale, words, &[])
+            } else {
+                text(locale, words, &[("portal", &portal)])
+            };
+            FixStep {
+                words,
+                action,
+                label: action.map(|a| a.label(locale)),
+            }
+        };
+        let support = || step(msg::FIX_CALL_SUPPORT, Some(A::ShowSupport));
+        let request = || step(msg::FIX_PREPARE_REQUEST, Some(A::PrepareSupportRequest));
         let steps = match class {
             C::WrongPassword => vec![
-                step(
-                    format!(
-                        "Check the username and the password saved in Keydesk against what \
-                         {portal} has. Keydesk will not try the password again by itself, so the \
-                         account does not lock."
-                    ),
-                    None,
-                ),
-                step(
-                    format!(
-                        "Reset the password on {portal}'s Forgot password page, then save the new one in Keydesk."
-                    ),
-                    Some(A::OpenForgotPassword),
-                ),
-                support,
+                step(msg::FIX_WRONG_PASSWORD_CHECK, None),
+                step(msg::FIX_WRONG_PASSWORD_RESET, Some(A::OpenForgotPassword)),
+                support(),
             ],
             C::Locked => vec![
-                step(
-                    format!(
-                        "Do not try again: every try may keep the account locked. Ask your office \
-                         administrator or {portal} support to unlock it."
-                    ),
-                    Some(A::ShowSupport),
-                ),
-                step(
-                    format!(
-                        "Or unlock it yourself through {portal}'s Forgot password page, if it offers that."
-                    ),
-                    Some(A::OpenForgotPassword),
-                ),
-                request,
+                step(msg::FIX_LOCKED_ASK, Some(A::ShowSupport)),
+                step(msg::FIX_LOCKED_UNLOCK_YOURSELF, Some(A::OpenForgotPassword)),
+                request(),
             ],
             C::PasswordExpired => vec![
                 step(
-                    format!(
-                        "Let Keydesk change it: it makes a new password that meets {portal}'s \
-                         rules, fills {portal}'s change form once you confirm, and saves the new \
-                         one only when {portal} took it. Until then the old one is kept."
-                    ),
+                    msg::FIX_PASSWORD_EXPIRED_LET_KEYDESK,
                     Some(A::ChangePassword),
                 ),
                 step(
-                    format!(
-                        "Or change the password yourself on {portal}'s Forgot password page, then \
-                         save the new one in Keydesk."
-                    ),
+                    msg::FIX_PASSWORD_EXPIRED_YOURSELF,
                     Some(A::OpenForgotPassword),
                 ),
-                support,
+                support(),
             ],
             C::SsoHandOff => vec![
-                step(
-                    "A stored session of your organization's sign-in may be stale: forget this \
-                     device's cookies for the portal.",
-                    Some(A::ForgetCookies),
-                ),
-                step(
-                    "Try once in a clean profile, with no cookies at all.",
-                    Some(A::CleanProfileTry),
-                ),
-                step(
-                    "Check with your IT that your organization's sign-in (SSO) works.",
-                    None,
-                ),
-                support,
+                step(msg::FIX_SSO_FORGET_COOKIES, Some(A::ForgetCookies)),
+                step(msg::FIX_CLEAN_PROFILE, Some(A::CleanProfileTry)),
+                step(msg::FIX_SSO_ASK_IT, None),
+                support(),
             ],
             C::IdentityHostUnreachable => vec![
-                step(
-                    format!(
-                        "Check whether {portal} and your organization's sign-in service answer."
-                    ),
-                    Some(A::HealthCheck),
-                ),
-                step(
-                    "Your organization's sign-in service is down or blocked: tell your IT; the \
-                     portal itself cannot fix it.",
-                    None,
-                ),
-                request,
+                step(msg::FIX_IDENTITY_CHECK, Some(A::HealthCheck)),
+                step(msg::FIX_IDENTITY_TELL_IT, None),
+                request(),
             ],
             C::CodeNeverArrived => vec![
-                step(
-                    "Check that the mailbox is connected and whether the code came in late.",
-                    Some(A::CheckMailbox),
-                ),
-                step(
-                    format!(
-                        "Check that {portal} sends the codes to the address (or phone) Keydesk \
-                         watches, then sign in again."
-                    ),
-                    None,
-                ),
-                support,
+                step(msg::FIX_CODE_NEVER_ARRIVED_MAILBOX, Some(A::CheckMailbox)),
+                step(msg::FIX_CODE_NEVER_ARRIVED_ADDRESS, None),
+                support(),
             ],
             // An authenticator's code is refused when the clock is off or the entry is not the
             // one the portal set up; a mailed one when a newer code replaced it.
             C::CodeRefused if second_step == SecondStep::Authenticator => vec![
-                step(
-                    format!(
-                        "Check this computer's clock against {portal}'s: authenticator codes are \
-                         refused when it is more than a few seconds off."
-                    ),
-                    Some(A::CheckClock),
-                ),
-                step(
-                    format!(
-                        "Check that the authenticator entry linked to {portal} is the one {portal} \
-                         set up (its QR code); if not, set it up again. Keydesk will not try \
-                         another code by itself."
-                    ),
-                    None,
-                ),
-                support,
+                step(msg::FIX_CODE_REFUSED_CLOCK, Some(A::CheckClock)),
+                step(msg::FIX_CODE_REFUSED_ENTRY, None),
+                support(),
             ],
             C::CodeRefused => vec![
-                step(
-                    "Check the mailbox: a newer code may have replaced the one that was used.",
-                    Some(A::CheckMailbox),
-                ),
-                step(
-                    format!(
-                        "Ask {portal} for a new code in its window and type it yourself. Keydesk \
-                         will not try another code by itself."
-                    ),
-                    None,
-                ),
-                support,
+                step(msg::FIX_CODE_REFUSED_MAILBOX, Some(A::CheckMailbox)),
+                step(msg::FIX_CODE_REFUSED_ASK_NEW, None),
+                support(),
             ],
             C::StoredSession => vec![
-                step(
-                    format!(
-                        "Forget this device's cookies for {portal}: its stored session goes with them."
-                    ),
-                    Some(A::ForgetCookies),
-                ),
-                step(
-                    "Try once in a clean profile, with no cookies at all.",
-                    Some(A::CleanProfileTry),
-                ),
-                support,
+                step(msg::FIX_STORED_SESSION_FORGET, Some(A::ForgetCookies)),
+                step(msg::FIX_CLEAN_PROFILE, Some(A::CleanProfileTry)),
+                support(),
             ],
             C::Network => vec![
-                step(
-                    format!("Check whether {portal} answers from this computer."),
-                    Some(A::HealthCheck),
-                ),
-                step(
-                    "Check the network: is this computer online, and do the VPN, proxy or \
-                     firewall let the portal through? Ask your IT if other sites work and this \
-                     one does not.",
-                    None,
-                ),
-                request,
+                step(msg::FIX_CHECK_ANSWERS, Some(A::HealthCheck)),
+                step(msg::FIX_NETWORK_CHECK, None),
+                request(),
             ],
             C::Tls => vec![
-                step(
-                    format!("Check {portal}'s certificate: when it ends and who issued it."),
-                    Some(A::HealthCheck),
-                ),
-                step(
-                    "Check this computer's date and time. A proxy that inspects secure \
-                     connections can cause this too: ask your IT.",
-                    None,
-                ),
-                request,
+                step(msg::FIX_TLS_CERTIFICATE, Some(A::HealthCheck)),
+                step(msg::FIX_TLS_CLOCK, None),
+                request(),
             ],
             C::Maintenance => vec![
-                step(
-                    format!("Check whether {portal} is still down for maintenance."),
-                    Some(A::HealthCheck),
-                ),
-                step(
-                    "Try again after the maintenance window the portal names.",
-                    None,
-                ),
-                support,
+                step(msg::FIX_MAINTENANCE_CHECK, Some(A::HealthCheck)),
+                step(msg::FIX_MAINTENANCE_LATER, None),
+                support(),
             ],
             C::PageChanged => vec![
+                step(msg::FIX_PAGE_CHANGED_YOURSELF, None),
                 step(
-                    format!(
-                        "Sign in in the {portal} window yourself this time, or use Teach Keydesk \
-                         this page."
-                    ),
-                    None,
-                ),
-                step(
-                    "Try once in a clean profile, in case a stored page is in the way.",
+                    msg::FIX_PAGE_CHANGED_CLEAN_PROFILE,
                     Some(A::CleanProfileTry),
                 ),
-                request,
+                request(),
             ],
             C::Other => vec![
-                step(
-                    format!("Check whether {portal} answers from this computer."),
-                    Some(A::HealthCheck),
-                ),
-                support,
+                step(msg::FIX_CHECK_ANSWERS, Some(A::HealthCheck)),
+                support(),
             ],
         };
         Self {
             class,
-            title: class.title().to_owned(),
+            title: class.title(locale),
             steps,
         }
     }
@@ -501,7 +389,7 @@ mod tests {
     #[test]
     fn every_class_has_a_fix_with_steps_in_plain_words() {
         for class in FailureClass::ALL {
-            let fix = Fix::for_class(class, "Cigna", SecondStep::EmailCode);
+            let fix = Fix::for_class(class, "Cigna", SecondStep::EmailCode, Locale::En);
             assert!(fix.steps.len() >= 2, "{class:?} has a sequence of steps");
             assert_eq!(FailureClass::from_code(class.code()), Some(class));
             for s in &fix.steps {
@@ -512,9 +400,42 @@ mod tests {
     }
 
     #[test]
+    fn a_fix_reads_the_same_in_spanish_step_for_step_with_the_portal_named() {
+        for class in FailureClass::ALL {
+            for second in [SecondStep::EmailCode, SecondStep::Authenticator] {
+                let en = Fix::for_class(class, "Cigna", second, Locale::En);
+                let es = Fix::for_class(class, "Cigna", second, Locale::Es);
+                assert_ne!(en.title, es.title, "{class:?}");
+                assert_eq!(en.steps.len(), es.steps.len());
+                for (e, s) in en.steps.iter().zip(&es.steps) {
+                    assert_eq!(e.action, s.action, "the same steps in both");
+                    assert_ne!(e.words, s.words, "{class:?}: {}", s.words);
+                    assert_eq!(e.words.contains("Cigna"), s.words.contains("Cigna"));
+                    assert_eq!(e.label.is_some(), s.label.is_some());
+                }
+            }
+        }
+        let fix = Fix::for_class(
+            FailureClass::WrongPassword,
+            "Cigna",
+            SecondStep::EmailCode,
+            Locale::En,
+        );
+        assert_eq!(
+            fix.title, "The password was not accepted",
+            "English as before"
+        );
+        assert_eq!(
+            fix.steps[1].words,
+            "Reset the password on Cigna's Forgot password page, then save the new one in Keydesk."
+        );
+        assert_eq!(fix.steps[1].label.as_deref(), Some("Open Forgot password"));
+    }
+
+    #[test]
     fn no_fix_of_a_refused_password_or_locked_account_tries_the_password_again() {
         for class in [FailureClass::WrongPassword, FailureClass::Locked] {
-            let fix = Fix::for_class(class, "Cigna", SecondStep::EmailCode);
+            let fix = Fix::for_class(class, "Cigna", SecondStep::EmailCode, Locale::En);
             assert!(
                 fix.steps
                     .iter()
@@ -589,7 +510,8 @@ mod tests {
 
     #[test]
     fn each_class_starts_with_the_step_a_guide_puts_first() {
-        let first = |c| Fix::for_class(c, "Cigna", SecondStep::EmailCode).first_action();
+        let first =
+            |c| Fix::for_class(c, "Cigna", SecondStep::EmailCode, Locale::En).first_action();
         assert_eq!(
             first(FailureClass::StoredSession),
             Some(FixAction::ForgetCookies)
@@ -614,6 +536,7 @@ mod tests {
             FailureClass::CodeRefused,
             "Availity",
             SecondStep::Authenticator,
+            Locale::En,
         );
         assert_eq!(
             totp.first_action(),

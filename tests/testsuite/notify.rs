@@ -1,5 +1,6 @@
 //! New-code notifications from the real app, read back from the bed's notification daemon
-//! (dunst): the portal and time left by default, the code only once the desk turned that on.
+//! (dunst): the portal and time left by default, the code only once the desk turned that on;
+//! in Spanish on a desk set to Spanish.
 
 use std::path::Path;
 use std::process::Command;
@@ -114,4 +115,56 @@ fn notify_a_new_code_shows_portal_and_time_left_and_the_code_only_when_turned_on
         !log.contains("639104") && !log.contains("270581") && !log.contains("270 581"),
         "no code in the log"
     );
+}
+
+#[test]
+fn notify_a_spanish_desk_is_told_in_spanish_by_the_notification_and_the_tray() {
+    let user = bed::fresh_mail_user();
+    let sender = "no-reply@aviso.example";
+    let portal = format!("Portal Aviso {:04}", rand::random::<u16>() % 10_000);
+    let profile = profile_with_portal("notify-es", &user, &portal, sender);
+    let chosen = bed::cli_ok(&profile, &["settings", "language", "es"], None);
+    assert!(
+        chosen.contains("language: es (the window shows es)"),
+        "the CLI keeps the setting: {chosen}"
+    );
+    let app = bed::var("KEYDESK_APP_BIN");
+    let _app = bed::KillOnDrop(
+        Command::new(&app)
+            .arg("--data-dir")
+            .arg(&profile)
+            .spawn()
+            .expect("start the app"),
+    );
+    wait_for_first_sync(&profile, 1);
+
+    bed::deliver(&user, &bed::code_mail(sender, "815264"));
+    let (summary, body) = wait_for_notification(&portal, 0);
+    assert_eq!(summary, format!("Nuevo código de {portal}"));
+    assert!(
+        body.starts_with("Vence en ") && body.ends_with("Abra Keydesk para copiarlo."),
+        "time left and what to do, in Spanish: {body}"
+    );
+    assert!(!body.contains("815"), "still no code by default: {body}");
+
+    // The tray reports its menu in the log (Xvfb has no tray host to draw it).
+    let log_path = profile.join("logs/keydesk.log");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let tray = loop {
+        let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+        if let Some(line) = log
+            .lines()
+            .rev()
+            .find(|l| l.contains("the tray shows") && l.contains("count=1"))
+        {
+            break line.to_owned();
+        }
+        assert!(Instant::now() < deadline, "the tray never showed the code");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(
+        tray.contains(&portal) && tray.contains("quedan") && !tray.contains("left"),
+        "the tray's time left is in Spanish: {tray}"
+    );
+    assert!(!tray.contains("815264"), "no code in the tray");
 }

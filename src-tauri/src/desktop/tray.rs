@@ -1,7 +1,7 @@
 //! The tray (the menu bar on macOS): how many codes wait, each one's portal and time left (a
-//! click copies it), Open and Quit. Kept current on every change of the codes and every 15
-//! seconds for the time left. It never shows digits: the tray host is another process and the
-//! tray is in view of anyone passing the desk.
+//! click copies it), Open and Quit, in the desk's language. Kept current on every change of the
+//! codes or the language and every 15 seconds for the time left. It never shows digits: the
+//! tray host is another process and the tray is in view of anyone passing the desk.
 
 use std::time::Duration;
 
@@ -41,7 +41,8 @@ pub fn install(app: &AppHandle, kd: &Keydesk) -> tauri::Result<()> {
         loop {
             tokio::select! {
                 event = events.recv() => match event {
-                    Ok(Event::Changed(Area::Codes)) => {}
+                    // The codes, or the language (a settings change).
+                    Ok(Event::Changed(Area::Codes | Area::Settings)) => {}
                     Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
                 },
@@ -66,7 +67,7 @@ fn menu(app: &AppHandle, view: &TrayView) -> tauri::Result<Menu<Wry>> {
         menu.append(&MenuItem::with_id(
             app,
             "none",
-            "No codes waiting",
+            &view.no_codes,
             false,
             None::<&str>,
         )?)?;
@@ -76,26 +77,20 @@ fn menu(app: &AppHandle, view: &TrayView) -> tauri::Result<Menu<Wry>> {
             "{CODE}{}",
             serde_json::to_string(&code.key).unwrap_or_default()
         );
-        menu.append(&MenuItem::with_id(
-            app,
-            id,
-            format!("Copy {}", code.label),
-            true,
-            None::<&str>,
-        )?)?;
+        menu.append(&MenuItem::with_id(app, id, &code.copy, true, None::<&str>)?)?;
     }
     menu.append(&PredefinedMenuItem::separator(app)?)?;
     menu.append(&MenuItem::with_id(
         app,
         OPEN,
-        "Open Keydesk",
+        &view.open,
         true,
         None::<&str>,
     )?)?;
     menu.append(&MenuItem::with_id(
         app,
         QUIT,
-        "Quit Keydesk",
+        &view.quit,
         true,
         None::<&str>,
     )?)?;

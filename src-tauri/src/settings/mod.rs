@@ -1,9 +1,11 @@
-//! The desk's settings: how long a copied password or code stays on the clipboard.
+//! The desk's settings: how long a copied password or code stays on the clipboard, and the
+//! language.
 
 use std::time::Duration;
 
 use keydesk::Keydesk;
 use keydesk::api;
+use keydesk::api::settings::{LanguageSetting, LanguageView};
 use tauri::State;
 
 use crate::error::CommandError;
@@ -21,4 +23,19 @@ pub async fn set_clipboard_delay(kd: State<'_, Keydesk>, seconds: u64) -> Result
         &kd,
         Duration::from_secs(seconds),
     )?)
+}
+
+/// The language setting ("system", "en", "es") and the language shown.
+#[tauri::command]
+pub async fn language(kd: State<'_, Keydesk>) -> Result<LanguageView, CommandError> {
+    Ok(api::settings::language(&kd))
+}
+
+/// Keeps the language setting; the window redraws on the settings change it announces.
+#[tauri::command]
+pub async fn set_language(
+    kd: State<'_, Keydesk>,
+    setting: LanguageSetting,
+) -> Result<LanguageView, CommandError> {
+    Ok(api::settings::set_language(&kd, setting)?)
 }

@@ -11,6 +11,7 @@ use keydesk::api::support::{Packet, PacketOptions, Practice, SupportFacts};
 use keydesk::api::troubleshoot::FixView;
 use keydesk::api::{self, Error, Now};
 use keydesk::browser_profile::PortalCookies;
+use keydesk::i18n::{msg, text};
 use keydesk::troubleshoot::FixAction;
 use keydesk::troubleshoot::history::Attempt;
 use tauri::{AppHandle, Manager, State};
@@ -66,6 +67,8 @@ pub async fn troubleshoot_run(
     action: FixAction,
 ) -> Result<String, CommandError> {
     let now = Now::system();
+    // What a step found, in the desk's language (the history keeps it as shown).
+    let locale = kd.locale();
     api::troubleshoot::may_run(&kd)?;
     let found = match action {
         FixAction::ForgetCookies => {
@@ -105,29 +108,27 @@ pub async fn troubleshoot_run(
                     }
                     let _ = w.set_focus();
                     match link {
-                        Some(href) => format!(
-                            "The portal's own Forgot password page is open in its window ({href})."
-                        ),
-                        None => "The sign-in page shows no Forgot password link; it is open in                                  the portal's window."
-                            .to_owned(),
+                        Some(href) => text(locale, msg::FOUND_FORGOT_PAGE_OPEN, &[("href", &href)]),
+                        None => text(locale, msg::FOUND_NO_FORGOT_LINK, &[]),
                     }
                 }
-                Err(e) => format!("The portal's window could not open: {e}."),
+                Err(e) => text(locale, msg::FOUND_WINDOW_NOT_OPENED, &[("why", &e)]),
             };
             api::troubleshoot::note(&kd, portal_id, action, &found, now)?;
             found
         }
         FixAction::CleanProfileTry => {
             let view = crate::signin::start_clean(app.clone(), &kd, portal_id).await?;
-            let found = format!(
-                "A sign-in in a clean, throwaway profile started: {}",
-                view.words
+            let found = text(
+                locale,
+                msg::FOUND_CLEAN_PROFILE_STARTED,
+                &[("words", &view.words)],
             );
             api::troubleshoot::note(&kd, portal_id, action, &found, now)?;
             found
         }
         FixAction::PrepareSupportRequest => {
-            let found = "Prepare a support request below.".to_owned();
+            let found = text(locale, msg::FOUND_PREPARE_REQUEST, &[]);
             api::troubleshoot::note(&kd, portal_id, action, &found, now)?;
             found
         }

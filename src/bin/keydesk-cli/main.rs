@@ -14,6 +14,7 @@ mod otp;
 mod password;
 mod people;
 mod portal;
+mod settings;
 mod status;
 mod watch;
 
@@ -69,6 +70,9 @@ enum Command {
     /// Support requests after a failed sign-in, and the practice facts they carry.
     #[command(subcommand)]
     Support(health::SupportCommand),
+    /// The desk's settings: the language.
+    #[command(subcommand)]
+    Settings(settings::Command),
 }
 
 /// The person named by `--as`, signed in by [`open`].
@@ -98,6 +102,7 @@ fn main() -> ExitCode {
         Command::People(command) => people::run(&data_dir, command),
         Command::Audit(command) => audit::run(&data_dir, command),
         Command::Support(command) => health::support(&data_dir, command),
+        Command::Settings(command) => settings::run(&data_dir, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -130,6 +135,9 @@ fn hint(error: &(dyn std::error::Error + 'static)) -> &'static str {
 /// The profile in `data_dir`, for a subcommand; signed in as the person of `--as`.
 fn open(data_dir: &std::path::Path) -> Result<Keydesk, Failure> {
     let kd = Keydesk::open(data_dir)?;
+    // The CLI writes English, as its own words and its errors are, whatever the desk's window
+    // speaks (its language setting is for the window, the tray and the notifications).
+    kd.shared_locale().set(keydesk::i18n::Locale::En);
     if let Some(Some(name)) = AS_PERSON.get() {
         let pin = match std::env::var(PIN_ENV) {
             Ok(pin) if !pin.is_empty() => keydesk::Secret::new(pin),

@@ -27,6 +27,8 @@ import type {
   Focus,
   InboxConnection,
   KeychainStatus,
+  LanguageSetting,
+  LanguageView,
   MailboxSettings,
   MailboxSetup,
   SeenAuthservId,
@@ -286,6 +288,16 @@ export function clipboardDelay(): Promise<number> {
 
 export function setClipboardDelay(seconds: number): Promise<void> {
   return call("set_clipboard_delay", { seconds });
+}
+
+/** The language setting ("system", "en", "es") and the language the window draws in. */
+export function language(): Promise<LanguageView> {
+  return call("language");
+}
+
+/** Keeps the language setting; a "settings" change follows, on which the window redraws. */
+export function setLanguage(setting: LanguageSetting): Promise<LanguageView> {
+  return call("set_language", { setting });
 }
 
 // Keydesk on the desktop

@@ -46,6 +46,8 @@ export type Command =
   | "otp_clock_check"
   | "clipboard_delay"
   | "set_clipboard_delay"
+  | "language"
+  | "set_language"
   | "signin_start"
   | "signin_status"
   | "signin_open_in_browser"
@@ -1717,6 +1719,29 @@ system_log_problem: string | null,
  * Whether core dumps are off for this process.
  */
 core_dumps_off: boolean, };
+
+/**
+ * The language chosen: the system's, or one of Keydesk's own.
+ */
+export type LanguageSetting = "system" | "en" | "es";
+
+/**
+ * The language setting and the language it gives.
+ */
+export type LanguageView = { 
+/**
+ * What the person chose.
+ */
+setting: LanguageSetting, 
+/**
+ * The language shown.
+ */
+locale: Locale, };
+
+/**
+ * A language Keydesk speaks.
+ */
+export type Locale = "en" | "es";
 
 /**
  * The policy in force and where it came from.
