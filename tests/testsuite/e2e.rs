@@ -156,8 +156,7 @@ fn e2e_main_window_shows_keychain_available_and_mailbox_connected() {
     let profile = bed::profile_dir("e2e-status");
     bed::set_mailbox(&profile, &user, &user.password, &[]);
 
-    run(async {
-        let client = launch(&profile).await;
+    run(with_app(&profile, "main-window", |client| async move {
         // Keydesk opens on the home; Status is one click away.
         find_click(&client, "[data-testid=tab-status]").await;
         let keychain = wait_for_text(&client, "[data-testid=status-keychain]", "Available").await;
@@ -169,8 +168,7 @@ fn e2e_main_window_shows_keychain_available_and_mailbox_connected() {
         assert!(mailbox.contains(&user.name), "account shown: {mailbox}");
         assert!(mailbox.contains("INBOX, Junk"), "folders shown: {mailbox}");
         screenshot(&client, "main-window.png").await;
-        client.close().await.unwrap();
-    });
+    }));
 }
 
 #[test]
@@ -181,22 +179,24 @@ fn e2e_main_window_explains_a_mailbox_sign_in_failure() {
     let wrong = bed::test_secret("wrong");
     bed::set_mailbox(&profile, &user, &wrong, &[]);
 
-    run(async {
-        let client = launch(&profile).await;
-        find_click(&client, "[data-testid=tab-status]").await;
-        let mailbox = wait_for_text(&client, "[data-testid=status-mailbox]", "Error").await;
-        assert!(
-            mailbox.contains("mailbox sign-in failed"),
-            "plain words: {mailbox}"
-        );
-        let page = client.source().await.unwrap();
-        assert!(
-            !page.contains(&wrong),
-            "the password must never reach the page"
-        );
-        screenshot(&client, "mailbox-sign-in-failed.png").await;
-        client.close().await.unwrap();
-    });
+    run(with_app(
+        &profile,
+        "mailbox-sign-in-failure",
+        |client| async move {
+            find_click(&client, "[data-testid=tab-status]").await;
+            let mailbox = wait_for_text(&client, "[data-testid=status-mailbox]", "Error").await;
+            assert!(
+                mailbox.contains("mailbox sign-in failed"),
+                "plain words: {mailbox}"
+            );
+            let page = client.source().await.unwrap();
+            assert!(
+                !page.contains(&wrong),
+                "the password must never reach the page"
+            );
+            screenshot(&client, "mailbox-sign-in-failed.png").await;
+        },
+    ));
 }
 
 /// A realistic code e-mail from the portal's sender, with a footer full of numbers that are
@@ -240,15 +240,8 @@ fn e2e_codes_view_shows_mailed_codes_with_their_portal_and_countdown() {
     // One code before the app starts (the first sync finds it), one while it runs (IDLE).
     bed::deliver(&user, &code_mail("no-reply@cigna.example", "482913"));
 
-    run(async {
-        let client = launch(&profile).await;
-        client
-            .find(Locator::Css("[data-testid=tab-home]"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+    run(with_app(&profile, "codes", |client| async move {
+        find_click(&client, "[data-testid=tab-home]").await;
         let first = wait_for_text(&client, "[data-testid=pending-code]", "482 913").await;
         assert!(first.contains("Cigna"), "matched to its portal: {first}");
         assert!(first.contains("left"), "a countdown is shown: {first}");
@@ -263,8 +256,7 @@ fn e2e_codes_view_shows_mailed_codes_with_their_portal_and_countdown() {
             "the older code is superseded: {list}"
         );
         screenshot(&client, "codes.png").await;
-        client.close().await.unwrap();
-    });
+    }));
 }
 
 #[test]
@@ -279,15 +271,9 @@ fn e2e_portals_and_authenticator_views_show_what_the_core_holds() {
         "KDSECRETJBSWY3DPEHPK3PXP",
     );
 
-    run(async {
-        let client = launch(&profile).await;
-        client
-            .find(Locator::Css("[data-testid=tab-home]"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+    let cli_profile = profile.clone();
+    run(with_app(&profile, "portals", |client| async move {
+        find_click(&client, "[data-testid=tab-home]").await;
         let row = wait_for_text(&client, "[data-testid=portal-row]", "frontdesk-e2e").await;
         assert!(row.contains("Availity"), "{row}");
         assert!(
@@ -296,17 +282,11 @@ fn e2e_portals_and_authenticator_views_show_what_the_core_holds() {
         );
         screenshot(&client, "portals.png").await;
 
-        client
-            .find(Locator::Css("[data-testid=tab-authenticator]"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        find_click(&client, "[data-testid=tab-authenticator]").await;
         let shown = wait_for_text(&client, "[data-testid=otp-entry]", "Availity").await;
         // The window's code must be the one the core computes for this moment (or the next
         // period's, if the period turned between the two readings).
-        let cli = bed::cli(&profile, &["otp", "code", "Availity"], None);
+        let cli = bed::cli(&cli_profile, &["otp", "code", "Availity"], None);
         let code = String::from_utf8_lossy(&cli.stdout).trim().to_owned();
         assert_eq!(code.len(), 6, "otp code printed {code:?}");
         let digits: String = shown.chars().filter(char::is_ascii_digit).collect();
@@ -315,6 +295,5 @@ fn e2e_portals_and_authenticator_views_show_what_the_core_holds() {
             "window shows {shown:?}, core says {code}"
         );
         screenshot(&client, "authenticator.png").await;
-        client.close().await.unwrap();
-    });
+    }));
 }
