@@ -309,8 +309,9 @@ static CATALOGUES: LazyLock<[Catalogue; 2]> = LazyLock::new(|| {
         serde_json::from_str(json).unwrap_or_default()
     };
     [
-        read(include_str!("../ui/messages/en.json")),
-        read(include_str!("../ui/messages/es.json")),
+        // The core's keys of ui/messages/{en,es}.json, picked out by build.rs.
+        read(include_str!(concat!(env!("OUT_DIR"), "/core-en.json"))),
+        read(include_str!(concat!(env!("OUT_DIR"), "/core-es.json"))),
     ]
 });
 
