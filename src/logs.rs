@@ -3,7 +3,8 @@
 //! logs every command it sends (`LOGIN "user" "password"`) and every message it receives, and
 //! the D-Bus library every call to the keychain; those targets are off whatever the variable
 //! says. The log file rotates at [`FILE_LIMIT`] bytes and keeps [`OLD_FILES`] old ones, readable
-//! by their owner only.
+//! by their owner only. Release builds compile out every `debug` and `trace` log (Cargo.toml's
+//! `release_max_level_info`), so there the variable can only quiet Keydesk down.
 
 use std::path::Path;
 
