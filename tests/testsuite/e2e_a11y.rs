@@ -448,34 +448,16 @@ async fn live_region_text(client: &Client, needle: &str) -> String {
     panic!("the polite live region never said {needle:?}; it says {last:?}");
 }
 
-fn cigna_sandbox(user: &bed::MailUser, password: &str) -> String {
-    format!(
-        r#"[mail]
-delivery = "lmtp"
-authserv_id = "{}"
-[[portal]]
-name = "cigna"
-kind = "cigna"
-mail_from = "Cigna for HCP <no-reply@cigna.example>"
-code_lifetime_secs = 600
-remember_days = 30
-lockout_after = 3
-[[portal.user]]
-username = "frontdesk"
-password = "{password}"
-email = "{}@localhost"
-"#,
-        bed::AUTHSERV_ID,
-        user.name,
-    )
-}
-
 #[test]
 fn e2e_a11y_keyboard_alone_adds_a_portal_signs_in_and_copies_a_code() {
     let _one = ONE_SESSION.lock().unwrap_or_else(|e| e.into_inner());
     let user = bed::fresh_mail_user();
     let password = bed::test_secret("keyboard");
-    let sandbox = start_sandbox(&cigna_sandbox(&user, &password));
+    let sandbox = start_sandbox(&crate::signin::cigna_sandbox(
+        &user,
+        &password,
+        Some(bed::AUTHSERV_ID),
+    ));
     let base = sandbox.urls["cigna"].clone();
     let profile = bed::profile_dir("e2e-a11y-keyboard");
     set_mailbox(&profile, &user);

@@ -22,7 +22,11 @@ use crate::signin_support::{
 
 /// A sandbox with one Cigna-like portal whose user `frontdesk` gets its codes mailed to
 /// `user`; the office server stamps its checks when `authserv_id` is given.
-fn cigna_sandbox(user: &bed::MailUser, password: &str, authserv_id: Option<&str>) -> String {
+pub(crate) fn cigna_sandbox(
+    user: &bed::MailUser,
+    password: &str,
+    authserv_id: Option<&str>,
+) -> String {
     let stamp = authserv_id.map_or(String::new(), |id| format!("authserv_id = \"{id}\"\n"));
     format!(
         r#"[mail]
