@@ -72,20 +72,24 @@ pub(crate) fn wait_for_first_sync(profile: &Path, folders: usize) {
     }
 }
 
+/// The app on `profile`, without WebDriver (notifications need no window), stopped when dropped.
+fn start_app(profile: &std::path::Path) -> bed::KillOnDrop {
+    bed::KillOnDrop(
+        Command::new(bed::var("KEYDESK_APP_BIN"))
+            .arg("--data-dir")
+            .arg(profile)
+            .spawn()
+            .expect("start the app"),
+    )
+}
+
 #[test]
 fn notify_a_new_code_shows_portal_and_time_left_and_the_code_only_when_turned_on() {
     let user = bed::fresh_mail_user();
     let sender = "no-reply@notify.example";
     let portal = format!("Notify Portal {:04}", rand::random::<u16>() % 10_000);
     let profile = profile_with_portal("notify", &user, &portal, sender);
-    let app = bed::var("KEYDESK_APP_BIN");
-    let _app = bed::KillOnDrop(
-        Command::new(&app)
-            .arg("--data-dir")
-            .arg(&profile)
-            .spawn()
-            .expect("start the app"),
-    );
+    let _app = start_app(&profile);
     wait_for_first_sync(&profile, 1);
 
     bed::deliver(&user, &bed::code_mail(sender, "639104"));
@@ -128,14 +132,7 @@ fn notify_a_spanish_desk_is_told_in_spanish_by_the_notification_and_the_tray() {
         chosen.contains("language: es (the window shows es)"),
         "the CLI keeps the setting: {chosen}"
     );
-    let app = bed::var("KEYDESK_APP_BIN");
-    let _app = bed::KillOnDrop(
-        Command::new(&app)
-            .arg("--data-dir")
-            .arg(&profile)
-            .spawn()
-            .expect("start the app"),
-    );
+    let _app = start_app(&profile);
     wait_for_first_sync(&profile, 1);
 
     bed::deliver(&user, &bed::code_mail(sender, "815264"));
