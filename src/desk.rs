@@ -34,6 +34,8 @@ pub const SCHEMA: &Schema = &[
     crate::health::book::MIGRATION,
     // 10: where a sign-in was handed outside the portal (its identity host), for the fix.
     crate::troubleshoot::history::HANDED_TO_MIGRATION,
+    // 11: the shapes of each portal's codes, learned from its verified codes.
+    crate::portal::code_shapes::MIGRATION,
 ];
 
 /// One desk's profile.

@@ -49,12 +49,19 @@ pub struct PortalSender {
     pub addresses: Vec<String>,
     /// Its code lifetime, when known.
     pub code_lifetime: Option<Duration>,
+    /// The shapes its codes take, from its preset and learned from its verified codes
+    /// ([`crate::portal::code_shapes`]); empty when none is known.
+    pub code_shapes: Vec<extract::CodeShape>,
 }
 
 impl PortalSender {
-    /// The inbox's view of a stored portal.
-    pub fn from_portal(portal: &crate::portal::Portal) -> Self {
+    /// The inbox's view of a stored portal; `learned`: the desk's learned code shapes.
+    pub fn from_portal(
+        portal: &crate::portal::Portal,
+        learned: &[(i64, extract::CodeShape)],
+    ) -> Self {
         Self {
+            code_shapes: crate::portal::code_shapes::expected(portal, learned),
             portal_id: portal.id,
             name: portal.fields.name.clone(),
             addresses: portal.fields.code_senders.clone(),
@@ -76,6 +83,21 @@ pub struct InboxRules {
     /// The authserv-id of the office's receiving server: only its `Authentication-Results`
     /// count ([`trust`]). `None`: the server checks nothing, and no code is verified.
     pub authserv_id: Option<String>,
+}
+
+impl InboxRules {
+    /// These rules with code shapes learned since they were made (`(portal id, shape)`).
+    pub fn with_learned(&self, learned: &[(i64, extract::CodeShape)]) -> Self {
+        let mut rules = self.clone();
+        for portal in &mut rules.portals {
+            for (_, shape) in learned.iter().filter(|(id, _)| *id == portal.portal_id) {
+                if !portal.code_shapes.contains(shape) {
+                    portal.code_shapes.push(*shape);
+                }
+            }
+        }
+        rules
+    }
 }
 
 /// What a message turned out to be.
@@ -103,9 +125,6 @@ fn read_unguarded(fetched: &Fetched, rules: &InboxRules) -> Reading {
     let parsed = match message::parse(&fetched.raw) {
         Ok(parsed) => parsed,
         Err(e) => return Reading::Unreadable(e),
-    };
-    let Some(found) = extract::extract(&parsed.subject, &parsed.text) else {
-        return Reading::NoCode;
     };
     let sender = parsed
         .from
@@ -161,6 +180,11 @@ fn read_unguarded(fetched: &Fetched, rules: &InboxRules) -> Reading {
             },
             None,
         ),
+    };
+    // A verified message of a portal holds a code of that portal's shape, where one is known.
+    let expected = portal.map_or(&[][..], |p| &p.code_shapes[..]);
+    let Some(found) = extract::extract_expecting(&parsed.subject, &parsed.text, expected) else {
+        return Reading::NoCode;
     };
     let lifetime = found
         .lifetime
@@ -307,6 +331,7 @@ impl Inbox {
             connections: connections.clone(),
             rules,
             account: account.clone(),
+            learned: Default::default(),
         };
         tasks.push(tokio::spawn(feed.run(watch_rx, events)));
         Self {

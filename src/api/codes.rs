@@ -86,8 +86,12 @@ fn rules(desk: &mut Desk) -> Result<InboxRules, Error> {
         .map(|m| (m.sms_forwarders, m.authserv_id))
         .unwrap_or_default();
     let portals = PortalBook::new(desk.store()).list()?;
+    let learned = crate::portal::code_shapes::learned(desk.store().conn())?;
     Ok(InboxRules {
-        portals: portals.iter().map(PortalSender::from_portal).collect(),
+        portals: portals
+            .iter()
+            .map(|p| PortalSender::from_portal(p, &learned))
+            .collect(),
         sms_forwarders,
         authserv_id,
     })
@@ -126,13 +130,11 @@ pub(crate) fn start_inbox(kd: &Keydesk) {
         runner.run(
             move || prepare(&mut desk.lock().unwrap_or_else(|e| e.into_inner())),
             move |event| {
-                if let InboxEvent::NewCode {
-                    key,
-                    announce: true,
-                    ..
-                } = &event
-                {
-                    announcer.announce(key.clone());
+                if let InboxEvent::NewCode { key, announce, .. } = &event {
+                    announcer.learn_shape(key);
+                    if *announce {
+                        announcer.announce(key.clone());
+                    }
                 }
                 let _ = events.send(Event::Changed(Area::Codes));
                 let _ = events.send(Event::Inbox(event));
@@ -142,7 +144,8 @@ pub(crate) fn start_inbox(kd: &Keydesk) {
     });
 }
 
-/// Shows the notification of a new code.
+/// What the owner does with each new code: keeps the shape of a portal's verified code, and
+/// shows the notification of a code that just arrived.
 struct Announcer {
     session: std::sync::Arc<std::sync::Mutex<crate::session::Session>>,
     inbox: std::sync::Arc<crate::inbox::InboxRunner>,
@@ -153,6 +156,29 @@ struct Announcer {
 }
 
 impl Announcer {
+    /// Keeps the shape of a portal's verified code, so later runs of the inbox expect it.
+    fn learn_shape(&self, key: &MessageKey) {
+        let Some(code) = self.inbox.with(|i| i.code(key)).flatten() else {
+            return;
+        };
+        let crate::pending::Origin::Portal { portal_id, .. } = code.origin else {
+            return;
+        };
+        let Some(shape) = crate::extract::CodeShape::of(code.code.expose()) else {
+            return;
+        };
+        let mut desk = self.desk.lock().unwrap_or_else(|e| e.into_inner());
+        let learned = crate::portal::code_shapes::learn(
+            desk.store().conn(),
+            portal_id,
+            shape,
+            Now::system().secs(),
+        );
+        if let Err(e) = learned {
+            tracing::warn!(error = %e, "could not keep the shape of a portal's code");
+        }
+    }
+
     fn announce(&self, key: MessageKey) {
         let Some(notifier) = self.notifier.clone() else {
             return;

@@ -17,6 +17,10 @@ pub(crate) struct Candidate {
     pub shape: Shape,
     /// The print itself says "one-time code": Google's `G-` prefix.
     pub self_labelled: bool,
+    /// A shape that is a code only when labelled right beside it, or when it is the portal's
+    /// own shape: a 3+4 split that also reads as a local phone number (`740 3918`), nine
+    /// digits (a member ID's or a ZIP+4's length), five letters and digits (`K7Q2M`).
+    pub strict: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -181,7 +185,39 @@ fn chain_candidates(text: &Text, chain: &[Atom], links: &[Link], out: &mut Vec<C
             start: first.start,
             end: last.end,
             self_labelled: false,
+            strict: false,
         });
+        return;
+    }
+    let three_threes = chain.len() == 3
+        && chain.iter().all(|a| a.all_digits() && a.len() == 3)
+        && links.iter().all(|l| *l == Link::Space);
+    if three_threes && !(numeric || plus_before || dangling) {
+        // "418 207 935": a nine-digit code in three groups (a bypass code's print).
+        let code: String = chain
+            .iter()
+            .flat_map(|a| text.chars[a.start..a.end].iter())
+            .collect();
+        out.push(Candidate {
+            code,
+            start: first.start,
+            end: last.end,
+            shape: Shape::Digits,
+            self_labelled: false,
+            strict: true,
+        });
+        return;
+    }
+    let list_of_codes = chain.len() > 2
+        && links.iter().all(|l| *l == Link::Space)
+        && chain
+            .iter()
+            .all(|a| a.all_digits() && a.len() == first.len() && (6..=9).contains(&a.len()));
+    if list_of_codes && !(plus_before || dangling) {
+        // "passcodes: 1498563 2958461 3012847": a batch on one line, each a code of its own.
+        for atom in chain {
+            push_single(text, atom, out);
+        }
         return;
     }
     if numeric || plus_before || dangling || chain.len() > 2 {
@@ -211,6 +247,7 @@ fn chain_candidates(text: &Text, chain: &[Atom], links: &[Link], out: &mut Vec<C
                     end: b.end,
                     shape: shape.unwrap_or(Shape::Digits),
                     self_labelled: false,
+                    strict: false,
                 });
                 return;
             }
@@ -231,11 +268,29 @@ fn chain_candidates(text: &Text, chain: &[Atom], links: &[Link], out: &mut Vec<C
             end: b.end,
             shape: Shape::Digits,
             self_labelled: false,
+            strict: false,
         });
         return;
     }
     if links[0] == Link::Space && a.all_digits() && b.all_digits() && (a.len(), b.len()) == (3, 4) {
-        // "555 0199": a local phone number, neither half a code.
+        // "555 0199" is a local phone number, neither half a code; "code: 740 3918" is a
+        // seven-digit code: only a label right beside it tells them apart.
+        let words_before = text.lower_slice(a.start.saturating_sub(24), a.start);
+        let phone_word = [
+            "call", "phone", "tel", "fax", "dial", "text", "line", "llame",
+        ]
+        .iter()
+        .any(|w| words_before.contains(w));
+        if !phone_word && !matches!(text.get(a.start.wrapping_sub(1)), Some(')')) {
+            out.push(Candidate {
+                code: format!("{}{}", word(&a), word(&b)),
+                start: a.start,
+                end: b.end,
+                shape: Shape::Digits,
+                self_labelled: false,
+                strict: true,
+            });
+        }
         return;
     }
     if links[0] == Link::Space {
@@ -283,22 +338,24 @@ fn spelled_out(text: &Text, chain: &[Atom], links: &[Link]) -> bool {
 
 fn push_single(text: &Text, atom: &Atom, out: &mut Vec<Candidate>) {
     let len = atom.len();
-    let ok_len = if atom.all_digits() {
-        (3..=8).contains(&len)
-    } else {
-        (6..=8).contains(&len) && atom.letters > 0
-    };
-    if !ok_len {
-        return;
-    }
     let code: String = text.chars[atom.start..atom.end].iter().collect();
-    if let Some(shape) = shape_of(&code) {
+    let Some(shape) = shape_of(&code) else { return };
+    let (ok_len, strict) = if atom.all_digits() {
+        ((3..=9).contains(&len), len == 9)
+    } else if len == 5 {
+        // Five capitals and digits with both kinds ("K7Q2M"); not "HELLO", "Hello" or "H2O".
+        (shape == Shape::Mixed && atom.digits > 0, true)
+    } else {
+        ((6..=8).contains(&len) && atom.letters > 0, false)
+    };
+    if ok_len {
         out.push(Candidate {
             code,
             start: atom.start,
             end: atom.end,
             shape,
             self_labelled: false,
+            strict,
         });
     }
 }

@@ -109,6 +109,14 @@ const UNITS: &[(&str, u64)] = &[
     ("دقيقة", 60),
     ("phút", 60),
     ("분", 60),
+    ("分", 60),
+    ("मिनट", 60),
+    ("daqiiqo", 60),
+    ("daqiiqadood", 60),
+    ("ደቂቃ", 60),
+    ("хвилин", 60),
+    ("دقیقه", 60),
+    ("دقائق", 60),
     ("hours", 3600),
     ("horas", 3600),
     ("hour", 3600),
@@ -121,6 +129,25 @@ const UNITS: &[(&str, u64)] = &[
     ("часов", 3600),
     ("часа", 3600),
     ("시간", 3600),
+    ("heures", 3600),
+    ("heure", 3600),
+    ("ore", 3600),
+    ("ora", 3600),
+    ("oras", 3600),
+    ("giờ", 3600),
+    ("godzin", 3600),
+    ("godziny", 3600),
+    ("godzinę", 3600),
+    ("stunde", 3600),
+    ("घंटे", 3600),
+    ("घंटा", 3600),
+    ("годин", 3600),
+    ("ساعة", 3600),
+    ("ساعات", 3600),
+    ("ساعت", 3600),
+    ("saacadood", 3600),
+    ("saacad", 3600),
+    ("ሰዓት", 3600),
     ("seconds", 1),
     ("segundos", 1),
     ("secs", 1),
@@ -130,6 +157,16 @@ const UNITS: &[(&str, u64)] = &[
     ("day", 86400),
     ("días", 86400),
     ("dias", 86400),
+    ("jours", 86400),
+    ("jour", 86400),
+    ("giorni", 86400),
+    ("tage", 86400),
+    ("ngày", 86400),
+    ("araw", 86400),
+    ("dni", 86400),
+    ("дней", 86400),
+    ("дня", 86400),
+    ("днів", 86400),
     ("天", 86400),
 ];
 
@@ -160,6 +197,81 @@ const NUMBER_WORDS: &[(&str, u64)] = &[
     ("пятнадцати", 15),
     ("тридцать", 30),
     ("тридцати", 30),
+    // Portuguese, French, Italian, German, Polish.
+    ("um", 1),
+    ("uma", 1),
+    ("dois", 2),
+    ("três", 3),
+    ("dez", 10),
+    ("quinze", 15),
+    ("vinte", 20),
+    ("trinta", 30),
+    ("une", 1),
+    ("deux", 2),
+    ("trois", 3),
+    ("cinq", 5),
+    ("dix", 10),
+    ("vingt", 20),
+    ("trente", 30),
+    ("cinque", 5),
+    ("dieci", 10),
+    ("quindici", 15),
+    ("venti", 20),
+    ("trenta", 30),
+    ("eine", 1),
+    ("fünf", 5),
+    ("zehn", 10),
+    ("fünfzehn", 15),
+    ("zwanzig", 20),
+    ("dreißig", 30),
+    ("pięć", 5),
+    ("dziesięć", 10),
+    ("piętnaście", 15),
+    ("trzydzieści", 30),
+    // Vietnamese, Tagalog, Haitian Creole (longer spellings first).
+    ("mười lăm", 15),
+    ("mười", 10),
+    ("hai mươi", 20),
+    ("ba mươi", 30),
+    ("một", 1),
+    ("năm", 5),
+    ("isang", 1),
+    ("limang", 5),
+    ("sampung", 10),
+    ("labinlimang", 15),
+    ("dalawampung", 20),
+    ("tatlumpung", 30),
+    ("dis", 10),
+    ("kenz", 15),
+    ("ven", 20),
+    ("trant", 30),
+    ("senk", 5),
+    // Ukrainian, Arabic, Farsi, Hindi, Somali, Amharic.
+    ("п'ять", 5),
+    ("п'яти", 5),
+    ("п’яти", 5),
+    ("десять", 10),
+    ("десяти", 10),
+    ("п'ятнадцять", 15),
+    ("п'ятнадцяти", 15),
+    ("п’ятнадцяти", 15),
+    ("тридцять", 30),
+    ("тридцяти", 30),
+    ("خمس عشرة", 15),
+    ("خمس", 5),
+    ("خمسة", 5),
+    ("عشر", 10),
+    ("عشرة", 10),
+    ("ثلاثين", 30),
+    ("ده", 10),
+    ("پنج", 5),
+    ("पाँच", 5),
+    ("पांच", 5),
+    ("दस", 10),
+    ("पंद्रह", 15),
+    ("तीस", 30),
+    ("toban", 10),
+    ("shan", 5),
     ("一", 1),
     ("两", 2),
     ("二", 2),
@@ -170,11 +282,15 @@ const NUMBER_WORDS: &[(&str, u64)] = &[
 
 /// The lifetime stated in a plain text, if any.
 pub fn lifetime(text: &str) -> Option<Duration> {
-    lifetime_in(&Text::new(&[text]))
+    lifetime_in(&Text::new(&[text]), None)
 }
 
-pub(crate) fn lifetime_in(text: &Text) -> Option<Duration> {
+/// The lifetime stated in `text`. `code_end`: where the code found in it ends; a duration
+/// shortly after the code counts without a validity phrase, unless words around it say it
+/// is something else ("arrive 15 minutes early", "try again in 30 minutes").
+pub(crate) fn lifetime_in(text: &Text, code_end: Option<usize>) -> Option<Duration> {
     let lower: Vec<char> = text.lower.chars().collect();
+    let mut after_code = None;
     let mut i = 0;
     while i < lower.len() {
         let (value, num_start, num_end) = match number_at(&lower, i) {
@@ -200,12 +316,48 @@ pub(crate) fn lifetime_in(text: &Text) -> Option<Duration> {
         let after = after.trim_start_matches(' ');
         let cued = CUES_BEFORE.iter().any(|c| before.contains(c))
             || CUES_AFTER.iter().any(|c| after.starts_with(c));
-        if cued && value > 0 && value <= 100_000 {
+        if !(value > 0 && value <= 100_000) {
+            continue;
+        }
+        if cued {
             return Some(Duration::from_secs(value * secs));
         }
+        let near_code = code_end.is_some_and(|end| num_start >= end && num_start - end <= 200);
+        let aside = NOT_VALIDITY
+            .iter()
+            .any(|w| before.contains(w) || after.starts_with(w));
+        if after_code.is_none() && near_code && !aside && secs >= 60 && value * secs <= 86_400 {
+            after_code = Some(Duration::from_secs(value * secs));
+        }
     }
-    half_an_hour(&lower)
+    half_an_hour(&lower).or(after_code)
 }
+
+/// Words beside a duration that make it something other than a code's lifetime.
+const NOT_VALIDITY: &[&str] = &[
+    "early",
+    "before",
+    "ago",
+    "late",
+    "arrive",
+    "try again",
+    "wait",
+    "lock",
+    "every",
+    "appointment",
+    "visit",
+    "antes",
+    "hace",
+    "llegue",
+    "espere",
+    "intente",
+    "cita",
+    "avant",
+    "après",
+    "trước",
+    "前",
+    "전",
+];
 
 /// "It expires in half an hour", "vence en media hora", "valid for the next quarter hour".
 fn half_an_hour(lower: &[char]) -> Option<Duration> {

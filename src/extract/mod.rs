@@ -50,15 +50,44 @@ pub struct Extracted {
     pub lifetime: Option<Duration>,
 }
 
+/// The shape of a portal's codes: how many characters, and whether letters occur. A shape says
+/// nothing of a code's value, so it may be stored and learned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CodeShape {
+    /// Characters typed.
+    pub len: u8,
+    /// Letters occur besides digits.
+    pub letters: bool,
+}
+
+impl CodeShape {
+    /// The shape of a code as typed; `None` for anything but 3 to 12 ASCII letters and digits.
+    pub fn of(code: &str) -> Option<Self> {
+        let ok = (3..=12).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphanumeric());
+        ok.then(|| Self {
+            len: code.len() as u8,
+            letters: code.bytes().any(|b| b.is_ascii_alphabetic()),
+        })
+    }
+}
+
 /// Finds the one-time code in a message, if it carries one.
 ///
 /// `subject` may be empty (a text message). Only the first 16 Ki characters are read.
 pub fn extract(subject: &str, body: &str) -> Option<Extracted> {
+    extract_expecting(subject, body, &[])
+}
+
+/// As [`extract`], for a message known to come from a portal whose codes take one of the
+/// `expected` shapes (from its preset, and learned from its earlier codes): a candidate of such
+/// a shape is preferred to others, and a shape that is otherwise a code only when labelled right
+/// beside it (`740 3918` for a portal of seven-digit codes) counts as any other candidate.
+pub fn extract_expecting(subject: &str, body: &str, expected: &[CodeShape]) -> Option<Extracted> {
     let text = Text::new(&[subject, body]);
-    let code = find_code(&text)?;
+    let (code, code_end) = find_code(&text, expected)?;
     Some(Extracted {
         code: Secret::new(code),
-        lifetime: lifetime::lifetime_in(&text),
+        lifetime: lifetime::lifetime_in(&text, Some(code_end)),
     })
 }
 
@@ -109,17 +138,19 @@ fn on_word_boundaries(text: &Text, start: usize, end: usize) -> bool {
     left_ok && right_ok
 }
 
-fn find_code(text: &Text) -> Option<String> {
+/// The code and where it ends.
+fn find_code(text: &Text, expected: &[CodeShape]) -> Option<(String, usize)> {
     let candidates = candidates::candidates(text);
     if candidates.is_empty() {
         return None;
     }
     if let Some(code) = whole_message_code(text, &candidates) {
-        return Some(code);
+        return Some((code, text.len()));
     }
     let phrases = phrases(text);
     let mut best: Option<(i32, &Candidate)> = None;
-    let mut scored: Vec<&Candidate> = Vec::new();
+    // Candidates that nothing around them rules out, scored or not: a list's other items.
+    let mut plausible: Vec<&Candidate> = Vec::new();
     for cand in candidates.iter().take(MAX_CANDIDATES) {
         // Only phrases within reach of the candidate are read: the work per candidate is
         // bounded, so a message full of code-like tokens and phrases costs linear time.
@@ -130,35 +161,35 @@ fn find_code(text: &Text) -> Option<String> {
         {
             continue;
         }
-        let Some(score) = score(text, cand, phrases) else {
-            continue;
-        };
         // "code 662019 has been canceled … your new code is 318840": a code the message
         // reports spent or replaced is never the one; another may be.
         if spent(cand, phrases) {
             continue;
         }
-        scored.push(cand);
+        plausible.push(cand);
+        let Some(score) = score(text, cand, phrases, expected) else {
+            continue;
+        };
         if best.is_none_or(|(s, _)| score > s) {
             best = Some((score, cand));
         }
     }
     let (_, cand) = best?;
-    let cand = first_of_a_list(text, cand, &scored);
+    let cand = first_of_a_list(text, cand, &plausible);
     let phrases = near(&phrases, cand);
     if labelled_for_something_else(text, cand, phrases) || meeting_invite(text) {
         return None;
     }
-    Some(cand.code.clone())
+    Some((cand.code.clone(), cand.end))
 }
 
 /// A batch of codes printed as a list ("1. 51927364", "2. 80413752", or one per line): the
 /// first is the one to type now. When the winner is an item of such a list, the list's first
-/// item of the same shape and length wins instead.
+/// item of the same shape and length wins instead, labelled or not.
 fn first_of_a_list<'c>(
     text: &Text,
     best: &'c Candidate,
-    scored: &[&'c Candidate],
+    plausible: &[&'c Candidate],
 ) -> &'c Candidate {
     let item = |c: &Candidate| {
         // The start of its line holds nothing but a list marker: "1.", "2)", "-", "•".
@@ -185,7 +216,7 @@ fn first_of_a_list<'c>(
     if !(item(best) && line_end(best)) {
         return best;
     }
-    scored
+    plausible
         .iter()
         .copied()
         .filter(|c| c.start < best.start)
@@ -267,6 +298,27 @@ fn plausible_in_context(text: &Text, cand: &Candidate) -> bool {
     }
     let before = cand.start.checked_sub(1).and_then(|i| text.get(i));
     let before2 = cand.start.checked_sub(2).and_then(|i| text.get(i));
+    // "PWCHG-88120", "NG-4410": the number part of an identifier (Google's "G-" aside).
+    let googles = before2 == Some('G')
+        && cand
+            .start
+            .checked_sub(3)
+            .and_then(|i| text.get(i))
+            .is_none_or(|c| !c.is_alphanumeric());
+    if before == Some('-') && before2.is_some_and(|c| c.is_ascii_alphabetic()) && !googles {
+        return false;
+    }
+    // "fake codes like 123456", "for example 000000": an example, not a code.
+    let lead = text.lower_slice(cand.start.saturating_sub(14), cand.start);
+    let lead = lead.trim_end_matches([' ', ':', '"', '“', '\'']);
+    if [
+        "like", "such as", "e.g.", "e.g", "example", "ejemplo", "exemple",
+    ]
+    .iter()
+    .any(|w| lead.ends_with(w))
+    {
+        return false;
+    }
     if matches!(before, Some('$' | '£' | '€' | '¥' | '₹' | '#' | '.' | '©'))
         || (before == Some(' ') && matches!(before2, Some('$' | '£' | '€' | '¥' | '₹' | '©')))
     {
@@ -359,7 +411,22 @@ fn in_a_sales_pitch(text: &Text, cand: &Candidate) -> bool {
         && ["save", "saving", "ahorra", "ahorro"]
             .iter()
             .any(|w| sentence.contains(w));
-    percent_saved || SALE.iter().any(|w| sentence.contains(w))
+    if percent_saved || SALE.iter().any(|w| sentence.contains(w)) {
+        return true;
+    }
+    // "Use code SAVE25 at checkout", "WINTER24": a word with a number after it is a coupon
+    // in a message about buying, wherever the message says so.
+    let word_then_number = {
+        let letters = cand.code.bytes().take_while(u8::is_ascii_uppercase).count();
+        let rest = &cand.code.as_bytes()[letters..];
+        letters >= 3 && !rest.is_empty() && rest.len() <= 4 && rest.iter().all(u8::is_ascii_digit)
+    };
+    word_then_number
+        && [
+            "checkout", "order", "shop", "sale", "savings", "% off", "shipping", "compra",
+        ]
+        .iter()
+        .any(|w| text.lower.contains(w))
 }
 
 /// True when a phrase that can only mean a one-time code ("verification code", "código de
@@ -466,7 +533,7 @@ fn labelled_not_code(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> bool 
 }
 
 /// The candidate's score from the nearest code phrases, or `None` when none is in reach.
-fn score(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> Option<i32> {
+fn score(text: &Text, cand: &Candidate, phrases: &[Phrase], expected: &[CodeShape]) -> Option<i32> {
     let mut best: Option<i32> = cand.self_labelled.then_some(100);
     let mut direct = cand.self_labelled;
     let mut direct_before = false;
@@ -534,8 +601,19 @@ fn score(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> Option<i32> {
             }
         }
     }
+    let portal_shape = CodeShape::of(&cand.code).is_some_and(|s| expected.contains(&s));
+    // "HbA1c (001453)": a number in brackets after a name is that thing's number.
+    let bracketed =
+        cand.start > 0 && text.get(cand.start - 1) == Some('(') && text.get(cand.end) == Some(')');
+    if (cand.strict || bracketed) && !direct && !portal_shape {
+        return None;
+    }
     if direct {
         score += 20;
+    }
+    if !expected.is_empty() {
+        // The portal's own shape is the likelier code; another may still be, when labelled.
+        score += if portal_shape { 15 } else { -25 };
     }
     (score >= 25).then_some(score)
 }

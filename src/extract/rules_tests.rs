@@ -102,3 +102,114 @@ fn codes_in_vietnamese_and_haitian_creole() {
         Some("147902".into())
     );
 }
+
+#[test]
+fn seven_digits_in_three_and_four_nine_digit_batches_and_five_character_codes() {
+    assert_eq!(
+        code("Your Labcorp verification code is 740 3918."),
+        Some("7403918".into())
+    );
+    assert_eq!(
+        code("Questions about your verification? Call 555 0199."),
+        None
+    );
+    assert_eq!(
+        code(
+            "Use the first bypass code now.\n118 204 736\n450 927 318\n863 015 492\nThese codes expire in 1 hour."
+        ),
+        Some("118204736".into())
+    );
+    assert_eq!(
+        code("SMS passcodes: 1498563 2958461 3012847 4771290 5390126"),
+        Some("1498563".into())
+    );
+    assert_eq!(code("Your Office Ally code: 3H9T6"), Some("3H9T6".into()));
+    // Five characters and nine digits count only beside their label.
+    assert_eq!(
+        code("Your verification code was sent. Member ID 482019375 is on file."),
+        None
+    );
+    assert_eq!(
+        code("Sign in with your code. Form W4A2Z is attached."),
+        None
+    );
+}
+
+#[test]
+fn a_portal_of_known_shape_gets_its_own_shape() {
+    use super::{CodeShape, extract_expecting};
+    let seven = [CodeShape::of("1234567").unwrap()];
+    let body = "Cigna: your code for today\n740 3918\nUse it within the hour.";
+    assert_eq!(
+        code(body),
+        None,
+        "without the portal's shape it reads as a phone"
+    );
+    let found = extract_expecting("", body, &seven).map(|e| e.code.expose().to_owned());
+    assert_eq!(found, Some("7403918".into()));
+    // Between two labelled candidates, the portal's shape wins.
+    let body = "Reference code 55120. Your code is 482913.";
+    let five = [CodeShape::of("12345").unwrap()];
+    assert_eq!(code(body), Some("482913".into()));
+    let found = extract_expecting("", body, &five).map(|e| e.code.expose().to_owned());
+    assert_eq!(
+        found,
+        Some("482913".into()),
+        "a label that names something else still counts"
+    );
+}
+
+#[test]
+fn identifiers_examples_bracketed_numbers_and_coupons_are_not_codes() {
+    for body in [
+        "Your password was changed. Didn't do it? Call us. Reference code: PWCHG-88120.",
+        "Never share a verification code. Scam mail uses fake codes like 123456.",
+        "Sign in to view results: CMP (322000), Lipid Panel (303756), HbA1c (001453).",
+        "Spring sale on gloves! Use code SAVE25 at checkout.",
+        "CPT code: 29881 (knee arthroscopy). Sign in to Availity to check the status.",
+        "Thanks for registering. Verify your email with the link. Provider #: 0088213",
+    ] {
+        assert_eq!(code(body), None, "{body}");
+    }
+    assert_eq!(
+        code("To finish signing in, enter the security key (552 390) within 10 minutes."),
+        Some("552390".into())
+    );
+    assert_eq!(
+        code("UnitedHealthcare: The code 771024 we sent is void. Your current code is 415938."),
+        Some("415938".into())
+    );
+}
+
+#[test]
+fn a_duration_after_the_code_is_its_lifetime_in_any_language() {
+    assert_eq!(
+        minutes("Enter this code:\n268 415\nYou have 24 hours to enter the code."),
+        Some(24 * 60)
+    );
+    assert_eq!(
+        minutes("Mã xác minh của bạn là 552 093. Mã này sẽ hết hạn sau mười phút."),
+        Some(10)
+    );
+    assert_eq!(
+        minutes("Ang iyong verification code ay 640 218. Sa loob ng sampung minuto."),
+        Some(10)
+    );
+    assert_eq!(
+        minutes("您的验证码：483027\n验证码将在十分钟后失效。"),
+        Some(10)
+    );
+    assert_eq!(
+        minutes("आपका सत्यापन कोड 512 876 है। यह कोड दस मिनट में समाप्त हो जाएगा।"),
+        Some(10)
+    );
+    assert_eq!(
+        minutes("Код підтвердження: 773 904. Код дійсний протягом п'ятнадцяти хвилин."),
+        Some(15)
+    );
+    // A duration that says something else is not the code's lifetime.
+    assert_eq!(
+        minutes("Your check-in code is 482913. Please arrive 15 minutes early."),
+        None
+    );
+}

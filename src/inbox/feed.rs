@@ -13,6 +13,7 @@ use futures::StreamExt;
 use tokio::sync::mpsc;
 
 use super::{InboxEvent, InboxRules, Reading};
+use crate::extract::CodeShape;
 use crate::mailbox::MailboxStatus;
 use crate::pending::{MessageKey, Origin, PendingCodes, UsedWhere};
 use crate::watcher::{Fetched, WatchEvent};
@@ -24,6 +25,9 @@ pub(super) struct Feed {
     pub(super) rules: InboxRules,
     /// `user@host:port`, for the connection state.
     pub(super) account: String,
+    /// Code shapes learned from the portals' verified codes since the feed started, read with
+    /// the next messages; the owner keeps them for later runs.
+    pub(super) learned: Arc<Mutex<Vec<(i64, CodeShape)>>>,
 }
 
 /// Messages read at once, off the runtime.
@@ -37,13 +41,21 @@ enum Ready {
 
 /// Reads a message on the blocking pool; returns it (without its bytes, which are dropped
 /// there) with its reading and how many bytes were read.
-async fn read_off_runtime(mut fetched: Fetched, rules: Arc<InboxRules>) -> (Ready, usize) {
+async fn read_off_runtime(
+    mut fetched: Fetched,
+    rules: Arc<InboxRules>,
+    learned: Vec<(i64, CodeShape)>,
+) -> (Ready, usize) {
     let raw = std::mem::take(&mut fetched.raw);
     let read_bytes = raw.len();
     let meta = fetched.clone();
     let reading = tokio::task::spawn_blocking(move || {
         fetched.raw = raw;
-        super::read(&fetched, &rules)
+        if learned.is_empty() {
+            super::read(&fetched, &rules)
+        } else {
+            super::read(&fetched, &rules.with_learned(&learned))
+        }
     })
     .await
     .unwrap_or(Reading::Unreadable(
@@ -65,9 +77,10 @@ impl Feed {
         })
         .map(|event| {
             let rules = rules.clone();
+            let learned = super::lock(&self.learned).clone();
             async move {
                 match event {
-                    WatchEvent::Message(fetched) => read_off_runtime(fetched, rules).await,
+                    WatchEvent::Message(fetched) => read_off_runtime(fetched, rules, learned).await,
                     other => (Ready::Event(other), 0),
                 }
             }
@@ -172,6 +185,14 @@ impl Feed {
                     Origin::Unmatched { sender } => sender.clone(),
                 };
                 let expires_at = code.expires_at;
+                if let Origin::Portal { portal_id, .. } = code.origin
+                    && let Some(shape) = CodeShape::of(code.code.expose())
+                {
+                    let mut learned = super::lock(&self.learned);
+                    if !learned.contains(&(portal_id, shape)) {
+                        learned.push((portal_id, shape));
+                    }
+                }
                 // Only a portal's code with the server's own delivery time tells its clock.
                 let clock_sample = (live
                     && fetched.delivered_at > 0

@@ -12,6 +12,7 @@
 mod age;
 pub(crate) mod book;
 pub mod change;
+pub mod code_shapes;
 mod presets;
 pub mod rules;
 pub mod taught;

@@ -9,6 +9,7 @@ use crate::error::Field;
 use serde::Serialize;
 
 use super::{PortalError, PortalFields, SecondStep};
+use crate::extract::CodeShape;
 
 /// Defaults for one well-known portal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -28,6 +29,10 @@ pub struct Preset {
     pub code_senders: &'static [&'static str],
     /// Code lifetime in seconds.
     pub code_lifetime_secs: Option<u32>,
+    /// The shapes its mailed or texted codes take, where published; the inbox also learns them
+    /// from the portal's verified codes ([`super::code_shapes`]).
+    #[serde(skip)]
+    pub code_shapes: &'static [CodeShape],
     /// "Remember this device" lifetime in days.
     pub remember_device_days: Option<u32>,
     /// Password-change interval in days.
@@ -52,6 +57,7 @@ pub const PRESETS: &[Preset] = &[
         code_senders: &["@cigna.com"],
         // "Up to 24 h reported"; no shorter published figure.
         code_lifetime_secs: Some(24 * 3600),
+        code_shapes: &[],
         remember_device_days: None,
         password_change_days: None,
         lockout_threshold: None,
@@ -71,6 +77,7 @@ pub const PRESETS: &[Preset] = &[
         second_step: SecondStep::Authenticator,
         code_senders: &[],
         code_lifetime_secs: Some(30),
+        code_shapes: &[],
         remember_device_days: None,
         password_change_days: Some(60),
         lockout_threshold: None,
@@ -94,6 +101,7 @@ pub const PRESETS: &[Preset] = &[
         // E-mail codes were removed in 2025.
         code_senders: &[],
         code_lifetime_secs: Some(30),
+        code_shapes: &[],
         remember_device_days: None,
         password_change_days: None,
         lockout_threshold: None,
@@ -112,6 +120,17 @@ pub const PRESETS: &[Preset] = &[
         code_senders: &[],
         // 10 to 30 minutes by organization.
         code_lifetime_secs: Some(10 * 60),
+        // "Usually 6 digits, some organizations alphanumeric (TM3KX2)".
+        code_shapes: &[
+            CodeShape {
+                len: 6,
+                letters: false,
+            },
+            CodeShape {
+                len: 6,
+                letters: true,
+            },
+        ],
         // 24 hours to 180 days by organization: left empty rather than guessed.
         remember_device_days: None,
         password_change_days: None,
@@ -132,6 +151,7 @@ pub const PRESETS: &[Preset] = &[
         code_senders: &["@humana.com"],
         // 5 to 20 minutes.
         code_lifetime_secs: Some(5 * 60),
+        code_shapes: &[],
         remember_device_days: Some(125),
         password_change_days: None,
         lockout_threshold: None,
@@ -151,6 +171,7 @@ pub const PRESETS: &[Preset] = &[
         // Assumption: codes come from a deltadentalins.com address.
         code_senders: &["@deltadentalins.com"],
         code_lifetime_secs: None,
+        code_shapes: &[],
         remember_device_days: None,
         password_change_days: None,
         lockout_threshold: None,

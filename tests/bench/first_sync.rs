@@ -50,6 +50,7 @@ async fn main() {
             name: "Bench Portal".into(),
             addresses: vec![SENDER.into()],
             code_lifetime: None,
+            code_shapes: Vec::new(),
         }],
         sms_forwarders: Vec::new(),
         authserv_id: Some(bed::AUTHSERV_ID.into()),

@@ -20,6 +20,7 @@ pub fn rules() -> InboxRules {
             name: "Test Portal".into(),
             addresses: vec![SENDER.into()],
             code_lifetime: None,
+            code_shapes: Vec::new(),
         }],
         sms_forwarders: Vec::new(),
         authserv_id: Some(bed::AUTHSERV_ID.into()),

@@ -24,6 +24,7 @@ fn rules() -> InboxRules {
             name: "Test Portal".into(),
             addresses: vec![PORTAL.into()],
             code_lifetime: None,
+            code_shapes: Vec::new(),
         }],
         sms_forwarders: vec![FORWARDER.into()],
         authserv_id: Some(bed::AUTHSERV_ID.into()),
@@ -330,5 +331,52 @@ fn trust_mailbox_ids_proposes_the_id_the_server_stamps_on_recent_mail() {
         first,
         format!("{}\t2 of 3 recent messages", bed::AUTHSERV_ID),
         "{out}"
+    );
+}
+
+/// A portal's verified codes teach the inbox their shape: a later verified message whose code
+/// is printed as `740 3918` (which reads as a phone number without a label beside it) is read
+/// as the portal's seven-digit code. A spoof of the same print teaches and gets nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trust_a_portals_verified_codes_teach_their_shape_and_a_spoof_gets_no_benefit() {
+    let (user, _mail_root, mut desk) = start().await;
+    let since = bed::unix_now() - 1;
+    let portal_from = format!("Test Portal <{PORTAL}>");
+    let verified =
+        office("dkim=pass header.d=portal.example; dmarc=pass header.from=portal.example");
+    let unlabelled = |code: &str| {
+        format!(
+            "Test Portal sign-in\n{} {}\nUse it within the hour.",
+            &code[..3],
+            &code[3..]
+        )
+    };
+    // Unlabelled and spoofed, before any shape is known: not a code at all.
+    bed::deliver(&user, &mail("", &portal_from, &unlabelled("5550199")));
+    bed::deliver(&user, &mail(&verified, &portal_from, &code_text("6405171")));
+    arrives(&mut desk, "6405171").await;
+    bed::deliver(
+        &user,
+        &mail(&verified, &portal_from, &unlabelled("7403918")),
+    );
+    let learned = arrives(&mut desk, "7403918").await;
+    assert!(learned.origin.is_verified(), "{:?}", learned.origin);
+    assert_eq!(
+        filled(&desk, Channel::Email, since).as_deref(),
+        Some("7403918")
+    );
+    // A spoof printed the same way is still no code: the shape is the verified portal's.
+    bed::deliver(&user, &mail("", &portal_from, &unlabelled("8881234")));
+    bed::deliver(&user, &mail(&verified, &portal_from, &code_text("2223334")));
+    arrives(&mut desk, "2223334").await;
+    let codes: Vec<String> = desk
+        .inbox
+        .view(bed::unix_now())
+        .into_iter()
+        .filter_map(|v| v.code)
+        .collect();
+    assert!(
+        !codes.iter().any(|c| c == "5550199" || c == "8881234"),
+        "{codes:?}"
     );
 }

@@ -30,6 +30,7 @@ fn rules() -> InboxRules {
             name: "Cigna".into(),
             addresses: vec!["@cigna.example".into()],
             code_lifetime: Some(Duration::from_secs(3600)),
+            code_shapes: Vec::new(),
         }],
         sms_forwarders: Vec::new(),
         authserv_id: Some(AUTHSERV_ID.into()),
@@ -103,6 +104,7 @@ impl Running {
             connections: connections.clone(),
             rules: rules(),
             account: ACCOUNT.into(),
+            learned: Default::default(),
         };
         let (watch, watch_rx) = mpsc::channel(16);
         let (events_tx, events) = mpsc::channel(16);
