@@ -189,11 +189,14 @@ fn chain_candidates(text: &Text, chain: &[Atom], links: &[Link], out: &mut Vec<C
         });
         return;
     }
-    let three_threes = chain.len() == 3
-        && chain.iter().all(|a| a.all_digits() && a.len() == 3)
-        && links.iter().all(|l| *l == Link::Space);
-    if three_threes && !(numeric || plus_before || dangling) {
-        // "418 207 935": a nine-digit code in three groups (a bypass code's print).
+    let groups_of = |n: usize, len: usize| {
+        chain.len() == n
+            && chain.iter().all(|a| a.all_digits() && a.len() == len)
+            && links.iter().all(|l| *l == Link::Space)
+    };
+    if (groups_of(3, 3) || groups_of(4, 2)) && !(numeric || plus_before || dangling) {
+        // "418 207 935", "80 51 44 27": nine or eight digits in groups (a bypass code's
+        // print, a code in pairs); only beside their label, as such groups are also IDs.
         let code: String = chain
             .iter()
             .flat_map(|a| text.chars[a.start..a.end].iter())
@@ -260,8 +263,12 @@ fn chain_candidates(text: &Text, chain: &[Atom], links: &[Link], out: &mut Vec<C
         w.len() == 4 && (w.starts_with("19") || w.starts_with("20"))
     };
     let uneven_groups = matches!((a.len(), b.len()), (4, 2) | (2, 4)) && !year(&a) && !year(&b);
-    if links[0] == Link::Space && a.all_digits() && b.all_digits() && uneven_groups {
-        // "7782 01", "48 2913": a code printed in two uneven groups.
+    if matches!(links[0], Link::Space | Link::Hyphen)
+        && a.all_digits()
+        && b.all_digits()
+        && uneven_groups
+    {
+        // "7782 01", "48 2913", "2918-44": a code printed in two uneven groups.
         out.push(Candidate {
             code: format!("{}{}", word(&a), word(&b)),
             start: a.start,

@@ -52,8 +52,9 @@ const VERB: Cue = Cue::Code {
     after: 8,
 };
 /// "Valid 5 minutes", "expires": supports a code that stands right beside it.
+pub(crate) const VALIDITY_WEIGHT: i32 = 40;
 const VALIDITY: Cue = Cue::Code {
-    weight: 40,
+    weight: VALIDITY_WEIGHT,
     before: 8,
     after: 12,
 };
@@ -264,6 +265,19 @@ const NOT_CODE_PHRASES: &[&str] = &[
     "رمز التشخيص",
     // Reference numbers called codes, and a provider's own number.
     "reference code",
+    // A text's sender, a short code ("SMS from 72975").
+    "sms from",
+    "text from",
+    "text message from",
+    "message from",
+    "mensaje de",
+    "matrícula",
+    "matricula",
+    "code de diagnostic",
+    "code de groupe",
+    "code postal",
+    "código de grupo",
+    "código postal",
     "case reference code",
     "provider #",
     "provider number",
@@ -324,6 +338,15 @@ const NOT_CODE_PHRASES: &[&str] = &[
     "postcode",
     "extension",
     "ext",
+    "extensión",
+    "ramal",
+    "poste",
+    "durchwahl",
+    "interno",
+    "máy lẻ",
+    "내선",
+    "分机",
+    "добавочный",
     "suite",
     "ste",
     "apt",

@@ -36,7 +36,7 @@ use std::time::Duration;
 
 use crate::Secret;
 use candidates::{Candidate, Shape};
-use lexicon::{Cue, LEXICON, STATES, STREET_WORDS, UNITS_AFTER};
+use lexicon::{Cue, LEXICON, STATES, STREET_WORDS, UNITS_AFTER, VALIDITY_WEIGHT};
 use text::Text;
 
 pub use lifetime::lifetime;
@@ -151,7 +151,7 @@ fn find_code(text: &Text, expected: &[CodeShape]) -> Option<(String, usize)> {
     let mut best: Option<(i32, &Candidate)> = None;
     // Candidates that nothing around them rules out, scored or not: a list's other items.
     let mut plausible: Vec<&Candidate> = Vec::new();
-    for cand in candidates.iter().take(MAX_CANDIDATES) {
+    for (index, cand) in candidates.iter().enumerate().take(MAX_CANDIDATES) {
         // Only phrases within reach of the candidate are read: the work per candidate is
         // bounded, so a message full of code-like tokens and phrases costs linear time.
         let phrases = near(&phrases, cand);
@@ -163,7 +163,14 @@ fn find_code(text: &Text, expected: &[CodeShape]) -> Option<(String, usize)> {
         }
         // "code 662019 has been canceled … your new code is 318840": a code the message
         // reports spent or replaced is never the one; another may be.
-        if spent(cand, phrases) {
+        // Only up to the next number: "219 744. The earlier code (558 302) is no longer
+        // valid" speaks of the second.
+        let next_number = candidates[index + 1..]
+            .iter()
+            .take(8)
+            .find(|c| c.start >= cand.end && matches!(c.shape, Shape::Digits | Shape::Mixed))
+            .map_or(usize::MAX, |c| c.start);
+        if spent(cand, phrases, next_number) {
             continue;
         }
         plausible.push(cand);
@@ -308,15 +315,7 @@ fn plausible_in_context(text: &Text, cand: &Candidate) -> bool {
     if before == Some('-') && before2.is_some_and(|c| c.is_ascii_alphabetic()) && !googles {
         return false;
     }
-    // "fake codes like 123456", "for example 000000": an example, not a code.
-    let lead = text.lower_slice(cand.start.saturating_sub(14), cand.start);
-    let lead = lead.trim_end_matches([' ', ':', '"', '“', '\'']);
-    if [
-        "like", "such as", "e.g.", "e.g", "example", "ejemplo", "exemple",
-    ]
-    .iter()
-    .any(|w| lead.ends_with(w))
-    {
+    if an_example(text, cand) {
         return false;
     }
     if matches!(before, Some('$' | '£' | '€' | '¥' | '₹' | '#' | '.' | '©'))
@@ -379,6 +378,51 @@ fn plausible_in_context(text: &Text, cand: &Candidate) -> bool {
         }
     }
     true
+}
+
+/// Whether `gap` holds a sentence's end followed by more words.
+fn sentence_ends(gap: &[char]) -> bool {
+    gap.windows(2).any(|w| {
+        (matches!(w[0], '.' | '!' | '?') && w[1] == ' ') || matches!(w[0], '。' | '！' | '？' | '।')
+    })
+}
+
+/// "Fake codes like 123456", "por exemplo, \"123456\"", a code looks like "Your code is
+/// 123456": a number given as an example, in the words before it or before the quotation
+/// that holds it.
+fn an_example(text: &Text, cand: &Candidate) -> bool {
+    const EXAMPLE: &[&str] = &[
+        "like",
+        "such as",
+        "e.g.",
+        "e.g",
+        "example",
+        "for instance",
+        "ejemplo",
+        "exemplo",
+        "exemple",
+        "beispiel",
+        "esempio",
+        "ví dụ",
+        "halimbawa",
+        "例如",
+        "예를 들어",
+        "например",
+    ];
+    let ends_with_example = |s: &str| {
+        let s = s.trim_end_matches([' ', ':', ',', '"', '“', '«', '\'']);
+        EXAMPLE.iter().any(|w| s.ends_with(w))
+    };
+    let from = cand.start.saturating_sub(40);
+    if ends_with_example(&text.lower_slice(from, cand.start)) {
+        return true;
+    }
+    // The quotation the candidate stands in, on its line.
+    let quote = (from..cand.start)
+        .rev()
+        .take_while(|&i| text.chars[i] != '\n')
+        .find(|&i| matches!(text.chars[i], '"' | '“' | '«'));
+    quote.is_some_and(|q| ends_with_example(&text.lower_slice(q.saturating_sub(30), q)))
 }
 
 /// "30% off with code FALL2024 at checkout": a code in the same sentence as words of a sale is
@@ -452,6 +496,9 @@ fn labelled_not_code(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> bool 
         && cand.start - p.end <= 20
     {
         let gap = text.lower_slice(p.end, cand.start);
+        // "Code de procédure (CPT) : 99214": a label in brackets of its own.
+        let bracketed = p.start > 0 && text.get(p.start - 1) == Some('(');
+        let gap = gap.strip_prefix(')').filter(|_| bracketed).unwrap_or(&gap);
         let gap = gap.trim_matches(|c: char| c.is_whitespace() || ":#.-=(".contains(c));
         let joined_by_is = matches!(gap, "is" | "es" | "is:");
         let bare = gap.is_empty()
@@ -478,7 +525,17 @@ fn labelled_not_code(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> bool 
                             && words.len() <= 4
                     }
             });
-        if bare && !named_a_code_after {
+        // "Use the code below to sign in to your provider account:\n481907": the label ends a
+        // sentence that is about the code, it labels nothing after it.
+        let ends_a_code_sentence = phrases.iter().any(|q| {
+            matches!(q.cue, Cue::Code { weight, .. } if weight >= 70)
+                && q.end <= p.start
+                && p.start - q.end <= 80
+                && !text.chars[q.end..p.start]
+                    .iter()
+                    .any(|c| matches!(c, '\n' | '.' | '!' | '?' | ';'))
+        }) && text.chars[p.end..cand.start].contains(&'\n');
+        if bare && !named_a_code_after && !ends_a_code_sentence {
             return true;
         }
         if joined_by_is {
@@ -535,6 +592,14 @@ fn labelled_not_code(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> bool 
 /// The candidate's score from the nearest code phrases, or `None` when none is in reach.
 fn score(text: &Text, cand: &Candidate, phrases: &[Phrase], expected: &[CodeShape]) -> Option<i32> {
     let mut best: Option<i32> = cand.self_labelled.then_some(100);
+    let line_edge = |i: Option<char>| i.is_none_or(|c| c == '\n');
+    let alone = line_edge(cand.start.checked_sub(1).and_then(|i| text.get(i)))
+        || line_edge(
+            text.chars[cand.end..]
+                .iter()
+                .copied()
+                .find(|c| !matches!(c, ' ' | '.' | ',' | ')' | ']')),
+        );
     let mut direct = cand.self_labelled;
     let mut direct_before = false;
     for p in phrases {
@@ -555,6 +620,17 @@ fn score(text: &Text, cand: &Candidate, phrases: &[Phrase], expected: &[CodeShap
             continue;
         };
         if distance > reach {
+            continue;
+        }
+        // "(… Los Angeles 90012). Never tell anyone your code": a phrase in a later sentence
+        // does not name a number inside an earlier one; a number on a line of its own (or
+        // opening the message) may still be named by the sentence below it, and "X. Valid for
+        // 10 minutes" still supports the number it follows.
+        if cand.end <= p.start
+            && weight > VALIDITY_WEIGHT
+            && !alone
+            && sentence_ends(&text.chars[cand.end..p.start])
+        {
             continue;
         }
         // "code: X", "code is X", "X is your code".
@@ -718,10 +794,13 @@ fn meeting_invite(text: &Text) -> bool {
 }
 
 /// "Your code 123456 was used to sign in": the message reports a spent code.
-fn spent(cand: &Candidate, phrases: &[Phrase]) -> bool {
-    phrases
-        .iter()
-        .any(|p| p.cue == Cue::Spent && p.start >= cand.end && p.start - cand.end <= 60)
+fn spent(cand: &Candidate, phrases: &[Phrase], next_number: usize) -> bool {
+    phrases.iter().any(|p| {
+        p.cue == Cue::Spent
+            && p.start >= cand.end
+            && p.start - cand.end <= 60
+            && p.start < next_number
+    })
 }
 
 #[cfg(test)]

@@ -213,3 +213,69 @@ fn a_duration_after_the_code_is_its_lifetime_in_any_language() {
         None
     );
 }
+
+#[test]
+fn a_label_ending_a_sentence_about_the_code_labels_nothing_after_it() {
+    assert_eq!(
+        code("Use the code below to sign in to your provider account.\n4\n8\n1\n9\n0\n7\n"),
+        Some("481907".into())
+    );
+    assert_eq!(
+        code("Use this code to finish creating your account:\n5 1 8 2 7 0\n"),
+        Some("518270".into())
+    );
+    assert_eq!(code("Your account:\n48192037"), None);
+}
+
+#[test]
+fn a_phrase_in_a_later_sentence_names_no_number_in_an_earlier_one() {
+    assert_eq!(
+        code(
+            "새로운 기기에서 로그인되었습니다. (IP 203.0.113.8, 로스앤젤레스 90012) 연락 주세요. 인증번호는 절대 타인에게 알려주지 마세요."
+        ),
+        None
+    );
+    assert_eq!(
+        code("Sign in to the portal. Office 48213. Never share your verification code."),
+        None
+    );
+    // A code on its own line is still named by the sentence below it.
+    assert_eq!(
+        code("Hello,\n482913\nThis is your verification code."),
+        Some("482913".into())
+    );
+}
+
+#[test]
+fn replaced_codes_extensions_senders_and_pairs() {
+    assert_eq!(
+        code(
+            "Only the most recent code will work:\n219 744\nThe earlier code (558 302) is no longer valid."
+        ),
+        Some("219744".into())
+    );
+    assert_eq!(
+        code("Nunca compartilhe códigos de verificação. Dúvidas? Ramal 5500."),
+        None
+    );
+    assert_eq!(
+        code("SMS from 72975\nHumana: Your verification code 482913 was used to sign in."),
+        None
+    );
+    assert_eq!(
+        code("Your verification code is: 80 51 44 27\nThis code is valid for 5 minutes."),
+        Some("80514427".into())
+    );
+    assert_eq!(
+        code("Seu código de verificação é 2918-44."),
+        Some("291844".into())
+    );
+    assert_eq!(
+        code("Code de procédure (CPT) : 99214 · Code de groupe : 0841223. Connectez-vous."),
+        None
+    );
+    assert_eq!(
+        code("A real code looks like \"Your code is 123456\" but IT never asks for it."),
+        None
+    );
+}
