@@ -102,6 +102,10 @@ fn atoms(text: &Text) -> Vec<Atom> {
 
 fn link(text: &Text, a: &Atom, b: &Atom) -> Link {
     let gap = &text.chars[a.end..b.start];
+    if a.len() <= 2 && a.start > 0 && text.chars[a.start - 1] == '#' {
+        // "#1 502 118 934": a list's number, then the item.
+        return Link::None;
+    }
     match gap {
         ['-']
             if (a.has_digit() && b.has_digit())
@@ -115,6 +119,10 @@ fn link(text: &Text, a: &Atom, b: &Atom) -> Link {
             Link::Hyphen
         }
         [' '] if a.all_digits() && b.all_digits() => Link::Space,
+        // "3 0 8 - 5 5 2": spaced digits in two groups.
+        [' ', '-', ' '] if a.len() == 1 && b.len() == 1 && a.all_digits() && b.all_digits() => {
+            Link::Space
+        }
         gap if a.len() == 1
             && b.len() == 1
             && gap.len() <= 3

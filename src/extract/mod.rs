@@ -174,7 +174,8 @@ fn find_code(text: &Text, expected: &[CodeShape]) -> Option<(String, usize)> {
             continue;
         }
         plausible.push(cand);
-        let Some(score) = score(text, cand, phrases, expected) else {
+        let listed = cand.strict && in_a_list(text, cand, &candidates, index);
+        let Some(score) = score(text, cand, phrases, expected, listed) else {
             continue;
         };
         if best.is_none_or(|(s, _)| score > s) {
@@ -198,44 +199,68 @@ fn first_of_a_list<'c>(
     best: &'c Candidate,
     plausible: &[&'c Candidate],
 ) -> &'c Candidate {
-    let item = |c: &Candidate| {
-        // The start of its line holds nothing but a list marker: "1.", "2)", "-", "•".
-        let line_start = (0..c.start)
-            .rev()
-            .find(|&i| text.chars[i] == '\n')
-            .map_or(0, |i| i + 1);
-        let marker: String = text.chars[line_start..c.start].iter().collect();
-        let marker = marker.trim();
-        marker.is_empty()
-            || matches!(marker, "-" | "•" | "*")
-            || (marker.len() <= 3
-                && marker.ends_with(['.', ')'])
-                && marker[..marker.len() - 1]
-                    .bytes()
-                    .all(|b| b.is_ascii_digit()))
-    };
-    let line_end = |c: &Candidate| {
-        text.chars[c.end..]
-            .iter()
-            .take_while(|ch| **ch != '\n')
-            .all(|ch| ch.is_whitespace())
-    };
-    if !(item(best) && line_end(best)) {
+    if !list_item(text, best) {
         return best;
     }
     plausible
         .iter()
         .copied()
-        .filter(|c| c.start < best.start)
-        .filter(|c| c.code.len() == best.code.len() && c.shape == best.shape)
-        .filter(|c| item(c) && line_end(c))
+        .filter(|c| c.start < best.start && same_kind(c, best) && list_item(text, c))
         .min_by_key(|c| c.start)
-        .filter(|first| {
-            // Consecutive lines: only list items between the first and the winner.
-            let between: String = text.chars[first.end..best.start].iter().collect();
-            between.lines().count() <= 10
-        })
+        .filter(|first| lines_between(text, first, best) <= 10)
         .unwrap_or(best)
+}
+
+/// The candidate is an item of a list of at least three codes of its kind, one per line
+/// ("#1  502 118 934", "#2  771 093 215"…): the list is what labels it.
+fn in_a_list(text: &Text, cand: &Candidate, candidates: &[Candidate], index: usize) -> bool {
+    if !list_item(text, cand) {
+        return false;
+    }
+    let near = &candidates[index.saturating_sub(12)..(index + 13).min(candidates.len())];
+    near.iter()
+        .filter(|c| c.start != cand.start && same_kind(c, cand) && list_item(text, c))
+        .filter(|c| {
+            let (a, b) = if c.start < cand.start {
+                (*c, cand)
+            } else {
+                (cand, *c)
+            };
+            lines_between(text, a, b) <= 10
+        })
+        .count()
+        >= 2
+}
+
+fn same_kind(a: &Candidate, b: &Candidate) -> bool {
+    a.code.len() == b.code.len() && a.shape == b.shape
+}
+
+fn lines_between(text: &Text, first: &Candidate, last: &Candidate) -> usize {
+    text.chars[first.end..last.start]
+        .iter()
+        .filter(|c| **c == '\n')
+        .count()
+}
+
+/// The candidate fills its line but for a list marker before it: "1.", "2)", "#3", "-", "•".
+fn list_item(text: &Text, c: &Candidate) -> bool {
+    let line_start = (c.start.saturating_sub(LONG_WORD)..c.start)
+        .rev()
+        .find(|&i| text.chars[i] == '\n')
+        .map_or(0, |i| i + 1);
+    let marker: String = text.chars[line_start..c.start].iter().collect();
+    let marker = marker.trim();
+    let numbered = |m: &str| !m.is_empty() && m.len() <= 2 && m.bytes().all(|b| b.is_ascii_digit());
+    let is_marker = marker.is_empty()
+        || matches!(marker, "-" | "•" | "*")
+        || marker.strip_suffix(['.', ')']).is_some_and(numbered)
+        || marker.strip_prefix('#').is_some_and(numbered);
+    let ends_line = text.chars[c.end..]
+        .iter()
+        .take_while(|ch| **ch != '\n')
+        .all(|ch| ch.is_whitespace());
+    is_marker && ends_line
 }
 
 /// Candidates weighed per message: a real message has a few dozen code-shaped tokens; the rest
@@ -590,7 +615,14 @@ fn labelled_not_code(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> bool 
 }
 
 /// The candidate's score from the nearest code phrases, or `None` when none is in reach.
-fn score(text: &Text, cand: &Candidate, phrases: &[Phrase], expected: &[CodeShape]) -> Option<i32> {
+/// `listed`: the candidate is an item of a list of codes of its kind ([`in_a_list`]).
+fn score(
+    text: &Text,
+    cand: &Candidate,
+    phrases: &[Phrase],
+    expected: &[CodeShape],
+    listed: bool,
+) -> Option<i32> {
     let mut best: Option<i32> = cand.self_labelled.then_some(100);
     let line_edge = |i: Option<char>| i.is_none_or(|c| c == '\n');
     let alone = line_edge(cand.start.checked_sub(1).and_then(|i| text.get(i)))
@@ -681,7 +713,7 @@ fn score(text: &Text, cand: &Candidate, phrases: &[Phrase], expected: &[CodeShap
     // "HbA1c (001453)": a number in brackets after a name is that thing's number.
     let bracketed =
         cand.start > 0 && text.get(cand.start - 1) == Some('(') && text.get(cand.end) == Some(')');
-    if (cand.strict || bracketed) && !direct && !portal_shape {
+    if (cand.strict && !listed || bracketed) && !direct && !portal_shape {
         return None;
     }
     if direct {

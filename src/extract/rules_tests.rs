@@ -279,3 +279,39 @@ fn replaced_codes_extensions_senders_and_pairs() {
         None
     );
 }
+
+#[test]
+fn numbered_lists_spaced_groups_and_other_languages_labels() {
+    assert_eq!(
+        code("Use code #1 now to sign in.\n\n#1  502 118 934\n#2  771 093 215\n#3  348 660 107\n"),
+        Some("502118934".into())
+    );
+    assert_eq!(
+        code("AVAILITY: 3 0 8 - 5 5 2 is your passcode. Expires in 10 minutes."),
+        Some("308552".into())
+    );
+    assert_eq!(
+        code("Tu clave dinámica es:\n84 20 61\nDe un pago desde tu cuenta terminada en 3308."),
+        Some("842061".into())
+    );
+    assert_eq!(
+        code("Предыдущий код 304 118 больше недействителен.\nВаш новый код: 927 650"),
+        Some("927650".into())
+    );
+    for body in [
+        "Item code 1042557 – backordered. Sign in to track your order.",
+        "诊疗代码：99213\n请登录患者门户查看详情。",
+        "Usa il codice sconto ESTATE20 per il 20% su integratori.",
+        "Invoice from Medline. GL account code: 4410. Sign in to pay.",
+    ] {
+        assert_eq!(code(body), None, "{body}");
+    }
+    assert_eq!(
+        minutes("您的驗證碼是\n5 9 3 0 2 8\n有效時間為半小時。"),
+        Some(30)
+    );
+    assert_eq!(
+        minutes("Ваш код підтвердження: 3391 7702\nКод дійсний протягом години."),
+        Some(60)
+    );
+}

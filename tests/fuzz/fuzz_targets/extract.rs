@@ -8,7 +8,7 @@ fuzz_target!(|data: &[u8]| {
     let (subject, body) = text.split_at(text.find('\n').unwrap_or(0));
     if let Some(found) = keydesk::extract::extract(subject, body) {
         let code = found.code.expose();
-        assert!((3..=8).contains(&code.len()), "code of odd length");
+        assert!((3..=9).contains(&code.len()), "code of odd length");
         assert!(code.bytes().all(|b| b.is_ascii_alphanumeric()), "code with odd characters");
     }
 });
