@@ -87,8 +87,16 @@ fn atoms(text: &Text) -> Vec<Atom> {
             }
             i += 1;
         }
-        // Identifiers like `_Part_153214_` are machine text, never a code.
-        if !underscore {
+        // Identifiers like `_Part_153214_` are machine text, never a code; "Mã", "código9"
+        // are pieces of words.
+        let in_a_word = |c: Option<&char>| {
+            c.is_some_and(|&c| {
+                c.is_alphabetic() && matches!(u32::from(c), 0xC0..=0x24F | 0x1E00..=0x1EFF)
+            })
+        };
+        let touches_word =
+            in_a_word(start.checked_sub(1).and_then(|p| chars.get(p))) || in_a_word(chars.get(i));
+        if !underscore && !touches_word {
             out.push(Atom {
                 start,
                 end: i,
@@ -197,14 +205,30 @@ fn chain_candidates(text: &Text, chain: &[Atom], links: &[Link], out: &mut Vec<C
         });
         return;
     }
-    let groups_of = |n: usize, len: usize| {
-        chain.len() == n
-            && chain.iter().all(|a| a.all_digits() && a.len() == len)
-            && links.iter().all(|l| *l == Link::Space)
+    let digits_in = |len: std::ops::RangeInclusive<usize>| {
+        chain
+            .iter()
+            .all(|a| a.all_digits() && len.contains(&a.len()))
     };
-    if (groups_of(3, 3) || groups_of(4, 2)) && !(numeric || plus_before || dangling) {
-        // "418 207 935", "80 51 44 27": nine or eight digits in groups (a bypass code's
-        // print, a code in pairs); only beside their label, as such groups are also IDs.
+    let total: usize = chain.iter().map(Atom::len).sum();
+    let year = chain.iter().any(|a| {
+        let w: String = text.chars[a.start..a.end].iter().collect();
+        w.len() == 4 && (w.starts_with("19") || w.starts_with("20"))
+    });
+    let ssn = chain.len() == 3
+        && links.iter().all(|l| *l == Link::Hyphen)
+        && chain.iter().map(Atom::len).eq([3, 2, 4]);
+    let one_kind_of_link = links.iter().all(|l| *l == links[0]);
+    let grouped = one_kind_of_link
+        && matches!(links[0], Link::Space | Link::Hyphen)
+        && ((chain.len() == 3 && digits_in(2..=4) && (7..=9).contains(&total))
+            || (chain.len() == 4 && digits_in(2..=2)))
+        && !year
+        && !ssn;
+    if grouped && !(numeric || plus_before || dangling) {
+        // "418 207 935", "204-118-653", "881 432 99", "80 51 44 27": seven to nine digits in
+        // groups (a bypass code's print, a code in pairs); only beside their label, as such
+        // groups are also IDs and phone numbers.
         let code: String = chain
             .iter()
             .flat_map(|a| text.chars[a.start..a.end].iter())
@@ -242,6 +266,26 @@ fn chain_candidates(text: &Text, chain: &[Atom], links: &[Link], out: &mut Vec<C
         push_single(text, &b, out);
         if let Some(c) = out.last_mut().filter(|c| c.start == b.start) {
             c.self_labelled = true;
+        }
+        return;
+    }
+    let mixed_groups = links[0] == Link::Hyphen
+        && (a.letters + b.letters) > 0
+        && (6..=8).contains(&(a.len() + b.len()))
+        && upper_or_digit(text, &a)
+        && upper_or_digit(text, &b);
+    if mixed_groups && a.len() != b.len() {
+        // "RX4-92KM": letters and digits in two uneven groups, only beside their label.
+        let code = format!("{}{}", word(&a), word(&b));
+        if let Some(shape @ Shape::Mixed) = shape_of(&code) {
+            out.push(Candidate {
+                code,
+                start: a.start,
+                end: b.end,
+                shape,
+                self_labelled: false,
+                strict: true,
+            });
         }
         return;
     }
@@ -358,8 +402,11 @@ fn push_single(text: &Text, atom: &Atom, out: &mut Vec<Candidate>) {
     let (ok_len, strict) = if atom.all_digits() {
         ((3..=9).contains(&len), len == 9)
     } else if len == 5 {
-        // Five capitals and digits with both kinds ("K7Q2M"); not "HELLO", "Hello" or "H2O".
-        (shape == Shape::Mixed && atom.digits > 0, true)
+        // Five capitals and digits with both kinds ("K7Q2M"); not "HELLO", "Hello" or "H2O",
+        // nor a letter and four digits, the shape of a procedure code (HCPCS "G0438", CDT
+        // "D0801").
+        let procedure = atom.letters == 1 && text.chars[atom.start].is_ascii_alphabetic();
+        (shape == Shape::Mixed && atom.digits > 0 && !procedure, true)
     } else {
         ((6..=8).contains(&len) && atom.letters > 0, false)
     };

@@ -62,6 +62,8 @@ const CUES_BEFORE: &[&str] = &[
     "durata",
     "durée",
     "valable",
+    "bon pou",
+    "valab",
     "ważny",
     "ważna",
     "ważne",
@@ -132,6 +134,8 @@ const UNITS: &[(&str, u64)] = &[
     ("時間", 3600),
     ("часов", 3600),
     ("часа", 3600),
+    ("час", 3600),
+    ("èdtan", 3600),
     ("시간", 3600),
     ("heures", 3600),
     ("heure", 3600),
@@ -194,6 +198,12 @@ const NUMBER_WORDS: &[(&str, u64)] = &[
     ("quince", 15),
     ("veinte", 20),
     ("treinta", 30),
+    ("один", 1),
+    ("одна", 1),
+    ("одну", 1),
+    ("два", 2),
+    ("три", 3),
+    ("yon", 1),
     ("пять", 5),
     ("пяти", 5),
     ("десять", 10),
@@ -306,9 +316,19 @@ pub(crate) fn lifetime_in(text: &Text, code_end: Option<usize>) -> Option<Durati
             }
         };
         i = num_end.max(i + 1);
+        // "ten (10) minutes", "10 more min": a bracket or "more" may stand before the unit.
         let mut u = num_end;
-        while u < lower.len() && lower[u] == ' ' {
-            u += 1;
+        loop {
+            while u < lower.len() && matches!(lower[u], ' ' | ')') {
+                u += 1;
+            }
+            match ["more ", "más ", "mais ", "plus "]
+                .iter()
+                .find(|w| lower[u..].starts_with(&w.chars().collect::<Vec<_>>()))
+            {
+                Some(w) => u += w.chars().count(),
+                None => break,
+            }
         }
         let Some((unit_len, secs)) = unit_at(&lower, u) else {
             continue;
@@ -377,6 +397,11 @@ fn half_an_hour(lower: &[char]) -> Option<Duration> {
         ("quart d'heure", 900),
         ("quart d’heure", 900),
         ("cuarto de hora", 900),
+        ("an hour and a half", 5400),
+        ("hour and a half", 5400),
+        ("una hora y media", 5400),
+        ("uma hora e meia", 5400),
+        ("une heure et demie", 5400),
         ("半小时", 1800),
         ("半小時", 1800),
         ("полчаса", 1800),
@@ -401,10 +426,10 @@ fn half_an_hour(lower: &[char]) -> Option<Duration> {
             .rev()
             .nth(29)
             .map_or(0, |(i, _)| i);
-        CUES_BEFORE
-            .iter()
-            .any(|c| text[from..at].contains(c))
-            .then(|| Duration::from_secs(*secs))
+        let after = text[at + phrase.len()..].trim_start();
+        (CUES_BEFORE.iter().any(|c| text[from..at].contains(c))
+            || CUES_AFTER.iter().any(|c| after.starts_with(c)))
+        .then(|| Duration::from_secs(*secs))
     })
 }
 

@@ -391,7 +391,12 @@ fn plausible_in_context(text: &Text, cand: &Candidate) -> bool {
         let texting = ["text", "txt", "send", "reply", "sms"]
             .iter()
             .any(|w| before.contains(w));
-        if to_before && texting {
+        // "أرسل STOP إلى 55012", "envía STOP al 55012": the carrier's opt-out word, in any
+        // language's sentence, is sent to a short code.
+        let near_before: String = chars[cand.start.saturating_sub(25)..cand.start]
+            .iter()
+            .collect();
+        if (to_before && texting) || near_before.contains("STOP") {
             return false;
         }
     }
@@ -492,7 +497,7 @@ fn in_a_sales_pitch(text: &Text, cand: &Candidate) -> bool {
     };
     word_then_number
         && [
-            "checkout", "order", "shop", "sale", "savings", "% off", "shipping", "compra",
+            "checkout", "order", "shop", "sale", "savings", "%", "shipping", "compra",
         ]
         .iter()
         .any(|w| text.lower.contains(w))
@@ -508,7 +513,25 @@ fn verification_named(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> bool
         let words = text.lower_slice(p.start, p.end);
         let near = (p.end <= cand.start && cand.start - p.end <= 80)
             || (cand.end <= p.start && p.start - cand.end <= 80);
-        near && weight >= 100 && !matches!(words.as_str(), "code" | "código" | "codigo" | "pin")
+        // The bare word for "code" in each language says nothing of what kind.
+        let bare = matches!(
+            words.as_str(),
+            "code"
+                | "código"
+                | "codigo"
+                | "codice"
+                | "pin"
+                | "رمز"
+                | "كود"
+                | "کد"
+                | "код"
+                | "kod"
+                | "kòd"
+                | "코드"
+                | "コード"
+                | "代码"
+        );
+        near && weight >= 100 && !bare
     })
 }
 
@@ -634,6 +657,7 @@ fn score(
         );
     let mut direct = cand.self_labelled;
     let mut direct_before = false;
+    let mut labelled_sentence = false;
     for p in phrases {
         let Cue::Code {
             weight,
@@ -671,6 +695,13 @@ fn score(
             direct = true;
             direct_before |= p.end <= cand.start;
         }
+        // "Enter this reset code on the reset page: b7k2mq": the code phrase opens the
+        // sentence the candidate ends.
+        labelled_sentence |= p.end <= cand.start
+            && weight >= 100
+            && distance <= 60
+            && !sentence_ends(&text.chars[p.end..cand.start])
+            && !text.chars[p.end..cand.start].contains(&'\n');
         let s = weight - (weight * distance as i32) / (reach as i32 + 1);
         best = Some(best.map_or(s, |b| b.max(s)));
     }
@@ -697,7 +728,14 @@ fn score(
         }
         Shape::Mixed => score += 4,
         Shape::MixedCase => {
-            if !direct_before {
+            let ends_sentence = text
+                .get(cand.end)
+                .is_none_or(|c| matches!(c, '\n' | '.' | ' '))
+                && text
+                    .get(cand.start.wrapping_sub(1))
+                    .is_some_and(|c| c == ' ')
+                && cand.code.bytes().filter(u8::is_ascii_digit).count() >= 2;
+            if !(direct_before || labelled_sentence && ends_sentence) {
                 return None;
             }
         }

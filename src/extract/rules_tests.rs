@@ -315,3 +315,67 @@ fn numbered_lists_spaced_groups_and_other_languages_labels() {
         Some(60)
     );
 }
+
+#[test]
+fn grouped_and_lowercase_codes_procedure_codes_and_short_codes() {
+    for (body, want) in [
+        (
+            "NaviNet: Your verification code is 204-118-653. Expires in 5 minutes.",
+            "204118653",
+        ),
+        (
+            "Paychex Flex: Your one-time passcode is 881 432 99.",
+            "88143299",
+        ),
+        (
+            "Your activation code is RX4-92KM. Enter it within 48 hours.",
+            "RX492KM",
+        ),
+        (
+            "Enter this reset code on the Availity reset page: b7k2mq\nIt is case-sensitive.",
+            "b7k2mq",
+        ),
+        (
+            "Mã OTP của anh là:\n\n9 0 2 4 1 7\n\nMã sẽ hết hạn sau mười lăm phút.",
+            "902417",
+        ),
+    ] {
+        assert_eq!(code(body), Some(want.into()), "{body}");
+    }
+    for body in [
+        "CDT 2025 updates\n- New code D0801 (3D dental surface scan) is now payable.",
+        "Your SSN on file: 123-45-6789. Sign in with your verification code to update it.",
+        "خصم 20% على جميع الفيتامينات. استخدم الرمز SAVE20 عند الدفع. أرسل STOP إلى 55012",
+        "Seu novo cartão do plano. Código do grupo: 0047829",
+    ] {
+        assert_eq!(code(body), None, "{body}");
+    }
+}
+
+#[test]
+fn lifetimes_in_brackets_with_more_and_in_an_hour_and_a_half() {
+    assert_eq!(
+        minutes("The one-time PIN is:\n47 05 81 22\nThis PIN is valid for ten (10) minutes."),
+        Some(10)
+    );
+    assert_eq!(
+        minutes("the code is 2204 81 — it should be good for 10 more min."),
+        Some(10)
+    );
+    assert_eq!(
+        minutes("Enter 3819 4405 to sign in. This code is good for an hour and a half."),
+        Some(90)
+    );
+    assert_eq!(
+        minutes("MyChart：您的验证码为 4417 92，半小时内有效。"),
+        Some(30)
+    );
+    assert_eq!(
+        minutes("Ваш код для входа — 264819\nКод действует один час."),
+        Some(60)
+    );
+    assert_eq!(
+        minutes("Men kòd pòtal la: 2719 45. Li bon pou yon èdtan."),
+        Some(60)
+    );
+}
