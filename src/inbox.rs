@@ -18,7 +18,7 @@ use tokio::task::JoinHandle;
 use crate::extract;
 use crate::mailbox::{MailboxSettings, MailboxStatus};
 use crate::message;
-use crate::pending::{Channel, MessageKey, Origin, PendingCode};
+use crate::pending::{Channel, CodeRoom, MessageKey, Origin, PendingCode};
 use crate::pending::{PendingCodeView, PendingCodes};
 use crate::secret::Secret;
 use crate::watcher::Fetched;
@@ -371,9 +371,10 @@ impl Inbox {
         since: i64,
         known_before: &[MessageKey],
         now: i64,
+        room: CodeRoom,
     ) -> Option<PendingCode> {
         lock(&self.pending)
-            .to_confirm_for_sign_in(portal_id, channel, since, known_before, now)
+            .to_confirm_for_sign_in(portal_id, channel, since, known_before, now, room)
             .cloned()
     }
 
@@ -385,9 +386,10 @@ impl Inbox {
         since: i64,
         known_before: &[MessageKey],
         now: i64,
+        room: CodeRoom,
     ) -> Option<PendingCode> {
         lock(&self.pending)
-            .for_sign_in(portal_id, channel, since, known_before, now)
+            .for_sign_in_fitting(portal_id, channel, since, known_before, now, room)
             .cloned()
     }
 

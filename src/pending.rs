@@ -169,6 +169,29 @@ pub enum UsedWhere {
     Unknown,
 }
 
+/// How many characters a sign-in page's code field takes: `min..=max` (one box per character
+/// gives both; a box's `maxlength` gives the most).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodeRoom {
+    /// Fewest characters.
+    pub min: usize,
+    /// Most characters.
+    pub max: usize,
+}
+
+impl CodeRoom {
+    /// A field that says nothing of its length.
+    pub const ANY: Self = Self {
+        min: 1,
+        max: usize::MAX,
+    };
+
+    /// Whether `code` fits.
+    pub fn fits(&self, code: &str) -> bool {
+        (self.min..=self.max).contains(&code.chars().count())
+    }
+}
+
 /// The codes waiting at this desk.
 #[derive(Debug, Default)]
 pub struct PendingCodes {
@@ -295,13 +318,24 @@ impl PendingCodes {
         known_before: &[MessageKey],
         now: i64,
     ) -> Option<&PendingCode> {
-        self.newest_for_sign_in(
-            channel,
-            since,
-            known_before,
-            now,
-            |origin| matches!(origin, Origin::Portal { portal_id: id, .. } if *id == portal_id),
-        )
+        self.for_sign_in_fitting(portal_id, channel, since, known_before, now, CodeRoom::ANY)
+    }
+
+    /// As [`PendingCodes::for_sign_in`], among the codes that fit the page's code field
+    /// (`room`): a code too long for the box, or not one character per box, is never typed.
+    pub fn for_sign_in_fitting(
+        &self,
+        portal_id: i64,
+        channel: Channel,
+        since: i64,
+        known_before: &[MessageKey],
+        now: i64,
+        room: CodeRoom,
+    ) -> Option<&PendingCode> {
+        self.newest_for_sign_in(channel, since, known_before, now, |code| {
+            matches!(code.origin, Origin::Portal { portal_id: id, .. } if id == portal_id)
+                && room.fits(code.code.expose())
+        })
     }
 
     /// The code a sign-in may offer for the person's confirmation when the office's server
@@ -315,10 +349,12 @@ impl PendingCodes {
         since: i64,
         known_before: &[MessageKey],
         now: i64,
+        room: CodeRoom,
     ) -> Option<&PendingCode> {
-        self.newest_for_sign_in(channel, since, known_before, now, |origin| {
-            matches!(origin, Origin::Unverified { portal_id: id, confirmable: true, .. }
-                if *id == portal_id)
+        self.newest_for_sign_in(channel, since, known_before, now, |code| {
+            matches!(code.origin, Origin::Unverified { portal_id: id, confirmable: true, .. }
+                if id == portal_id)
+                && room.fits(code.code.expose())
         })
     }
 
@@ -328,12 +364,12 @@ impl PendingCodes {
         since: i64,
         known_before: &[MessageKey],
         now: i64,
-        origin_fits: impl Fn(&Origin) -> bool,
+        fits: impl Fn(&PendingCode) -> bool,
     ) -> Option<&PendingCode> {
         let since = since - self.clock_allowance(now);
         self.codes
             .values()
-            .filter(|c| origin_fits(&c.origin))
+            .filter(|c| fits(c))
             .filter(|c| c.channel == channel)
             .filter(|c| c.delivered_at >= since && !known_before.contains(&c.key))
             .filter(|c| self.state(c, now) == CodeState::Fresh)
@@ -436,25 +472,25 @@ mod tests {
             "neither is filled by itself"
         );
         let offered = pending
-            .to_confirm_for_sign_in(7, Channel::Email, 990, &[], now)
+            .to_confirm_for_sign_in(7, Channel::Email, 990, &[], now, CodeRoom::ANY)
             .expect("the unchecked one is offered");
         assert_eq!(offered.key.uid, 2, "never the one a check did not verify");
         assert!(
             pending
-                .to_confirm_for_sign_in(8, Channel::Email, 990, &[], now)
+                .to_confirm_for_sign_in(8, Channel::Email, 990, &[], now, CodeRoom::ANY)
                 .is_none(),
             "another portal's sign-in is offered nothing"
         );
         assert!(
             pending
-                .to_confirm_for_sign_in(7, Channel::Sms, 990, &[], now)
+                .to_confirm_for_sign_in(7, Channel::Sms, 990, &[], now, CodeRoom::ANY)
                 .is_none(),
             "nor one of another channel"
         );
         let known = vec![offered.key.clone()];
         assert!(
             pending
-                .to_confirm_for_sign_in(7, Channel::Email, 990, &known, now)
+                .to_confirm_for_sign_in(7, Channel::Email, 990, &known, now, CodeRoom::ANY)
                 .is_none(),
             "nor one that was there before the sign-in asked"
         );
@@ -556,6 +592,27 @@ mod tests {
             ],
             "a newer e-mail voids both"
         );
+    }
+
+    #[test]
+    fn a_sign_in_never_takes_a_code_that_does_not_fit_its_page() {
+        let mut pending = PendingCodes::default();
+        let mut seven = code(2, Some(1), 1_010, 600);
+        seven.code = Secret::new("7403918".into());
+        pending.insert(seven);
+        let fills = |room| {
+            pending
+                .for_sign_in_fitting(1, Channel::Email, 1_000, &[], 1_020, room)
+                .map(|c| c.key.uid)
+        };
+        assert_eq!(fills(CodeRoom::ANY), Some(2));
+        assert_eq!(fills(CodeRoom { min: 7, max: 7 }), Some(2));
+        assert_eq!(
+            fills(CodeRoom { min: 1, max: 6 }),
+            None,
+            "seven characters do not go into a six-character box: the sign-in waits"
+        );
+        assert_eq!(fills(CodeRoom { min: 8, max: 8 }), None);
     }
 
     #[test]

@@ -141,12 +141,13 @@ pub fn find_code(
             portal_id,
             channel,
             since,
+            room,
         } => Ok(kd
             .inbox
             .with(|inbox| {
                 let now = now.secs();
                 if let Some(code) =
-                    inbox.code_for_sign_in(portal_id, channel, since, known_before, now)
+                    inbox.code_for_sign_in(portal_id, channel, since, known_before, now, room)
                 {
                     return Some(code);
                 }
@@ -156,6 +157,7 @@ pub fn find_code(
                     since,
                     known_before,
                     now,
+                    room,
                 )?;
                 if kd.sign_ins.is_confirmed(portal_id, &code.key) {
                     return Some(code);

@@ -3,7 +3,7 @@
 
 use super::detect::Method;
 use super::failure::Failure;
-use crate::pending::{Channel, MessageKey};
+use crate::pending::{Channel, CodeRoom, MessageKey};
 use crate::secret::Secret;
 
 /// Which code the adapter should look up before the next step.
@@ -18,6 +18,8 @@ pub enum CodeWanted {
         /// When the code was asked for, by the desk's clock (the inbox allows for the mail
         /// server's clock: [`PendingCodes::for_sign_in`](crate::pending::PendingCodes::for_sign_in)).
         since: i64,
+        /// What the page's code field takes: a code that does not fit is never typed.
+        room: CodeRoom,
     },
     /// The current code of the authenticator entry linked to this portal.
     Authenticator {

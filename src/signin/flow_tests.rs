@@ -239,3 +239,37 @@ fn a_page_that_never_settles_names_the_step_and_types_nothing() {
         }
     );
 }
+
+#[test]
+fn the_code_wanted_says_what_the_pages_code_field_takes() {
+    let room = |page: &Observation| {
+        let mut m = machine(SecondStep::EmailCode);
+        m.step(&login(), None, 1_000_100);
+        m.filled(sent(false), 1_000_110);
+        m.step(page, None, 1_000_200);
+        match m.wants(page, 1_000_300) {
+            Some(CodeWanted::Mailed { room, .. }) => room,
+            other => panic!("a mailed code is wanted: {other:?}"),
+        }
+    };
+    let boxes: Vec<Control> = (0..6)
+        .map(|i| Control {
+            maxlength: Some(1),
+            x: 10.0 + 40.0 * f64::from(i),
+            y: 100.0,
+            ..control(i, "input", "text")
+        })
+        .collect();
+    assert_eq!(room(&page("code", boxes)), CodeRoom { min: 6, max: 6 });
+    let mut one = code_page();
+    one.controls[0].maxlength = Some(6);
+    assert_eq!(room(&one), CodeRoom { min: 1, max: 6 });
+    one.controls[0].maxlength = Some(524_288);
+    assert_eq!(
+        room(&one),
+        CodeRoom::ANY,
+        "a default maxlength says nothing"
+    );
+    assert!(!CodeRoom { min: 1, max: 6 }.fits("7403918"));
+    assert!(CodeRoom { min: 6, max: 6 }.fits("TM3KX2"));
+}

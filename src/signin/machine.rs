@@ -26,7 +26,7 @@ use super::detect::{Method, Reading, Refusal};
 use super::failure::{Failure, Filled};
 pub use super::observation::{FillReport, Observation, Seen};
 use super::recipe::Recipe;
-use crate::pending::Channel;
+use crate::pending::{Channel, CodeRoom};
 use crate::portal::{Portal, SecondStep};
 
 /// How long a page may show nothing Keydesk recognizes before the sign-in gives up.
@@ -300,6 +300,7 @@ impl SignIn {
                 portal_id,
                 channel: channel_of(step),
                 since,
+                room: code_room(seen_page, &reading.code),
             }),
             _ => None,
         }
@@ -619,3 +620,23 @@ mod code_tests;
 #[cfg(test)]
 #[path = "flow_tests.rs"]
 mod flow_tests;
+
+/// What the page's code field takes: one character per box, or at most a box's `maxlength`
+/// (where it is a code's length at all: 4 to 12).
+fn code_room(page: &Observation, code: &[u32]) -> CodeRoom {
+    match code {
+        [one] => page
+            .controls
+            .iter()
+            .find(|c| c.i == *one)
+            .and_then(|c| c.maxlength)
+            .and_then(|m| usize::try_from(m).ok())
+            .filter(|m| (4..=12).contains(m))
+            .map_or(CodeRoom::ANY, |max| CodeRoom { min: 1, max }),
+        [] => CodeRoom::ANY,
+        boxes => CodeRoom {
+            min: boxes.len(),
+            max: boxes.len(),
+        },
+    }
+}

@@ -176,7 +176,8 @@ fn email_code_happy_path_fills_everything_once_and_ticks_remember() {
         Some(CodeWanted::Mailed {
             portal_id: 7,
             channel: Channel::Email,
-            since: 1000
+            since: 1000,
+            room: CodeRoom::ANY,
         }),
         "codes count from the moment the code was asked for, in whole seconds (the inbox \
          allows for the server's clock)"
@@ -648,7 +649,8 @@ fn a_code_sent_straight_after_the_password_counts_from_the_password() {
         Some(CodeWanted::Mailed {
             portal_id: 7,
             channel: Channel::Email,
-            since: 1000
+            since: 1000,
+            room: CodeRoom::ANY,
         })
     );
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use keydesk::Secret;
 use keydesk::inbox::{Inbox, InboxEvent, InboxRules, PortalSender};
 use keydesk::mailbox::Security;
-use keydesk::pending::{Channel, CodeState, Origin, PendingCodeView};
+use keydesk::pending::{Channel, CodeRoom, CodeState, Origin, PendingCodeView};
 
 use crate::bed;
 use crate::inbox::{Desk, synced, until};
@@ -80,7 +80,7 @@ async fn arrives(desk: &mut Desk, code: &str) -> PendingCodeView {
 /// The code a sign-in that asked at `since` would fill, by `channel`.
 fn filled(desk: &Desk, channel: Channel, since: i64) -> Option<String> {
     desk.inbox
-        .code_for_sign_in(1, channel, since, &[], bed::unix_now())
+        .code_for_sign_in(1, channel, since, &[], bed::unix_now(), CodeRoom::ANY)
         .map(|c| c.code.expose().to_owned())
 }
 
