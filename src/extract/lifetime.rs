@@ -287,6 +287,30 @@ const NUMBER_WORDS: &[(&str, u64)] = &[
     ("तीस", 30),
     ("toban", 10),
     ("shan", 5),
+    ("двадцать", 20),
+    ("двадцати", 20),
+    ("двадцять", 20),
+    ("двадцяти", 20),
+    // Amharic (written with its prepositions attached: "ለአምስት").
+    ("አስራ አምስት", 15),
+    ("አምስት", 5),
+    ("አስር", 10),
+    ("አሥር", 10),
+    ("ሃያ", 20),
+    ("ሰላሳ", 30),
+    // Sino-Korean.
+    ("이십", 20),
+    ("삼십", 30),
+    ("십오", 15),
+    ("십", 10),
+    ("오", 5),
+    ("삼", 3),
+    // Chinese and Japanese, tens before units.
+    ("十五", 15),
+    ("二十", 20),
+    ("三十", 30),
+    ("四十五", 45),
+    ("六十", 60),
     ("一", 1),
     ("两", 2),
     ("二", 2),
@@ -442,9 +466,10 @@ struct Spelling {
     value: u64,
 }
 
-/// Whether `c` is a letter of a script written with spaces between words (below the CJK blocks).
+/// Whether `c` is a letter of a script written with spaces between words (below the CJK blocks;
+/// not Ethiopic, which joins prepositions to the word: "ለአምስት", "for five").
 fn spaced_script(c: char) -> bool {
-    c.is_alphabetic() && u32::from(c) < 0x2E80
+    c.is_alphabetic() && u32::from(c) < 0x2E80 && !matches!(u32::from(c), 0x1200..=0x139F)
 }
 
 /// `table` as spellings; `whole_word` says from a spelling's first letter whether it must

@@ -170,7 +170,7 @@ fn find_code(text: &Text, expected: &[CodeShape]) -> Option<(String, usize)> {
             .take(8)
             .find(|c| c.start >= cand.end && matches!(c.shape, Shape::Digits | Shape::Mixed))
             .map_or(usize::MAX, |c| c.start);
-        if spent(cand, phrases, next_number) {
+        if spent(text, cand, phrases, next_number) {
             continue;
         }
         plausible.push(cand);
@@ -691,7 +691,16 @@ fn score(
         }
         // "code: X", "code is X", "X is your code".
         let close = if p.end <= cand.start { 4 } else { 10 };
-        if distance <= close && weight >= 70 {
+        // "code is: X", "código es: X", "mã là X": a short joining word counts as beside it.
+        let joined = p.end <= cand.start && distance <= 8 && {
+            let gap = text.lower_slice(p.end, cand.start);
+            let words: Vec<&str> = gap
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|w| !w.is_empty())
+                .collect();
+            !gap.contains('\n') && words.len() <= 1 && words.iter().all(|w| w.chars().count() <= 3)
+        };
+        if (distance <= close || joined) && weight >= 70 {
             direct = true;
             direct_before |= p.end <= cand.start;
         }
@@ -783,6 +792,11 @@ fn labelled_for_something_else(text: &Text, cand: &Candidate, phrases: &[Phrase]
         "cita",
         "reserva",
         "prenotazione",
+        "appuntamento",
+        "rendez-vous",
+        "for your records",
+        "wire",
+        "has been processed",
     ];
     const RECEIPT: &[&str] = &["receipt", "approval", "approved", "copay", "transaction"];
     const CARD: &[&str] = &["gift card", "card number", "balance"];
@@ -793,7 +807,7 @@ fn labelled_for_something_else(text: &Text, cand: &Candidate, phrases: &[Phrase]
         return false;
     }
     let words = text.lower_slice(label.start, label.end);
-    let context: &[&str] = if words.starts_with("confirmation") {
+    let context: &[&str] = if words.contains("confirm") || words.contains("conferm") {
         BOOKING
     } else if matches!(
         words.as_str(),
@@ -864,12 +878,18 @@ fn meeting_invite(text: &Text) -> bool {
 }
 
 /// "Your code 123456 was used to sign in": the message reports a spent code.
-fn spent(cand: &Candidate, phrases: &[Phrase], next_number: usize) -> bool {
+/// Not when the message only says what to do if it were: "If it has expired, select Resend".
+fn spent(text: &Text, cand: &Candidate, phrases: &[Phrase], next_number: usize) -> bool {
     phrases.iter().any(|p| {
+        let lead = text.lower_slice(p.start.saturating_sub(16), p.start);
+        let supposed = ["if ", "si ", "once ", "when ", "cuando "]
+            .iter()
+            .any(|w| lead.contains(w));
         p.cue == Cue::Spent
             && p.start >= cand.end
             && p.start - cand.end <= 60
             && p.start < next_number
+            && !supposed
     })
 }
 

@@ -379,3 +379,44 @@ fn lifetimes_in_brackets_with_more_and_in_an_hour_and_a_half() {
         Some(60)
     );
 }
+
+#[test]
+fn conditions_joining_words_receipts_and_numerals_that_compose() {
+    assert_eq!(
+        code(
+            "Use this passcode to complete your login:\n2209174\nIf it has expired, select Resend."
+        ),
+        Some("2209174".into())
+    );
+    assert_eq!(
+        code("Your Humana verification code is: K7Q2M"),
+        Some("K7Q2M".into())
+    );
+    for body in [
+        "Your pay stub is ready. Check no. 10045521. Log in to Gusto to view it.",
+        "Wire sent. Confirmation code: QX7T-229. Keep this confirmation code for your records.",
+        "Results are ready. Client #: 40771293. Sign in to Quanum to view results.",
+        "Recordatorio de cita. Código de confirmación: 55120.",
+        "La sua visita è confermata. Codice di prenotazione: 44120",
+        "理赔处理通知\n医疗代码：99213",
+    ] {
+        assert_eq!(code(body), None, "{body}");
+    }
+    assert_eq!(minutes("您的验证码是 730 418，十五分钟内有效。"), Some(15));
+    assert_eq!(
+        minutes("認証コード：305882\nこのコードの有効期限は三十分です。"),
+        Some(30)
+    );
+    assert_eq!(
+        minutes("인증번호 [482091]을 입력해 주세요. 인증번호는 십 분 동안 유효합니다."),
+        Some(10)
+    );
+    assert_eq!(
+        minutes("Ваш код подтверждения: 3917 22\nКод действителен в течение двадцати минут."),
+        Some(20)
+    );
+    assert_eq!(
+        minutes("የማረጋገጫ ኮድዎ 4417 ነው። ኮዱ ለአምስት ደቂቃ ብቻ ያገለግላል።"),
+        Some(5)
+    );
+}
