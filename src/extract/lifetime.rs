@@ -27,6 +27,8 @@ const CUES_BEFORE: &[&str] = &[
     "expiring",
     "valid",
     "good for",
+    "works for",
+    "work for",
     "active for",
     "within",
     "in the next",

@@ -185,7 +185,10 @@ fn find_code(text: &Text, expected: &[CodeShape]) -> Option<(String, usize)> {
     let (_, cand) = best?;
     let cand = first_of_a_list(text, cand, &plausible);
     let phrases = near(&phrases, cand);
-    if labelled_for_something_else(text, cand, phrases) || meeting_invite(text) {
+    if labelled_for_something_else(text, cand, phrases)
+        || meeting_invite(text)
+        || handed_to_a_driver(text)
+    {
         return None;
     }
     Some((cand.code.clone(), cand.end))
@@ -357,8 +360,10 @@ fn plausible_in_context(text: &Text, cand: &Candidate) -> bool {
     while k > 0 && cand.start - k < 3 && matches!(chars[k - 1], '-' | '.' | ' ' | ')') {
         k -= 1;
     }
-    let mask = |c: char| matches!(c, '*' | '•' | 'x' | 'X');
-    if k < cand.start && k > 1 && mask(chars[k - 1]) && mask(chars[k - 2]) {
+    // "••••0093" with nothing between takes three ("**194 603**" is bold).
+    let mask = |c: char| matches!(c, '*' | '•' | '●' | 'x' | 'X');
+    let masked = |n: usize| k >= n && chars[k - n..k].iter().all(|c| mask(*c));
+    if (k < cand.start && masked(2)) || masked(3) {
         return false;
     }
     // A unit right after: "15 minutes", "20 USD".
@@ -373,10 +378,18 @@ fn plausible_in_context(text: &Text, cand: &Candidate) -> bool {
     // "5555 Gate Parkway": a street number.
     if cand.shape == Shape::Digits {
         let after = text.lower_slice(cand.end, cand.end + 40);
-        let same_clause = after
-            .split(['\n', ',', '.', ';'])
-            .next()
-            .unwrap_or_default();
+        // The clause ends at a full stop, but not at the one of "N." or "St.".
+        let mut end = after.len();
+        let mut word_len = 0;
+        for (i, c) in after.char_indices() {
+            let abbreviation = c == '.' && (word_len == 1 || after[..i].ends_with("st"));
+            if matches!(c, '\n' | ',' | ';') || (c == '.' && !abbreviation) {
+                end = i;
+                break;
+            }
+            word_len = if c.is_alphabetic() { word_len + 1 } else { 0 };
+        }
+        let same_clause = &after[..end];
         let street = same_clause
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
@@ -852,6 +865,23 @@ fn about_signing_in(text: &Text, accounts: bool) -> bool {
             && ["password", "account"]
                 .iter()
                 .any(|w| text.lower.contains(w)))
+}
+
+/// A code to give a delivery driver: it signs nobody in.
+fn handed_to_a_driver(text: &Text) -> bool {
+    [
+        "to the driver",
+        "to your driver",
+        "to the courier",
+        "delivery driver",
+        "al repartidor",
+        "au livreur",
+    ]
+    .iter()
+    .any(|w| text.lower.contains(w))
+        && !["sign in", "sign-in", "log in", "login", "verif"]
+            .iter()
+            .any(|w| text.lower.contains(w))
 }
 
 /// A meeting invitation: its passcode, password or PIN opens a call, it signs nobody in.

@@ -420,3 +420,25 @@ fn conditions_joining_words_receipts_and_numerals_that_compose() {
         Some(5)
     );
 }
+
+#[test]
+fn masked_numbers_street_abbreviations_and_delivery_codes() {
+    for body in [
+        "Your pay stub is ready. Deposited to: Checking ••••0093. Sign in to Gusto to view it.",
+        "Nunca comparta su código de verificación.\nLakeside Health | 1800 N. Lakeshore Dr, Chicago",
+        "Amazon: Your delivery needs a one-time password. Give code 481203 to the driver.",
+    ] {
+        assert_eq!(code(body), None, "{body}");
+    }
+    assert_eq!(
+        code("Someone is trying to sign in.\n\n**194 603**\n\nEnter the code above."),
+        Some("194603".into()),
+        "bold is not a mask"
+    );
+    assert_eq!(
+        minutes(
+            "604 217 is your Aetna sign-in code\nHi,\nEnter the code shown in the subject line of this email to finish signing in to the Aetna provider portal. For your security, don't forward this email.\n\nThe code works for 15 minutes."
+        ),
+        Some(15)
+    );
+}
