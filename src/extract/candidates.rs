@@ -191,18 +191,7 @@ fn chain_candidates(text: &Text, chain: &[Atom], links: &[Link], out: &mut Vec<C
         || text.chars.get(last.end) == Some(&'-');
     let numeric = links.contains(&Link::Numeric);
     if !(numeric || plus_before || dangling) && spelled_out(text, chain, links) {
-        let code: String = chain
-            .iter()
-            .flat_map(|a| text.chars[a.start..a.end].iter())
-            .collect();
-        out.push(Candidate {
-            shape: shape_of(&code).unwrap_or(Shape::Digits),
-            code,
-            start: first.start,
-            end: last.end,
-            self_labelled: false,
-            strict: false,
-        });
+        out.extend(joined(text, chain, false));
         return;
     }
     let digits_in = |len: std::ops::RangeInclusive<usize>| {
@@ -229,18 +218,7 @@ fn chain_candidates(text: &Text, chain: &[Atom], links: &[Link], out: &mut Vec<C
         // "418 207 935", "204-118-653", "881 432 99", "80 51 44 27": seven to nine digits in
         // groups (a bypass code's print, a code in pairs); only beside their label, as such
         // groups are also IDs and phone numbers.
-        let code: String = chain
-            .iter()
-            .flat_map(|a| text.chars[a.start..a.end].iter())
-            .collect();
-        out.push(Candidate {
-            code,
-            start: first.start,
-            end: last.end,
-            shape: Shape::Digits,
-            self_labelled: false,
-            strict: true,
-        });
+        out.extend(joined(text, chain, true));
         return;
     }
     let list_of_codes = chain.len() > 2
@@ -276,34 +254,16 @@ fn chain_candidates(text: &Text, chain: &[Atom], links: &[Link], out: &mut Vec<C
         && upper_or_digit(text, &b);
     if mixed_groups && a.len() != b.len() {
         // "RX4-92KM": letters and digits in two uneven groups, only beside their label.
-        let code = format!("{}{}", word(&a), word(&b));
-        if let Some(shape @ Shape::Mixed) = shape_of(&code) {
-            out.push(Candidate {
-                code,
-                start: a.start,
-                end: b.end,
-                shape,
-                self_labelled: false,
-                strict: true,
-            });
-        }
+        out.extend(joined(text, chain, true).filter(|c| c.shape == Shape::Mixed));
         return;
     }
     let equal_groups = a.len() == b.len() && (a.len() == 3 || a.len() == 4);
     if equal_groups {
-        let code = format!("{}{}", word(&a), word(&b));
         let digits = a.all_digits() && b.all_digits();
         if digits || links[0] == Link::Hyphen {
-            let shape = shape_of(&code);
-            if digits || matches!(shape, Some(Shape::Mixed)) {
-                out.push(Candidate {
-                    code,
-                    start: a.start,
-                    end: b.end,
-                    shape: shape.unwrap_or(Shape::Digits),
-                    self_labelled: false,
-                    strict: false,
-                });
+            let pair = joined(text, chain, false);
+            if let Some(c) = pair.filter(|c| digits || c.shape == Shape::Mixed) {
+                out.push(c);
                 return;
             }
         }
@@ -321,14 +281,7 @@ fn chain_candidates(text: &Text, chain: &[Atom], links: &[Link], out: &mut Vec<C
         && uneven_groups
     {
         // "7782 01", "48 2913", "2918-44": a code printed in two uneven groups.
-        out.push(Candidate {
-            code: format!("{}{}", word(&a), word(&b)),
-            start: a.start,
-            end: b.end,
-            shape: Shape::Digits,
-            self_labelled: false,
-            strict: false,
-        });
+        out.extend(joined(text, chain, false));
         return;
     }
     if links[0] == Link::Space && a.all_digits() && b.all_digits() && (a.len(), b.len()) == (3, 4) {
@@ -341,14 +294,7 @@ fn chain_candidates(text: &Text, chain: &[Atom], links: &[Link], out: &mut Vec<C
         .iter()
         .any(|w| words_before.contains(w));
         if !phone_word && !matches!(text.get(a.start.wrapping_sub(1)), Some(')')) {
-            out.push(Candidate {
-                code: format!("{}{}", word(&a), word(&b)),
-                start: a.start,
-                end: b.end,
-                shape: Shape::Digits,
-                self_labelled: false,
-                strict: true,
-            });
+            out.extend(joined(text, chain, true));
         }
         return;
     }
@@ -357,6 +303,22 @@ fn chain_candidates(text: &Text, chain: &[Atom], links: &[Link], out: &mut Vec<C
         push_single(text, &a, out);
         push_single(text, &b, out);
     }
+}
+
+/// The chain's atoms as one code, its pieces joined; `None` for a mix of cases no code takes.
+fn joined(text: &Text, chain: &[Atom], strict: bool) -> Option<Candidate> {
+    let code: String = chain
+        .iter()
+        .flat_map(|a| text.chars[a.start..a.end].iter())
+        .collect();
+    Some(Candidate {
+        shape: shape_of(&code)?,
+        code,
+        start: chain.first()?.start,
+        end: chain.last()?.end,
+        self_labelled: false,
+        strict,
+    })
 }
 
 /// A code printed in pieces longer chains than two groups can be: digit boxes flattened to text

@@ -146,14 +146,7 @@ fn a_code_split_across_boxes_is_filled_once_into_all_of_them() {
     let mut m = machine(SecondStep::EmailCode);
     m.step(&login(), None, 1_000_100);
     m.filled(sent(false), 1_000_110);
-    let mut boxes: Vec<Control> = (0..6)
-        .map(|i| Control {
-            maxlength: Some(1),
-            x: 10.0 + 40.0 * f64::from(i),
-            y: 100.0,
-            ..control(i, "input", "text")
-        })
-        .collect();
+    let mut boxes = six_boxes();
     boxes.push(Control {
         label: "Skip this step in future if this is your private device.".into(),
         ..control(6, "input", "checkbox")
@@ -252,15 +245,10 @@ fn the_code_wanted_says_what_the_pages_code_field_takes() {
             other => panic!("a mailed code is wanted: {other:?}"),
         }
     };
-    let boxes: Vec<Control> = (0..6)
-        .map(|i| Control {
-            maxlength: Some(1),
-            x: 10.0 + 40.0 * f64::from(i),
-            y: 100.0,
-            ..control(i, "input", "text")
-        })
-        .collect();
-    assert_eq!(room(&page("code", boxes)), CodeRoom { min: 6, max: 6 });
+    assert_eq!(
+        room(&page("code", six_boxes())),
+        CodeRoom { min: 6, max: 6 }
+    );
     let mut one = code_page();
     one.controls[0].maxlength = Some(6);
     assert_eq!(room(&one), CodeRoom { min: 1, max: 6 });
@@ -272,4 +260,16 @@ fn the_code_wanted_says_what_the_pages_code_field_takes() {
     );
     assert!(!CodeRoom { min: 1, max: 6 }.fits("7403918"));
     assert!(CodeRoom { min: 6, max: 6 }.fits("TM3KX2"));
+}
+
+/// Six one-character code boxes in a row, as split code fields are drawn.
+fn six_boxes() -> Vec<Control> {
+    (0..6)
+        .map(|i| Control {
+            maxlength: Some(1),
+            x: 10.0 + 40.0 * f64::from(i),
+            y: 100.0,
+            ..control(i, "input", "text")
+        })
+        .collect()
 }
