@@ -118,9 +118,12 @@ fn link(text: &Text, a: &Atom, b: &Atom) -> Link {
         ['-']
             if (a.has_digit() && b.has_digit())
                 || text.chars[a.start..a.end] == ['G']
-                || (a.len() == 3
-                    && b.len() == 3
-                    && (a.has_digit() || b.has_digit())
+                || ((a.len() == 3 && b.len() == 3 && (a.has_digit() || b.has_digit())
+                    // "R4T9-WK": a group of both kinds, not a word and a number ("BMG-7710").
+                    || (6..=8).contains(&(a.len() + b.len()))
+                        && a.len() >= 2
+                        && b.len() >= 2
+                        && (a.has_digit() && a.letters > 0 || b.has_digit() && b.letters > 0))
                     && upper_or_digit(text, a)
                     && upper_or_digit(text, b)) =>
         {

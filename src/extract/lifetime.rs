@@ -31,6 +31,7 @@ const CUES_BEFORE: &[&str] = &[
     "work for",
     "active for",
     "within",
+    "exp ",
     "in the next",
     "lasts",
     "vence",
@@ -125,6 +126,7 @@ const UNITS: &[(&str, u64)] = &[
     ("хвилин", 60),
     ("دقیقه", 60),
     ("دقائق", 60),
+    ("m", 60),
     ("hours", 3600),
     ("horas", 3600),
     ("hour", 3600),
@@ -377,7 +379,15 @@ pub(crate) fn lifetime_in(text: &Text, code_end: Option<usize>) -> Option<Durati
         let aside = NOT_VALIDITY
             .iter()
             .any(|w| before.contains(w) || after.starts_with(w));
-        if after_code.is_none() && near_code && !aside && secs >= 60 && value * secs <= 86_400 {
+        // A one-letter unit ("Exp 10m") only beside a validity word.
+        let spelled = unit_len > 1 || !lower[u].is_ascii();
+        if after_code.is_none()
+            && near_code
+            && spelled
+            && !aside
+            && secs >= 60
+            && value * secs <= 86_400
+        {
             after_code = Some(Duration::from_secs(value * secs));
         }
     }
@@ -434,6 +444,7 @@ fn half_an_hour(lower: &[char]) -> Option<Duration> {
         ("півгодини", 1800),
         ("nửa giờ", 1800),
         ("kalahating oras", 1800),
+        ("пів години", 1800),
         ("demi-heure", 1800),
         ("mezz'ora", 1800),
         ("halbe stunde", 1800),

@@ -148,6 +148,7 @@ fn find_code(text: &Text, expected: &[CodeShape]) -> Option<(String, usize)> {
         return Some((code, text.len()));
     }
     let phrases = phrases(text);
+    let quoted_from = quoted_reply(text).unwrap_or(usize::MAX);
     let mut best: Option<(i32, &Candidate)> = None;
     // Candidates that nothing around them rules out, scored or not: a list's other items.
     let mut plausible: Vec<&Candidate> = Vec::new();
@@ -155,7 +156,8 @@ fn find_code(text: &Text, expected: &[CodeShape]) -> Option<(String, usize)> {
         // Only phrases within reach of the candidate are read: the work per candidate is
         // bounded, so a message full of code-like tokens and phrases costs linear time.
         let phrases = near(&phrases, cand);
-        if !plausible_in_context(text, cand)
+        if cand.start >= quoted_from
+            || !plausible_in_context(text, cand)
             || labelled_not_code(text, cand, phrases)
             || (in_a_sales_pitch(text, cand) && !verification_named(text, cand, phrases))
         {
@@ -421,6 +423,77 @@ fn plausible_in_context(text: &Text, cand: &Candidate) -> bool {
         }
     }
     true
+}
+
+/// Where a reply ("Re: …", or one that says "… wrote:") starts quoting the earlier messages
+/// ("> …", "On … wrote:", "From: … Sent:"): a code in them is an old one the reply speaks of.
+/// A forward is quoted to be read, and a message that is not a reply may start with its own
+/// headers, so for those `None`.
+fn quoted_reply(text: &Text) -> Option<usize> {
+    const FORWARD: &[&str] = &[
+        "forwarded message",
+        "fwd:",
+        "fw:",
+        "mensaje reenviado",
+        "转发",
+    ];
+    const REPLY: &[&str] = &["re:", "re :", "aw:", "rv:", "res:", "sv:", "回复", "답장"];
+    let reply = REPLY.iter().any(|w| text.lower.starts_with(w))
+        || ["wrote:", "escribió:", "original message"]
+            .iter()
+            .any(|w| text.lower.contains(w));
+    if !reply || FORWARD.iter().any(|w| text.lower.contains(w)) {
+        return None;
+    }
+    let mut byte = 0;
+    // The last "From:" header line seen: (line number, its position).
+    let mut from: Option<(usize, usize)> = None;
+    for (n, line) in text.lower.split('\n').enumerate() {
+        let at = text
+            .char_of_byte
+            .get(byte)
+            .map_or(text.len(), |&c| c as usize);
+        byte += line.len() + 1;
+        let line = line.trim();
+        let header = |names: &[&str]| names.iter().any(|h| line.starts_with(h));
+        if line.starts_with('>')
+            || line.ends_with("wrote:")
+            || line.ends_with("escribió:")
+            || line.ends_with("a écrit :")
+            || line.contains("original message")
+        {
+            return Some(at);
+        }
+        if header(&["from:", "de:"]) {
+            from = Some((n, at));
+        } else if header(&["sent:", "date:", "enviado:", "fecha:"])
+            && let Some((_, from_at)) = from.filter(|(f, _)| n - f <= 3)
+        {
+            return Some(from_at);
+        }
+    }
+    None
+}
+
+/// The candidate opens its line, and the line before it ends with a colon after a phrase that
+/// can only name a one-time code: "Your one-time code for the portal is:\n\nR4T9-WK".
+fn introduced(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> bool {
+    let mut k = cand.start;
+    let mut newline = false;
+    while k > 0 && text.chars[k - 1].is_whitespace() {
+        newline |= text.chars[k - 1] == '\n';
+        k -= 1;
+    }
+    if !newline || k == 0 || !matches!(text.chars[k - 1], ':' | '：') {
+        return false;
+    }
+    let colon = k - 1;
+    phrases.iter().any(|p| {
+        matches!(p.cue, Cue::Code { weight, .. } if weight >= 100)
+            && p.end <= colon
+            && colon - p.end <= 80
+            && !text.chars[p.end..colon].contains(&'\n')
+    })
 }
 
 /// Whether `gap` holds a sentence's end followed by more words.
@@ -757,7 +830,10 @@ fn score(
                     .get(cand.start.wrapping_sub(1))
                     .is_some_and(|c| c == ' ')
                 && cand.code.bytes().filter(u8::is_ascii_digit).count() >= 2;
-            if !(direct_before || labelled_sentence && ends_sentence) {
+            if !(direct_before
+                || labelled_sentence && ends_sentence
+                || introduced(text, cand, phrases))
+            {
                 return None;
             }
         }
@@ -773,7 +849,13 @@ fn score(
     // "HbA1c (001453)": a number in brackets after a name is that thing's number.
     let bracketed =
         cand.start > 0 && text.get(cand.start - 1) == Some('(') && text.get(cand.end) == Some(')');
-    if (cand.strict && !listed || bracketed) && !direct && !portal_shape {
+    // "… code … ay K7Q2M.", "Your code is:\n\nR4T9-WK": named by the sentence it ends, or
+    // by the line that introduces it with a colon.
+    let ends_clause = text
+        .get(cand.end)
+        .is_none_or(|c| matches!(c, '\n' | '.' | '!'));
+    let named = direct || (labelled_sentence && ends_clause) || introduced(text, cand, phrases);
+    if (cand.strict && !listed || bracketed) && !named && !portal_shape {
         return None;
     }
     if direct {

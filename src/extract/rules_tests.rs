@@ -442,3 +442,48 @@ fn masked_numbers_street_abbreviations_and_delivery_codes() {
         Some(15)
     );
 }
+
+#[test]
+fn quoted_replies_introduced_codes_and_booking_confirmations() {
+    assert_eq!(
+        code(
+            "RE: MFA code not working\nHi, don't use the code below, it has expired. I reset your MFA.\n\nFrom: Marisol\nSent: Wednesday 8:03 AM\nSubject: MFA code\n\nThe code I got was 773 019."
+        ),
+        None
+    );
+    assert_eq!(
+        code("Re: code\nThanks!\n\n> I typed 448120 and it says expired."),
+        None
+    );
+    // A forwarded text is quoted to be read; a message may start with its own headers.
+    assert_eq!(
+        code(
+            "From: +1 (800) 555-0199\nDate: 3/14/25 4:02 PM\n\nTMHP: Your verification code is 82036415."
+        ),
+        Some("82036415".into())
+    );
+    assert_eq!(
+        code("Ang iyong one-time code para sa Patient Portal ay:\n\nR4T9-WK\n\nHuwag ibigay."),
+        Some("R4T9WK".into())
+    );
+    assert_eq!(
+        code(
+            "Ang iyong code sa pag-verify para sa Medi-Cal Provider Portal ay K7Q2M. Huwag ibahagi."
+        ),
+        Some("K7Q2M".into())
+    );
+    assert_eq!(code("Payslip ref BMG-7710. Sign in to view it."), None);
+    assert_eq!(
+        code("Nhắc lịch hẹn.\nMã xác nhận lịch hẹn: 55120\nVui lòng đến sớm 15 phút."),
+        None
+    );
+    assert_eq!(
+        minutes("78291: Your code is 0 4 8 8 1 3. Exp 10m. Do not share."),
+        Some(10)
+    );
+    assert_eq!(minutes("Your code is 482913. We have 10m members."), None);
+    assert_eq!(
+        minutes("Ваш код для входу: 37 81 60\nКод дійсний протягом пів години."),
+        Some(30)
+    );
+}
