@@ -487,3 +487,13 @@ fn quoted_replies_introduced_codes_and_booking_confirmations() {
         Some(30)
     );
 }
+
+#[test]
+fn claim_status_labels_are_not_codes() {
+    assert_eq!(
+        code(
+            "Claim status update: DENIED\nProcedure: 99214 · Dx: E11.9, I10\nDenial code: CO-197\nRemark code: N54"
+        ),
+        None
+    );
+}
