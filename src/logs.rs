@@ -8,8 +8,7 @@
 
 use std::path::Path;
 
-use tracing_subscriber::EnvFilter;
-use tracing_subscriber::filter::{Directive, LevelFilter};
+use tracing_subscriber::filter::{LevelFilter, Targets};
 
 /// The environment variable that sets the level of Keydesk's own logs.
 pub const LEVEL_ENV: &str = "KEYDESK_LOG";
@@ -42,11 +41,11 @@ const QUIET: &[&str] = &[
 /// such as `keydesk::watcher=trace`). Directives for other crates are capped at `info`; the
 /// ones that see credentials (the IMAP and D-Bus libraries, HTTP, TLS) at `warn`. Anything
 /// unreadable counts as `info`.
-pub fn filter(spec: Option<&str>) -> EnvFilter {
+pub fn filter(spec: Option<&str>) -> Targets {
     let mut own_level = LevelFilter::INFO;
-    let mut extra: Vec<Directive> = Vec::new();
+    let mut extra: Vec<(String, LevelFilter)> = Vec::new();
     for part in spec
-        .unwrap_or("")
+        .unwrap_or_default()
         .split(',')
         .map(str::trim)
         .filter(|p| !p.is_empty())
@@ -62,10 +61,11 @@ pub fn filter(spec: Option<&str>) -> EnvFilter {
         let target = target.trim();
         let root = target.split("::").next().unwrap_or(target);
         let is_own = OWN.contains(&root);
-        let is_plain_target = target
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':');
-        if !is_plain_target || QUIET.contains(&root) {
+        let is_plain_target = !target.is_empty()
+            && target
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':');
+        if !is_plain_target || QUIET.iter().any(|q| root.starts_with(q)) {
             continue;
         }
         let level = if is_own {
@@ -73,23 +73,19 @@ pub fn filter(spec: Option<&str>) -> EnvFilter {
         } else {
             level.min(LevelFilter::INFO)
         };
-        if let Ok(directive) = format!("{target}={level}").parse() {
-            extra.push(directive);
-        }
+        extra.push((target.to_owned(), level));
     }
-    let mut filter = EnvFilter::default().add_directive(LevelFilter::INFO.into());
-    for own in OWN {
-        if let Ok(d) = format!("{own}={own_level}").parse() {
-            filter = filter.add_directive(d);
-        }
+    // Targets match by prefix and the longest wins: a quiet library's own name is the longest
+    // that can match its events, so nothing above opens it.
+    let mut filter = Targets::new().with_default(LevelFilter::INFO);
+    for own in OWN.iter().filter(|own| !extra.iter().any(|(t, _)| t == *own)) {
+        filter = filter.with_target(*own, own_level);
     }
-    for d in extra {
-        filter = filter.add_directive(d);
+    for (target, level) in extra {
+        filter = filter.with_target(target, level);
     }
     for quiet in QUIET {
-        if let Ok(d) = format!("{quiet}=warn").parse() {
-            filter = filter.add_directive(d);
-        }
+        filter = filter.with_target(*quiet, LevelFilter::WARN);
     }
     filter
 }

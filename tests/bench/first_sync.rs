@@ -30,8 +30,12 @@ const PIPELINE: usize = 100;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    if let Ok(filter) = tracing_subscriber::EnvFilter::try_from_env("KEYDESK_LOG") {
-        tracing_subscriber::fmt().with_env_filter(filter).init();
+    if let Ok(spec) = std::env::var(keydesk::logs::LEVEL_ENV) {
+        use tracing_subscriber::layer::SubscriberExt;
+        let subscriber = tracing_subscriber::registry()
+            .with(keydesk::logs::filter(Some(&spec)))
+            .with(tracing_subscriber::fmt::layer());
+        let _ = tracing::subscriber::set_global_default(subscriber);
     }
     let env = |name: &str, default: usize| {
         std::env::var(name)
