@@ -78,7 +78,10 @@ pub fn filter(spec: Option<&str>) -> Targets {
     // Targets match by prefix and the longest wins: a quiet library's own name is the longest
     // that can match its events, so nothing above opens it.
     let mut filter = Targets::new().with_default(LevelFilter::INFO);
-    for own in OWN.iter().filter(|own| !extra.iter().any(|(t, _)| t == *own)) {
+    for own in OWN
+        .iter()
+        .filter(|own| !extra.iter().any(|(t, _)| t == *own))
+    {
         filter = filter.with_target(*own, own_level);
     }
     for (target, level) in extra {

@@ -130,17 +130,18 @@ fn link(text: &Text, a: &Atom, b: &Atom) -> Link {
             Link::Hyphen
         }
         [' '] if a.all_digits() && b.all_digits() => Link::Space,
-        // "3 0 8 - 5 5 2": spaced digits in two groups.
-        [' ', '-', ' '] if a.len() == 1 && b.len() == 1 && a.all_digits() && b.all_digits() => {
+        // "3 0 8 - 5 5 2": spaced digits in two groups; "4. 8. 1. 9.": digits read out one by
+        // one (a voicemail's transcript).
+        [' ', '-', ' '] | ['.', ' '] | [',', ' ']
+            if a.len() == 1 && b.len() == 1 && a.all_digits() && b.all_digits() =>
+        {
             Link::Space
         }
         gap if a.len() == 1
             && b.len() == 1
             && gap.len() <= 3
             && gap.iter().all(|c| matches!(c, ' ' | '\n' | '|'))
-            && (gap.contains(&'|') || gap.contains(&'\n'))
-            && upper_or_digit(text, a)
-            && upper_or_digit(text, b) =>
+            && (gap.contains(&'|') || gap.contains(&'\n')) =>
         {
             Link::Cell
         }
@@ -171,10 +172,100 @@ pub(crate) fn candidates(text: &Text) -> Vec<Candidate> {
             links.push(l);
             j += 1;
         }
+        // "803 114 10 min": the last number is a duration of its own (a table's next cell).
+        if j > i && atoms[j].all_digits() && unit_follows(text, &atoms[j], atoms.get(j + 1)) {
+            j -= 1;
+            links.pop();
+        }
         chain_candidates(text, &atoms[i..=j], &links, &mut out);
         i = j + 1;
     }
+    let before = out.len();
+    spoken(text, &mut out);
+    if out.len() > before {
+        out.sort_by_key(|c| c.start);
+    }
     out
+}
+
+/// "four, seven, two, nine, one, eight": a code read out in words, as a voicemail's transcript
+/// prints it (English and Spanish digit words, four to nine of them in a row).
+fn spoken(text: &Text, out: &mut Vec<Candidate>) {
+    const DIGITS: &[(&str, char)] = &[
+        ("zero", '0'),
+        ("one", '1'),
+        ("two", '2'),
+        ("three", '3'),
+        ("four", '4'),
+        ("five", '5'),
+        ("six", '6'),
+        ("seven", '7'),
+        ("eight", '8'),
+        ("nine", '9'),
+        ("cero", '0'),
+        ("uno", '1'),
+        ("dos", '2'),
+        ("tres", '3'),
+        ("cuatro", '4'),
+        ("cinco", '5'),
+        ("seis", '6'),
+        ("siete", '7'),
+        ("ocho", '8'),
+        ("nueve", '9'),
+    ];
+    let lower: Vec<char> = text.lower.chars().collect();
+    let flush = |run: &mut Vec<(usize, usize, char)>, out: &mut Vec<Candidate>| {
+        if let ([first, ..], [.., last]) = (run.as_slice(), run.as_slice())
+            && (4..=9).contains(&run.len())
+        {
+            out.push(Candidate {
+                code: run.iter().map(|r| r.2).collect(),
+                start: first.0,
+                end: last.1,
+                shape: Shape::Digits,
+                self_labelled: false,
+                strict: true,
+            });
+        }
+        run.clear();
+    };
+    let mut run: Vec<(usize, usize, char)> = Vec::new();
+    let mut i = 0;
+    while i < lower.len() {
+        if !lower[i].is_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < lower.len() && lower[i].is_alphabetic() {
+            i += 1;
+        }
+        let word: String = lower[start..i].iter().collect();
+        let Some(&(_, digit)) = DIGITS.iter().find(|(w, _)| *w == word) else {
+            flush(&mut run, out);
+            continue;
+        };
+        let follows = run.last().is_some_and(|&(_, end, _)| {
+            start - end <= 3
+                && lower[end..start]
+                    .iter()
+                    .all(|c| matches!(c, ' ' | ',' | '.' | '-'))
+        });
+        if !follows {
+            flush(&mut run, out);
+        }
+        run.push((start, i, digit));
+    }
+    flush(&mut run, out);
+}
+
+/// A unit word ("min", "hours", "USD") follows `atom` after one space.
+fn unit_follows(text: &Text, atom: &Atom, next: Option<&Atom>) -> bool {
+    next.is_some_and(|n| {
+        n.start == atom.end + 1
+            && text.chars[atom.end] == ' '
+            && super::lexicon::UNITS_AFTER.contains(&text.lower_slice(n.start, n.end).as_str())
+    })
 }
 
 fn chain_candidates(text: &Text, chain: &[Atom], links: &[Link], out: &mut Vec<Candidate>) {
@@ -203,10 +294,7 @@ fn chain_candidates(text: &Text, chain: &[Atom], links: &[Link], out: &mut Vec<C
             .all(|a| a.all_digits() && len.contains(&a.len()))
     };
     let total: usize = chain.iter().map(Atom::len).sum();
-    let year = chain.iter().any(|a| {
-        let w: String = text.chars[a.start..a.end].iter().collect();
-        w.len() == 4 && (w.starts_with("19") || w.starts_with("20"))
-    });
+    let year = chain.iter().any(|a| a_year(text, a));
     let ssn = chain.len() == 3
         && links.iter().all(|l| *l == Link::Hyphen)
         && chain.iter().map(Atom::len).eq([3, 2, 4]);
@@ -273,11 +361,8 @@ fn chain_candidates(text: &Text, chain: &[Atom], links: &[Link], out: &mut Vec<C
     }
     // Only 4+2 and 2+4: 3+4 is a local phone number ("555 0199"), and a group that reads as
     // a year is a date ("Mar 14 2026").
-    let year = |x: &Atom| {
-        let w = word(x);
-        w.len() == 4 && (w.starts_with("19") || w.starts_with("20"))
-    };
-    let uneven_groups = matches!((a.len(), b.len()), (4, 2) | (2, 4)) && !year(&a) && !year(&b);
+    let uneven_groups =
+        matches!((a.len(), b.len()), (4, 2) | (2, 4)) && !a_year(text, &a) && !a_year(text, &b);
     if matches!(links[0], Link::Space | Link::Hyphen)
         && a.all_digits()
         && b.all_digits()
@@ -287,9 +372,10 @@ fn chain_candidates(text: &Text, chain: &[Atom], links: &[Link], out: &mut Vec<C
         out.extend(joined(text, chain, false));
         return;
     }
-    if links[0] == Link::Space && a.all_digits() && b.all_digits() && (a.len(), b.len()) == (3, 4) {
-        // "555 0199" is a local phone number, neither half a code; "code: 740 3918" is a
-        // seven-digit code: only a label right beside it tells them apart.
+    let seven = matches!((a.len(), b.len()), (3, 4) | (4, 3)) && !a_year(text, &a);
+    if links[0] == Link::Space && a.all_digits() && b.all_digits() && seven {
+        // "555 0199" is a local phone number, neither half a code; "code: 740 3918" and
+        // "3107 552 is your code" are seven-digit codes: only a label beside them tells.
         let words_before = text.lower_slice(a.start.saturating_sub(24), a.start);
         let phone_word = [
             "call", "phone", "tel", "fax", "dial", "text", "line", "llame",
@@ -306,6 +392,12 @@ fn chain_candidates(text: &Text, chain: &[Atom], links: &[Link], out: &mut Vec<C
         push_single(text, &a, out);
         push_single(text, &b, out);
     }
+}
+
+/// Four digits that read as a year of a date ("Mar 14 2026"): 1900 to 2039, not "2084".
+fn a_year(text: &Text, a: &Atom) -> bool {
+    let w: String = text.chars[a.start..a.end].iter().collect();
+    w.len() == 4 && w.parse::<u32>().is_ok_and(|y| (1900..=2039).contains(&y))
 }
 
 /// The chain's atoms as one code, its pieces joined; `None` for a mix of cases no code takes.

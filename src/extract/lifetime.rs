@@ -255,6 +255,8 @@ const NUMBER_WORDS: &[(&str, u64)] = &[
     ("một", 1),
     ("năm", 5),
     ("isang", 1),
+    ("dalawang", 2),
+    ("tatlong", 3),
     ("limang", 5),
     ("sampung", 10),
     ("labinlimang", 15),
@@ -372,8 +374,10 @@ pub(crate) fn lifetime_in(text: &Text, code_end: Option<usize>) -> Option<Durati
         if !(value > 0 && value <= 100_000) {
             continue;
         }
+        // "1 hour 30 minutes", "2 horas y 15 minutos": a smaller unit after the first adds to it.
+        let value_secs = value * secs + smaller_part(&lower, u + unit_len, secs);
         if cued {
-            return Some(Duration::from_secs(value * secs));
+            return Some(Duration::from_secs(value_secs));
         }
         let near_code = code_end.is_some_and(|end| num_start >= end && num_start - end <= 200);
         let aside = NOT_VALIDITY
@@ -386,9 +390,9 @@ pub(crate) fn lifetime_in(text: &Text, code_end: Option<usize>) -> Option<Durati
             && spelled
             && !aside
             && secs >= 60
-            && value * secs <= 86_400
+            && value_secs <= 86_400
         {
-            after_code = Some(Duration::from_secs(value * secs));
+            after_code = Some(Duration::from_secs(value_secs));
         }
     }
     half_an_hour(&lower).or(after_code)
@@ -419,6 +423,32 @@ const NOT_VALIDITY: &[&str] = &[
     "前",
     "전",
 ];
+
+/// The seconds of a smaller unit right after a duration's unit (ending at `from`), if any.
+fn smaller_part(lower: &[char], from: usize, first_unit: u64) -> u64 {
+    let mut i = from;
+    while i < lower.len() && matches!(lower[i], ' ' | ',') {
+        i += 1;
+    }
+    for joint in ["and ", "y ", "e ", "et ", "und "] {
+        let joint: Vec<char> = joint.chars().collect();
+        if lower[i..].starts_with(&joint) {
+            i += joint.len();
+            break;
+        }
+    }
+    let Some((value, _, end)) = (i < lower.len()).then(|| number_at(lower, i)).flatten() else {
+        return 0;
+    };
+    let mut u = end;
+    while u < lower.len() && lower[u] == ' ' {
+        u += 1;
+    }
+    match unit_at(lower, u) {
+        Some((_, secs)) if secs < first_unit && value < 100 => value * secs,
+        _ => 0,
+    }
+}
 
 /// "It expires in half an hour", "vence en media hora", "valid for the next quarter hour".
 fn half_an_hour(lower: &[char]) -> Option<Duration> {

@@ -509,6 +509,8 @@ fn sentence_ends(gap: &[char]) -> bool {
 fn an_example(text: &Text, cand: &Candidate) -> bool {
     const EXAMPLE: &[&str] = &[
         "like",
+        "like this",
+        "like this one",
         "such as",
         "e.g.",
         "e.g",
@@ -526,7 +528,7 @@ fn an_example(text: &Text, cand: &Candidate) -> bool {
         "например",
     ];
     let ends_with_example = |s: &str| {
-        let s = s.trim_end_matches([' ', ':', ',', '"', '“', '«', '\'']);
+        let s = s.trim_end_matches([' ', '\n', ':', ',', '"', '“', '«', '\'']);
         EXAMPLE.iter().any(|w| s.ends_with(w))
     };
     let from = cand.start.saturating_sub(40);
@@ -830,8 +832,13 @@ fn score(
                     .get(cand.start.wrapping_sub(1))
                     .is_some_and(|c| c == ' ')
                 && cand.code.bytes().filter(u8::is_ascii_digit).count() >= 2;
+            // One character per line or cell is a code laid out to be typed ("K\n7\nq\n2…").
+            let laid_out = text.chars[cand.start..cand.end]
+                .iter()
+                .any(|c| matches!(c, '\n' | '|'));
             if !(direct_before
                 || labelled_sentence && ends_sentence
+                || laid_out
                 || introduced(text, cand, phrases))
             {
                 return None;

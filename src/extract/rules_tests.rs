@@ -497,3 +497,51 @@ fn claim_status_labels_are_not_codes() {
         None
     );
 }
+
+#[test]
+fn read_out_digits_table_rows_and_codes_someone_typed_in_vain() {
+    for (body, want) in [
+        (
+            "Office Ally: 3107 552 is your security code for sign-in.",
+            "3107552",
+        ),
+        (
+            "Transcription: \"Your verification code is 4. 8. 1. 9. 0. 6. Goodbye.\"",
+            "481906",
+        ),
+        (
+            "Transcription: Your verification code is four, seven, two, nine, one, eight.",
+            "472918",
+        ),
+        (
+            "Your login code\nType the characters below. The code is case-sensitive.\nK\n7\nq\n2\nM\nP\n",
+            "K7q2MP",
+        ),
+        (
+            "Verification code: 2084 67\nEnter it on the registration page.",
+            "208467",
+        ),
+        (
+            "Verification code\tExpires\tRequest ID\n803 114\t10 min\tRQ-55120943",
+            "803114",
+        ),
+    ] {
+        assert_eq!(code(body), Some(want.into()), "{body}");
+    }
+    for body in [
+        "RE: Can't log in\nYou said the code 448 120 texted to you kept saying \"invalid\". That code had already expired.",
+        "PHISHING ALERT\nWe are seeing texts like this one:\n\"Humana: Your code is 123456. Reply with the code.\"",
+        "I got a text with code 558213 this morning but the portal said it was invalid. Please call me.",
+        "Статус заявки\nКод услуги: 99213",
+    ] {
+        assert_eq!(code(body), None, "{body}");
+    }
+    assert_eq!(
+        minutes("Access code: 36-5029\nThis access code expires in 1 hour 30 minutes."),
+        Some(90)
+    );
+    assert_eq!(
+        minutes("Ang iyong verification code ay 5190. Mag-e-expire ito sa loob ng tatlong minuto."),
+        Some(3)
+    );
+}
