@@ -189,7 +189,7 @@ fn find_code(text: &Text, expected: &[CodeShape]) -> Option<(String, usize)> {
     let phrases = near(&phrases, cand);
     if labelled_for_something_else(text, cand, phrases)
         || meeting_invite(text)
-        || handed_to_a_driver(text)
+        || not_for_signing_in(text)
     {
         return None;
     }
@@ -484,16 +484,28 @@ fn introduced(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> bool {
         newline |= text.chars[k - 1] == '\n';
         k -= 1;
     }
-    if !newline || k == 0 || !matches!(text.chars[k - 1], ':' | '：') {
+    if !newline || k == 0 {
         return false;
     }
-    let colon = k - 1;
-    phrases.iter().any(|p| {
-        matches!(p.cue, Cue::Code { weight, .. } if weight >= 100)
-            && p.end <= colon
-            && colon - p.end <= 80
-            && !text.chars[p.end..colon].contains(&'\n')
-    })
+    let line_end = k;
+    let line_start = (line_end.saturating_sub(240)..line_end)
+        .rev()
+        .find(|&i| text.chars[i] == '\n')
+        .map_or(0, |i| i + 1);
+    let colon = matches!(text.chars[line_end - 1], ':' | '：');
+    // Without a colon, only a code that has its line to itself ("…letras maiúsculas de
+    // minúsculas.\nRt8Wq2\n").
+    let alone = text.chars[cand.end..]
+        .iter()
+        .take_while(|c| **c != '\n')
+        .all(|c| c.is_whitespace());
+    (colon || alone)
+        && phrases.iter().any(|p| {
+            matches!(p.cue, Cue::Code { weight, .. } if weight >= 100)
+                && p.start >= line_start
+                && p.end <= line_end
+                && (!colon || line_end - p.end <= 80)
+        })
 }
 
 /// Whether `gap` holds a sentence's end followed by more words.
@@ -509,6 +521,10 @@ fn sentence_ends(gap: &[char]) -> bool {
 fn an_example(text: &Text, cand: &Candidate) -> bool {
     const EXAMPLE: &[&str] = &[
         "like",
+        "reads",
+        "that reads",
+        "that says",
+        "which says",
         "like this",
         "like this one",
         "such as",
@@ -796,7 +812,7 @@ fn score(
         // sentence the candidate ends.
         labelled_sentence |= p.end <= cand.start
             && weight >= 100
-            && distance <= 60
+            && distance <= 100
             && !sentence_ends(&text.chars[p.end..cand.start])
             && !text.chars[p.end..cand.start].contains(&'\n');
         let s = weight - (weight * distance as i32) / (reach as i32 + 1);
@@ -896,6 +912,9 @@ fn labelled_for_something_else(text: &Text, cand: &Candidate, phrases: &[Phrase]
         "prenotazione",
         "appuntamento",
         "rendez-vous",
+        "order confirmed",
+        "your order",
+        "order #",
         "for your records",
         "wire",
         "has been processed",
@@ -956,8 +975,9 @@ fn about_signing_in(text: &Text, accounts: bool) -> bool {
                 .any(|w| text.lower.contains(w)))
 }
 
-/// A code to give a delivery driver: it signs nobody in.
-fn handed_to_a_driver(text: &Text) -> bool {
+/// A code to give a delivery driver, or to key into a door, alarm or lockbox: it signs nobody
+/// in.
+fn not_for_signing_in(text: &Text) -> bool {
     [
         "to the driver",
         "to your driver",
@@ -965,6 +985,11 @@ fn handed_to_a_driver(text: &Text) -> bool {
         "delivery driver",
         "al repartidor",
         "au livreur",
+        "keypad",
+        "door code",
+        "alarm code",
+        "gate code",
+        "lockbox",
     ]
     .iter()
     .any(|w| text.lower.contains(w))

@@ -139,7 +139,7 @@ fn seven_digits_in_three_and_four_nine_digit_batches_and_five_character_codes() 
 fn a_portal_of_known_shape_gets_its_own_shape() {
     use super::{CodeShape, extract_expecting};
     let seven = [CodeShape::of("1234567").unwrap()];
-    let body = "Cigna: your code for today\n740 3918\nUse it within the hour.";
+    let body = "Your Cigna code for today arrived. Use 740 3918 within the hour.";
     assert_eq!(
         code(body),
         None,
@@ -543,5 +543,33 @@ fn read_out_digits_table_rows_and_codes_someone_typed_in_vain() {
     assert_eq!(
         minutes("Ang iyong verification code ay 5190. Mag-e-expire ito sa loob ng tatlong minuto."),
         Some(3)
+    );
+}
+
+#[test]
+fn keys_doors_lots_postal_codes_and_codes_on_a_line_of_their_own() {
+    for body in [
+        "CoverMyMeds: New prior authorization request\nKey: BXM4T7QW\nEnter the Key to open the request.",
+        "Your pay statement is available.\nCheck/advice #: 004471\nSign in to view it.",
+        "Order confirmed\nConfirmation code: 7QX4P2\nOrder #: HMS-2250917",
+        "您的验证码 771 306 已于 04/10 14:22 成功使用。",
+        "Several of you received a text that reads:\n\"UHC: Your code is 774 201. Reply with the code.\"",
+        "Zalogowano się. Lokalizacja: Chicago, IL (kod pocztowy 60630)",
+        "The keypad code for the staff entrance changes Monday. The new code is 4471, then press #.",
+        "URGENT: Voluntary recall – Lot code 24B118\nAffected lot codes: 24B118, 24B119",
+    ] {
+        assert_eq!(code(body), None, "{body}");
+    }
+    assert_eq!(
+        code(
+            "Use o código abaixo para confirmar seu acesso. O código diferencia maiúsculas.\nRt8Wq2\nEle expira em 30 minutos."
+        ),
+        Some("Rt8Wq2".into())
+    );
+    assert_eq!(
+        code(
+            "Here's your Temporary Access Pass for signing in to Windows and setting up Microsoft Authenticator: kQ7vN2xp\nIt's valid for 8 hours."
+        ),
+        Some("kQ7vN2xp".into())
     );
 }

@@ -346,7 +346,7 @@ async fn trust_a_portals_verified_codes_teach_their_shape_and_a_spoof_gets_no_be
         office("dkim=pass header.d=portal.example; dmarc=pass header.from=portal.example");
     let unlabelled = |code: &str| {
         format!(
-            "Test Portal sign-in\n{} {}\nUse it within the hour.",
+            "Test Portal sign-in for today. Use {} {} within the hour.",
             &code[..3],
             &code[3..]
         )
