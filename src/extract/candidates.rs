@@ -240,8 +240,11 @@ fn spoken(text: &Text, out: &mut Vec<Candidate>) {
         while i < lower.len() && lower[i].is_alphabetic() {
             i += 1;
         }
-        let word: String = lower[start..i].iter().collect();
-        let Some(&(_, digit)) = DIGITS.iter().find(|(w, _)| *w == word) else {
+        let word = &lower[start..i];
+        let Some(&(_, digit)) = DIGITS
+            .iter()
+            .find(|(w, _)| w.len() == word.len() && w.chars().eq(word.iter().copied()))
+        else {
             flush(&mut run, out);
             continue;
         };

@@ -516,16 +516,26 @@ fn spaced_script(c: char) -> bool {
 }
 
 /// `table` as spellings; `whole_word` says from a spelling's first letter whether it must
-/// stand on its own.
+/// stand on its own. Sorted by first character, keeping the table's order among those that
+/// share it (longer spellings first), so [`starting_with`] finds the few to try at a position.
 fn spellings(table: &[(&str, u64)], whole_word: fn(char) -> bool) -> Vec<Spelling> {
-    table
+    let mut all: Vec<Spelling> = table
         .iter()
         .map(|(word, value)| Spelling {
             chars: word.chars().collect(),
             whole_word: word.chars().next().is_some_and(whole_word),
             value: *value,
         })
-        .collect()
+        .collect();
+    all.sort_by_key(|s| s.chars[0]);
+    all
+}
+
+/// The spellings whose first character is `first`.
+fn starting_with(all: &[Spelling], first: char) -> &[Spelling] {
+    let from = all.partition_point(|s| s.chars[0] < first);
+    let to = all.partition_point(|s| s.chars[0] <= first);
+    &all[from..to]
 }
 
 static NUMBER_SPELLINGS: LazyLock<Vec<Spelling>> =
@@ -560,8 +570,8 @@ fn number_at(lower: &[char], i: usize) -> Option<(u64, usize, usize)> {
     if lower[i].is_ascii() && (prev_alnum || !lower[i].is_ascii_alphabetic()) {
         return None;
     }
-    for word in NUMBER_SPELLINGS.iter() {
-        if (word.whole_word && prev_alnum) || word.chars[0] != lower[i] {
+    for word in starting_with(&NUMBER_SPELLINGS, lower[i]) {
+        if word.whole_word && prev_alnum {
             continue;
         }
         if spelled_at(lower, i, word) {
@@ -577,8 +587,8 @@ fn number_at(lower: &[char], i: usize) -> Option<(u64, usize, usize)> {
 
 fn unit_at(lower: &[char], u: usize) -> Option<(usize, u64)> {
     let first = *lower.get(u)?;
-    for unit in UNIT_SPELLINGS.iter() {
-        if unit.chars[0] != first || !spelled_at(lower, u, unit) {
+    for unit in starting_with(&UNIT_SPELLINGS, first) {
+        if !spelled_at(lower, u, unit) {
             continue;
         }
         let len = unit.chars.len();
