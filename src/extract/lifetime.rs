@@ -395,7 +395,7 @@ pub(crate) fn lifetime_in(text: &Text, code_end: Option<usize>) -> Option<Durati
             after_code = Some(Duration::from_secs(value_secs));
         }
     }
-    half_an_hour(&lower).or(after_code)
+    half_an_hour(&lower, code_end).or(after_code)
 }
 
 /// Words beside a duration that make it something other than a code's lifetime.
@@ -451,7 +451,7 @@ fn smaller_part(lower: &[char], from: usize, first_unit: u64) -> u64 {
 }
 
 /// "It expires in half an hour", "vence en media hora", "valid for the next quarter hour".
-fn half_an_hour(lower: &[char]) -> Option<Duration> {
+fn half_an_hour(lower: &[char], code_end: Option<usize>) -> Option<Duration> {
     let text: String = lower.iter().collect();
     [
         ("half an hour", 1800),
@@ -484,6 +484,9 @@ fn half_an_hour(lower: &[char]) -> Option<Duration> {
         ("в течение часа", 3600),
         ("протягом години", 3600),
         ("une heure", 3600),
+        ("un'ora", 3600),
+        ("una hora", 3600),
+        ("uma hora", 3600),
     ]
     .iter()
     .find_map(|(phrase, secs)| {
@@ -494,9 +497,14 @@ fn half_an_hour(lower: &[char]) -> Option<Duration> {
             .nth(29)
             .map_or(0, |(i, _)| i);
         let after = text[at + phrase.len()..].trim_start();
+        // As a number and unit: shortly after the code it needs no validity word.
+        let at_char = text[..at].chars().count();
+        let near_code = code_end.is_some_and(|end| at_char >= end && at_char - end <= 200);
+        let aside = NOT_VALIDITY.iter().any(|w| text[from..at].contains(w));
         (CUES_BEFORE.iter().any(|c| text[from..at].contains(c))
-            || CUES_AFTER.iter().any(|c| after.starts_with(c)))
-        .then(|| Duration::from_secs(*secs))
+            || CUES_AFTER.iter().any(|c| after.starts_with(c))
+            || near_code && !aside)
+            .then(|| Duration::from_secs(*secs))
     })
 }
 

@@ -100,13 +100,28 @@ struct Phrase {
 }
 
 fn phrases(text: &Text) -> Vec<Phrase> {
-    let lex = &*LEXICON;
     let mut out = Vec::new();
-    for m in lex.matcher.find_iter(&text.lower) {
-        let start = text.char_of_byte[m.start()] as usize;
-        let end = text.char_of_byte[m.end() - 1] as usize + 1;
+    phrases_in(text, 0, text.lower.len(), &mut out);
+    out
+}
+
+/// The phrases in `lower[from..to]`. A match that is not a whole word ("pass code" inside
+/// "bypass code") hides the phrases inside it ("code"), so those are looked for again.
+fn phrases_in(text: &Text, from: usize, to: usize, out: &mut Vec<Phrase>) {
+    let lex = &*LEXICON;
+    for m in lex.matcher.find_iter(&text.lower[from..to]) {
+        let (m_start, m_end) = (from + m.start(), from + m.end());
+        let start = text.char_of_byte[m_start] as usize;
+        let end = text.char_of_byte[m_end - 1] as usize + 1;
         let id = m.pattern().as_usize();
         if lex.bounded[id] && !on_word_boundaries(text, start, end) {
+            let next = text.lower[m_start..]
+                .chars()
+                .next()
+                .map_or(1, char::len_utf8);
+            if m_start + next < m_end {
+                phrases_in(text, m_start + next, m_end, out);
+            }
             continue;
         }
         out.push(Phrase {
@@ -115,7 +130,6 @@ fn phrases(text: &Text) -> Vec<Phrase> {
             cue: lex.cues[id],
         });
     }
-    out
 }
 
 /// A Latin-script phrase must start and end a word; a camel-case join (`VerifyCode`) and a
@@ -421,6 +435,27 @@ fn plausible_in_context(text: &Text, cand: &Candidate) -> bool {
         if chars[cand.start - 1] == ' ' && STATES.contains(&state.as_str()) {
             return false;
         }
+        // "…، 1200 شارع ماين، ديربورن، ميشيغان 48126": five digits ending an address line (a
+        // street word before them on the line), whatever the script of the state's name.
+        let ends_line = text.get(cand.end).is_none_or(|c| matches!(c, '\n' | '.'));
+        let line = text.lower_slice(cand.start.saturating_sub(160), cand.start);
+        let line = line.rsplit('\n').next().unwrap_or_default();
+        let words: Vec<&str> = line
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        // A street number with its street word: "1200 شارع", "55 Maple Circle".
+        let street = words.iter().enumerate().any(|(i, w)| {
+            (1..=5).contains(&w.len())
+                && w.bytes().all(|b| b.is_ascii_digit())
+                && words[i + 1..]
+                    .iter()
+                    .take(3)
+                    .any(|n| STREET_WORDS.contains(n))
+        });
+        if ends_line && street {
+            return false;
+        }
     }
     true
 }
@@ -527,6 +562,9 @@ fn an_example(text: &Text, cand: &Candidate) -> bool {
         "which says",
         "like this",
         "like this one",
+        "como esta",
+        "como este",
+        "comme celui-ci",
         "such as",
         "e.g.",
         "e.g",
@@ -552,7 +590,7 @@ fn an_example(text: &Text, cand: &Candidate) -> bool {
         return true;
     }
     // The quotation the candidate stands in, on its line.
-    let quote = (from..cand.start)
+    let quote = (cand.start.saturating_sub(160)..cand.start)
         .rev()
         .take_while(|&i| text.chars[i] != '\n')
         .find(|&i| matches!(text.chars[i], '"' | '“' | '«'));
@@ -599,6 +637,13 @@ fn in_a_sales_pitch(text: &Text, cand: &Candidate) -> bool {
         let rest = &cand.code.as_bytes()[letters..];
         letters >= 3 && !rest.is_empty() && rest.len() <= 4 && rest.iter().all(u8::is_ascii_digit)
     };
+    // "Show code 2847 at checkout", "Register with code EARLY150 to save $150".
+    let buying = ["save $", "coupon", "% off", "discount", "early bird"]
+        .iter()
+        .any(|w| text.lower.contains(w));
+    if buying && (word_then_number || sentence.contains("checkout") || sentence.contains("save")) {
+        return true;
+    }
     word_then_number
         && [
             "checkout", "order", "shop", "sale", "savings", "%", "shipping", "compra",
@@ -687,7 +732,20 @@ fn labelled_not_code(text: &Text, cand: &Candidate, phrases: &[Phrase]) -> bool 
                     .iter()
                     .any(|c| matches!(c, '\n' | '.' | '!' | '?' | ';'))
         }) && text.chars[p.end..cand.start].contains(&'\n');
-        if bare && !named_a_code_after && !ends_a_code_sentence {
+        // "came to my phone 3316 75": a phone number has seven digits at least.
+        let label = text.lower_slice(p.start, p.end);
+        let phone_too_short = [
+            "phone",
+            "tel",
+            "cell",
+            "mobile",
+            "fax",
+            "teléfono",
+            "celular",
+        ]
+        .contains(&label.as_str())
+            && cand.code.len() < 7;
+        if bare && !named_a_code_after && !ends_a_code_sentence && !phone_too_short {
             return true;
         }
         if joined_by_is {
@@ -978,24 +1036,33 @@ fn about_signing_in(text: &Text, accounts: bool) -> bool {
 /// A code to give a delivery driver, or to key into a door, alarm or lockbox: it signs nobody
 /// in.
 fn not_for_signing_in(text: &Text) -> bool {
-    [
-        "to the driver",
-        "to your driver",
-        "to the courier",
-        "delivery driver",
-        "al repartidor",
-        "au livreur",
-        "keypad",
-        "door code",
-        "alarm code",
-        "gate code",
-        "lockbox",
-    ]
-    .iter()
-    .any(|w| text.lower.contains(w))
-        && !["sign in", "sign-in", "log in", "login", "verif"]
-            .iter()
-            .any(|w| text.lower.contains(w))
+    // A coding newsletter or claim notice: several coding systems named, nobody signing in.
+    let coding = ["cpt", "icd-10", "hcpcs", "cdt", "modifier", "e/m"]
+        .iter()
+        .filter(|w| text.lower.contains(*w))
+        .count()
+        >= 2;
+    (coding && !about_signing_in(text, false))
+        || [
+            "to the driver",
+            "to your driver",
+            "to the courier",
+            "delivery driver",
+            "al repartidor",
+            "au livreur",
+            "keypad",
+            "door code",
+            "parking",
+            "estacionamiento",
+            "alarm code",
+            "gate code",
+            "lockbox",
+        ]
+        .iter()
+        .any(|w| text.lower.contains(w))
+            && !["sign in", "sign-in", "log in", "login", "verif"]
+                .iter()
+                .any(|w| text.lower.contains(w))
 }
 
 /// A meeting invitation: its passcode, password or PIN opens a call, it signs nobody in.

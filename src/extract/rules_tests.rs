@@ -573,3 +573,39 @@ fn keys_doors_lots_postal_codes_and_codes_on_a_line_of_their_own() {
         Some("kQ7vN2xp".into())
     );
 }
+
+#[test]
+fn hidden_phrases_coupons_newsletters_and_addresses_in_other_scripts() {
+    assert_eq!(
+        code(
+            "I've generated a temporary bypass code for you: 715 206 39\nIt's valid for 24 hours."
+        ),
+        Some("71520639".into()),
+        "\"pass code\" inside \"bypass code\" no longer hides \"code\""
+    );
+    assert_eq!(
+        code(
+            "Dr. Patel: can u log into Cigna for me? code just came to my phone 3316 75 it says good for 15 min"
+        ),
+        Some("331675".into())
+    );
+    for body in [
+        "HarborRx: Save $5 on your next OTC purchase! Show code 2847 at checkout.",
+        "Register with code EARLY150 to save $150 on full registration.",
+        "Il mio codice postale è 74114. Grazie mille.",
+        "Staff are getting texts like this one:\n\"Availity: your account is locked. Reply with code 55190 to unlock.\"",
+        "您于 2025-03-11 申请的验证码 518206 已过期，无法再使用。",
+        "Practice code: NWFM01\nIf you made this change, no further action is needed.",
+        "لن يطلب منك موظفو العيادة أبدًا رمز التحقق.\nعيادة النخيل الطبية، 1200 شارع ماين، ديربورن، ميشيغان 48126",
+        "This week: 270 new CPT codes. Highlights include 99459. ICD-10-CM code Z23 for immunization.",
+        "The last code entered was 551 082, which does not match.",
+    ] {
+        assert_eq!(code(body), None, "{body}");
+    }
+    assert_eq!(
+        minutes(
+            "To approve payroll, enter this code:\n\nPQ7-R4X\n\nYou can use it for half an hour."
+        ),
+        Some(30)
+    );
+}
