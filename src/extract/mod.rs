@@ -638,10 +638,13 @@ fn in_a_sales_pitch(text: &Text, cand: &Candidate) -> bool {
         letters >= 3 && !rest.is_empty() && rest.len() <= 4 && rest.iter().all(u8::is_ascii_digit)
     };
     // "Show code 2847 at checkout", "Register with code EARLY150 to save $150".
-    let buying = ["save $", "coupon", "% off", "discount", "early bird"]
-        .iter()
-        .any(|w| text.lower.contains(w));
-    if buying && (word_then_number || sentence.contains("checkout") || sentence.contains("save")) {
+    // (The whole message is searched only for a candidate that could be a coupon.)
+    let couponish = word_then_number || sentence.contains("checkout") || sentence.contains("save");
+    if couponish
+        && ["save $", "coupon", "% off", "discount", "early bird"]
+            .iter()
+            .any(|w| text.lower.contains(w))
+    {
         return true;
     }
     word_then_number
