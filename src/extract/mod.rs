@@ -1095,15 +1095,17 @@ fn meeting_invite(text: &Text) -> bool {
 /// Not when the message only says what to do if it were: "If it has expired, select Resend".
 fn spent(text: &Text, cand: &Candidate, phrases: &[Phrase], next_number: usize) -> bool {
     phrases.iter().any(|p| {
-        let lead = text.lower_slice(p.start.saturating_sub(16), p.start);
-        let supposed = ["if ", "si ", "once ", "when ", "cuando "]
-            .iter()
-            .any(|w| lead.contains(w));
+        let supposed = || {
+            let lead = text.lower_slice(p.start.saturating_sub(16), p.start);
+            ["if ", "si ", "once ", "when ", "cuando "]
+                .iter()
+                .any(|w| lead.contains(w))
+        };
         p.cue == Cue::Spent
             && p.start >= cand.end
             && p.start - cand.end <= 60
             && p.start < next_number
-            && !supposed
+            && !supposed()
     })
 }
 
