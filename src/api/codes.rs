@@ -250,8 +250,10 @@ pub fn extract(kd: Option<&Keydesk>, raw: Vec<u8>, plain: bool) -> Result<Extrac
         (parsed.subject, parsed.text)
     };
     let found = crate::extract::extract(&subject, &body);
-    let origin = match (&found, plain, kd) {
-        (Some(_), false, Some(kd)) => {
+    // The inbox's reading, when there is a sender to match: it reads a verified portal's
+    // message expecting the portal's code shape, so its code is the one to print.
+    let read = match (plain, kd) {
+        (false, Some(kd)) => Some({
             let rules = rules(&mut kd.desk())?;
             let fetched = crate::watcher::Fetched {
                 folder: String::new(),
@@ -263,12 +265,16 @@ pub fn extract(kd: Option<&Keydesk>, raw: Vec<u8>, plain: bool) -> Result<Extrac
                 raw,
             };
             match crate::inbox::read(&fetched, &rules) {
-                crate::inbox::Reading::Code(code) => Some(code.origin),
+                crate::inbox::Reading::Code(code) => Some(code),
                 _ => None,
             }
-        }
+        }),
         _ => None,
     };
+    let inbox_read = read.is_some();
+    let (origin, read_code) = read
+        .flatten()
+        .map_or((None, None), |c| (Some(c.origin), Some(c.code)));
     let verified = origin
         .as_ref()
         .is_some_and(crate::pending::Origin::is_verified);
@@ -279,10 +285,17 @@ pub fn extract(kd: Option<&Keydesk>, raw: Vec<u8>, plain: bool) -> Result<Extrac
         ) => Some(name),
         _ => None,
     };
+    let lifetime = found.as_ref().and_then(|f| f.lifetime);
+    // What the inbox would make of it, where it read the message; the text's code else.
+    let code = if inbox_read {
+        read_code
+    } else {
+        found.map(|f| f.code)
+    };
     Ok(Extracted {
         verified,
-        lifetime: found.as_ref().and_then(|f| f.lifetime),
-        code: found.map(|f| f.code),
+        lifetime: lifetime.filter(|_| code.is_some()),
+        code,
         portal,
     })
 }
