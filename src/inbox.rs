@@ -389,7 +389,7 @@ impl Inbox {
         room: CodeRoom,
     ) -> Option<PendingCode> {
         lock(&self.pending)
-            .for_sign_in_fitting(portal_id, channel, since, known_before, now, room)
+            .for_sign_in(portal_id, channel, since, known_before, now, room)
             .cloned()
     }
 

@@ -310,20 +310,9 @@ impl PendingCodes {
     /// delivery, and less [`PendingCodes::clock_allowance`] for the server's clock — and is not
     /// one of `known_before` (codes that were already in the inbox when the sign-in asked for
     /// its code, which the portal has voided since). `since` is the desk's clock.
+    /// Only a code that fits the page's code field (`room`) is taken: a code too long for the
+    /// box, or not one character per box, is never typed.
     pub fn for_sign_in(
-        &self,
-        portal_id: i64,
-        channel: Channel,
-        since: i64,
-        known_before: &[MessageKey],
-        now: i64,
-    ) -> Option<&PendingCode> {
-        self.for_sign_in_fitting(portal_id, channel, since, known_before, now, CodeRoom::ANY)
-    }
-
-    /// As [`PendingCodes::for_sign_in`], among the codes that fit the page's code field
-    /// (`room`): a code too long for the box, or not one character per box, is never typed.
-    pub fn for_sign_in_fitting(
         &self,
         portal_id: i64,
         channel: Channel,
@@ -467,7 +456,7 @@ mod tests {
         let now = 1020;
         assert!(
             pending
-                .for_sign_in(7, Channel::Email, 990, &[], now)
+                .for_sign_in(7, Channel::Email, 990, &[], now, CodeRoom::ANY)
                 .is_none(),
             "neither is filled by itself"
         );
@@ -503,7 +492,7 @@ mod tests {
         pending.insert(unverified(2, 7, 1010));
         let now = 1020;
         let genuine = pending
-            .for_sign_in(7, Channel::Email, 990, &[], now)
+            .for_sign_in(7, Channel::Email, 990, &[], now, CodeRoom::ANY)
             .unwrap();
         assert_eq!(
             genuine.key.uid, 1,
@@ -524,7 +513,7 @@ mod tests {
         pending.insert(code(3, Some(7), 1015, 600));
         assert_eq!(
             pending
-                .for_sign_in(7, Channel::Email, 990, &[], now)
+                .for_sign_in(7, Channel::Email, 990, &[], now, CodeRoom::ANY)
                 .unwrap()
                 .key
                 .uid,
@@ -602,7 +591,7 @@ mod tests {
         pending.insert(seven);
         let fills = |room| {
             pending
-                .for_sign_in_fitting(1, Channel::Email, 1_000, &[], 1_020, room)
+                .for_sign_in(1, Channel::Email, 1_000, &[], 1_020, room)
                 .map(|c| c.key.uid)
         };
         assert_eq!(fills(CodeRoom::ANY), Some(2));
@@ -632,7 +621,7 @@ mod tests {
         assert_eq!(pending.clock_allowance(1_300), 2);
         assert!(
             pending
-                .for_sign_in(1, Channel::Email, 1_000, &[], 1_001)
+                .for_sign_in(1, Channel::Email, 1_000, &[], 1_001, CodeRoom::ANY)
                 .is_none(),
             "stamped 10 s before the request, by a clock in step: an older code"
         );
@@ -643,7 +632,7 @@ mod tests {
         assert_eq!(behind.clock_allowance(1_300), 22);
         assert_eq!(
             behind
-                .for_sign_in(1, Channel::Email, 1_000, &[], 1_001)
+                .for_sign_in(1, Channel::Email, 1_000, &[], 1_001, CodeRoom::ANY)
                 .map(|c| c.key.uid),
             Some(2),
             "stamped 980 by a clock 20 s behind: asked for at 1000, it is new"
@@ -749,13 +738,13 @@ mod tests {
         // Delivered in the same whole second as the request, but already known: voided.
         assert!(
             pending
-                .for_sign_in(1, Channel::Email, 1000, &known, 1001)
+                .for_sign_in(1, Channel::Email, 1000, &known, 1001, CodeRoom::ANY)
                 .is_none()
         );
         pending.insert(code(2, Some(1), 1000, 600));
         assert_eq!(
             pending
-                .for_sign_in(1, Channel::Email, 1000, &known, 1001)
+                .for_sign_in(1, Channel::Email, 1000, &known, 1001, CodeRoom::ANY)
                 .unwrap()
                 .key
                 .uid,
@@ -764,7 +753,7 @@ mod tests {
         pending.insert(code(3, None, 1001, 600));
         assert_eq!(
             pending
-                .for_sign_in(1, Channel::Email, 1000, &known, 1001)
+                .for_sign_in(1, Channel::Email, 1000, &known, 1001, CodeRoom::ANY)
                 .unwrap()
                 .key
                 .uid,
@@ -779,7 +768,7 @@ mod tests {
         pending.mark_used(&key);
         assert!(
             pending
-                .for_sign_in(1, Channel::Email, 1000, &known, 1001)
+                .for_sign_in(1, Channel::Email, 1000, &known, 1001, CodeRoom::ANY)
                 .is_none(),
             "used"
         );
@@ -795,27 +784,27 @@ mod tests {
         pending.insert(text);
         assert!(
             pending
-                .for_sign_in(1, Channel::Email, 1000, &[], 1001)
+                .for_sign_in(1, Channel::Email, 1000, &[], 1001, CodeRoom::ANY)
                 .is_none(),
             "an e-mail-code sign-in ignores the text"
         );
         assert_eq!(
             pending
-                .for_sign_in(1, Channel::Sms, 1000, &[], 1001)
+                .for_sign_in(1, Channel::Sms, 1000, &[], 1001, CodeRoom::ANY)
                 .map(|c| c.key.uid),
             Some(1)
         );
         pending.insert(code(2, Some(1), 1001, 600));
         assert_eq!(
             pending
-                .for_sign_in(1, Channel::Sms, 1000, &[], 1002)
+                .for_sign_in(1, Channel::Sms, 1000, &[], 1002, CodeRoom::ANY)
                 .map(|c| c.key.uid),
             None,
             "the newer e-mail supersedes the text (a new code voids the old), and is not a text"
         );
         assert_eq!(
             pending
-                .for_sign_in(1, Channel::Email, 1000, &[], 1002)
+                .for_sign_in(1, Channel::Email, 1000, &[], 1002, CodeRoom::ANY)
                 .map(|c| c.key.uid),
             Some(2)
         );

@@ -27,7 +27,7 @@ pub(super) struct Feed {
     pub(super) account: String,
     /// Code shapes learned from the portals' verified codes since the feed started, read with
     /// the next messages; the owner keeps them for later runs.
-    pub(super) learned: Arc<Mutex<Vec<(i64, CodeShape)>>>,
+    pub(super) learned: Mutex<Vec<(i64, CodeShape)>>,
 }
 
 /// Messages read at once, off the runtime.

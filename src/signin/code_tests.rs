@@ -219,12 +219,18 @@ fn a_code_stamped_by_a_mail_server_whose_clock_is_behind_is_still_taken() {
     inbox.insert(message(1, 975));
     let known_before = inbox.keys_of_portal(7);
     let m = waiting(SecondStep::EmailCode);
-    let Some(CodeWanted::Mailed { since, channel, .. }) = m.wants(&code_page(), 1_000_400) else {
+    let Some(CodeWanted::Mailed {
+        since,
+        channel,
+        room,
+        ..
+    }) = m.wants(&code_page(), 1_000_400)
+    else {
         panic!("a mailed code is wanted");
     };
     // Asked at desk time 1000; the server, 20 s behind, stamps the new code 980.
     inbox.insert(message(2, 980));
-    let found = inbox.for_sign_in(7, channel, since, &known_before, 1_000);
+    let found = inbox.for_sign_in(7, channel, since, &known_before, 1_000, room);
     assert_eq!(
         found.map(|c| c.key.uid),
         Some(2),
